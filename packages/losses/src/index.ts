@@ -1,0 +1,2 @@
+// Public API of @loom-ml/losses: an explicit list of named re-exports.
+export {};

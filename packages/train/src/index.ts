@@ -1,0 +1,2 @@
+// Public API of @loom-ml/train: an explicit list of named re-exports.
+export {};

@@ -1,0 +1,57 @@
+#!/usr/bin/env node
+// Packs every published package the way `pnpm publish` would, then checks the
+// tarball with `publint --strict` and `attw` (ESM-only profile, see README) and
+// that it ships nothing but dist/ and the package's docs. Exits 1 on any finding.
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, existsSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+
+const root = resolve(import.meta.dirname, '../..');
+const allowedFiles = /^package\/(dist\/.*|package\.json|README\.md|CHANGELOG\.md|LICENSE)$/;
+
+function run(command, args, cwd) {
+  return execFileSync(command, args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+}
+
+const packagesDir = join(root, 'packages');
+const packageDirs = existsSync(packagesDir)
+  ? readdirSync(packagesDir)
+      .map((name) => join(packagesDir, name))
+      .filter((dir) => existsSync(join(dir, 'package.json')))
+  : [];
+
+const failures = [];
+for (const dir of packageDirs) {
+  const manifest = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8'));
+  if (manifest.private) continue;
+  const out = mkdtempSync(join(tmpdir(), 'loom-pack-'));
+  try {
+    run('pnpm', ['pack', '--pack-destination', out], dir);
+    const tarball = join(out, readdirSync(out).find((f) => f.endsWith('.tgz')));
+    const listing = run('tar', ['-tzf', tarball], dir).trim().split('\n');
+    const stray = listing.filter((file) => !allowedFiles.test(file));
+    if (stray.length > 0) failures.push(`${manifest.name}: tarball contains files outside dist/: ${stray.join(', ')}`);
+    if (!listing.some((file) => file === 'package/README.md')) failures.push(`${manifest.name}: no README.md`);
+    for (const [tool, args] of [
+      ['publint', ['run', '--strict', '--pack', 'false', tarball]],
+      ['attw', [tarball, '--profile', 'esm-only', '--format', 'ascii']],
+    ]) {
+      try {
+        const text = run(join(root, 'node_modules/.bin', tool), args, dir);
+        if (tool === 'publint' && !/All good/.test(text)) failures.push(`${manifest.name}: publint:\n${text}`);
+      } catch (error) {
+        failures.push(`${manifest.name}: ${tool} failed:\n${error.stdout ?? ''}${error.stderr ?? ''}`);
+      }
+    }
+    console.log(`checked ${manifest.name}: ${listing.length} files, publint + attw`);
+  } finally {
+    rmSync(out, { recursive: true, force: true });
+  }
+}
+
+if (failures.length > 0) {
+  console.error(`\nlint:packages found ${failures.length} problem(s):\n\n${failures.join('\n\n')}`);
+  process.exit(1);
+}
+console.log(`lint:packages: ${packageDirs.length} package(s) clean`);

@@ -1,0 +1,3 @@
+import { defineLoomProject } from './src/vitest-project.js';
+
+export default defineLoomProject({ name: 'test-utils' });
