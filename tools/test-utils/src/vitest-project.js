@@ -1,16 +1,9 @@
+// Plain JavaScript (with types in vitest-project.d.ts): vitest loads config files
+// through Node, which cannot import a .ts file from a linked workspace package.
 import { fileURLToPath } from 'node:url';
-import { defineProject, type UserWorkspaceConfig } from 'vitest/config';
+import { defineProject } from 'vitest/config';
 
 const setupCpu = fileURLToPath(new URL('./setup-cpu.ts', import.meta.url));
-
-export interface LoomProjectOptions {
-  /** Project name shown in vitest's output. */
-  name: string;
-  /** Register tfjs's cpu backend and every tfjs-core gradient before the tests (default true). */
-  cpuBackend?: boolean;
-  /** Extra vitest `test` options for this project. */
-  test?: UserWorkspaceConfig['test'];
-}
 
 /**
  * The vitest project every Loom package uses, so all packages test the same way.
@@ -19,8 +12,10 @@ export interface LoomProjectOptions {
  * CommonJS package, so vitest must transform (inline) them instead of handing them
  * to Node. Its kernel and gradient registries live on the global object, so the
  * inlined copy registers into the same registry as the CommonJS bundle.
+ *
+ * @param {import('./vitest-project').LoomProjectOptions} options
  */
-export function defineLoomProject(options: LoomProjectOptions): UserWorkspaceConfig {
+export function defineLoomProject(options) {
   const setupFiles = options.cpuBackend === false ? [] : [setupCpu];
   return defineProject({
     test: {
