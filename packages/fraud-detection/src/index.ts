@@ -1,0 +1,2 @@
+// Public API of @loom-ml/fraud-detection: an explicit list of named re-exports.
+export {};
