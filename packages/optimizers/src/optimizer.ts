@@ -1,0 +1,128 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { invalidValue, OptimizerError } from './errors.js';
+import { deserializeOptState, serializeOptState, type SerializedOptState } from './serialize-state.js';
+import { collectTensors, disposeStateExcept } from './tree.js';
+import type { GradientTransformation, OptState, Params, UpdateExtras } from './types.js';
+
+/**
+ * The stateful wrapper the fit loop uses: owns a transformation's state tensors, applies the
+ * updates to `tf.Variable`s in place, and disposes the previous state every step, so
+ * `tf.memory().numTensors` stays flat.
+ *
+ * @example
+ * const optimizer = new Optimizer(adam({ learningRate: 1e-3 }), model.trainableWeights);
+ * const { grads } = tf.variableGrads(() => lossFn());
+ * optimizer.step(grads);
+ * tf.dispose(grads);
+ */
+export class Optimizer {
+  private readonly variables: Map<string, tf.Variable>;
+  private readonly params: Params;
+  private state: OptState;
+  private pendingMetric: number | undefined;
+  private count = 0;
+  private disposed = false;
+
+  constructor(
+    readonly transform: GradientTransformation,
+    variables: tf.Variable[],
+  ) {
+    if (transform === null || typeof transform !== 'object' || typeof transform.init !== 'function' || typeof transform.update !== 'function') {
+      throw invalidValue('transform', 'Optimizer', 'a gradient transformation { init, update }', transform);
+    }
+    if (!Array.isArray(variables)) throw invalidValue('variables', 'Optimizer', 'an array of tf.Variable', variables);
+    this.variables = new Map();
+    this.params = {};
+    for (const variable of variables) {
+      if (!(variable instanceof tf.Variable)) throw invalidValue('variables', 'Optimizer', 'an array of tf.Variable', variable);
+      if (this.variables.has(variable.name)) {
+        throw invalidValue('variables', 'Optimizer', 'variables with unique names', variable.name);
+      }
+      this.variables.set(variable.name, variable);
+      this.params[variable.name] = variable;
+    }
+    this.state = transform.init(this.params);
+  }
+
+  /** Number of `step` calls so far (restored by `setState`). */
+  get stepCount(): number {
+    return this.count;
+  }
+
+  /**
+   * Feeds the monitored metric (e.g. the epoch's validation loss) to transformations that
+   * read it, such as `reduceOnPlateau`; it is passed to the next `step` and then cleared.
+   */
+  reportMetric(value: number): void {
+    if (typeof value !== 'number' || Number.isNaN(value)) {
+      throw invalidValue('value', 'Optimizer.reportMetric', 'a number', value);
+    }
+    this.pendingMetric = value;
+  }
+
+  /**
+   * Computes the updates for `grads` (keyed by variable name, one per variable) and adds
+   * them to the variables. The gradients are not disposed: the caller owns them.
+   */
+  step(grads: Params): void {
+    this.assertAlive();
+    const names = Object.keys(grads);
+    const missing = [...this.variables.keys()].filter((name) => !(name in grads));
+    const unknown = names.filter((name) => !this.variables.has(name));
+    if (missing.length > 0 || unknown.length > 0) {
+      const detail = missing.length > 0 ? `missing: ${missing.join(', ')}` : `unknown: ${unknown.join(', ')}`;
+      throw invalidValue('grads', 'Optimizer.step', `one gradient per variable, keyed by variable name (${detail})`, names);
+    }
+    const extras: UpdateExtras = this.pendingMetric === undefined ? {} : { metric: this.pendingMetric };
+    const { updates, state } = this.transform.update(grads, this.state, this.params, extras);
+    try {
+      tf.tidy(() => {
+        for (const [name, variable] of this.variables) {
+          const update = updates[name];
+          if (update === undefined) throw new OptimizerError(`The transformation returned no update for variable '${name}'.`);
+          variable.assign(tf.add(variable, tf.cast(update, variable.dtype)));
+        }
+      });
+    } finally {
+      const keep = new Set(collectTensors(state).map((t) => t.id));
+      for (const tensor of Object.values(updates)) if (!keep.has(tensor.id) && !tensor.isDisposed) tensor.dispose();
+    }
+    disposeStateExcept(this.state, state);
+    this.state = state;
+    this.pendingMetric = undefined;
+    this.count += 1;
+  }
+
+  /** A JSON-safe snapshot of the state (tensors as `{ shape, dtype, values }`) for checkpoints. */
+  async getState(): Promise<SerializedOptState> {
+    this.assertAlive();
+    return { format: 'loom-optimizer-state', version: 1, stepCount: this.count, state: await serializeOptState(this.state) };
+  }
+
+  /** Restores a snapshot from `getState`; it must come from the same transformation and variables. */
+  setState(snapshot: SerializedOptState): void {
+    this.assertAlive();
+    if (snapshot === null || typeof snapshot !== 'object' || snapshot.format !== 'loom-optimizer-state' || snapshot.version !== 1) {
+      throw invalidValue('state', 'Optimizer.setState', "a snapshot from Optimizer.getState() (format 'loom-optimizer-state', version 1)", snapshot === null || typeof snapshot !== 'object' ? snapshot : { format: snapshot.format, version: snapshot.version });
+    }
+    if (!Number.isInteger(snapshot.stepCount) || snapshot.stepCount < 0) {
+      throw invalidValue('stepCount', 'Optimizer.setState', 'a non-negative integer', snapshot.stepCount);
+    }
+    const restored = deserializeOptState(snapshot.state, this.state);
+    disposeStateExcept(this.state, restored);
+    this.state = restored;
+    this.count = snapshot.stepCount;
+  }
+
+  /** Disposes the state tensors (not the variables). */
+  dispose(): void {
+    if (this.disposed) return;
+    disposeStateExcept(this.state, null);
+    this.state = null;
+    this.disposed = true;
+  }
+
+  private assertAlive(): void {
+    if (this.disposed) throw new OptimizerError('This Optimizer has been disposed; create a new one.');
+  }
+}
