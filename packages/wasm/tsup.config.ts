@@ -1,4 +1,19 @@
+import { copyFileSync, renameSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { defineConfig } from 'tsup';
+
+const require = createRequire(import.meta.url);
+
+// Browsers and bundlers load the .wasm binaries from next to dist/index.js
+// (`new URL('./x.wasm', import.meta.url)`); Node reads them from tfjs-backend-wasm directly.
+function copyBinaries(): void {
+  for (const name of ['tfjs-backend-wasm-simd.wasm', 'tfjs-backend-wasm-threaded-simd.wasm']) {
+    const source = require.resolve(`@tensorflow/tfjs-backend-wasm/dist/${name}`);
+    const temporary = `dist/${name}.tmp`;
+    copyFileSync(source, temporary);
+    renameSync(temporary, `dist/${name}`);
+  }
+}
 
 export default defineConfig({
   entry: ['src/index.ts'],
@@ -7,4 +22,7 @@ export default defineConfig({
   clean: true,
   sourcemap: true,
   target: 'es2022',
+  async onSuccess() {
+    copyBinaries();
+  },
 });
