@@ -1,6 +1,8 @@
 import { copyFileSync, renameSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { defineConfig } from 'tsup';
+// @ts-expect-error plain JS build helper without types
+import { bundledModules, shimmedModules, tfjsCoreInternals } from './scripts/tfjs-core-internals-plugin.mjs';
 
 const require = createRequire(import.meta.url);
 
@@ -22,7 +24,11 @@ export default defineConfig({
   clean: true,
   sourcemap: true,
   target: 'es2022',
+  // Only the deep gradient imports are bundled (see the plugin); the public entry stays external.
+  noExternal: [/^@tensorflow\/tfjs-core\/dist\//],
+  esbuildPlugins: [tfjsCoreInternals()],
   async onSuccess() {
     copyBinaries();
+    console.log(`tfjs-core internals: ${shimmedModules.size} re-exported from the public API, bundled: ${[...bundledModules].sort().join(', ')}`);
   },
 });
