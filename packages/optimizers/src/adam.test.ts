@@ -22,6 +22,12 @@ describe('adam', () => {
     expect(expected[0]).toBeCloseTo(-0.093218, 6);
   });
 
+  it('epsilonRoot is added inside the square root', () => {
+    // Step 1 with g = 0.5: mu_hat = 0.5, nu_hat = 0.25; update = -1 * 0.5 / (sqrt(0.25 + 0.75) + 0) = -0.5.
+    const [u1] = runUpdates(adam({ learningRate: 1, epsilon: 0, epsilonRoot: 0.75 }), { w: [0] }, [{ w: [0.5] }]);
+    expectClose(u1?.w, [-0.5]);
+  });
+
   it('defaults to learning rate 1e-3', () => {
     const [u1] = runUpdates(adam(), { w: [0] }, [{ w: [2] }]);
     expectClose(u1?.w, [-1e-3], 1e-9);

@@ -69,5 +69,12 @@ export { ParameterEma } from './parameter-ema.js';
 
 export { differentiallyPrivateAggregate, dpSgd, privatizePerExampleGradients } from './dp-aggregate.js';
 export type { DpAggregateState, DpSgdOptions, PrivatizeOptions } from './dp-aggregate.js';
-export { computeRdpSampledGaussian, DEFAULT_RDP_ORDERS, dpSgdEpsilon, rdpToEpsilon } from './rdp-accountant.js';
-export type { DpSgdPrivacyOptions, RdpConversion, RdpOptions } from './rdp-accountant.js';
+export {
+  computeRdpSampledGaussian,
+  DEFAULT_RDP_ORDERS,
+  dpSgdEpsilon,
+  RdpAccountant,
+  rdpToEpsilon,
+  sampledGaussianEpsilon,
+} from './rdp-accountant.js';
+export type { DpSgdPrivacyOptions, RdpConversion, RdpOptions, SampledGaussianPrivacyOptions } from './rdp-accountant.js';

@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { ema, type EmaOptions, type EmaState } from './ema.js';
 import { invalidValue } from './errors.js';
 import { disposeStateExcept } from './tree.js';
-import type { Params } from './types.js';
+import type { GradientTransformation, Params } from './types.js';
 
 /**
  * Keeps an exponential moving average (a shadow copy) of some variables, e.g. the model's
@@ -15,7 +15,7 @@ import type { Params } from './types.js';
  * const averaged = shadow.averages(); // evaluate with these, then tf.dispose(Object.values(averaged))
  */
 export class ParameterEma {
-  private readonly transform;
+  private readonly transform: GradientTransformation<EmaState>;
   private readonly variables: tf.Variable[];
   private state: EmaState;
   private debiased: Params;

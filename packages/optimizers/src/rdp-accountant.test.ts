@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { computeRdpSampledGaussian, dpSgdEpsilon, rdpToEpsilon } from './rdp-accountant.js';
+import { computeRdpSampledGaussian, dpSgdEpsilon, RdpAccountant, rdpToEpsilon, sampledGaussianEpsilon } from './rdp-accountant.js';
 
 describe('computeRdpSampledGaussian', () => {
   it('order 2 matches the closed form log(1 + q^2 (e^(1/sigma^2) - 1)) per step', () => {
@@ -77,5 +77,27 @@ describe('rdpToEpsilon', () => {
 
   it('rejects delta outside (0, 1)', () => {
     expect(() => rdpToEpsilon([2], [1], 0)).toThrow('Invalid value for `delta` in rdpToEpsilon. Expected a number in (0, 1). Received: 0.');
+  });
+});
+
+describe('sampledGaussianEpsilon / RdpAccountant', () => {
+  it('give the same epsilon as dpSgdEpsilon for the same (q, sigma, steps, delta)', () => {
+    const samplingRate = 256 / 60000;
+    const direct = sampledGaussianEpsilon({ samplingRate, noiseMultiplier: 1.1, steps: 14063, delta: 1e-5 });
+    expect(Math.abs(direct.epsilon - 3.01)).toBeLessThanOrEqual(0.005);
+    const accountant = new RdpAccountant();
+    // 60 epochs composed in two phases of 7000 and 7063 steps.
+    accountant.compose({ samplingRate, noiseMultiplier: 1.1, steps: 7000 });
+    accountant.compose({ samplingRate, noiseMultiplier: 1.1, steps: 7063 });
+    expect(accountant.steps).toBe(14063);
+    const running = accountant.getEpsilon(1e-5);
+    expect(running.order).toBe(direct.order);
+    expect(running.epsilon).toBeCloseTo(direct.epsilon, 10);
+  });
+
+  it('an empty accountant spends nothing but the delta term', () => {
+    const accountant = new RdpAccountant({ orders: [2, 64] });
+    // eps = 0 - log(1e-5) / 63 at the largest order.
+    expect(accountant.getEpsilon(1e-5).epsilon).toBeCloseTo(-Math.log(1e-5) / 63, 12);
   });
 });

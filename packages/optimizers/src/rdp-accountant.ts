@@ -139,3 +139,70 @@ export function dpSgdEpsilon(options: DpSgdPrivacyOptions): { epsilon: number; o
   const { epsilon, order } = rdpToEpsilon(orders, rdp, options.delta, options.conversion ?? 'classic');
   return { epsilon, order, steps, samplingRate };
 }
+
+/** Options of `sampledGaussianEpsilon`. */
+export interface SampledGaussianPrivacyOptions {
+  samplingRate: number;
+  noiseMultiplier: number;
+  steps: number;
+  delta: number;
+  /** Default `'classic'`. */
+  conversion?: RdpConversion;
+  orders?: readonly number[];
+}
+
+/**
+ * Epsilon at `delta` after `steps` compositions of the sampled Gaussian mechanism with
+ * sampling rate `samplingRate` and noise multiplier `noiseMultiplier`.
+ *
+ * @example
+ * sampledGaussianEpsilon({ samplingRate: 256 / 60000, noiseMultiplier: 1.1, steps: 14063, delta: 1e-5 });
+ * // { epsilon: 3.009, order: 9 }
+ */
+export function sampledGaussianEpsilon(options: SampledGaussianPrivacyOptions): { epsilon: number; order: number } {
+  const orders = options?.orders ?? DEFAULT_RDP_ORDERS;
+  const rdp = computeRdpSampledGaussian({ ...options, orders });
+  return rdpToEpsilon(orders, rdp, options.delta, options.conversion ?? 'classic');
+}
+
+/**
+ * Running RDP accountant: compose the steps actually taken (the sampling rate or noise may
+ * change between phases) and read epsilon at any time, e.g. once per epoch in a fit loop.
+ *
+ * @example
+ * const accountant = new RdpAccountant();
+ * accountant.compose({ samplingRate: 256 / 60000, noiseMultiplier: 1.1, steps: 235 }); // one epoch
+ * accountant.getEpsilon(1e-5).epsilon;
+ */
+export class RdpAccountant {
+  readonly orders: readonly number[];
+  private readonly rdp: number[];
+  private totalSteps = 0;
+
+  constructor(options: { orders?: readonly number[] } = {}) {
+    this.orders = [...(options.orders ?? DEFAULT_RDP_ORDERS)];
+    // Validates the orders once.
+    computeRdpSampledGaussian({ samplingRate: 0, noiseMultiplier: 1, steps: 0, orders: this.orders });
+    this.rdp = this.orders.map(() => 0);
+  }
+
+  /** Steps composed so far. */
+  get steps(): number {
+    return this.totalSteps;
+  }
+
+  /** Adds `steps` steps of the sampled Gaussian mechanism (RDP adds up over compositions). */
+  compose(options: { samplingRate: number; noiseMultiplier: number; steps?: number }): void {
+    const steps = options?.steps ?? 1;
+    const added = computeRdpSampledGaussian({ ...options, steps, orders: this.orders });
+    added.forEach((value, i) => {
+      this.rdp[i] = (this.rdp[i] as number) + value;
+    });
+    this.totalSteps += steps;
+  }
+
+  /** Epsilon at `delta` for everything composed so far. */
+  getEpsilon(delta: number, conversion: RdpConversion = 'classic'): { epsilon: number; order: number } {
+    return rdpToEpsilon(this.orders, this.rdp, delta, conversion);
+  }
+}
