@@ -21,6 +21,7 @@ export function decayMatricesOnly(_name: string, param: tf.Tensor): boolean {
   return param.rank >= 2;
 }
 
+/** Whether `mask` selects the parameter `name` (internal; not re-exported). */
 export function isSelected(mask: ParamMask | undefined, name: string, param: tf.Tensor): boolean {
   if (mask === undefined) return true;
   if (typeof mask === 'function') return mask(name, param);

@@ -1,5 +1,5 @@
-import type * as tf from '@tensorflow/tfjs-core';
-import { collectTensors } from './tree.js';
+import * as tf from '@tensorflow/tfjs-core';
+import { collectTensors, mapParams } from './tree.js';
 import type { GradientTransformation, OptState, Params } from './types.js';
 
 /**
@@ -13,6 +13,8 @@ export function chain(...transforms: GradientTransformation[]): GradientTransfor
   return {
     init: (params) => transforms.map((t) => t.init(params)),
     update(grads, state, params, extras) {
+      // The caller owns what we return, so even the empty chain returns new tensors.
+      if (transforms.length === 0) return { updates: tf.tidy(() => mapParams(grads, (g) => tf.clone(g))), state: [] };
       let updates: Params = grads;
       const newState: OptState[] = [];
       transforms.forEach((transform, index) => {

@@ -2,7 +2,9 @@ import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
 import { expectClose, runUpdates } from '../test/helpers.js';
 import { adam } from './adam.js';
+import { chain } from './chain.js';
 import { multiSteps } from './multi-steps.js';
+import { reduceOnPlateau } from './reduce-on-plateau.js';
 import { sgd } from './sgd.js';
 import { collectTensors } from './tree.js';
 
@@ -25,6 +27,24 @@ describe('multiSteps', () => {
     // advanced on the zero calls, bias correction would make it differ.
     const updates = runUpdates(multiSteps(adam({ learningRate: 0.1 }), { every: 2 }), { w: [0] }, [{ w: [1] }, { w: [3] }]);
     expectClose(updates[1]?.w, [-0.1], 1e-6);
+  });
+
+  it('keeps a metric reported mid-window for the inner reduceOnPlateau', () => {
+    const transform = multiSteps(chain(sgd({ learningRate: 1 }), reduceOnPlateau({ factor: 0.5, patience: 1 })), { every: 2 });
+    const params = { w: tf.tensor1d([0]) };
+    const grads = { w: tf.tensor1d([1]) };
+    let state = transform.init(params);
+    const moves: number[] = [];
+    for (const metric of [1, undefined, 2, undefined]) {
+      const result = transform.update(grads, state, params, metric === undefined ? {} : { metric });
+      moves.push((result.updates.w as tf.Tensor).dataSync()[0] as number);
+      tf.dispose([...Object.values(result.updates), ...collectTensors(state)]);
+      state = result.state;
+    }
+    // Window 1: metric 1 (first, best) reaches the inner step -> -1. Window 2: metric 2 is a
+    // plateau of 1 report = patience -> scale 0.5 -> -0.5.
+    expect(moves).toEqual([0, -1, 0, -0.5]);
+    tf.dispose([...collectTensors(state), params.w, grads.w]);
   });
 
   it('leaks nothing across many calls', () => {

@@ -12,12 +12,15 @@ export interface MultiStepsState {
   accumulated: Params;
   /** State of the wrapped transformation (advances only on real updates). */
   inner: OptState;
+  /** Latest metric reported during the window (NaN when none), handed to the inner transformation on the real update. */
+  pendingMetric: number;
 }
 
 /**
  * Gradient accumulation: collects `every` gradients and, on every `every`-th call, runs the
  * wrapped transformation on their mean; the other calls return zero updates and leave the
- * inner state untouched. Gives the step of a batch `every` times larger.
+ * inner state untouched. Gives the step of a batch `every` times larger. A metric reported
+ * during the window (for `reduceOnPlateau` inside) is kept and handed over on the real update.
  *
  * @example
  * const optimizer = multiSteps(adam({ learningRate: 1e-3 }), { every: 4 });
@@ -26,22 +29,30 @@ export function multiSteps(transform: GradientTransformation, options: { every: 
   const where = 'multiSteps';
   const every = requirePositiveInteger(options?.every, 'every', where);
   return {
-    init: (params) => ({ miniStep: 0, accumulated: zerosLikeParams(params), inner: transform.init(params) }),
+    init: (params) => ({ miniStep: 0, accumulated: zerosLikeParams(params), inner: transform.init(params), pendingMetric: Number.NaN }),
     update(grads, state, params, extras) {
+      const pendingMetric = extras?.metric ?? state.pendingMetric;
       const sum = tf.tidy(() =>
         mapParams(grads, (g, key) => tf.add(entry(state.accumulated, key, 'state.accumulated', where), g)),
       );
       if (state.miniStep + 1 < every) {
         const updates = tf.tidy(() => mapParams(grads, (g) => tf.zerosLike(g)));
         // The inner state is passed on unchanged; clone so the caller can dispose the old state.
-        return { updates, state: { miniStep: state.miniStep + 1, accumulated: sum, inner: cloneState(state.inner) } };
+        return {
+          updates,
+          state: { miniStep: state.miniStep + 1, accumulated: sum, inner: cloneState(state.inner), pendingMetric },
+        };
       }
       const mean = tf.tidy(() => mapParams(sum, (s) => tf.div(s, every)));
       tf.dispose(Object.values(sum));
-      const result = transform.update(mean, state.inner, params, extras);
+      const innerExtras = Number.isNaN(pendingMetric) ? { ...extras } : { ...extras, metric: pendingMetric };
+      const result = transform.update(mean, state.inner, params, innerExtras);
       const keep = new Set(Object.values(result.updates).map((t) => t.id));
       for (const t of Object.values(mean)) if (!keep.has(t.id)) t.dispose();
-      return { updates: result.updates, state: { miniStep: 0, accumulated: zerosLikeParams(grads), inner: result.state } };
+      return {
+        updates: result.updates,
+        state: { miniStep: 0, accumulated: zerosLikeParams(grads), inner: result.state, pendingMetric: Number.NaN },
+      };
     },
   };
 }

@@ -84,7 +84,8 @@ export class Optimizer {
         }
       });
     } finally {
-      const keep = new Set(collectTensors(state).map((t) => t.id));
+      // Never dispose the caller's gradients, even if a custom transformation passes them through.
+      const keep = new Set([...collectTensors(state), ...Object.values(grads)].map((t) => t.id));
       for (const tensor of Object.values(updates)) if (!keep.has(tensor.id) && !tensor.isDisposed) tensor.dispose();
     }
     disposeStateExcept(this.state, state);

@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { invalidValue } from './errors.js';
 import { mapParams } from './tree.js';
 import type { GradientTransformation, Schedule } from './types.js';
 import { requireNumber } from './validate.js';
@@ -32,7 +33,7 @@ export interface ScaleByScheduleState {
  */
 export function scaleBySchedule(schedule: Schedule): GradientTransformation<ScaleByScheduleState> {
   if (typeof schedule !== 'function') {
-    throw new TypeError('scaleBySchedule needs a schedule function (step) => number.');
+    throw invalidValue('schedule', 'scaleBySchedule', 'a schedule function (step) => number', schedule);
   }
   return {
     init: () => ({ count: 0 }),
