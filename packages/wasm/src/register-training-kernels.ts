@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { trainingKernels } from './kernels/training-kernels.js';
+import { buildTrainingKernels } from './kernels/training-kernels.js';
 
 /**
  * Registers, for `backendName`, every kernel of the stock tfjs `wasm` backend plus Loom's
@@ -9,7 +9,7 @@ import { trainingKernels } from './kernels/training-kernels.js';
  * Requires `@tensorflow/tfjs-backend-wasm` to have been imported (initWasm does that).
  */
 export function registerTrainingKernels(backendName: string): void {
-  const ours = new Map(trainingKernels.map((kernel) => [kernel.kernelName, kernel]));
+  const ours = new Map(buildTrainingKernels().map((kernel) => [kernel.kernelName, kernel]));
   const stockKernels = tf.getKernelsForBackend('wasm');
   for (const kernel of stockKernels) {
     if (ours.has(kernel.kernelName) || tf.getKernel(kernel.kernelName, backendName) !== undefined) continue;

@@ -1,4 +1,26 @@
+import * as tf from '@tensorflow/tfjs-core';
 import type { KernelConfig } from '@tensorflow/tfjs-core';
+import { batchMatMulConfig } from './batch-mat-mul.js';
+import { conv2dBackpropFilterConfig } from './conv2d-backprop-filter.js';
+import { depthwiseConv2dBackpropFilterConfig, depthwiseConv2dBackpropInputConfig } from './depthwise-conv2d-backprop.js';
+import { einsumConfig } from './einsum.js';
+import { maxPoolGradConfig } from './max-pool-grad.js';
+import { unsortedSegmentSumConfig } from './unsorted-segment-sum.js';
 
-/** Loom's kernels for the wasm backend (backendName is filled in at registration). */
-export const trainingKernels: Omit<KernelConfig, 'backendName'>[] = [];
+/**
+ * Loom's kernels for the wasm backend (backendName is filled in at registration). Needs the
+ * stock wasm kernels registered (BatchMatMul wraps the stock one).
+ */
+export function buildTrainingKernels(): Omit<KernelConfig, 'backendName'>[] {
+  const stockBatchMatMul = tf.getKernel(tf.BatchMatMul, 'wasm');
+  if (stockBatchMatMul === undefined) throw new Error("The stock 'wasm' BatchMatMul kernel is not registered; import @tensorflow/tfjs-backend-wasm first.");
+  return [
+    batchMatMulConfig(stockBatchMatMul),
+    conv2dBackpropFilterConfig,
+    maxPoolGradConfig,
+    unsortedSegmentSumConfig,
+    depthwiseConv2dBackpropInputConfig,
+    depthwiseConv2dBackpropFilterConfig,
+    einsumConfig,
+  ];
+}

@@ -1,0 +1,91 @@
+import * as tf from '@tensorflow/tfjs-core';
+import type { KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs-core';
+import { disposeAll, f32View, runKernel, type WasmBackendLike } from './backend-access.js';
+
+// The stock kernel is captured at registration; it is XNNPACK-fast only without transposes and
+// with batch 1 (otherwise a scalar triple loop).
+let stockBatchMatMul: KernelFunc | undefined;
+
+// Below this many multiply-adds per matrix the per-batch XNNPACK set-up costs more than it saves.
+const MIN_WORK_FOR_SPLIT = 32 * 32 * 32;
+
+function transposeLast2(backend: WasmBackendLike, x: TensorInfo): TensorInfo {
+  const rank = x.shape.length;
+  const perm = [...Array(rank).keys()];
+  [perm[rank - 2], perm[rank - 1]] = [rank - 1, rank - 2];
+  return runKernel('Transpose', backend, { x }, { perm });
+}
+
+/**
+ * BatchMatMul that always reaches XNNPACK: transposed operands are transposed once up front
+ * (O(n^2)) so the O(n^3) product takes the fast path, and large batches (including a broadcast
+ * batch of 1) are run one matrix at a time through the same fast path.
+ */
+function batchMatMul(args: Parameters<KernelFunc>[0]): TensorInfo {
+  const backend = args.backend as unknown as WasmBackendLike;
+  const { a, b } = args.inputs as { a: TensorInfo; b: TensorInfo };
+  const { transposeA, transposeB } = args.attrs as { transposeA: boolean; transposeB: boolean };
+  const stock = stockBatchMatMul as KernelFunc;
+  if (a.dtype !== 'float32' || b.dtype !== 'float32' || a.shape.length < 2 || b.shape.length < 2) return stock(args) as TensorInfo;
+
+  const batchA = tf.util.sizeFromShape(a.shape.slice(0, -2));
+  const batchB = tf.util.sizeFromShape(b.shape.slice(0, -2));
+  const rows = transposeA ? (a.shape.at(-1) as number) : (a.shape.at(-2) as number);
+  const inner = transposeA ? (a.shape.at(-2) as number) : (a.shape.at(-1) as number);
+  const columns = transposeB ? (b.shape.at(-2) as number) : (b.shape.at(-1) as number);
+  const batched = batchA > 1 || batchB > 1;
+  const simpleBroadcast = batchA === batchB || batchA === 1 || batchB === 1;
+  if (!transposeA && !transposeB && !batched) return stock(args) as TensorInfo;
+  if (batched && (!simpleBroadcast || rows * inner * columns < MIN_WORK_FOR_SPLIT)) return stock(args) as TensorInfo;
+
+  const temporaries: TensorInfo[] = [];
+  const plainA = transposeA ? transposeLast2(backend, a) : a;
+  const plainB = transposeB ? transposeLast2(backend, b) : b;
+  if (transposeA) temporaries.push(plainA);
+  if (transposeB) temporaries.push(plainB);
+
+  let out: TensorInfo;
+  if (!batched) {
+    out = stock({ ...args, inputs: { a: plainA, b: plainB }, attrs: { transposeA: false, transposeB: false } }) as TensorInfo;
+  } else {
+    const outerShape = tf.broadcast_util.assertAndGetBroadcastShape(a.shape.slice(0, -2), b.shape.slice(0, -2));
+    const batch = Math.max(batchA, batchB);
+    out = backend.makeOutput([...outerShape, rows, columns], 'float32');
+    const matrixA = backend.makeOutput([1, rows, inner], 'float32');
+    const matrixB = backend.makeOutput([1, inner, columns], 'float32');
+    temporaries.push(matrixA, matrixB);
+    for (let index = 0; index < batch; index++) {
+      const fromA = batchA === 1 ? 0 : index;
+      const fromB = batchB === 1 ? 0 : index;
+      // Views are re-taken each step: a kernel call may grow (and so detach) the heap.
+      if (index === 0 || batchA > 1) f32View(backend, matrixA).set(f32View(backend, plainA).subarray(fromA * rows * inner, (fromA + 1) * rows * inner));
+      if (index === 0 || batchB > 1) {
+        // The XNNPACK operator caches packed weights by tensor id, so B needs a fresh id when it changes.
+        if (index > 0) {
+          backend.disposeData(matrixB.dataId);
+          temporaries.pop();
+          const fresh = backend.makeOutput([1, inner, columns], 'float32');
+          Object.assign(matrixB, fresh);
+          temporaries.push(matrixB);
+        }
+        f32View(backend, matrixB).set(f32View(backend, plainB).subarray(fromB * inner * columns, (fromB + 1) * inner * columns));
+      }
+      const product = stock({ ...args, inputs: { a: matrixA, b: matrixB }, attrs: { transposeA: false, transposeB: false } }) as TensorInfo;
+      f32View(backend, out).set(f32View(backend, product), index * rows * columns);
+      backend.disposeData(product.dataId);
+    }
+  }
+  disposeAll(backend, temporaries);
+  return out;
+}
+
+/**
+ * Builds the BatchMatMul kernel config around the stock wasm kernel.
+ *
+ * @example
+ * tf.registerKernel({ ...batchMatMulConfig(tf.getKernel('BatchMatMul', 'wasm')!), backendName: 'loom-wasm' });
+ */
+export function batchMatMulConfig(stock: KernelConfig): Omit<KernelConfig, 'backendName'> {
+  stockBatchMatMul = stock.kernelFunc;
+  return { kernelName: tf.BatchMatMul, kernelFunc: batchMatMul as KernelFunc, setupFunc: stock.setupFunc };
+}

@@ -1,0 +1,82 @@
+import * as tf from '@tensorflow/tfjs-core';
+import type { KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs-core';
+import { disposeAll, f32View, runKernel, type WasmBackendLike } from './backend-access.js';
+
+interface Attrs {
+  strides: [number, number] | number;
+  pad: 'valid' | 'same' | number | tf.backend_util.ExplicitPadding;
+  dataFormat: 'NHWC' | 'NCHW';
+  dimRoundingMode?: 'floor' | 'round' | 'ceil';
+  filterShape: [number, number, number, number];
+}
+
+/**
+ * dW[kh, kw, ci, co] = sum over (b, oh, ow) of x[b, oh*s + kh - pad, ow*s + kw - pad, ci] * dy[b, oh, ow, co].
+ *
+ * That is itself a convolution, so it runs on the wasm (XNNPACK) Conv2D kernel: input
+ * x as [ci, H, W, batch], filter dy as [outH, outW, batch, co], dilation = the forward stride,
+ * the forward padding made explicit. Its output [ci, kh', kw', co] has kh' >= kh (extra rows
+ * only when the forward pass left input rows unused); the first kh x kw are dW.
+ */
+function conv2dBackpropFilter(args: Parameters<KernelFunc>[0]): TensorInfo {
+  const backend = args.backend as unknown as WasmBackendLike;
+  const { x: rawX, dy: rawDy } = args.inputs as { x: TensorInfo; dy: TensorInfo };
+  const { strides, pad, dataFormat, dimRoundingMode, filterShape } = args.attrs as unknown as Attrs;
+  const temporaries: TensorInfo[] = [];
+  let x = rawX;
+  let dy = rawDy;
+  if (dataFormat === 'NCHW') {
+    x = runKernel('Transpose', backend, { x: rawX }, { perm: [0, 2, 3, 1] });
+    dy = runKernel('Transpose', backend, { x: rawDy }, { perm: [0, 2, 3, 1] });
+    temporaries.push(x, dy);
+  }
+  const info = tf.backend_util.computeConv2DInfo(
+    x.shape as [number, number, number, number],
+    filterShape,
+    strides,
+    1,
+    pad,
+    dimRoundingMode,
+    false,
+    'channelsLast',
+  );
+  const [kernelHeight, kernelWidth, inChannels, outChannels] = filterShape;
+  const xByChannel = runKernel('Transpose', backend, { x }, { perm: [3, 1, 2, 0] });
+  const dyAsFilter = runKernel('Transpose', backend, { x: dy }, { perm: [1, 2, 0, 3] });
+  temporaries.push(xByChannel, dyAsFilter);
+  const { top, bottom, left, right } = info.padInfo;
+  const correlation = runKernel(
+    'Conv2D',
+    backend,
+    { x: xByChannel, filter: dyAsFilter },
+    {
+      strides: [1, 1],
+      pad: [[0, 0], [top, bottom], [left, right], [0, 0]],
+      dataFormat: 'NHWC',
+      dilations: [info.strideHeight, info.strideWidth],
+      dimRoundingMode: undefined,
+    },
+  );
+  temporaries.push(correlation);
+  const [, fullHeight, fullWidth] = correlation.shape as [number, number, number, number];
+  const out = backend.makeOutput([kernelHeight, kernelWidth, inChannels, outChannels], 'float32');
+  const source = f32View(backend, correlation);
+  const target = f32View(backend, out);
+  for (let ci = 0; ci < inChannels; ci++) {
+    for (let kh = 0; kh < kernelHeight; kh++) {
+      for (let kw = 0; kw < kernelWidth; kw++) {
+        const from = ((ci * fullHeight + kh) * fullWidth + kw) * outChannels;
+        const to = ((kh * kernelWidth + kw) * inChannels + ci) * outChannels;
+        target.set(source.subarray(from, from + outChannels), to);
+      }
+    }
+  }
+  disposeAll(backend, temporaries);
+  return out;
+}
+
+/** Conv2DBackpropFilter for the wasm backend (missing from tfjs-backend-wasm 4.22.0). */
+export const conv2dBackpropFilterConfig: Omit<KernelConfig, 'backendName'> = {
+  kernelName: tf.Conv2DBackpropFilter,
+  kernelFunc: conv2dBackpropFilter as KernelFunc,
+};

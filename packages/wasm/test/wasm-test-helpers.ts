@@ -1,0 +1,58 @@
+// Shared helpers for the kernel tests: run the same computation on Loom's wasm backend and on
+// the tfjs cpu backend (the independent reference) with identical input data.
+import * as tf from '@tensorflow/tfjs-core';
+import { afterAll, beforeAll } from 'vitest';
+import { initWasm, LOOM_WASM_BACKEND, type WasmBackendHandle } from '../src/init-wasm.js';
+
+/** Starts loom-wasm (2 threads) for the file and restores the cpu backend afterwards. */
+export function useWasmBackend(threads = 2): void {
+  let handle: WasmBackendHandle | undefined;
+  beforeAll(async () => {
+    handle = await initWasm({ threads, setActive: false });
+  });
+  afterAll(async () => {
+    await handle?.dispose();
+    await tf.setBackend('cpu');
+  });
+}
+
+/** Deterministic pseudo-random numbers in [-1, 1) (a small LCG; independent of Math.random). */
+export function seededValues(count: number, seed: number): Float32Array {
+  let state = (seed * 2654435761 + 12345) >>> 0;
+  const values = new Float32Array(count);
+  for (let i = 0; i < count; i++) {
+    state = (Math.imul(state, 1664525) + 1013904223) >>> 0;
+    values[i] = state / 2 ** 31 - 1;
+  }
+  return values;
+}
+
+/** A deterministic integer in [low, high]. */
+export function seededInt(low: number, high: number, seed: number): number {
+  const value = seededValues(1, seed)[0] as number;
+  return low + Math.floor(((value + 1) / 2) * (high - low + 1));
+}
+
+/** A float32 tensor of the given shape filled with seeded values (created on the active backend). */
+export function seededTensor(shape: number[], seed: number): tf.Tensor {
+  return tf.tensor(seededValues(shape.reduce((a, b) => a * b, 1), seed), shape, 'float32');
+}
+
+/**
+ * Runs `compute` on loom-wasm and on cpu; returns each backend's outputs (as plain arrays)
+ * and their shapes. `compute` must create its inputs itself (e.g. with seededTensor).
+ */
+export async function onBothBackends(compute: () => tf.Tensor | tf.Tensor[]): Promise<{ wasm: Float32Array[]; cpu: Float32Array[]; shapes: number[][] }> {
+  const run = async (backend: string) => {
+    await tf.setBackend(backend);
+    return tf.tidy(() => {
+      const result = compute();
+      const list = Array.isArray(result) ? result : [result];
+      return { values: list.map((t) => Float32Array.from(t.dataSync())), shapes: list.map((t) => t.shape.slice()) };
+    });
+  };
+  const wasm = await run(LOOM_WASM_BACKEND);
+  const cpu = await run('cpu');
+  await tf.setBackend(LOOM_WASM_BACKEND);
+  return { wasm: wasm.values, cpu: cpu.values, shapes: wasm.shapes };
+}
