@@ -37,6 +37,7 @@ export type { RmspropOptions } from './rmsprop.js';
 export { adagrad } from './adagrad.js';
 export type { AdagradOptions } from './adagrad.js';
 export { lion } from './lion.js';
+export { getOptimizer } from './get-optimizer.js';
 export type { LionOptions } from './lion.js';
 
 export {

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { invalidValue, OptimizerError } from './errors.js';
-import { deserializeOptState, serializeOptState, type SerializedOptState } from './serialize-state.js';
+import { deserializeOptState, renameVariables, serializeOptState, type SerializedOptState } from './serialize-state.js';
 import { collectTensors, disposeStateExcept } from './tree.js';
 import type { GradientTransformation, OptState, Params, UpdateExtras } from './types.js';
 
@@ -97,10 +97,20 @@ export class Optimizer {
   /** A JSON-safe snapshot of the state (tensors as `{ shape, dtype, values }`) for checkpoints. */
   async getState(): Promise<SerializedOptState> {
     this.assertAlive();
-    return { format: 'loom-optimizer-state', version: 1, stepCount: this.count, state: await serializeOptState(this.state) };
+    return {
+      format: 'loom-optimizer-state',
+      version: 1,
+      stepCount: this.count,
+      variables: [...this.variables.keys()],
+      state: await serializeOptState(this.state),
+    };
   }
 
-  /** Restores a snapshot from `getState`; it must come from the same transformation and variables. */
+  /**
+   * Restores a snapshot from `getState`. It must come from the same transformation over
+   * variables of the same shapes in the same order; when the names differ (a model re-created
+   * in the same process gets new unique names), state is matched to variables by position.
+   */
   setState(snapshot: SerializedOptState): void {
     this.assertAlive();
     if (snapshot === null || typeof snapshot !== 'object' || snapshot.format !== 'loom-optimizer-state' || snapshot.version !== 1) {
@@ -109,7 +119,14 @@ export class Optimizer {
     if (!Number.isInteger(snapshot.stepCount) || snapshot.stepCount < 0) {
       throw invalidValue('stepCount', 'Optimizer.setState', 'a non-negative integer', snapshot.stepCount);
     }
-    const restored = deserializeOptState(snapshot.state, this.state);
+    const names = [...this.variables.keys()];
+    const saved = snapshot.variables;
+    const sameNames = saved === undefined || (saved.length === names.length && saved.every((n, i) => n === names[i]));
+    if (!sameNames && saved.length !== names.length) {
+      throw invalidValue('variables', 'Optimizer.setState', `a snapshot of ${names.length} variables`, saved.length);
+    }
+    const tree = sameNames ? snapshot.state : renameVariables(snapshot.state, saved, names);
+    const restored = deserializeOptState(tree, this.state);
     disposeStateExcept(this.state, restored);
     this.state = restored;
     this.count = snapshot.stepCount;

@@ -28,7 +28,27 @@ export interface SerializedOptState {
   format: 'loom-optimizer-state';
   version: 1;
   stepCount: number;
+  /** Variable names in the optimizer's order; lets `setState` map by position when names differ. */
+  variables?: string[];
   state: SerializedNode;
+}
+
+/**
+ * Renames the keys of every object node whose keys are exactly `from` (per-variable maps) to
+ * the names at the same positions in `to`.
+ */
+export function renameVariables(node: SerializedNode, from: readonly string[], to: readonly string[]): SerializedNode {
+  if (node === null || typeof node !== 'object') return node;
+  if (Array.isArray(node)) return node.map((item) => renameVariables(item, from, to));
+  if (node.type !== 'object') return node;
+  const keys = Object.keys(node.entries);
+  const isVariableMap = keys.length === from.length && keys.every((k) => from.includes(k));
+  const entries: { [key: string]: SerializedNode } = {};
+  for (const key of keys) {
+    const target = isVariableMap ? (to[from.indexOf(key)] as string) : key;
+    entries[target] = renameVariables(node.entries[key] as SerializedNode, from, to);
+  }
+  return { type: 'object', entries };
 }
 
 /**

@@ -8,7 +8,7 @@ describe('public API', () => {
         'LoomError', 'OptimizerError', 'chain', 'applyUpdates', 'Optimizer', 'serializeOptState', 'deserializeOptState',
         'scale', 'scaleBySchedule', 'scaleByLearningRate', 'traceMomentum', 'scaleByAdam', 'scaleByRms', 'scaleByStddev',
         'scaleByRss', 'scaleByLion', 'clipByValue', 'clipByGlobalNorm', 'globalNorm', 'addDecayedWeights', 'decayMatricesOnly',
-        'sgd', 'adam', 'adamw', 'rmsprop', 'adagrad', 'lion',
+        'sgd', 'adam', 'adamw', 'rmsprop', 'adagrad', 'lion', 'getOptimizer',
         'constantSchedule', 'cosineDecaySchedule', 'cosineOneCycleSchedule', 'exponentialDecay', 'linearSchedule',
         'piecewiseConstantSchedule', 'stepDecaySchedule', 'warmupCosineDecaySchedule', 'reduceOnPlateau',
         'multiSteps', 'ema', 'ParameterEma',
