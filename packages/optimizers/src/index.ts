@@ -70,6 +70,7 @@ export { ParameterEma } from './parameter-ema.js';
 
 export { differentiallyPrivateAggregate, dpSgd, privatizePerExampleGradients } from './dp-aggregate.js';
 export type { DpAggregateState, DpSgdOptions, PrivatizeOptions } from './dp-aggregate.js';
+export { perExampleGradients } from './per-example-gradients.js';
 export {
   computeRdpSampledGaussian,
   DEFAULT_RDP_ORDERS,

@@ -12,7 +12,7 @@ describe('public API', () => {
         'constantSchedule', 'cosineDecaySchedule', 'cosineOneCycleSchedule', 'exponentialDecay', 'linearSchedule',
         'piecewiseConstantSchedule', 'stepDecaySchedule', 'warmupCosineDecaySchedule', 'reduceOnPlateau',
         'multiSteps', 'ema', 'ParameterEma',
-        'differentiallyPrivateAggregate', 'dpSgd', 'privatizePerExampleGradients',
+        'differentiallyPrivateAggregate', 'dpSgd', 'privatizePerExampleGradients', 'perExampleGradients',
         'computeRdpSampledGaussian', 'DEFAULT_RDP_ORDERS', 'dpSgdEpsilon', 'RdpAccountant', 'rdpToEpsilon', 'sampledGaussianEpsilon',
       ].sort(),
     );
