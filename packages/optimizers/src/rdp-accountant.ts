@@ -7,7 +7,12 @@ import { requireNumber } from './validate.js';
 //   A_a = sum_{k=0..a} C(a, k) (1-q)^(a-k) q^k exp((k^2 - k) / (2 sigma^2)),
 //   RDP(a) = log(A_a) / (a - 1) per step; RDP composes additively over steps.
 
-/** Default orders: every integer from 2 to 64, then 128, 256, 512 (as TF Privacy's integer orders). */
+/**
+ * Default orders: every integer from 2 to 64, then 128, 256, 512 (TF Privacy's integer orders).
+ *
+ * @example
+ * const accountant = new RdpAccountant({ orders: DEFAULT_RDP_ORDERS.filter((a) => a <= 32) });
+ */
 export const DEFAULT_RDP_ORDERS: readonly number[] = [...Array.from({ length: 63 }, (_, i) => i + 2), 128, 256, 512];
 
 function logAddExp(a: number, b: number): number {

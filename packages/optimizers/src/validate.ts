@@ -35,7 +35,3 @@ export function requireScalarOrSchedule(value: unknown, name: string, where: str
   if (typeof value === 'number' && Number.isFinite(value) && value >= 0) return value;
   throw invalidValue(name, where, 'a non-negative number or a schedule function (step) => number', value);
 }
-
-export function evaluate(value: ScalarOrSchedule, step: number): number {
-  return typeof value === 'number' ? value : value(step);
-}
