@@ -80,7 +80,8 @@ export class Optimizer {
         for (const [name, variable] of this.variables) {
           const update = updates[name];
           if (update === undefined) throw new OptimizerError(`The transformation returned no update for variable '${name}'.`);
-          variable.assign(tf.add(variable, tf.cast(update, variable.dtype)));
+          // Cast only when needed: a same-dtype cast would add a tensor per variable per step.
+          variable.assign(tf.add(variable, update.dtype === variable.dtype ? update : tf.cast(update, variable.dtype)));
         }
       });
     } finally {
