@@ -1,0 +1,48 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { validateBatchSize, validateModel } from './evaluate.js';
+import { invalidValue } from './errors.js';
+import type { TrainableModel } from './types.js';
+
+/** Options of `predict`. */
+export interface PredictOptions {
+  /** Samples per forward pass. Default 32. */
+  batchSize?: number;
+}
+
+/**
+ * The model's outputs for `inputs`, computed batch by batch in inference mode and
+ * concatenated (the caller owns the result; a multi-output model gives one tensor per output).
+ *
+ * @example
+ * const probabilities = await predict(model, xTest, { batchSize: 256 });
+ */
+export async function predict(model: TrainableModel, inputs: tf.Tensor | tf.Tensor[], options: PredictOptions = {}): Promise<tf.Tensor | tf.Tensor[]> {
+  const where = 'predict';
+  validateModel(model, where);
+  const batchSize = validateBatchSize(options.batchSize, where);
+  const list = Array.isArray(inputs) ? inputs : [inputs];
+  if (list.length === 0 || !list.every((t) => t instanceof tf.Tensor)) throw invalidValue('inputs', where, 'a tensor or a non-empty array of tensors', inputs);
+  const samples = list[0]!.shape[0] ?? 0;
+  if (samples === 0 || list.some((t) => t.shape[0] !== samples)) {
+    throw invalidValue('inputs', where, 'tensors with the same, non-zero number of samples', list.map((t) => `[${t.shape.join(', ')}]`));
+  }
+  const pieces: tf.Tensor[][] = [];
+  for (let start = 0; start < samples; start += batchSize) {
+    const size = Math.min(batchSize, samples - start);
+    const outputs = tf.tidy(() => {
+      const slices = list.map((t) => tf.slice(t, start, size));
+      const output = model.apply(Array.isArray(inputs) ? slices : slices[0]!, { training: false });
+      return Array.isArray(output) ? output : [output];
+    });
+    pieces.push(outputs);
+    // Yield to the event loop between batches so long predictions do not starve it.
+    await new Promise<void>((resolve) => setImmediate(resolve));
+  }
+  const outputCount = pieces[0]!.length;
+  const joined = Array.from({ length: outputCount }, (_, k) => {
+    const parts = pieces.map((p) => p[k]!);
+    return parts.length === 1 ? parts[0]! : tf.concat(parts, 0);
+  });
+  if (pieces.length > 1) tf.dispose(pieces.flat());
+  return Array.isArray(inputs) || outputCount > 1 ? joined : joined[0]!;
+}

@@ -1,0 +1,108 @@
+import type { BatchLogs, Callback, TrainingContext } from './callback.js';
+import type { Logs } from './types.js';
+
+/** Where the progress bar writes; `process.stdout` by default. */
+export interface ProgressStream {
+  write(text: string): unknown;
+  isTTY?: boolean;
+}
+
+/** Options of `progressBar`. */
+export interface ProgressBarOptions {
+  /** Output stream. Default `process.stdout`. */
+  stream?: ProgressStream;
+  /** Print nothing. Default false. */
+  quiet?: boolean;
+  /** Width of the bar in characters. Default 24. */
+  width?: number;
+  /** Clock in milliseconds (tests pass a fake). Default `performance.now`. */
+  now?: () => number;
+  /** Minimum milliseconds between redraws on a terminal. Default 100. */
+  redrawInterval?: number;
+}
+
+/** "1m 05s", "12s", "0.4s". */
+export function formatDuration(milliseconds: number): string {
+  const seconds = milliseconds / 1000;
+  if (seconds < 10) return `${seconds.toFixed(1)}s`;
+  if (seconds < 60) return `${Math.round(seconds)}s`;
+  const minutes = Math.floor(seconds / 60);
+  return `${minutes}m ${String(Math.round(seconds - minutes * 60)).padStart(2, '0')}s`;
+}
+
+function formatValue(value: number): string {
+  if (!Number.isFinite(value)) return String(value);
+  return Math.abs(value) >= 1e4 || (Math.abs(value) < 1e-3 && value !== 0) ? value.toExponential(3) : value.toFixed(4);
+}
+
+function formatLogs(logs: Logs): string {
+  return Object.entries(logs)
+    .filter(([key]) => key !== 'size')
+    .map(([key, value]) => `${key} ${formatValue(value)}`)
+    .join(' - ');
+}
+
+/**
+ * A terminal progress bar: on a TTY it redraws one line in place per epoch with a bar, ETA,
+ * running loss and metrics and samples/s; when the output is not a TTY (CI logs, files) it
+ * prints one plain line per epoch instead; `quiet: true` prints nothing.
+ *
+ * @example
+ * await fit(model, data, { loss: 'mse', optimizer: 'adam', epochs: 5, callbacks: [progressBar()] });
+ * // Epoch 2/5 [=============>..........] 640/1000 ETA 0.8s - 812 samples/s - loss 0.1234
+ */
+export function progressBar(options: ProgressBarOptions = {}): Callback {
+  const stream: ProgressStream = options.stream ?? process.stdout;
+  const quiet = options.quiet ?? false;
+  const width = options.width ?? 24;
+  const now = options.now ?? (() => performance.now());
+  const redrawInterval = options.redrawInterval ?? 100;
+  const interactive = stream.isTTY === true;
+  let epochStart = 0;
+  let samplesSeen = 0;
+  let lastDraw = -Infinity;
+  let currentEpoch = 0;
+
+  const header = (epoch: number, context: TrainingContext): string => `Epoch ${epoch + 1}/${context.epochs}`;
+
+  return {
+    onEpochBegin(epoch: number) {
+      currentEpoch = epoch;
+      epochStart = now();
+      samplesSeen = 0;
+      lastDraw = -Infinity;
+    },
+    onBatchEnd(_batch: number, logs: BatchLogs, context: TrainingContext) {
+      samplesSeen += logs.size;
+      if (quiet || !interactive) return;
+      const time = now();
+      const total = context.samplesPerEpoch;
+      const finished = total !== undefined && samplesSeen >= total;
+      if (time - lastDraw < redrawInterval && !finished) return;
+      lastDraw = time;
+      const elapsed = time - epochStart;
+      const parts: string[] = [];
+      if (total !== undefined) {
+        const fraction = Math.min(1, samplesSeen / total);
+        const filled = Math.floor(fraction * width);
+        const bar = '='.repeat(filled) + (filled < width ? '>' : '') + '.'.repeat(Math.max(0, width - filled - 1));
+        const eta = samplesSeen > 0 ? (elapsed / samplesSeen) * (total - samplesSeen) : 0;
+        parts.push(`[${bar}] ${samplesSeen}/${total} ETA ${formatDuration(eta)}`);
+      } else {
+        parts.push(`${samplesSeen} samples`);
+      }
+      if (elapsed > 0) parts.push(`${Math.round((samplesSeen * 1000) / elapsed)} samples/s`);
+      const { size: _size, ...values } = logs;
+      const metrics = formatLogs(values);
+      const line = `${header(currentEpoch, context)} ${parts.join(' - ')}${metrics ? ` - ${metrics}` : ''}`;
+      stream.write(`\r${line}\x1b[K`);
+    },
+    onEpochEnd(epoch: number, logs: Logs, context: TrainingContext) {
+      if (quiet) return;
+      const elapsed = now() - epochStart;
+      const rate = elapsed > 0 ? ` - ${Math.round((samplesSeen * 1000) / elapsed)} samples/s` : '';
+      const line = `${header(epoch, context)} - ${samplesSeen} samples - ${formatDuration(elapsed)}${rate} - ${formatLogs(logs)}`;
+      stream.write(interactive ? `\r${line}\x1b[K\n` : `${line}\n`);
+    },
+  };
+}
