@@ -12,8 +12,11 @@ export function mlp(sizes: number[], options: { seed?: number; l2?: number; outp
   const weights: tf.Variable[] = [];
   for (let i = 0; i + 1 < sizes.length; i++) {
     const scale = Math.sqrt(2 / (sizes[i]! + sizes[i + 1]!));
-    weights.push(tf.variable(tf.tidy(() => tf.randomNormal([sizes[i]!, sizes[i + 1]!], 0, scale, 'float32', seed + i)), true, `mlp${id}/kernel_${i}`));
-    weights.push(tf.variable(tf.zeros([sizes[i + 1]!]), true, `mlp${id}/bias_${i}`));
+    // tf.variable copies its initial value's data reference; dispose the initial tensors.
+    const kernel = tf.randomNormal([sizes[i]!, sizes[i + 1]!], 0, scale, 'float32', seed + i);
+    const bias = tf.zeros([sizes[i + 1]!]);
+    weights.push(tf.variable(kernel, true, `mlp${id}/kernel_${i}`), tf.variable(bias, true, `mlp${id}/bias_${i}`));
+    tf.dispose([kernel, bias]);
   }
   return {
     name: `mlp_${id}`,
