@@ -1,2 +1,50 @@
 // Public API of @loom-ml/recommenders: an explicit list of named re-exports.
-export {};
+export { LoomError, RecommenderError } from './errors.js';
+export { IdMapping, type ExternalId, type IdMappingJson } from './id-mapping.js';
+export { CsrMatrix, type DuplicatePolicy, type FromTripletsOptions } from './csr-matrix.js';
+export {
+  buildInteractions,
+  type InteractionEvent,
+  type Interactions,
+  type BuildInteractionsOptions,
+} from './interactions.js';
+export {
+  confidenceWeight,
+  bm25Weight,
+  tfidfWeight,
+  type ConfidenceOptions,
+  type ConfidenceScaling,
+  type Bm25Options,
+} from './weighting.js';
+export {
+  randomSplit,
+  leaveKOut,
+  timeSplit,
+  type InteractionSplit,
+  type SplitOptions,
+  type RandomSplitOptions,
+  type LeaveKOutOptions,
+  type TimeSplitOptions,
+} from './splits.js';
+export { selectTopK, TopKIndex, type TopK, type IndexMetric } from './top-k.js';
+export { type Recommender, type Recommendation, type RecommendOptions } from './recommender.js';
+export { PopularityRecommender } from './popularity.js';
+export { ItemKnnRecommender, type ItemKnnOptions, type ItemKnnWeighting } from './item-knn.js';
+export { ImplicitAls, type ImplicitAlsOptions, type AlsEpochReport } from './implicit-als.js';
+export { rankingMetricsAtK } from './ranking-metrics.js';
+export {
+  evaluateRecommender,
+  formatMetricsTable,
+  type RecommenderMetrics,
+  type EvaluateOptions,
+} from './evaluate.js';
+export {
+  serializeRecommender,
+  deserializeRecommender,
+  saveRecommender,
+  loadRecommender,
+  type SavableRecommender,
+  type SerializedRecommenderJson,
+  type LoadedRecommender,
+} from './serialization.js';
+export { createRng } from './rng.js';

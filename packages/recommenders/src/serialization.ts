@@ -1,0 +1,183 @@
+import { mkdir, rename, writeFile, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { CsrMatrix } from './csr-matrix.js';
+import { invalidValue, RecommenderError } from './errors.js';
+import { IdMapping, type IdMappingJson } from './id-mapping.js';
+import { ImplicitAls, type ImplicitAlsOptions } from './implicit-als.js';
+import { ItemKnnRecommender, type ItemKnnOptions } from './item-knn.js';
+import { PopularityRecommender } from './popularity.js';
+
+/** A model this package can save. */
+export type SavableRecommender = PopularityRecommender | ItemKnnRecommender | ImplicitAls;
+
+const FORMAT = 'loom-ml/recommenders';
+const VERSION = 1;
+
+interface ArrayEntry {
+  dtype: 'int32' | 'float32';
+  byteOffset: number;
+  length: number;
+}
+
+/** JSON half of a saved model; `arrays` locate typed arrays in the binary half. */
+export interface SerializedRecommenderJson {
+  format: typeof FORMAT;
+  version: number;
+  type: 'PopularityRecommender' | 'ItemKnnRecommender' | 'ImplicitAls';
+  options: Record<string, unknown>;
+  /** Rows (users) and columns (items) of the training matrix. */
+  matrixShape: [number, number];
+  users?: IdMappingJson;
+  items?: IdMappingJson;
+  arrays: Record<string, ArrayEntry>;
+}
+
+/** A restored model and the id mappings saved with it, if any. */
+export interface LoadedRecommender {
+  model: SavableRecommender;
+  users?: IdMapping;
+  items?: IdMapping;
+}
+
+/**
+ * Model as JSON plus one binary buffer (little-endian typed arrays, 4-byte aligned): the
+ * training matrix, and for ALS the factors. kNN and popularity are re-fitted from the saved
+ * matrix on load (deterministic), so only ALS factors are stored.
+ *
+ * @example
+ * const { json, binary } = serializeRecommender(als, { users, items });
+ * const { model } = deserializeRecommender(json, binary);
+ */
+export function serializeRecommender(
+  model: SavableRecommender,
+  mappings: { users?: IdMapping; items?: IdMapping } = {},
+): { json: SerializedRecommenderJson; binary: Uint8Array } {
+  const matrix = model.trainingMatrix;
+  const arrays: Record<string, Int32Array | Float32Array> = {
+    indptr: matrix.indptr,
+    indices: matrix.indices,
+    values: matrix.values,
+  };
+  let options: Record<string, unknown> = {};
+  let type: SerializedRecommenderJson['type'];
+  if (model instanceof ImplicitAls) {
+    type = 'ImplicitAls';
+    options = { ...model.options };
+    arrays.userFactors = model.userFactors;
+    arrays.itemFactors = model.itemFactors;
+  } else if (model instanceof ItemKnnRecommender) {
+    type = 'ItemKnnRecommender';
+    options = { neighbours: model.neighbours, weighting: model.weighting, bm25: model.bm25 };
+  } else if (model instanceof PopularityRecommender) {
+    type = 'PopularityRecommender';
+  } else {
+    throw invalidValue('model', 'serializeRecommender', 'a PopularityRecommender, ItemKnnRecommender or ImplicitAls', model);
+  }
+  const entries: Record<string, ArrayEntry> = {};
+  let byteLength = 0;
+  for (const [name, array] of Object.entries(arrays)) {
+    entries[name] = { dtype: array instanceof Int32Array ? 'int32' : 'float32', byteOffset: byteLength, length: array.length };
+    byteLength += array.length * 4;
+  }
+  const binary = new Uint8Array(byteLength);
+  const view = new DataView(binary.buffer);
+  for (const [name, array] of Object.entries(arrays)) {
+    const { byteOffset } = entries[name]!;
+    for (let i = 0; i < array.length; i++) {
+      if (array instanceof Int32Array) view.setInt32(byteOffset + 4 * i, array[i]!, true);
+      else view.setFloat32(byteOffset + 4 * i, array[i]!, true);
+    }
+  }
+  const json: SerializedRecommenderJson = {
+    format: FORMAT,
+    version: VERSION,
+    type,
+    options,
+    matrixShape: [matrix.rows, matrix.columns],
+    arrays: entries,
+  };
+  if (mappings.users !== undefined) json.users = mappings.users.toJSON();
+  if (mappings.items !== undefined) json.items = mappings.items.toJSON();
+  return { json, binary };
+}
+
+/**
+ * Inverse of {@link serializeRecommender}.
+ *
+ * @example
+ * const { model, users, items } = deserializeRecommender(json, binary);
+ */
+export function deserializeRecommender(json: SerializedRecommenderJson, binary: Uint8Array): LoadedRecommender {
+  if (json?.format !== FORMAT || json.version !== VERSION) {
+    throw invalidValue('json.format', 'deserializeRecommender', `'${FORMAT}' version ${VERSION}`, `${json?.format} ${json?.version}`);
+  }
+  const view = new DataView(binary.buffer, binary.byteOffset, binary.byteLength);
+  const read = (name: string): Int32Array | Float32Array => {
+    const entry = json.arrays[name];
+    if (entry === undefined || entry.byteOffset + entry.length * 4 > binary.byteLength) {
+      throw invalidValue(`arrays.${name}`, 'deserializeRecommender', 'an array inside the binary buffer', entry);
+    }
+    if (entry.dtype === 'int32') return Int32Array.from({ length: entry.length }, (_, i) => view.getInt32(entry.byteOffset + 4 * i, true));
+    return Float32Array.from({ length: entry.length }, (_, i) => view.getFloat32(entry.byteOffset + 4 * i, true));
+  };
+  const indptr = read('indptr') as Int32Array;
+  const indices = read('indices') as Int32Array;
+  const values = read('values') as Float32Array;
+  const [rows, columns] = json.matrixShape;
+  const matrix = new CsrMatrix(rows, columns, indptr, indices, values);
+  let model: SavableRecommender;
+  if (json.type === 'ImplicitAls') {
+    model = new ImplicitAls(json.options as ImplicitAlsOptions).setState(
+      matrix,
+      read('userFactors') as Float32Array,
+      read('itemFactors') as Float32Array,
+    );
+  } else if (json.type === 'ItemKnnRecommender') {
+    model = new ItemKnnRecommender(json.options as ItemKnnOptions).fit(matrix);
+  } else if (json.type === 'PopularityRecommender') {
+    model = new PopularityRecommender().fit(matrix);
+  } else {
+    throw new RecommenderError(`Invalid value for \`json.type\` in deserializeRecommender. Expected a known model type. Received: '${String((json as { type: unknown }).type)}'.`);
+  }
+  const result: LoadedRecommender = { model };
+  if (json.users !== undefined) result.users = IdMapping.fromJSON(json.users);
+  if (json.items !== undefined) result.items = IdMapping.fromJSON(json.items);
+  return result;
+}
+
+/**
+ * Saves a model to `directory/model.json` and `directory/weights.bin`, each written to a
+ * temporary file then renamed; the JSON goes last, so a crash never leaves a JSON pointing
+ * at a half-written binary.
+ *
+ * @example
+ * await saveRecommender(als, './models/als', { users, items });
+ */
+export async function saveRecommender(
+  model: SavableRecommender,
+  directory: string,
+  mappings: { users?: IdMapping; items?: IdMapping } = {},
+): Promise<void> {
+  const { json, binary } = serializeRecommender(model, mappings);
+  await mkdir(directory, { recursive: true });
+  await writeAtomic(join(directory, 'weights.bin'), binary);
+  await writeAtomic(join(directory, 'model.json'), JSON.stringify(json));
+}
+
+/**
+ * Loads what {@link saveRecommender} wrote.
+ *
+ * @example
+ * const { model, users, items } = await loadRecommender('./models/als');
+ */
+export async function loadRecommender(directory: string): Promise<LoadedRecommender> {
+  const json = JSON.parse(await readFile(join(directory, 'model.json'), 'utf8')) as SerializedRecommenderJson;
+  const binary = new Uint8Array(await readFile(join(directory, 'weights.bin')));
+  return deserializeRecommender(json, binary);
+}
+
+async function writeAtomic(path: string, data: string | Uint8Array): Promise<void> {
+  const temporary = `${path}.${process.pid}.${Date.now()}.tmp`;
+  await writeFile(temporary, data);
+  await rename(temporary, path);
+}
