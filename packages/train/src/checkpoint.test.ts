@@ -18,7 +18,7 @@ afterEach(async () => {
 
 function regression(): { x: tf.Tensor2D; y: tf.Tensor2D } {
   const x = tf.randomNormal([24, 3], 0, 1, 'float32', 3) as tf.Tensor2D;
-  const y = tf.tidy(() => tf.matMul(x, tf.tensor2d([[1], [-2], [0.5]])));
+  const y = tf.tidy(() => tf.matMul(x, tf.tensor2d([[1], [-2], [0.5]]))) as tf.Tensor2D;
   return { x, y };
 }
 
