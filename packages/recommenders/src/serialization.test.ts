@@ -1,0 +1,62 @@
+import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { buildInteractions } from './interactions.js';
+import { ImplicitAls } from './implicit-als.js';
+import { ItemKnnRecommender } from './item-knn.js';
+import { PopularityRecommender } from './popularity.js';
+import { createRng } from './rng.js';
+import { deserializeRecommender, loadRecommender, saveRecommender, serializeRecommender } from './serialization.js';
+
+const random = createRng(3);
+const events = Array.from({ length: 120 }, () => ({
+  user: `u${Math.floor(random() * 15)}`,
+  item: Math.floor(random() * 12),
+  value: 1 + Math.floor(random() * 3),
+}));
+// One item with no training interactions at the end, so the column count is not implied by indices.
+const interactions = buildInteractions(events);
+interactions.items.add('never-seen');
+const matrix = buildInteractions(events, { users: interactions.users, items: interactions.items }).matrix;
+
+const directories: string[] = [];
+afterAll(async () => {
+  for (const directory of directories) await rm(directory, { recursive: true, force: true });
+});
+
+describe('saveRecommender / loadRecommender', () => {
+  const models = [
+    new PopularityRecommender().fit(matrix),
+    new ItemKnnRecommender({ neighbours: 5, weighting: 'bm25', bm25: { k1: 2, b: 0.5 } }).fit(matrix),
+    new ImplicitAls({ factors: 3, epochs: 3, alpha: 4, seed: 8 }).fit(matrix),
+  ];
+
+  for (const model of models) {
+    it(`round-trips ${model.name} with its id mappings`, async () => {
+      const directory = await mkdtemp(join(tmpdir(), 'loom-recommenders-'));
+      directories.push(directory);
+      await saveRecommender(model, directory, { users: interactions.users, items: interactions.items });
+      expect((await readdir(directory)).sort()).toEqual(['model.json', 'weights.bin']); // no temp files left
+      const loaded = await loadRecommender(directory);
+      expect(loaded.model.name).toBe(model.name);
+      expect(loaded.model.itemCount).toBe(13);
+      expect(loaded.users?.toArray()).toEqual(interactions.users.toArray());
+      expect(loaded.items?.indexOf('never-seen')).toBe(12);
+      for (let user = 0; user < matrix.rows; user++) {
+        expect(loaded.model.recommend(user, 5)).toEqual(model.recommend(user, 5));
+      }
+    });
+  }
+
+  it('keeps ALS factors bit-exact and rejects a foreign JSON', () => {
+    const als = models[2] as ImplicitAls;
+    const { json, binary } = serializeRecommender(als);
+    const restored = deserializeRecommender(JSON.parse(JSON.stringify(json)), binary).model as ImplicitAls;
+    expect(Array.from(restored.itemFactors)).toEqual(Array.from(als.itemFactors));
+    expect(restored.options.factors).toBe(3);
+    expect(() => deserializeRecommender({ ...json, format: 'other' as never }, binary)).toThrow(
+      "Invalid value for `json.format` in deserializeRecommender. Expected 'loom-ml/recommenders' version 1. Received: 'other 1'.",
+    );
+  });
+});
