@@ -1,6 +1,7 @@
 import type { CsrMatrix } from './csr-matrix.js';
 import { invalidValue } from './errors.js';
 import { BaseRecommender } from './recommender.js';
+import { choleskySolve } from './cholesky.js';
 import { createRng } from './rng.js';
 import { TopKIndex, type IndexMetric } from './top-k.js';
 import { confidenceWeight, resolveConfidenceOptions, type ConfidenceScaling } from './weighting.js';
@@ -350,29 +351,7 @@ function solveExact(
       for (let bb = 0; bb < f; bb++) A[a * f + bb]! += (c - 1) * ya * Y[yo + bb]!;
     }
   }
-  // In-place Cholesky: A = L Lᵀ, L in the lower triangle.
-  for (let j = 0; j < f; j++) {
-    let diagonal = A[j * f + j]!;
-    for (let k = 0; k < j; k++) diagonal -= A[j * f + k]! ** 2;
-    if (!(diagonal > 0)) return; // singular (λ = 0 and too few items): keep the previous x
-    const ljj = Math.sqrt(diagonal);
-    A[j * f + j] = ljj;
-    for (let i = j + 1; i < f; i++) {
-      let sum = A[i * f + j]!;
-      for (let k = 0; k < j; k++) sum -= A[i * f + k]! * A[j * f + k]!;
-      A[i * f + j] = sum / ljj;
-    }
-  }
-  for (let i = 0; i < f; i++) {
-    let sum = b[i]!;
-    for (let k = 0; k < i; k++) sum -= A[i * f + k]! * x[k]!;
-    x[i] = sum / A[i * f + i]!;
-  }
-  for (let i = f - 1; i >= 0; i--) {
-    let sum = x[i]!;
-    for (let k = i + 1; k < f; k++) sum -= A[k * f + i]! * x[k]!;
-    x[i] = sum / A[i * f + i]!;
-  }
+  choleskySolve(A, b, f, x);
 }
 
 function dot(a: Float64Array, b: Float64Array): number {

@@ -31,6 +31,7 @@ export { type Recommender, type Recommendation, type RecommendOptions } from './
 export { PopularityRecommender } from './popularity.js';
 export { ItemKnnRecommender, type ItemKnnOptions, type ItemKnnWeighting } from './item-knn.js';
 export { ImplicitAls, type ImplicitAlsOptions, type AlsEpochReport } from './implicit-als.js';
+export { ExplicitMf, type ExplicitMfOptions, type ExplicitMfEpochReport } from './explicit-mf.js';
 export { rankingMetricsAtK } from './ranking-metrics.js';
 export {
   evaluateRecommender,

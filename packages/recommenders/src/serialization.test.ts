@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { buildInteractions } from './interactions.js';
+import { ExplicitMf } from './explicit-mf.js';
 import { ImplicitAls } from './implicit-als.js';
 import { ItemKnnRecommender } from './item-knn.js';
 import { PopularityRecommender } from './popularity.js';
@@ -30,6 +31,7 @@ describe('saveRecommender / loadRecommender', () => {
     new PopularityRecommender().fit(matrix),
     new ItemKnnRecommender({ neighbours: 5, weighting: 'bm25', bm25: { k1: 2, b: 0.5 } }).fit(matrix),
     new ImplicitAls({ factors: 3, epochs: 3, alpha: 4, seed: 8 }).fit(matrix),
+    new ExplicitMf({ factors: 2, epochs: 2, seed: 8 }).fit(matrix),
   ];
 
   for (const model of models) {
@@ -46,6 +48,7 @@ describe('saveRecommender / loadRecommender', () => {
       for (let user = 0; user < matrix.rows; user++) {
         expect(loaded.model.recommend(user, 5)).toEqual(model.recommend(user, 5));
       }
+      if (model instanceof ExplicitMf) expect((loaded.model as ExplicitMf).rmse(matrix)).toBe(model.rmse(matrix));
     });
   }
 

@@ -2,13 +2,14 @@ import { mkdir, rename, writeFile, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { CsrMatrix } from './csr-matrix.js';
 import { invalidValue, RecommenderError } from './errors.js';
+import { ExplicitMf, type ExplicitMfOptions } from './explicit-mf.js';
 import { IdMapping, type IdMappingJson } from './id-mapping.js';
 import { ImplicitAls, type ImplicitAlsOptions } from './implicit-als.js';
 import { ItemKnnRecommender, type ItemKnnOptions } from './item-knn.js';
 import { PopularityRecommender } from './popularity.js';
 
 /** A model this package can save. */
-export type SavableRecommender = PopularityRecommender | ItemKnnRecommender | ImplicitAls;
+export type SavableRecommender = PopularityRecommender | ItemKnnRecommender | ImplicitAls | ExplicitMf;
 
 const FORMAT = 'loom-ml/recommenders';
 const VERSION = 1;
@@ -23,7 +24,7 @@ interface ArrayEntry {
 export interface SerializedRecommenderJson {
   format: typeof FORMAT;
   version: number;
-  type: 'PopularityRecommender' | 'ItemKnnRecommender' | 'ImplicitAls';
+  type: 'PopularityRecommender' | 'ItemKnnRecommender' | 'ImplicitAls' | 'ExplicitMf';
   options: Record<string, unknown>;
   /** Rows (users) and columns (items) of the training matrix. */
   matrixShape: [number, number];
@@ -65,13 +66,18 @@ export function serializeRecommender(
     options = { ...model.options };
     arrays.userFactors = model.userFactors;
     arrays.itemFactors = model.itemFactors;
+  } else if (model instanceof ExplicitMf) {
+    type = 'ExplicitMf';
+    options = { ...model.options, globalMean: model.globalMean };
+    arrays.userFactors = model.userFactors;
+    arrays.itemFactors = model.itemFactors;
   } else if (model instanceof ItemKnnRecommender) {
     type = 'ItemKnnRecommender';
     options = { neighbours: model.neighbours, weighting: model.weighting, bm25: model.bm25 };
   } else if (model instanceof PopularityRecommender) {
     type = 'PopularityRecommender';
   } else {
-    throw invalidValue('model', 'serializeRecommender', 'a PopularityRecommender, ItemKnnRecommender or ImplicitAls', model);
+    throw invalidValue('model', 'serializeRecommender', 'a PopularityRecommender, ItemKnnRecommender, ImplicitAls or ExplicitMf', model);
   }
   const entries: Record<string, ArrayEntry> = {};
   let byteLength = 0;
@@ -132,6 +138,9 @@ export function deserializeRecommender(json: SerializedRecommenderJson, binary: 
       read('userFactors') as Float32Array,
       read('itemFactors') as Float32Array,
     );
+  } else if (json.type === 'ExplicitMf') {
+    const { globalMean, ...options } = json.options as unknown as ExplicitMfOptions & { globalMean: number };
+    model = new ExplicitMf(options).setState(matrix, read('userFactors') as Float32Array, read('itemFactors') as Float32Array, globalMean);
   } else if (json.type === 'ItemKnnRecommender') {
     model = new ItemKnnRecommender(json.options as ItemKnnOptions).fit(matrix);
   } else if (json.type === 'PopularityRecommender') {
