@@ -40,6 +40,13 @@ describe('ExplicitMf', () => {
     const det = a11 * a22 - a12 * a12;
     expect(x[0]).toBeCloseTo((b1 * a22 - a12 * b2) / det, 6);
     expect(x[1]).toBeCloseTo((a11 * b2 - a12 * b1) / det, 6);
+    // The same solve for a new user given only their ratings.
+    const withFactors = new ExplicitMf({ factors: 2, regularization: 0.3 }).setState(ratings, new Float32Array(2), Y, 3);
+    const predicted = withFactors.scoreFromItems([0, 2], [4, 2]);
+    expect(predicted[1]).toBeCloseTo(3 + x[0]! * 0.5 + x[1]! * -1, 5);
+    expect(() => withFactors.scoreFromItems([0])).toThrow(
+      'Invalid value for `values` in ExplicitMf.scoreFromItems. Expected the ratings of the given items. Received: undefined.',
+    );
   });
 
   it('reports a decreasing training RMSE and beats the global mean on held-out ratings', () => {

@@ -1,5 +1,5 @@
 import { choleskySolve } from './cholesky.js';
-import type { CsrMatrix } from './csr-matrix.js';
+import { CsrMatrix } from './csr-matrix.js';
 import { invalidValue } from './errors.js';
 import { BaseRecommender } from './recommender.js';
 import { createRng } from './rng.js';
@@ -141,6 +141,23 @@ export class ExplicitMf extends BaseRecommender {
   scoreItems(user: number): Float32Array {
     this.checkUser(user, 'scoreItems');
     return Float32Array.from({ length: this.itemCount }, (_, item) => this.predict(user, item));
+  }
+
+  /** Predicted ratings for someone with the given ratings (`values` required), solved exactly. */
+  scoreFromItems(items: ArrayLike<number>, values?: ArrayLike<number>): Float32Array {
+    const where = `${this.name}.scoreFromItems`;
+    this.checkItems(items, values, where);
+    if (values === undefined) throw invalidValue('values', where, 'the ratings of the given items', values);
+    const rows = Array.from(items, () => 0);
+    const row = CsrMatrix.fromTriplets(1, this.itemCount, rows, items, values, { duplicates: 'last' });
+    const vector = new Float32Array(this.options.factors);
+    this.solveRows(row, vector, this.itemFactors);
+    const f = this.options.factors;
+    return Float32Array.from({ length: this.itemCount }, (_, item) => {
+      let sum = this.globalMean;
+      for (let j = 0; j < f; j++) sum += vector[j]! * this.itemFactors[item * f + j]!;
+      return sum;
+    });
   }
 
   /** Restores a fitted state (used by `loadRecommender`). */

@@ -81,6 +81,13 @@ describe('ImplicitAls solver', () => {
     expect(error).toBeGreaterThan(1e-4);
     expect(error).toBeLessThan(Math.hypot(...exact));
 
+    const fromItems = new ImplicitAls({ factors, alpha, regularization }).setState(raw, new Float32Array(3), itemFactors);
+    const vector = fromItems.userVectorFromItems([0, 2, 3], [1, 2, 5]);
+    for (let j = 0; j < factors; j++) expect(vector[j]).toBeCloseTo(exact[j]!, 5);
+    const scores = fromItems.scoreFromItems([0, 2, 3], [1, 2, 5]);
+    expect(scores[1]).toBeCloseTo(exact.reduce((sum, v, j) => sum + v * Y(1, j), 0), 5);
+    expect(fromItems.recommendFromItems([0, 2, 3], 5, { values: [1, 2, 5] }).map((r) => r.item).sort()).toEqual([1, 4]);
+
     const cholesky = new ImplicitAls({ factors, alpha, regularization, solver: 'cholesky' });
     const solved = new Float32Array(3);
     cholesky.solveRows(cholesky.confidence(raw), solved, itemFactors);

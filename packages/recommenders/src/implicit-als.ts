@@ -1,4 +1,4 @@
-import type { CsrMatrix } from './csr-matrix.js';
+import { CsrMatrix } from './csr-matrix.js';
 import { invalidValue } from './errors.js';
 import { BaseRecommender } from './recommender.js';
 import { choleskySolve } from './cholesky.js';
@@ -218,6 +218,28 @@ export class ImplicitAls extends BaseRecommender {
       scores[i] = sum;
     }
     return scores;
+  }
+
+  /**
+   * Exact least-squares user vector for a history of items (values default to 1), given the
+   * trained item factors: what a full ALS user step would give a user with that row.
+   */
+  userVectorFromItems(items: ArrayLike<number>, values?: ArrayLike<number>): Float32Array {
+    this.checkItems(items, values, `${this.name}.userVectorFromItems`);
+    const f = this.options.factors;
+    const rows = Array.from(items, () => 0);
+    const row = CsrMatrix.fromTriplets(1, this.itemCount, rows, items, values ?? rows.map(() => 1), { duplicates: 'last' });
+    const confidence = this.confidence(row);
+    const gram = gramMatrix(this.itemFactors, f, this.options.regularization);
+    const x = new Float64Array(f);
+    solveExact(confidence, 0, confidence.nnz, this.itemFactors, gram, f, x, new Float64Array(f * f), new Float64Array(f));
+    return Float32Array.from(x);
+  }
+
+  /** Item scores for a history of items, through {@link ImplicitAls.userVectorFromItems}. */
+  scoreFromItems(items: ArrayLike<number>, values?: ArrayLike<number>): Float32Array {
+    const vector = this.userVectorFromItems(items, values);
+    return this.itemIndex('dot').scores(vector);
   }
 
   /** Brute-force top-K index over the item factors (`dot` for recommendation, `cosine` for similarity). */

@@ -27,7 +27,12 @@ export {
   type TimeSplitOptions,
 } from './splits.js';
 export { selectTopK, TopKIndex, type TopK, type IndexMetric } from './top-k.js';
-export { type Recommender, type Recommendation, type RecommendOptions } from './recommender.js';
+export {
+  type Recommender,
+  type Recommendation,
+  type RecommendOptions,
+  type RecommendFromItemsOptions,
+} from './recommender.js';
 export { PopularityRecommender } from './popularity.js';
 export { ItemKnnRecommender, type ItemKnnOptions, type ItemKnnWeighting } from './item-knn.js';
 export { ImplicitAls, type ImplicitAlsOptions, type AlsEpochReport } from './implicit-als.js';

@@ -52,6 +52,13 @@ describe('ItemKnnRecommender (cosine)', () => {
     expect(knn.recommend(0, 5, { excludeSeen: false }).map((r) => r.item)).toContain(0);
   });
 
+  it('recommendFromItems scores a new user like a known user with the same history', () => {
+    expect(knn.recommendFromItems([0, 1], 5, { values: [2, 1] })).toEqual(knn.recommend(0, 5));
+    expect(() => knn.recommendFromItems([4], 1)).toThrow(
+      'Invalid value for `items[0]` in ItemKnnRecommender.recommendFromItems. Expected an integer in [0, 4). Received: 4.',
+    );
+  });
+
   it('keeps only the top neighbours per item (the item itself included)', () => {
     const small = new ItemKnnRecommender({ neighbours: 2 }).fit(matrix);
     expect(Array.from(small.similarityMatrix.rowIndices(0))).toEqual([0, 1]);

@@ -116,6 +116,21 @@ export class ItemKnnRecommender extends BaseRecommender {
     return scores;
   }
 
+  /** Σ_i v_i · sim(i, j) over the given items (v_i = 1 when no values are given). */
+  scoreFromItems(items: ArrayLike<number>, values?: ArrayLike<number>): Float32Array {
+    this.checkItems(items, values, `${this.name}.scoreFromItems`);
+    const similarity = this.similarity as CsrMatrix;
+    const scores = new Float32Array(this.itemCount);
+    for (let n = 0; n < items.length; n++) {
+      const item = items[n]!;
+      const value = values?.[n] ?? 1;
+      for (let s = similarity.indptr[item]!; s < similarity.indptr[item + 1]!; s++) {
+        scores[similarity.indices[s]!]! += value * similarity.values[s]!;
+      }
+    }
+    return scores;
+  }
+
   private accumulate(item: number, accumulator: Float64Array): void {
     const itemUsers = this.weightedItemUsers as CsrMatrix;
     const userItems = this.weightedUserItems as CsrMatrix;

@@ -22,6 +22,13 @@ describe('PopularityRecommender', () => {
     expect(model.recommendBatch([0, 2], 1)).toEqual([[{ item: 1, score: 1 }], [{ item: 1, score: 1 }]]);
   });
 
+  it('recommendFromItems excludes the given items', () => {
+    expect(model.recommendFromItems([2, 1], 4).map((r) => r.item)).toEqual([0, 3]);
+    expect(() => model.recommendFromItems([0], 1, { values: [1, 2] })).toThrow(
+      'Invalid value for `values` in PopularityRecommender.recommendFromItems. Expected length 1 (one per item). Received: 2.',
+    );
+  });
+
   it('rejects users outside the training matrix and a bad k', () => {
     expect(() => model.recommend(3, 1)).toThrow(
       'Invalid value for `user` in PopularityRecommender.recommend. Expected an integer in [0, 3). Received: 3.',

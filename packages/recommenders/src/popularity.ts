@@ -23,4 +23,10 @@ export class PopularityRecommender extends BaseRecommender {
     this.checkUser(user, 'scoreItems');
     return this.counts.slice();
   }
+
+  /** The same popularity scores: they do not depend on the user. */
+  scoreFromItems(items: ArrayLike<number>, values?: ArrayLike<number>): Float32Array {
+    this.checkItems(items, values, `${this.name}.scoreFromItems`);
+    return this.counts.slice();
+  }
 }

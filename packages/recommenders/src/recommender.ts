@@ -32,6 +32,19 @@ export interface Recommender {
   scoreItems(user: number): Float32Array;
   recommend(user: number, k: number, options?: RecommendOptions): Recommendation[];
   recommendBatch(users: ArrayLike<number>, k: number, options?: RecommendOptions): Recommendation[][];
+  /** Scores for someone described only by the items they interacted with (e.g. a new visitor). */
+  scoreFromItems(items: ArrayLike<number>, values?: ArrayLike<number>): Float32Array;
+  recommendFromItems(items: ArrayLike<number>, k: number, options?: RecommendFromItemsOptions): Recommendation[];
+}
+
+/** Options of `recommendFromItems`. */
+export interface RecommendFromItemsOptions {
+  /** Value of each given item (rating or count); default 1 for each. */
+  values?: ArrayLike<number>;
+  /** Skip the given items; default true. */
+  excludeSeen?: boolean;
+  /** Further item indices to skip. */
+  exclude?: ArrayLike<number>;
 }
 
 /** Shared recommend/recommendBatch on top of `scoreItems`; subclasses store `userItems` in fit. */
@@ -53,6 +66,42 @@ export abstract class BaseRecommender implements Recommender {
   }
 
   abstract scoreItems(user: number): Float32Array;
+
+  abstract scoreFromItems(items: ArrayLike<number>, values?: ArrayLike<number>): Float32Array;
+
+  /**
+   * Recommends for a user not in the training matrix, from the items they liked (the same
+   * scoring as for a known user with that history; for ALS the user vector is solved exactly).
+   */
+  recommendFromItems(items: ArrayLike<number>, k: number, options: RecommendFromItemsOptions = {}): Recommendation[] {
+    const where = `${this.name}.recommendFromItems`;
+    const itemCount = this.fitted().columns;
+    this.checkItems(items, options.values, where);
+    if (!Number.isInteger(k) || k < 0) throw invalidValue('k', where, 'a non-negative integer', k);
+    const excluded = new Uint8Array(itemCount);
+    if (options.excludeSeen ?? true) for (let i = 0; i < items.length; i++) excluded[items[i]!] = 1;
+    if (options.exclude !== undefined) {
+      for (let i = 0; i < options.exclude.length; i++) {
+        const item = options.exclude[i]!;
+        if (item >= 0 && item < itemCount) excluded[item] = 1;
+      }
+    }
+    const top = selectTopK(this.scoreFromItems(items, options.values), k, excluded);
+    return Array.from(top.indices, (item, i) => ({ item, score: top.scores[i]! }));
+  }
+
+  protected checkItems(items: ArrayLike<number>, values: ArrayLike<number> | undefined, where: string): void {
+    const itemCount = this.fitted().columns;
+    for (let i = 0; i < items.length; i++) {
+      const item = items[i]!;
+      if (!Number.isInteger(item) || item < 0 || item >= itemCount) {
+        throw invalidValue(`items[${i}]`, where, `an integer in [0, ${itemCount})`, item);
+      }
+    }
+    if (values !== undefined && values.length !== items.length) {
+      throw invalidValue('values', where, `length ${items.length} (one per item)`, values.length);
+    }
+  }
 
   recommend(user: number, k: number, options: RecommendOptions = {}): Recommendation[] {
     const matrix = this.fitted();
