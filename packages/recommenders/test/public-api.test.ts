@@ -1,0 +1,51 @@
+import { expect, it } from 'vitest';
+import * as api from '../src/index.js';
+import { LoomError, RecommenderError } from '../src/index.js';
+
+it('exports exactly the documented runtime API', () => {
+  expect(Object.keys(api).sort()).toEqual(
+    [
+      'CsrMatrix',
+      'ExplicitMf',
+      'IdMapping',
+      'ImplicitAls',
+      'ItemKnnRecommender',
+      'LoomError',
+      'PopularityRecommender',
+      'RecommenderError',
+      'TopKIndex',
+      'bm25Weight',
+      'buildInteractions',
+      'confidenceWeight',
+      'createRng',
+      'deserializeRecommender',
+      'evaluateRecommender',
+      'formatMetricsTable',
+      'leaveKOut',
+      'loadRecommender',
+      'randomSplit',
+      'rankingMetricsAtK',
+      'saveRecommender',
+      'selectTopK',
+      'serializeRecommender',
+      'tfidfWeight',
+      'timeSplit',
+    ].sort(),
+  );
+});
+
+it('errors carry the shared Loom marker', () => {
+  const error = (() => {
+    try {
+      new api.ImplicitAls({ factors: -3 });
+    } catch (e) {
+      return e;
+    }
+  })();
+  expect(error).toBeInstanceOf(RecommenderError);
+  expect(LoomError.isInstance(error)).toBe(true);
+  // Recognised by marker, as for an error thrown by another Loom package or copy.
+  const foreign = Object.assign(new Error('x'), { [Symbol.for('loom-ml.error')]: true });
+  expect(LoomError.isInstance(foreign)).toBe(true);
+  expect(LoomError.isInstance(new Error('plain'))).toBe(false);
+});
