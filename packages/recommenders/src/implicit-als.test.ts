@@ -137,6 +137,14 @@ describe('ImplicitAls training', () => {
     expect(als.similarItems(0, 3).every((s) => s.item < 8 && s.item !== 0)).toBe(true);
   });
 
+  it('uses log-scaled confidence when asked', () => {
+    const raw = CsrMatrix.fromTriplets(1, 2, [0, 0], [0, 1], [3, 0.5]);
+    const als = new ImplicitAls({ alpha: 4, scaling: 'log', epsilon: 0.5 });
+    const confidence = als.confidence(raw);
+    expect(confidence.get(0, 0)).toBeCloseTo(1 + 4 * Math.log(1 + 3 / 0.5), 5);
+    expect(confidence.get(0, 1)).toBeCloseTo(1 + 4 * Math.log(2), 5);
+  });
+
   it('is reproducible from the seed', () => {
     const a = new ImplicitAls({ factors: 3, epochs: 2, seed: 9 }).fit(matrix);
     const b = new ImplicitAls({ factors: 3, epochs: 2, seed: 9 }).fit(matrix);
