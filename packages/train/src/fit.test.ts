@@ -159,3 +159,35 @@ describe('fit', () => {
     model.dispose();
   });
 });
+
+describe('fit with non-trainable state', () => {
+  it('lets apply({ training: true }) update non-trainable variables (as batch norm does), without leaks', async () => {
+    // A "centering" model: tracks the running mean of its inputs in a non-trainable variable
+    // during training (momentum 0.5), and predicts w * (x - runningMean).
+    const w = tf.variable(tf.zeros([1, 1]), true, 'center/w');
+    const runningMean = tf.variable(tf.zeros([1]), false, 'center/running_mean');
+    const modes: boolean[] = [];
+    const model = {
+      name: 'center',
+      trainableWeights: [w],
+      nonTrainableWeights: [runningMean],
+      apply(x: tf.Tensor | tf.Tensor[], options?: { training?: boolean }) {
+        modes.push(options?.training === true);
+        return tf.tidy(() => {
+          if (options?.training === true) runningMean.assign(tf.add(tf.mul(runningMean, 0.5), tf.mul(tf.mean(x as tf.Tensor, 0), 0.5)));
+          return tf.matMul(tf.sub(x as tf.Tensor2D, runningMean), w);
+        });
+      },
+      getWeights: () => [w, runningMean],
+      setWeights: (values: tf.Tensor[]) => values.forEach((v, i) => [w, runningMean][i]!.assign(v)),
+    };
+    const x = tf.tensor2d([[4], [6]]);
+    const y = tf.tensor2d([[-1], [1]]);
+    await expectNoLeakedTensors(() => fit(model, { x, y }, { loss: meanSquaredError, optimizer: sgd({ learningRate: 0.1 }), epochs: 3, batchSize: 2, validation: { x, y } }));
+    // Three training batches of mean 5: 0 -> 2.5 -> 3.75 -> 4.375; validation passes do not move it.
+    expect(runningMean.dataSync()[0]).toBeCloseTo(4.375, 6);
+    expect(modes.filter((m) => m)).toHaveLength(3);
+    expect(modes.filter((m) => !m)).toHaveLength(3);
+    tf.dispose([w, runningMean, x, y]);
+  });
+});
