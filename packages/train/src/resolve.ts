@@ -23,7 +23,10 @@ export function resolveLoss(identifier: string | LossLike, where: string): LossL
   if (isLoss(identifier)) return identifier;
   const getLoss = (losses as Record<string, unknown>).getLoss as Lookup<LossLike>;
   if (typeof identifier === 'string' && getLoss !== undefined) return getLoss(identifier);
-  throw invalidValue('loss', where, 'a loss name or a loss object with perSample(yTrue, yPred)', identifier);
+  const expected = getLoss === undefined
+    ? 'a loss object with perSample(yTrue, yPred) (the installed @loom-ml/losses has no getLoss to resolve names)'
+    : 'a loss name or a loss object with perSample(yTrue, yPred)';
+  throw invalidValue('loss', where, expected, identifier);
 }
 
 /** Metric objects as given, names resolved by `@loom-ml/metrics`' `getMetric` (fresh instances). */
@@ -33,7 +36,10 @@ export function resolveMetrics(identifiers: readonly (string | MetricLike)[], wh
   return identifiers.map((identifier) => {
     if (isMetric(identifier)) return identifier;
     if (typeof identifier === 'string' && getMetric !== undefined) return getMetric(identifier);
-    throw invalidValue('metrics', where, 'metric names or streaming metrics with update/result/reset', identifier);
+    const expected = getMetric === undefined
+      ? 'streaming metrics with update/result/reset (the installed @loom-ml/metrics has no getMetric to resolve names)'
+      : 'metric names or streaming metrics with update/result/reset';
+    throw invalidValue('metrics', where, expected, identifier);
   });
 }
 
