@@ -21,13 +21,19 @@ const packageDirs = existsSync(packagesDir)
       .filter((dir) => existsSync(join(dir, 'package.json')))
   : [];
 
+// pnpm is on PATH only inside `pnpm <script>`; run directly, fall back to the pinned pnpm via npx.
+const execPath = process.env.npm_execpath ?? '';
+const pnpm = /pnpm/.test(execPath)
+  ? { command: process.execPath, prefix: [execPath] }
+  : { command: 'npx', prefix: ['-y', 'pnpm@9.15.9'] };
+
 const failures = [];
 for (const dir of packageDirs) {
   const manifest = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8'));
   if (manifest.private) continue;
   const out = mkdtempSync(join(tmpdir(), 'loom-pack-'));
   try {
-    run('pnpm', ['pack', '--pack-destination', out], dir);
+    run(pnpm.command, [...pnpm.prefix, 'pack', '--pack-destination', out], dir);
     const tarball = join(out, readdirSync(out).find((f) => f.endsWith('.tgz')));
     const listing = run('tar', ['-tzf', tarball], dir).trim().split('\n');
     const stray = listing.filter((file) => !allowedFiles.test(file));
