@@ -37,6 +37,17 @@ export { PopularityRecommender } from './popularity.js';
 export { ItemKnnRecommender, type ItemKnnOptions, type ItemKnnWeighting } from './item-knn.js';
 export { ImplicitAls, type ImplicitAlsOptions, type AlsEpochReport } from './implicit-als.js';
 export { ExplicitMf, type ExplicitMfOptions, type ExplicitMfEpochReport } from './explicit-mf.js';
+export {
+  PairwiseMf,
+  type PairwiseMfOptions,
+  type PairwiseEpochReport,
+  type ResolvedPairwiseOptions,
+  type TrainingState,
+} from './pairwise-mf.js';
+export { BprMf, type BprMfOptions } from './bpr-mf.js';
+export { WarpMf, type WarpMfOptions } from './warp-mf.js';
+export { bprLoss } from './bpr-loss.js';
+export { NegativeSampler } from './negative-sampling.js';
 export { rankingMetricsAtK } from './ranking-metrics.js';
 export {
   evaluateRecommender,

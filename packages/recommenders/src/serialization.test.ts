@@ -3,10 +3,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { buildInteractions } from './interactions.js';
+import { BprMf } from './bpr-mf.js';
 import { ExplicitMf } from './explicit-mf.js';
 import { ImplicitAls } from './implicit-als.js';
 import { ItemKnnRecommender } from './item-knn.js';
 import { PopularityRecommender } from './popularity.js';
+import { WarpMf } from './warp-mf.js';
 import { createRng } from './rng.js';
 import { deserializeRecommender, loadRecommender, saveRecommender, serializeRecommender } from './serialization.js';
 
@@ -32,6 +34,8 @@ describe('saveRecommender / loadRecommender', () => {
     new ItemKnnRecommender({ neighbours: 5, weighting: 'bm25', bm25: { k1: 2, b: 0.5 } }).fit(matrix),
     new ImplicitAls({ factors: 3, epochs: 3, alpha: 4, seed: 8 }).fit(matrix),
     new ExplicitMf({ factors: 2, epochs: 2, seed: 8 }).fit(matrix),
+    new BprMf({ factors: 3, epochs: 2, batchSize: 16, seed: 8 }).fit(matrix),
+    new WarpMf({ factors: 3, epochs: 2, batchSize: 16, maxNegatives: 4, margin: 0.5, seed: 8 }).fit(matrix),
   ];
 
   for (const model of models) {
@@ -49,6 +53,13 @@ describe('saveRecommender / loadRecommender', () => {
         expect(loaded.model.recommend(user, 5)).toEqual(model.recommend(user, 5));
       }
       if (model instanceof ExplicitMf) expect((loaded.model as ExplicitMf).rmse(matrix)).toBe(model.rmse(matrix));
+      if (model instanceof BprMf || model instanceof WarpMf) {
+        const restored = loaded.model as BprMf | WarpMf;
+        expect(Array.from(restored.itemBias)).toEqual(Array.from(model.itemBias));
+        expect(restored.options).toEqual(model.options);
+        expect(Array.from(restored.scoreFromItems([0, 3]))).toEqual(Array.from(model.scoreFromItems([0, 3])));
+      }
+      if (model instanceof WarpMf) expect([(loaded.model as WarpMf).maxNegatives, (loaded.model as WarpMf).margin]).toEqual([4, 0.5]);
     });
   }
 

@@ -2,14 +2,17 @@ import { mkdir, rename, writeFile, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { CsrMatrix } from './csr-matrix.js';
 import { invalidValue, RecommenderError } from './errors.js';
+import { BprMf } from './bpr-mf.js';
 import { ExplicitMf, type ExplicitMfOptions } from './explicit-mf.js';
 import { IdMapping, type IdMappingJson } from './id-mapping.js';
 import { ImplicitAls, type ImplicitAlsOptions } from './implicit-als.js';
 import { ItemKnnRecommender, type ItemKnnOptions } from './item-knn.js';
+import type { ResolvedPairwiseOptions } from './pairwise-mf.js';
 import { PopularityRecommender } from './popularity.js';
+import { WarpMf, type WarpMfOptions } from './warp-mf.js';
 
 /** A model this package can save. */
-export type SavableRecommender = PopularityRecommender | ItemKnnRecommender | ImplicitAls | ExplicitMf;
+export type SavableRecommender = PopularityRecommender | ItemKnnRecommender | ImplicitAls | ExplicitMf | BprMf | WarpMf;
 
 const FORMAT = 'loom-ml/recommenders';
 const VERSION = 1;
@@ -24,7 +27,7 @@ interface ArrayEntry {
 export interface SerializedRecommenderJson {
   format: typeof FORMAT;
   version: number;
-  type: 'PopularityRecommender' | 'ItemKnnRecommender' | 'ImplicitAls' | 'ExplicitMf';
+  type: 'PopularityRecommender' | 'ItemKnnRecommender' | 'ImplicitAls' | 'ExplicitMf' | 'BprMf' | 'WarpMf';
   options: Record<string, unknown>;
   /** Rows (users) and columns (items) of the training matrix. */
   matrixShape: [number, number];
@@ -42,8 +45,8 @@ export interface LoadedRecommender {
 
 /**
  * Model as JSON plus one binary buffer (little-endian typed arrays, 4-byte aligned): the
- * training matrix, and for ALS the factors. kNN and popularity are re-fitted from the saved
- * matrix on load (deterministic), so only ALS factors are stored.
+ * training matrix, and for the factor models (ALS, explicit MF, BPR, WARP) the factors. kNN and
+ * popularity are re-fitted from the saved matrix on load (deterministic).
  *
  * @example
  * const { json, binary } = serializeRecommender(als, { users, items });
@@ -71,13 +74,19 @@ export function serializeRecommender(
     options = { ...model.options, globalMean: model.globalMean };
     arrays.userFactors = model.userFactors;
     arrays.itemFactors = model.itemFactors;
+  } else if (model instanceof BprMf || model instanceof WarpMf) {
+    type = model instanceof BprMf ? 'BprMf' : 'WarpMf';
+    options = model instanceof WarpMf ? { ...model.options, maxNegatives: model.maxNegatives, margin: model.margin } : { ...model.options };
+    arrays.userFactors = model.userFactors;
+    arrays.itemFactors = model.itemFactors;
+    arrays.itemBias = model.itemBias;
   } else if (model instanceof ItemKnnRecommender) {
     type = 'ItemKnnRecommender';
     options = { neighbours: model.neighbours, weighting: model.weighting, bm25: model.bm25 };
   } else if (model instanceof PopularityRecommender) {
     type = 'PopularityRecommender';
   } else {
-    throw invalidValue('model', 'serializeRecommender', 'a PopularityRecommender, ItemKnnRecommender, ImplicitAls or ExplicitMf', model);
+    throw invalidValue('model', 'serializeRecommender', 'a PopularityRecommender, ItemKnnRecommender, ImplicitAls, ExplicitMf, BprMf or WarpMf', model);
   }
   const entries: Record<string, ArrayEntry> = {};
   let byteLength = 0;
@@ -141,6 +150,12 @@ export function deserializeRecommender(json: SerializedRecommenderJson, binary: 
   } else if (json.type === 'ExplicitMf') {
     const { globalMean, ...options } = json.options as unknown as ExplicitMfOptions & { globalMean: number };
     model = new ExplicitMf(options).setState(matrix, read('userFactors') as Float32Array, read('itemFactors') as Float32Array, globalMean);
+  } else if (json.type === 'BprMf' || json.type === 'WarpMf') {
+    const factors = [read('userFactors'), read('itemFactors'), read('itemBias')] as [Float32Array, Float32Array, Float32Array];
+    model =
+      json.type === 'BprMf'
+        ? new BprMf(json.options as ResolvedPairwiseOptions).setState(matrix, ...factors)
+        : new WarpMf(json.options as WarpMfOptions).setState(matrix, ...factors);
   } else if (json.type === 'ItemKnnRecommender') {
     model = new ItemKnnRecommender(json.options as ItemKnnOptions).fit(matrix);
   } else if (json.type === 'PopularityRecommender') {

@@ -5,8 +5,13 @@ import { LoomError, RecommenderError } from '../src/index.js';
 it('exports exactly the documented runtime API', () => {
   expect(Object.keys(api).sort()).toEqual(
     [
+      'BprMf',
       'CsrMatrix',
       'ExplicitMf',
+      'NegativeSampler',
+      'PairwiseMf',
+      'WarpMf',
+      'bprLoss',
       'IdMapping',
       'ImplicitAls',
       'ItemKnnRecommender',
