@@ -1,0 +1,159 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { invalidValue, LayersError, shapeMismatch } from '../errors.js';
+import { initialize, type InitializerConfig } from './initializers.js';
+import { uniqueLayerName, uniqueVariableName } from './naming.js';
+import { penalty, type RegularizerConfig } from './regularizers.js';
+import { formatShape, type Shape } from './shape.js';
+
+/** Options every layer accepts. */
+export interface LayerArgs {
+  /** Unique within a model; generated (`dense_1`) when omitted. */
+  name?: string;
+  /** Input shape without the batch dimension; lets a model create its weights up front. */
+  inputShape?: number[];
+  /** `false` freezes the layer's weights (they move to `nonTrainableWeights`). Default true. */
+  trainable?: boolean;
+}
+
+/** One weight of a layer: its saved path (`dense_1/kernel`) and the variable that holds it. */
+export interface LayerWeight {
+  path: string;
+  variable: tf.Variable;
+  trainable: boolean;
+  regularizer?: RegularizerConfig;
+}
+
+export interface CallOptions {
+  /** Training mode switches dropout on and makes batch normalisation use batch statistics. */
+  training?: boolean;
+}
+
+/**
+ * Base class of every layer. A layer creates its weights once, from the shape of its first
+ * input (`build`), then `apply` runs the forward pass. Subclasses implement `createWeights`,
+ * `computeOutputShape`, `call` and `getConfig`; see "Writing a layer" in the README.
+ */
+export abstract class Layer {
+  /** The class name used to save and load the layer: `'Dense'`. */
+  abstract readonly className: string;
+  readonly name: string;
+  readonly inputShape: number[] | undefined;
+  readonly trainable: boolean;
+  private readonly layerWeights: LayerWeight[] = [];
+  private builtFor: Shape | null = null;
+
+  protected constructor(args: LayerArgs, prefix: string) {
+    this.name = args.name ?? uniqueLayerName(prefix);
+    if (args.inputShape !== undefined && !(Array.isArray(args.inputShape) && args.inputShape.every((d) => Number.isInteger(d) && d > 0))) {
+      throw invalidValue('inputShape', this.describe(), 'an array of positive integers without the batch dimension, e.g. [784]', args.inputShape);
+    }
+    this.inputShape = args.inputShape;
+    this.trainable = args.trainable ?? true;
+  }
+
+  /** "Dense 'dense_1'", for error messages. */
+  describe(): string {
+    return `${this.className ?? this.constructor.name} '${this.name}'`;
+  }
+
+  get built(): boolean {
+    return this.builtFor !== null;
+  }
+
+  /** Creates the weights for inputs of `inputShape` (batch dimension included, as `null`). */
+  build(inputShape: Shape): void {
+    if (this.builtFor !== null) return;
+    this.createWeights(inputShape);
+    this.builtFor = [...inputShape];
+  }
+
+  /** The shape of the output for an input of `inputShape` (batch included); validates the input. */
+  abstract computeOutputShape(inputShape: Shape): Shape;
+
+  /** Subclasses add their weights here with `addWeight`. */
+  protected createWeights(_inputShape: Shape): void {}
+
+  /** The forward pass on a built layer. */
+  protected abstract call(inputs: tf.Tensor, options: Required<CallOptions>): tf.Tensor;
+
+  /** The layer's own options, JSON-safe, enough to re-create it (weights excluded). */
+  abstract getConfig(): Record<string, unknown>;
+
+  /** Options every layer shares, for subclasses' `getConfig`. */
+  protected baseConfig(): Record<string, unknown> {
+    return { name: this.name, ...(this.inputShape ? { inputShape: this.inputShape } : {}), ...(this.trainable ? {} : { trainable: false }) };
+  }
+
+  /**
+   * Runs the layer, building it first if needed.
+   *
+   * @example
+   * const layer = dense({ units: 2 });
+   * const y = layer.apply(tf.ones([4, 3])); // shape [4, 2]
+   */
+  apply(inputs: tf.Tensor | tf.Tensor[], options: CallOptions = {}): tf.Tensor {
+    if (Array.isArray(inputs)) {
+      if (inputs.length !== 1) throw new LayersError(`${this.describe()} takes one input tensor, received ${inputs.length}.`);
+      inputs = inputs[0]!;
+    }
+    const shape: Shape = [null, ...inputs.shape.slice(1)];
+    if (this.builtFor === null) {
+      this.computeOutputShape(shape);
+      this.build(shape);
+    } else {
+      this.checkCompatible(shape);
+    }
+    return this.call(inputs, { training: options.training ?? false });
+  }
+
+  private checkCompatible(shape: Shape): void {
+    const built = this.builtFor!;
+    const compatible = built.length === shape.length && built.every((d, i) => d === null || d === shape[i]);
+    if (!compatible) throw shapeMismatch(this.describe(), `input of shape ${formatShape(built)}`, shape);
+  }
+
+  /**
+   * Adds a weight `${layer}/${name}` initialised by `initializer`. Call from `createWeights`.
+   */
+  protected addWeight(name: string, shape: number[], initializer: InitializerConfig, options: { trainable?: boolean; regularizer?: RegularizerConfig } = {}): tf.Variable {
+    const path = `${this.name}/${name}`;
+    const trainable = (options.trainable ?? true) && this.trainable;
+    const initial = initialize(initializer, shape, this.describe());
+    const variable = tf.variable(initial, trainable, uniqueVariableName(path));
+    initial.dispose();
+    this.layerWeights.push({ path, variable, trainable, ...(options.regularizer ? { regularizer: options.regularizer } : {}) });
+    return variable;
+  }
+
+  /** Every weight in creation order, with the path it is saved under. */
+  get weights(): readonly LayerWeight[] {
+    return this.layerWeights;
+  }
+
+  get trainableWeights(): tf.Variable[] {
+    return this.layerWeights.filter((w) => w.trainable).map((w) => w.variable);
+  }
+
+  get nonTrainableWeights(): tf.Variable[] {
+    return this.layerWeights.filter((w) => !w.trainable).map((w) => w.variable);
+  }
+
+  /** Number of scalars in the layer's weights. */
+  countParams(): number {
+    return this.layerWeights.reduce((sum, w) => sum + w.variable.size, 0);
+  }
+
+  /** Sum of the weights' L1/L2 penalties, or null when the layer has none. */
+  regularizationLoss(): tf.Scalar | null {
+    const penalised = this.layerWeights.filter((w) => w.regularizer !== undefined && w.trainable);
+    if (penalised.length === 0) return null;
+    return tf.tidy(() => tf.addN(penalised.map((w) => penalty(w.regularizer!, w.variable))) as tf.Scalar);
+  }
+
+  /** Frees the layer's weights. */
+  dispose(): void {
+    for (const w of this.layerWeights) w.variable.dispose();
+    this.layerWeights.length = 0;
+    this.builtFor = null;
+  }
+}

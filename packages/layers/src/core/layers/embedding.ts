@@ -1,0 +1,58 @@
+import * as tf from '@tensorflow/tfjs-core';
+import type { InitializerConfig } from '../initializers.js';
+import { Layer, type CallOptions, type LayerArgs } from '../layer.js';
+import { validateRegularizer, type RegularizerConfig } from '../regularizers.js';
+import type { Shape } from '../shape.js';
+import { positiveInteger } from '../validate.js';
+
+export interface EmbeddingArgs extends LayerArgs {
+  /** Number of ids: valid inputs are integers in [0, inputDim). */
+  inputDim: number;
+  outputDim: number;
+  embeddingsInitializer?: InitializerConfig;
+  embeddingsRegularizer?: RegularizerConfig;
+}
+
+/**
+ * Looks ids up in a trainable table: `[batch, ...]` integer ids → `[batch, ..., outputDim]`.
+ * Ids outside [0, inputDim) are an error on the cpu backend and undefined on others, so
+ * tokenizers should map unknown words to an out-of-vocabulary id.
+ */
+export class Embedding extends Layer {
+  readonly className = 'Embedding';
+  readonly inputDim: number;
+  readonly outputDim: number;
+  private readonly args: EmbeddingArgs;
+  private embeddings: tf.Variable | null = null;
+  constructor(args: EmbeddingArgs) {
+    super(args, 'embedding');
+    this.inputDim = positiveInteger(args.inputDim, 'inputDim', this.describe());
+    this.outputDim = positiveInteger(args.outputDim, 'outputDim', this.describe());
+    validateRegularizer(args.embeddingsRegularizer, 'embeddingsRegularizer', this.describe());
+    this.args = args;
+  }
+  computeOutputShape(inputShape: Shape): Shape {
+    return [...inputShape, this.outputDim];
+  }
+  protected override createWeights(): void {
+    this.embeddings = this.addWeight('embeddings', [this.inputDim, this.outputDim], this.args.embeddingsInitializer ?? { name: 'randomNormal', stddev: 0.05 }, {
+      regularizer: this.args.embeddingsRegularizer,
+    });
+  }
+  protected call(inputs: tf.Tensor, _options: Required<CallOptions>): tf.Tensor {
+    return tf.tidy(() => {
+      const ids = inputs.dtype === 'int32' ? inputs : tf.cast(inputs, 'int32');
+      const flat = tf.gather(this.embeddings!, tf.reshape(ids, [-1]));
+      return tf.reshape(flat, [...inputs.shape, this.outputDim]);
+    });
+  }
+  getConfig(): Record<string, unknown> {
+    const { name: _n, inputShape: _s, trainable: _t, ...rest } = this.args;
+    return { ...this.baseConfig(), ...rest };
+  }
+}
+
+/** @example embedding({ inputDim: 10000, outputDim: 64 }) */
+export function embedding(args: EmbeddingArgs): Embedding {
+  return new Embedding(args);
+}

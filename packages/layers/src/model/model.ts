@@ -1,0 +1,34 @@
+import type * as tf from '@tensorflow/tfjs-core';
+import type { CallOptions, LayerWeight } from '../core/layer.js';
+import type { Shape } from '../core/shape.js';
+
+/** A model's JSON config: its class, name and its layers' configs. */
+export interface ModelConfig {
+  className: string;
+  name: string;
+  layers: { className: string; config: Record<string, unknown> }[];
+  [key: string]: unknown;
+}
+
+/** What `@loom-ml/train` trains and what save/load reads and writes (see docs/contracts.md). */
+export interface Model {
+  readonly name: string;
+  readonly className: string;
+  /** Input shape without the batch dimension. */
+  readonly inputShape: number[];
+  readonly outputShape: Shape;
+  apply(inputs: tf.Tensor | tf.Tensor[], options?: CallOptions): tf.Tensor | tf.Tensor[];
+  readonly trainableWeights: tf.Variable[];
+  readonly nonTrainableWeights: tf.Variable[];
+  /** Every weight with the path it is saved under, in a stable order. */
+  readonly weights: readonly LayerWeight[];
+  regularizationLoss(): tf.Scalar | null;
+  /** The weight variables themselves (not copies), in `weights` order. */
+  getWeights(): tf.Tensor[];
+  /** Assigns new values, in `weights` order; shapes must match. */
+  setWeights(weights: tf.Tensor[]): void;
+  countParams(): number;
+  summary(): string;
+  getConfig(): ModelConfig;
+  dispose(): void;
+}

@@ -1,0 +1,154 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { invalidValue, LayersError, shapeMismatch } from '../errors.js';
+import { Layer, type CallOptions, type LayerWeight } from '../core/layer.js';
+import { uniqueLayerName } from '../core/naming.js';
+import { formatShape, type Shape } from '../core/shape.js';
+import type { Model, ModelConfig } from './model.js';
+import { formatSummary } from './summary.js';
+
+export interface SequentialOptions {
+  name?: string;
+  /** Input shape without the batch dimension, when the first layer does not give one. */
+  inputShape?: number[];
+}
+
+/**
+ * A stack of layers, each feeding the next. Weights are created up front from the input
+ * shape, so an optimizer can be built before the first batch.
+ */
+export class Sequential implements Model {
+  readonly className = 'Sequential';
+  readonly name: string;
+  readonly layers: readonly Layer[];
+  readonly inputShape: number[];
+  readonly outputShape: Shape;
+
+  constructor(layers: Layer[], options: SequentialOptions = {}) {
+    this.name = options.name ?? uniqueLayerName('sequential');
+    if (!Array.isArray(layers) || layers.length === 0 || !layers.every((l) => l instanceof Layer)) {
+      throw invalidValue('layers', `Sequential '${this.name}'`, 'a non-empty array of layers', layers);
+    }
+    const names = new Set<string>();
+    for (const layer of layers) {
+      if (names.has(layer.name)) throw new LayersError(`Sequential '${this.name}' has two layers named '${layer.name}'; layer names must be unique within a model.`);
+      names.add(layer.name);
+    }
+    const inputShape = options.inputShape ?? layers[0]!.inputShape;
+    if (inputShape === undefined) {
+      throw new LayersError(`Sequential '${this.name}' needs an input shape: give the first layer an inputShape (e.g. dense({ units: 10, inputShape: [784] })) or pass sequential(layers, { inputShape }).`);
+    }
+    this.layers = layers;
+    this.inputShape = [...inputShape];
+    let shape: Shape = [null, ...inputShape];
+    for (const layer of layers) {
+      const next = layer.computeOutputShape(shape);
+      layer.build(shape);
+      shape = next;
+    }
+    this.outputShape = shape;
+  }
+
+  /**
+   * The forward pass through every layer.
+   *
+   * @example
+   * const logits = model.apply(tf.zeros([32, 784]), { training: false }) as tf.Tensor;
+   */
+  apply(inputs: tf.Tensor | tf.Tensor[], options: CallOptions = {}): tf.Tensor {
+    let x = Array.isArray(inputs) ? inputs[0] : inputs;
+    if (x === undefined || (Array.isArray(inputs) && inputs.length !== 1)) {
+      throw new LayersError(`Sequential '${this.name}' takes one input tensor, received ${Array.isArray(inputs) ? inputs.length : 0}.`);
+    }
+    const expected = this.inputShape;
+    if (x.rank !== expected.length + 1 || expected.some((d, i) => x!.shape[i + 1] !== d)) {
+      throw shapeMismatch(`Sequential '${this.name}'`, `input of shape ${formatShape([null, ...expected])}`, x.shape);
+    }
+    return tf.tidy(() => {
+      for (const layer of this.layers) x = layer.apply(x!, options);
+      return x!;
+    });
+  }
+
+  get weights(): readonly LayerWeight[] {
+    return this.layers.flatMap((layer) => layer.weights);
+  }
+
+  get trainableWeights(): tf.Variable[] {
+    return this.layers.flatMap((layer) => layer.trainableWeights);
+  }
+
+  get nonTrainableWeights(): tf.Variable[] {
+    return this.layers.flatMap((layer) => layer.nonTrainableWeights);
+  }
+
+  regularizationLoss(): tf.Scalar | null {
+    const penalties = this.layers.map((layer) => layer.regularizationLoss()).filter((p): p is tf.Scalar => p !== null);
+    if (penalties.length <= 1) return penalties[0] ?? null;
+    const total = tf.addN(penalties) as tf.Scalar;
+    tf.dispose(penalties);
+    return total;
+  }
+
+  getWeights(): tf.Tensor[] {
+    return this.weights.map((w) => w.variable);
+  }
+
+  setWeights(weights: tf.Tensor[]): void {
+    setModelWeights(this, weights);
+  }
+
+  countParams(): number {
+    return this.layers.reduce((sum, layer) => sum + layer.countParams(), 0);
+  }
+
+  /** A table of layers, output shapes and parameter counts. */
+  summary(): string {
+    let shape: Shape = [null, ...this.inputShape];
+    const rows = this.layers.map((layer) => {
+      shape = layer.computeOutputShape(shape);
+      return { name: layer.name, className: layer.className, outputShape: shape, params: layer.countParams() };
+    });
+    return formatSummary(this, rows);
+  }
+
+  getConfig(): ModelConfig {
+    return {
+      className: this.className,
+      name: this.name,
+      inputShape: this.inputShape,
+      layers: this.layers.map((layer) => ({ className: layer.className, config: layer.getConfig() })),
+    };
+  }
+
+  dispose(): void {
+    for (const layer of this.layers) layer.dispose();
+  }
+}
+
+/** Shared by every model: assigns values in `weights` order after checking count and shapes. */
+export function setModelWeights(model: Model, values: tf.Tensor[]): void {
+  const weights = model.weights;
+  if (values.length !== weights.length) {
+    throw new LayersError(`${model.className} '${model.name}' has ${weights.length} weights, setWeights received ${values.length}.`);
+  }
+  weights.forEach((w, i) => {
+    const value = values[i]!;
+    if (!tf.util.arraysEqual(value.shape, w.variable.shape)) {
+      throw shapeMismatch(`setWeights for '${w.path}'`, `a tensor of shape ${formatShape(w.variable.shape)}`, value.shape);
+    }
+  });
+  weights.forEach((w, i) => w.variable.assign(values[i]!.dtype === w.variable.dtype ? values[i]! : tf.cast(values[i]!, w.variable.dtype)));
+}
+
+/**
+ * Builds a model from a stack of layers.
+ *
+ * @example
+ * const model = sequential([
+ *   dense({ units: 128, activation: 'relu', inputShape: [784] }),
+ *   dense({ units: 10 }),
+ * ]);
+ */
+export function sequential(layers: Layer[], options: SequentialOptions = {}): Sequential {
+  return new Sequential(layers, options);
+}

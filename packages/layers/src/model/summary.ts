@@ -1,0 +1,32 @@
+import { formatShape, type Shape } from '../core/shape.js';
+import type { Model } from './model.js';
+
+export interface SummaryRow {
+  name: string;
+  className: string;
+  outputShape: Shape;
+  params: number;
+}
+
+/** Keras-style table: one row per layer, then total / trainable / non-trainable counts. */
+export function formatSummary(model: Model, rows: SummaryRow[]): string {
+  const cells = rows.map((r) => [`${r.name} (${r.className})`, formatShape(r.outputShape), r.params.toLocaleString('en-US')]);
+  const header = ['Layer (type)', 'Output shape', 'Params'];
+  const widths = header.map((h, i) => Math.max(h.length, ...cells.map((c) => c[i]!.length)) + 2);
+  const line = (c: string[]) => c.map((text, i) => (i === 2 ? text.padStart(widths[i]!) : text.padEnd(widths[i]!))).join('');
+  const rule = '─'.repeat(widths.reduce((a, b) => a + b, 0));
+  const count = (variables: { size: number }[]) => variables.reduce((sum, v) => sum + v.size, 0);
+  const trainable = count(model.trainableWeights);
+  const nonTrainable = count(model.nonTrainableWeights);
+  return [
+    `Model: ${model.name} (${model.className})`,
+    rule,
+    line(header),
+    rule,
+    ...cells.map(line),
+    rule,
+    `Total params: ${(trainable + nonTrainable).toLocaleString('en-US')}`,
+    `Trainable params: ${trainable.toLocaleString('en-US')}`,
+    `Non-trainable params: ${nonTrainable.toLocaleString('en-US')}`,
+  ].join('\n');
+}

@@ -1,0 +1,39 @@
+import { LayersError } from '../errors.js';
+import type { Layer } from '../core/layer.js';
+import { Conv2D } from '../core/layers/conv2d.js';
+import { Dense } from '../core/layers/dense.js';
+import { Activation, Dropout } from '../core/layers/dropout.js';
+import { Embedding } from '../core/layers/embedding.js';
+import { AvgPool2D, GlobalPooling, MaxPool2D } from '../core/layers/pooling.js';
+import { Flatten, Reshape } from '../core/layers/reshaping.js';
+import { BatchNormalization, LayerNormalization } from '../normalization/batch-normalization.js';
+
+export type LayerFactory = (config: Record<string, unknown>) => Layer;
+
+// A plain table, not a side-effect registration: importing a layer registers nothing.
+const builtIn: Record<string, LayerFactory> = {
+  Dense: (c) => new Dense(c as never),
+  Conv2D: (c) => new Conv2D(c as never),
+  MaxPool2D: (c) => new MaxPool2D(c as never),
+  AvgPool2D: (c) => new AvgPool2D(c as never),
+  GlobalPooling: (c) => new GlobalPooling(c as never),
+  Flatten: (c) => new Flatten(c as never),
+  Reshape: (c) => new Reshape(c as never),
+  Dropout: (c) => new Dropout(c as never),
+  Activation: (c) => new Activation(c as never),
+  Embedding: (c) => new Embedding(c as never),
+  BatchNormalization: (c) => new BatchNormalization(c as never),
+  LayerNormalization: (c) => new LayerNormalization(c as never),
+};
+
+/**
+ * Re-creates a layer from its saved class name and config. Layers outside this package are
+ * found in `custom` (class name → factory).
+ */
+export function layerFromConfig(className: string, config: Record<string, unknown>, custom: Record<string, LayerFactory> = {}): Layer {
+  const factory = custom[className] ?? builtIn[className];
+  if (factory === undefined) {
+    throw new LayersError(`Unknown layer class '${className}' in a saved model. Known: ${Object.keys(builtIn).join(', ')}. Pass a factory for custom layers in options.customLayers.`);
+  }
+  return factory(config);
+}

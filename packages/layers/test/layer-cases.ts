@@ -1,0 +1,66 @@
+// The table every layer is tested against (layer-contract.test.ts and wasm.test.ts).
+import * as tf from '@tensorflow/tfjs-core';
+import {
+  activation, avgPool2d, batchNormalization, conv2d, dense, dropout, embedding, flatten, globalAveragePooling, globalMaxPooling,
+  layerNormalization, maxPool2d, reshape, type Layer,
+} from '../src/index.js';
+
+export interface LayerCase {
+  label: string;
+  make: () => Layer;
+  /** Input shape without the batch dimension. */
+  inputShape: number[];
+  batch: number;
+  expectedOutputShape: number[];
+  /** Integer ids in [0, idRange) instead of floats. */
+  idRange?: number;
+  /** Run in training mode (batch statistics) for the gradient check. */
+  training?: boolean;
+  /** Finite-difference step when 1e-2 would straddle ReLU kinks. */
+  gradientEpsilon?: number;
+}
+
+export const layerCases: LayerCase[] = [
+  { label: 'Dense relu', make: () => dense({ units: 3, activation: 'relu', kernelInitializer: { name: 'glorotUniform', seed: 1 } }), inputShape: [4], batch: 2, expectedOutputShape: [2, 3] },
+  { label: 'Dense gelu on rank 3', make: () => dense({ units: 3, activation: 'gelu', kernelInitializer: { name: 'glorotNormal', seed: 2 } }), inputShape: [3, 4], batch: 2, expectedOutputShape: [2, 3, 3] },
+  { label: 'Dense with L2', make: () => dense({ units: 2, kernelRegularizer: { l2: 0.01 }, biasInitializer: 'ones' }), inputShape: [3], batch: 3, expectedOutputShape: [3, 2] },
+  { label: 'Conv2D same relu', make: () => conv2d({ filters: 3, kernelSize: 3, padding: 'same', activation: 'relu', kernelInitializer: { name: 'heNormal', seed: 3 } }), inputShape: [5, 5, 2], batch: 2, expectedOutputShape: [2, 5, 5, 3], gradientEpsilon: 1e-3 },
+  { label: 'Conv2D valid stride 2 tanh', make: () => conv2d({ filters: 2, kernelSize: [3, 2], strides: 2, activation: 'tanh', kernelInitializer: { name: 'glorotUniform', seed: 4 } }), inputShape: [7, 6, 2], batch: 2, expectedOutputShape: [2, 3, 3, 2] },
+  { label: 'Conv2D dilated', make: () => conv2d({ filters: 2, kernelSize: 2, dilationRate: 2, padding: 'same', kernelInitializer: { name: 'glorotUniform', seed: 5 } }), inputShape: [5, 5, 1], batch: 1, expectedOutputShape: [1, 5, 5, 2] },
+  { label: 'MaxPool2D', make: () => maxPool2d({ poolSize: 2 }), inputShape: [4, 4, 3], batch: 2, expectedOutputShape: [2, 2, 2, 3] },
+  { label: 'MaxPool2D same stride 1', make: () => maxPool2d({ poolSize: 3, strides: 1, padding: 'same' }), inputShape: [4, 4, 1], batch: 2, expectedOutputShape: [2, 4, 4, 1] },
+  { label: 'AvgPool2D', make: () => avgPool2d({ poolSize: 2 }), inputShape: [4, 6, 2], batch: 2, expectedOutputShape: [2, 2, 3, 2] },
+  { label: 'GlobalAveragePooling', make: () => globalAveragePooling(), inputShape: [3, 3, 4], batch: 2, expectedOutputShape: [2, 4] },
+  { label: 'GlobalMaxPooling on sequences', make: () => globalMaxPooling(), inputShape: [5, 3], batch: 2, expectedOutputShape: [2, 3] },
+  { label: 'Flatten', make: () => flatten(), inputShape: [2, 3, 2], batch: 2, expectedOutputShape: [2, 12] },
+  { label: 'Reshape', make: () => reshape({ targetShape: [3, -1] }), inputShape: [6], batch: 2, expectedOutputShape: [2, 3, 2] },
+  { label: 'Dropout at inference', make: () => dropout({ rate: 0.5, seed: 1 }), inputShape: [4], batch: 2, expectedOutputShape: [2, 4] },
+  { label: 'Activation softmax', make: () => activation({ activation: 'softmax' }), inputShape: [5], batch: 2, expectedOutputShape: [2, 5] },
+  { label: 'Activation swish', make: () => activation({ activation: 'swish' }), inputShape: [5], batch: 2, expectedOutputShape: [2, 5] },
+  { label: 'Activation elu', make: () => activation({ activation: 'elu' }), inputShape: [5], batch: 2, expectedOutputShape: [2, 5] },
+  { label: 'Activation sigmoid', make: () => activation({ activation: 'sigmoid' }), inputShape: [5], batch: 2, expectedOutputShape: [2, 5] },
+  { label: 'Activation leakyRelu', make: () => activation({ activation: 'leakyRelu' }), inputShape: [5], batch: 2, expectedOutputShape: [2, 5] },
+  { label: 'Embedding', make: () => embedding({ inputDim: 7, outputDim: 3, embeddingsInitializer: { name: 'randomNormal', seed: 6, stddev: 0.5 } }), inputShape: [4], batch: 2, expectedOutputShape: [2, 4, 3], idRange: 7 },
+  { label: 'BatchNormalization (training)', make: () => batchNormalization({ momentum: 0.9 }), inputShape: [3, 2], batch: 4, expectedOutputShape: [4, 3, 2], training: true },
+  { label: 'BatchNormalization (inference)', make: () => batchNormalization(), inputShape: [3], batch: 4, expectedOutputShape: [4, 3] },
+  { label: 'LayerNormalization', make: () => layerNormalization(), inputShape: [2, 5], batch: 2, expectedOutputShape: [2, 2, 5] },
+];
+
+/** Deterministic values in [-1, 1) from a small LCG (independent of Math.random). */
+export function seededValues(count: number, seed: number): Float32Array {
+  let state = (seed * 2654435761 + 12345) >>> 0;
+  const values = new Float32Array(count);
+  for (let i = 0; i < count; i++) {
+    state = (Math.imul(state, 1664525) + 1013904223) >>> 0;
+    values[i] = state / 2 ** 31 - 1;
+  }
+  return values;
+}
+
+export function caseInput(c: LayerCase, seed = 11): tf.Tensor {
+  const shape = [c.batch, ...c.inputShape];
+  const size = shape.reduce((a, b) => a * b, 1);
+  const values = seededValues(size, seed);
+  if (c.idRange !== undefined) return tf.tensor(Int32Array.from(values, (v) => Math.floor(((v + 1) / 2) * c.idRange!)), shape, 'int32');
+  return tf.tensor(values, shape);
+}
