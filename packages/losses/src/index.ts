@@ -1,2 +1,26 @@
 // Public API of @loom-ml/losses: an explicit list of named re-exports.
-export {};
+export { LoomError, LossError } from './errors.js';
+export type { Loss, Reduction } from './loss.js';
+export { defineLoss } from './loss.js';
+export { computeLoss } from './compute-loss.js';
+export type { ComputeLossOptions } from './compute-loss.js';
+export { getLoss, LOSS_NAMES } from './get-loss.js';
+export { meanSquaredError } from './mean-squared-error.js';
+export { meanAbsoluteError } from './mean-absolute-error.js';
+export { huber } from './huber.js';
+export type { HuberOptions } from './huber.js';
+export { binaryCrossentropy } from './binary-crossentropy.js';
+export type { BinaryCrossentropyOptions } from './binary-crossentropy.js';
+export { categoricalCrossentropy } from './categorical-crossentropy.js';
+export type { CategoricalCrossentropyOptions } from './categorical-crossentropy.js';
+export { sparseCategoricalCrossentropy } from './sparse-categorical-crossentropy.js';
+export { binaryFocalCrossentropy } from './binary-focal-crossentropy.js';
+export type { BinaryFocalCrossentropyOptions } from './binary-focal-crossentropy.js';
+export { categoricalFocalCrossentropy } from './categorical-focal-crossentropy.js';
+export type { CategoricalFocalCrossentropyOptions } from './categorical-focal-crossentropy.js';
+export { hinge, squaredHinge } from './hinge.js';
+export { klDivergence } from './kl-divergence.js';
+export { cosineSimilarity } from './cosine-similarity.js';
+export { bprLoss, sampledSoftmaxLoss } from './ranking.js';
+export type { SampledSoftmaxOptions } from './ranking.js';
+export { probabilityEpsilon } from './epsilon.js';

@@ -1,0 +1,17 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { expect, it } from 'vitest';
+import { computeLoss, getLoss, sparseCategoricalCrossentropy } from './index.js';
+
+it('runs the README example', () => {
+  const loss = sparseCategoricalCrossentropy({ fromLogits: true });
+  const labels = tf.tensor1d([2, 0], 'int32');
+  const logits = tf.tensor2d([[0.1, 0.2, 3.0], [2.0, -1.0, 0.0]]);
+  const perSample = loss.perSample(labels, logits);
+  const mean = computeLoss(loss, labels, logits, { reduction: 'mean', sampleWeight: tf.tensor1d([1, 3]) });
+  const same = getLoss({ name: loss.name, config: loss.getConfig() });
+  const logSumExp = (row: number[]) => Math.log(row.reduce((s, v) => s + Math.exp(v), 0));
+  const expected = [logSumExp([0.1, 0.2, 3]) - 3, logSumExp([2, -1, 0]) - 2];
+  expect(Array.from(perSample.dataSync())).toEqual(expected.map((v) => expect.closeTo(v, 5)));
+  expect(mean.dataSync()[0]).toBeCloseTo((expected[0]! + 3 * expected[1]!) / 4, 5);
+  expect(same.getConfig()).toEqual({ fromLogits: true, labelSmoothing: 0 });
+});
