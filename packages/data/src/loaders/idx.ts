@@ -1,0 +1,89 @@
+import { DataError } from '../errors.js';
+
+/** The element types IDX files declare in their third magic byte. */
+const IDX_TYPES = {
+  0x08: { name: 'uint8', bytes: 1, array: Uint8Array },
+  0x09: { name: 'int8', bytes: 1, array: Int8Array },
+  0x0b: { name: 'int16', bytes: 2, array: Int16Array },
+  0x0c: { name: 'int32', bytes: 4, array: Int32Array },
+  0x0d: { name: 'float32', bytes: 4, array: Float32Array },
+  0x0e: { name: 'float64', bytes: 8, array: Float64Array },
+} as const;
+
+export type IdxData = Uint8Array | Int8Array | Int16Array | Int32Array | Float32Array | Float64Array;
+
+export interface IdxArray {
+  /** Values in row-major order, converted from the file's big-endian layout. */
+  data: IdxData;
+  shape: number[];
+  dtype: (typeof IDX_TYPES)[keyof typeof IDX_TYPES]['name'];
+}
+
+const GZIP_MAGIC = [0x1f, 0x8b];
+
+/** True for gzip-compressed bytes (the first two bytes are 1f 8b). */
+export function isGzip(bytes: Uint8Array): boolean {
+  return bytes[0] === GZIP_MAGIC[0] && bytes[1] === GZIP_MAGIC[1];
+}
+
+/**
+ * Parses an IDX file (the MNIST format: "0 0 type rank", big-endian int32 dimensions, then
+ * big-endian values). `source` names the file in errors. Gzipped input must be inflated first
+ * (`readIdxFile` does it in Node).
+ *
+ * @example
+ * const { data, shape } = parseIdx(bytes); // shape [60000, 28, 28] for MNIST training images
+ */
+export function parseIdx(bytes: Uint8Array, source = 'IDX data'): IdxArray {
+  if (isGzip(bytes)) throw new DataError(`${source} is gzip-compressed; inflate it first (readIdxFile does this for files).`);
+  if (bytes.length < 4 || bytes[0] !== 0 || bytes[1] !== 0) {
+    throw new DataError(`${source} is not an IDX file: expected the magic bytes 00 00 <type> <rank>, received ${Array.from(bytes.subarray(0, 4), (b) => b.toString(16).padStart(2, '0')).join(' ')}.`);
+  }
+  const type = IDX_TYPES[bytes[2] as keyof typeof IDX_TYPES];
+  if (type === undefined) throw new DataError(`${source} declares element type 0x${bytes[2]!.toString(16)}; IDX defines 0x08, 0x09, 0x0b, 0x0c, 0x0d and 0x0e.`);
+  const rank = bytes[3]!;
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const headerBytes = 4 + 4 * rank;
+  if (bytes.length < headerBytes) throw new DataError(`${source} ends inside its header (${bytes.length} bytes, header needs ${headerBytes}).`);
+  const shape = Array.from({ length: rank }, (_, i) => view.getUint32(4 + 4 * i, false));
+  const count = shape.reduce((a, b) => a * b, 1);
+  const expected = headerBytes + count * type.bytes;
+  if (bytes.length !== expected) {
+    throw new DataError(`${source} has ${bytes.length} bytes but its header [${shape.join(', ')}] of ${type.name} needs ${expected}; the file is truncated or corrupt.`);
+  }
+  let data: IdxData;
+  if (type.bytes === 1) {
+    data = new type.array(bytes.buffer.slice(bytes.byteOffset + headerBytes, bytes.byteOffset + expected) as ArrayBuffer);
+  } else {
+    const out = new type.array(count);
+    const read = {
+      2: (o: number) => view.getInt16(o, false),
+      4: type.name === 'float32' ? (o: number) => view.getFloat32(o, false) : (o: number) => view.getInt32(o, false),
+      8: (o: number) => view.getFloat64(o, false),
+    }[type.bytes as 2 | 4 | 8];
+    for (let i = 0; i < count; i++) out[i] = read(headerBytes + i * type.bytes);
+    data = out;
+  }
+  return { data, shape, dtype: type.name };
+}
+
+/**
+ * Reads an IDX file from disk (Node.js), gunzipping it when it is compressed.
+ *
+ * @example
+ * const labels = await readIdxFile('data/train-labels-idx1-ubyte.gz');
+ */
+export async function readIdxFile(path: string): Promise<IdxArray> {
+  const { readFile } = await import('node:fs/promises');
+  let bytes: Uint8Array;
+  try {
+    bytes = new Uint8Array(await readFile(path));
+  } catch (error) {
+    throw new DataError(`Cannot read IDX file ${path}: ${(error as Error).message}`);
+  }
+  if (isGzip(bytes)) {
+    const { gunzipSync } = await import('node:zlib');
+    bytes = new Uint8Array(gunzipSync(bytes));
+  }
+  return parseIdx(bytes, path);
+}
