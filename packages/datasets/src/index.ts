@@ -1,2 +1,4 @@
 // Public API of @loom-ml/datasets: an explicit list of named re-exports.
-export {};
+export { LoomError, DatasetError } from './errors.js';
+export { loadMnist, loadIdxImageDataset, mnistDataDirectory } from './mnist.js';
+export type { MnistOptions, ImageDataset } from './mnist.js';
