@@ -10,7 +10,8 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 
 const root = resolve(fileURLToPath(new URL('../..', import.meta.url)));
-const skipped = new Set(['node_modules', 'runs', 'dist', '.turbo']);
+// The copy-out test is about this monorepo, not part of the starter.
+const skipped = new Set(['node_modules', 'runs', 'dist', '.turbo', 'copy-out.test.ts']);
 
 /** Reads every workspace package's name, version and folder. */
 function workspacePackages() {
@@ -54,6 +55,12 @@ export function copyApp(app, destination, { tarballs } = {}) {
       }
       manifest[field][name] = tarballs ? tarballFor(name, info.version, tarballs) : `^${info.version}`;
     }
+  }
+  if (tarballs) {
+    // Packed packages name each other by version; point those at the tarballs too.
+    manifest.overrides = Object.fromEntries(
+      [...packages].filter(([, info]) => !info.private).map(([name, info]) => [name, tarballFor(name, info.version, tarballs)]),
+    );
   }
   manifest.name = basename(destination);
   writeFileSync(join(destination, 'package.json'), `${JSON.stringify(manifest, null, 2)}\n`);
