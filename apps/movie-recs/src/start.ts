@@ -1,11 +1,12 @@
 // `pnpm start`: trains popularity, item-kNN, implicit ALS and BPR on MovieLens-small, prints one
 // evaluation table on a seeded 80/20 per-user split, then re-fits ALS on every rating and saves it
 // (with the movie catalogue) under runs/latest for `pnpm recommend` and `pnpm serve`.
-// `pnpm full` trains BPR longer. Reads local CSV copies (--ratings, --movies); nothing downloads.
+// `pnpm full` trains BPR longer and adds WARP. Reads local CSV copies (--ratings, --movies); nothing downloads.
 import { parseArgs } from 'node:util';
 import { initWasm } from '@loom-ml/wasm';
 import {
   BprMf,
+  WarpMf,
   ImplicitAls,
   ItemKnnRecommender,
   PopularityRecommender,
@@ -45,6 +46,13 @@ const candidates: { name: string; fit: () => Recommender }[] = [
       new BprMf({ factors: 64, epochs: args.full ? 60 : 20, batchSize: 1024, learningRate: 0.002, regularization: 0.001, seed: 1 }).fit(train),
   },
 ];
+if (args.full) {
+  candidates.push({
+    name: 'WARP f=64 (wasm)',
+    fit: () =>
+      new WarpMf({ factors: 64, epochs: 10, batchSize: 1024, learningRate: 0.002, regularization: 0.001, maxNegatives: 16, margin: 0.5, seed: 1 }).fit(train),
+  });
+}
 const rows = [];
 for (const { name, fit } of candidates) {
   const start = performance.now();

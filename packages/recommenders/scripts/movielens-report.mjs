@@ -31,7 +31,7 @@ const { values: args } = parseArgs({
     regularization: { type: 'string', default: '2' },
     'no-tune': { type: 'boolean', default: false },
     k: { type: 'string', default: '10' },
-    'bpr-epochs': { type: 'string', default: '40' },
+    'bpr-epochs': { type: 'string', default: '60' },
     'warp-epochs': { type: 'string', default: '10' },
     'no-warp': { type: 'boolean', default: false },
   },
@@ -120,7 +120,7 @@ const pairwiseRuns = [
   { name: 'BPR f=64', Model: BprMf, options: { factors: 64, epochs: Number(args['bpr-epochs']), batchSize: 1024, learningRate: 0.002, regularization: 0.001 } },
 ];
 if (!args['no-warp']) {
-  pairwiseRuns.push({ name: 'WARP f=64', Model: WarpMf, options: { factors: 64, epochs: Number(args['warp-epochs']), batchSize: 1024, learningRate: 0.001, regularization: 0.001, maxNegatives: 32 } });
+  pairwiseRuns.push({ name: 'WARP f=64', Model: WarpMf, options: { factors: 64, epochs: Number(args['warp-epochs']), batchSize: 1024, learningRate: 0.002, regularization: 0.001, maxNegatives: 16, margin: 0.5 } });
 }
 for (const { name, Model, options } of pairwiseRuns) {
   start = performance.now();

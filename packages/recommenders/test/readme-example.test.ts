@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect, it } from 'vitest';
 import {
+  BprMf,
   ImplicitAls,
   ItemKnnRecommender,
   PopularityRecommender,
@@ -36,6 +37,10 @@ it('runs the README example end to end', async () => {
   expect(recs).toHaveLength(10);
   for (const { item } of recs) expect(matrix.has(users.indexOf('ann'), item)).toBe(false);
 
+  // README: factors 64, epochs 30, batch 1024 for MovieLens; smaller here (cpu backend in tests).
+  const bpr = new BprMf({ factors: 8, epochs: 15, batchSize: 128, learningRate: 0.02, seed: 1 }).fit(matrix);
+  expect(bpr.history.at(-1)!.loss).toBeLessThan(bpr.history[0]!.loss);
+
   const knn = new ItemKnnRecommender({ neighbours: 50, weighting: 'cosine' }).fit(matrix);
   expect(knn.similarItems(items.indexOf('alien'), 5)).toHaveLength(5);
 
@@ -43,6 +48,7 @@ it('runs the README example end to end', async () => {
   const alsMetrics = evaluateRecommender(als, split, { k: 10 });
   // The group structure is learnable: ALS must beat popularity on NDCG here.
   expect(alsMetrics.ndcg).toBeGreaterThan(popularity.ndcg);
+  expect(evaluateRecommender(bpr, split, { k: 10 }).ndcg).toBeGreaterThan(popularity.ndcg);
   const table = formatMetricsTable([
     { name: 'popularity', metrics: popularity },
     { name: 'ALS', metrics: alsMetrics },
