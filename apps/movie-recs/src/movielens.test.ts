@@ -33,6 +33,12 @@ describe('MovieLens CSV', () => {
     ]);
   });
 
+  it('names a missing file', async () => {
+    await expect(readRatings(join(directory, 'nope.csv'))).rejects.toThrow(
+      `Invalid value for \`path\` in readMovieLens. Expected an existing CSV file (pass --ratings and --movies). Received: '${join(directory, 'nope.csv')}'.`,
+    );
+  });
+
   it('reads ratings as implicit events and rejects a file without the columns', async () => {
     const events = await readRatings(FIXTURE_RATINGS);
     expect(events).toHaveLength(96);

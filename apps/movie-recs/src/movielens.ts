@@ -45,7 +45,13 @@ export function displayTitle(movie: Movie): string {
 }
 
 async function readText(path: string): Promise<string> {
-  const raw = await readFile(path);
+  let raw: Buffer;
+  try {
+    raw = await readFile(path);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+    throw invalidValue('path', 'readMovieLens', 'an existing CSV file (pass --ratings and --movies)', path);
+  }
   return (path.endsWith('.gz') ? gunzipSync(raw) : raw).toString('utf8');
 }
 

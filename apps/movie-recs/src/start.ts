@@ -16,6 +16,7 @@ import {
   randomSplit,
   type Recommender,
 } from '@loom-ml/recommenders';
+import { AppError } from './errors.js';
 import { saveBundle } from './model-bundle.js';
 import { DEFAULT_MOVIES_PATH, DEFAULT_RATINGS_PATH, readMovies, readRatings } from './movielens.js';
 
@@ -29,7 +30,15 @@ const { values: args } = parseArgs({
   },
 });
 
-const [events, movies] = await Promise.all([readRatings(args.ratings), readMovies(args.movies)]);
+let events;
+let movies;
+try {
+  [events, movies] = await Promise.all([readRatings(args.ratings), readMovies(args.movies)]);
+} catch (error) {
+  if (!(error instanceof AppError)) throw error;
+  console.error(error.message);
+  process.exit(2);
+}
 const split = randomSplit(events, { testFraction: 0.2, seed: Number(args.seed) });
 const train = split.train.matrix;
 console.log(`MovieLens: ${events.length} ratings, ${train.rows} users x ${train.columns} movies in train; seeded 80/20 split per user (seed ${args.seed}).`);
