@@ -142,7 +142,7 @@ for (const { name, Model, options } of pairwiseRuns) {
 
 console.log();
 console.log(formatMetricsTable(rows));
-console.log(`\nEvaluated users: ${rows[0].metrics.users}. Metrics: ranking metrics local to @loom-ml/recommenders (to be replaced by @loom-ml/metrics).`);
+console.log(`\nEvaluated users: ${rows[0].metrics.users}. Per-user metrics: rankingMetricsAtK from @loom-ml/metrics.`);
 
 // Explicit ratings: ALS-WR matrix factorisation vs the global-mean baseline, RMSE on the same
 // kind of seeded 80/20 per-user split (re-ratings: the latest wins).

@@ -1,12 +1,13 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { bprLoss } from './bpr-loss.js';
+import { bprLoss } from '@loom-ml/losses';
 import { PairwiseMf, type PairwiseMfOptions, type TrainingState } from './pairwise-mf.js';
 
 /** Options of {@link BprMf}. */
 export type BprMfOptions = PairwiseMfOptions;
 
 /**
- * Matrix factorisation trained with Bayesian personalised ranking (Rendle et al. 2009) in tfjs:
+ * Matrix factorisation trained with Bayesian personalised ranking (Rendle et al. 2009) in tfjs,
+ * with `bprLoss` from `@loom-ml/losses`:
  * for every (user u, positive i) pair, one negative j is sampled uniformly among the items u
  * never interacted with (never a positive), and the model minimises
  * mean(−log σ(s_ui − s_uj)) + λ·mean(‖x_u‖² + ‖y_i‖² + ‖y_j‖² + b_i² + b_j²), with
@@ -40,7 +41,7 @@ export class BprMf extends PairwiseMf {
         const bNegative = tf.gather(state.itemBias, negativeIndices);
         const positiveScores = tf.add(tf.sum(tf.mul(x, yPositive), 1), bPositive) as tf.Tensor1D;
         const negativeScores = tf.add(tf.sum(tf.mul(x, yNegative), 1), bNegative) as tf.Tensor1D;
-        const perSample = bprLoss(positiveScores, negativeScores);
+        const perSample = bprLoss().perSample(tf.zeros([users.length]), tf.stack([positiveScores, negativeScores], 1));
         const total = tf.sum(perSample);
         lossSum = total.dataSync()[0]!;
         const penalty = this.options.itemBias

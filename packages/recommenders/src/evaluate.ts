@@ -1,6 +1,6 @@
 import type { CsrMatrix } from './csr-matrix.js';
 import { invalidValue } from './errors.js';
-import { rankingMetricsAtK } from './ranking-metrics.js';
+import { rankingMetricsAtK } from '@loom-ml/metrics';
 import type { Recommender } from './recommender.js';
 
 /** Mean ranking metrics of a model over the test users of a split. */

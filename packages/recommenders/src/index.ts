@@ -46,9 +46,7 @@ export {
 } from './pairwise-mf.js';
 export { BprMf, type BprMfOptions } from './bpr-mf.js';
 export { WarpMf, type WarpMfOptions } from './warp-mf.js';
-export { bprLoss } from './bpr-loss.js';
 export { NegativeSampler } from './negative-sampling.js';
-export { rankingMetricsAtK } from './ranking-metrics.js';
 export {
   evaluateRecommender,
   formatMetricsTable,
