@@ -61,6 +61,13 @@ let variableCounter = 0;
  * by {@link BprMf} and {@link WarpMf}, which define the per-batch loss. Scores are
  * x_u · y_i + b_i. Factors live in `tf.Variable`s during `fit` only; afterwards they are plain
  * Float32Arrays, so scoring needs no backend and leaves no tensors behind.
+ *
+ * @example
+ * // A subclass supplies one gradient step per batch (see BprMf for a complete one):
+ * class MyPairwise extends PairwiseMf {
+ *   readonly name = 'MyPairwise';
+ *   protected trainBatch(state, users, positives) { ...; this.applyStep(state, () => loss); return lossSum; }
+ * }
  */
 export abstract class PairwiseMf extends BaseRecommender {
   readonly options: ResolvedPairwiseOptions;
