@@ -30,6 +30,19 @@ describe('BprMf', () => {
     expect(metrics.recall).toBeGreaterThan(popularity.recall + 0.2);
   });
 
+  it('with dynamic negative sampling (hardest of 4 draws) also beats popularity, deterministically', () => {
+    const dnsOptions = { ...options, epochs: 10, negativeCandidates: 4 };
+    const dns = expectNoLeakedTensors(() => new BprMf(dnsOptions).fit(matrix), 'BprMf.fit with negativeCandidates');
+    const popularity = evaluateRecommender(new PopularityRecommender().fit(matrix), split, { k: 5 });
+    expect(evaluateRecommender(dns, split, { k: 5 }).ndcg).toBeGreaterThan(popularity.ndcg + 0.2);
+    expect(Array.from(new BprMf({ ...dnsOptions, epochs: 1 }).fit(matrix).itemFactors)).toEqual(
+      Array.from(new BprMf({ ...dnsOptions, epochs: 1 }).fit(matrix).itemFactors),
+    );
+    expect(() => new BprMf({ negativeCandidates: 0 })).toThrow(
+      'Invalid value for `negativeCandidates` in BprMf. Expected a positive integer. Received: 0.',
+    );
+  });
+
   it('is deterministic for a seed and differs across seeds', () => {
     const short = { ...options, epochs: 3 };
     const first = new BprMf(short).fit(matrix);

@@ -1,9 +1,16 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { bprLoss } from '@loom-ml/losses';
+import { invalidValue } from './errors.js';
 import { PairwiseMf, type PairwiseMfOptions, type TrainingState } from './pairwise-mf.js';
 
 /** Options of {@link BprMf}. */
-export type BprMfOptions = PairwiseMfOptions;
+export interface BprMfOptions extends PairwiseMfOptions {
+  /**
+   * Negatives drawn per pair; the highest-scoring one is trained on (dynamic negative sampling,
+   * Zhang et al. 2013). Default 1: plain BPR with one uniform negative.
+   */
+  negativeCandidates?: number;
+}
 
 /**
  * Matrix factorisation trained with Bayesian personalised ranking (Rendle et al. 2009) in tfjs,
@@ -21,13 +28,18 @@ export type BprMfOptions = PairwiseMfOptions;
  */
 export class BprMf extends PairwiseMf {
   readonly name = 'BprMf';
+  readonly negativeCandidates: number;
 
   constructor(options: BprMfOptions = {}) {
     super('BprMf', options);
+    this.negativeCandidates = options.negativeCandidates ?? 1;
+    if (!Number.isInteger(this.negativeCandidates) || this.negativeCandidates < 1) {
+      throw invalidValue('negativeCandidates', 'BprMf', 'a positive integer', this.negativeCandidates);
+    }
   }
 
   protected trainBatch(state: TrainingState, users: Int32Array, positives: Int32Array): number {
-    const negatives = state.sampler.sampleMany(users, new Int32Array(users.length));
+    const negatives = this.negativeCandidates === 1 ? state.sampler.sampleMany(users, new Int32Array(users.length)) : this.hardestNegatives(state, users);
     const [userIndices, positiveIndices, negativeIndices] = [users, positives, negatives].map((indices) =>
       tf.tensor1d(indices, 'int32'),
     ) as [tf.Tensor1D, tf.Tensor1D, tf.Tensor1D];
@@ -53,5 +65,26 @@ export class BprMf extends PairwiseMf {
       tf.dispose([userIndices, positiveIndices, negativeIndices]);
     }
     return lossSum;
+  }
+
+  /** Draws `negativeCandidates` negatives per user and keeps the one the model scores highest. */
+  private hardestNegatives(state: TrainingState, users: Int32Array): Int32Array {
+    const batch = users.length;
+    const draws = this.negativeCandidates;
+    const candidates = new Int32Array(batch * draws);
+    for (let k = 0; k < batch; k++) for (let d = 0; d < draws; d++) candidates[k * draws + d] = state.sampler.sample(users[k]!);
+    const scores = tf.tidy(() => {
+      const x = tf.gather(state.userFactors, tf.tensor1d(users, 'int32'));
+      const indices = tf.tensor1d(candidates, 'int32');
+      const y = tf.reshape(tf.gather(state.itemFactors, indices), [batch, draws, this.options.factors]);
+      return tf.add(tf.sum(tf.mul(tf.expandDims(x, 1), y), 2), tf.reshape(tf.gather(state.itemBias, indices), [batch, draws])).dataSync();
+    });
+    const chosen = new Int32Array(batch);
+    for (let k = 0; k < batch; k++) {
+      let best = 0;
+      for (let d = 1; d < draws; d++) if (scores[k * draws + d]! > scores[k * draws + best]!) best = d;
+      chosen[k] = candidates[k * draws + best]!;
+    }
+    return chosen;
   }
 }

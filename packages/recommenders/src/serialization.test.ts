@@ -34,7 +34,7 @@ describe('saveRecommender / loadRecommender', () => {
     new ItemKnnRecommender({ neighbours: 5, weighting: 'bm25', bm25: { k1: 2, b: 0.5 } }).fit(matrix),
     new ImplicitAls({ factors: 3, epochs: 3, alpha: 4, seed: 8 }).fit(matrix),
     new ExplicitMf({ factors: 2, epochs: 2, seed: 8 }).fit(matrix),
-    new BprMf({ factors: 3, epochs: 2, batchSize: 16, seed: 8 }).fit(matrix),
+    new BprMf({ factors: 3, epochs: 2, batchSize: 16, negativeCandidates: 2, seed: 8 }).fit(matrix),
     new WarpMf({ factors: 3, epochs: 2, batchSize: 16, maxNegatives: 4, margin: 0.5, seed: 8 }).fit(matrix),
   ];
 
@@ -59,6 +59,7 @@ describe('saveRecommender / loadRecommender', () => {
         expect(restored.options).toEqual(model.options);
         expect(Array.from(restored.scoreFromItems([0, 3]))).toEqual(Array.from(model.scoreFromItems([0, 3])));
       }
+      if (model instanceof BprMf) expect((loaded.model as BprMf).negativeCandidates).toBe(2);
       if (model instanceof WarpMf) expect([(loaded.model as WarpMf).maxNegatives, (loaded.model as WarpMf).margin]).toEqual([4, 0.5]);
     });
   }

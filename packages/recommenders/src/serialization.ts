@@ -2,12 +2,11 @@ import { mkdir, rename, writeFile, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { CsrMatrix } from './csr-matrix.js';
 import { invalidValue, RecommenderError } from './errors.js';
-import { BprMf } from './bpr-mf.js';
+import { BprMf, type BprMfOptions } from './bpr-mf.js';
 import { ExplicitMf, type ExplicitMfOptions } from './explicit-mf.js';
 import { IdMapping, type IdMappingJson } from './id-mapping.js';
 import { ImplicitAls, type ImplicitAlsOptions } from './implicit-als.js';
 import { ItemKnnRecommender, type ItemKnnOptions } from './item-knn.js';
-import type { ResolvedPairwiseOptions } from './pairwise-mf.js';
 import { PopularityRecommender } from './popularity.js';
 import { WarpMf, type WarpMfOptions } from './warp-mf.js';
 
@@ -76,7 +75,10 @@ export function serializeRecommender(
     arrays.itemFactors = model.itemFactors;
   } else if (model instanceof BprMf || model instanceof WarpMf) {
     type = model instanceof BprMf ? 'BprMf' : 'WarpMf';
-    options = model instanceof WarpMf ? { ...model.options, maxNegatives: model.maxNegatives, margin: model.margin } : { ...model.options };
+    options =
+      model instanceof WarpMf
+        ? { ...model.options, maxNegatives: model.maxNegatives, margin: model.margin }
+        : { ...model.options, negativeCandidates: model.negativeCandidates };
     arrays.userFactors = model.userFactors;
     arrays.itemFactors = model.itemFactors;
     arrays.itemBias = model.itemBias;
@@ -154,7 +156,7 @@ export function deserializeRecommender(json: SerializedRecommenderJson, binary: 
     const factors = [read('userFactors'), read('itemFactors'), read('itemBias')] as [Float32Array, Float32Array, Float32Array];
     model =
       json.type === 'BprMf'
-        ? new BprMf(json.options as ResolvedPairwiseOptions).setState(matrix, ...factors)
+        ? new BprMf(json.options as BprMfOptions).setState(matrix, ...factors)
         : new WarpMf(json.options as WarpMfOptions).setState(matrix, ...factors);
   } else if (json.type === 'ItemKnnRecommender') {
     model = new ItemKnnRecommender(json.options as ItemKnnOptions).fit(matrix);
