@@ -1,9 +1,10 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { expectNoLeakedTensors } from '@loom-ml/test-utils';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { groupOfItem, plantedSplit } from '../test/fixtures/planted.js';
 import { BprMf } from './bpr-mf.js';
 import { evaluateRecommender } from './evaluate.js';
+import { NegativeSampler } from './negative-sampling.js';
 import { PopularityRecommender } from './popularity.js';
 import { sgd } from '@loom-ml/optimizers';
 
@@ -41,6 +42,24 @@ describe('BprMf', () => {
     expect(() => new BprMf({ negativeCandidates: 0 })).toThrow(
       'Invalid value for `negativeCandidates` in BprMf. Expected a positive integer. Received: 0.',
     );
+  });
+
+  it('never trains on a negative the user has as a positive (plain and dynamic sampling)', () => {
+    const drawn: [number, number][] = [];
+    const original = NegativeSampler.prototype.sample;
+    const spy = vi.spyOn(NegativeSampler.prototype, 'sample').mockImplementation(function (this: NegativeSampler, user: number) {
+      const item = original.call(this, user);
+      drawn.push([user, item]);
+      return item;
+    });
+    try {
+      new BprMf({ ...options, epochs: 1 }).fit(matrix);
+      new BprMf({ ...options, epochs: 1, negativeCandidates: 3 }).fit(matrix);
+    } finally {
+      spy.mockRestore();
+    }
+    expect(drawn.length).toBe(matrix.nnz * 4);
+    expect(drawn.filter(([user, item]) => matrix.has(user, item))).toEqual([]);
   });
 
   it('is deterministic for a seed and differs across seeds', () => {

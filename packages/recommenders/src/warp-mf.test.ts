@@ -1,8 +1,9 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { expectNoLeakedTensors } from '@loom-ml/test-utils';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { plantedSplit } from '../test/fixtures/planted.js';
 import { evaluateRecommender } from './evaluate.js';
+import { NegativeSampler } from './negative-sampling.js';
 import { PopularityRecommender } from './popularity.js';
 import { WarpMf } from './warp-mf.js';
 
@@ -22,6 +23,23 @@ describe('WarpMf', () => {
     const metrics = evaluateRecommender(warp, split, { k: 5 });
     expect(metrics.ndcg).toBeGreaterThan(popularity.ndcg + 0.2);
     expect(metrics.recall).toBeGreaterThan(popularity.recall + 0.2);
+  });
+
+  it('never draws a user\'s positive as a negative', () => {
+    const drawn: [number, number][] = [];
+    const original = NegativeSampler.prototype.sample;
+    const spy = vi.spyOn(NegativeSampler.prototype, 'sample').mockImplementation(function (this: NegativeSampler, user: number) {
+      const item = original.call(this, user);
+      drawn.push([user, item]);
+      return item;
+    });
+    try {
+      new WarpMf({ ...options, epochs: 1 }).fit(matrix);
+    } finally {
+      spy.mockRestore();
+    }
+    expect(drawn.length).toBe(matrix.nnz * options.maxNegatives);
+    expect(drawn.filter(([user, item]) => matrix.has(user, item))).toEqual([]);
   });
 
   it('is deterministic for a seed', () => {
