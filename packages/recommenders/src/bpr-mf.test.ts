@@ -32,7 +32,7 @@ describe('BprMf', () => {
   });
 
   it('with dynamic negative sampling (hardest of 4 draws) also beats popularity, deterministically', () => {
-    const dnsOptions = { ...options, epochs: 10, negativeCandidates: 4 };
+    const dnsOptions = { ...options, epochs: 8, negativeCandidates: 4 };
     const dns = expectNoLeakedTensors(() => new BprMf(dnsOptions).fit(matrix), 'BprMf.fit with negativeCandidates');
     const popularity = evaluateRecommender(new PopularityRecommender().fit(matrix), split, { k: 5 });
     expect(evaluateRecommender(dns, split, { k: 5 }).ndcg).toBeGreaterThan(popularity.ndcg + 0.2);
@@ -63,7 +63,7 @@ describe('BprMf', () => {
   });
 
   it('is deterministic for a seed and differs across seeds', () => {
-    const short = { ...options, epochs: 3 };
+    const short = { ...options, epochs: 2 };
     const first = new BprMf(short).fit(matrix);
     const again = new BprMf(short).fit(matrix);
     expect(Array.from(again.itemFactors)).toEqual(Array.from(first.itemFactors));
@@ -76,13 +76,13 @@ describe('BprMf', () => {
   it('leaves no tensors behind and keeps tf.memory flat across epochs', () => {
     const counts: number[] = [];
     expectNoLeakedTensors(() => {
-      new BprMf({ ...options, epochs: 4, onEpoch: () => counts.push(tf.memory().numTensors) }).fit(matrix);
+      new BprMf({ ...options, epochs: 2, onEpoch: () => counts.push(tf.memory().numTensors) }).fit(matrix);
     }, 'BprMf.fit');
     expect(new Set(counts).size).toBe(1);
   });
 
   it('accepts any @loom-ml/optimizers transformation', () => {
-    const plain = new BprMf({ ...options, epochs: 6, optimizer: sgd({ learningRate: 0.5 }) }).fit(matrix);
+    const plain = new BprMf({ ...options, epochs: 4, optimizer: sgd({ learningRate: 0.5 }) }).fit(matrix);
     expect(plain.history.at(-1)!.loss).toBeLessThan(plain.history[0]!.loss);
   });
 

@@ -43,7 +43,7 @@ describe('WarpMf', () => {
   });
 
   it('is deterministic for a seed', () => {
-    const short = { ...options, epochs: 3 };
+    const short = { ...options, epochs: 2 };
     const first = new WarpMf(short).fit(matrix);
     const again = new WarpMf(short).fit(matrix);
     expect(Array.from(again.userFactors)).toEqual(Array.from(first.userFactors));
@@ -53,7 +53,7 @@ describe('WarpMf', () => {
   it('leaves no tensors behind and keeps tf.memory flat across epochs', () => {
     const counts: number[] = [];
     expectNoLeakedTensors(() => {
-      new WarpMf({ ...options, epochs: 3, onEpoch: () => counts.push(tf.memory().numTensors) }).fit(matrix);
+      new WarpMf({ ...options, epochs: 2, onEpoch: () => counts.push(tf.memory().numTensors) }).fit(matrix);
     }, 'WarpMf.fit');
     expect(new Set(counts).size).toBe(1);
   });
