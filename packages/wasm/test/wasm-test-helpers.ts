@@ -4,8 +4,8 @@ import * as tf from '@tensorflow/tfjs-core';
 import { afterAll, beforeAll } from 'vitest';
 import { initWasm, LOOM_WASM_BACKEND, type WasmBackendHandle } from '../src/init-wasm.js';
 
-/** Starts loom-wasm (2 threads) for the file and restores the cpu backend afterwards. */
-export function useWasmBackend(threads = 2): void {
+/** Starts loom-wasm (1 thread: kernel results do not depend on the pool, and CI workers share 2 cores) for the file and restores the cpu backend afterwards. */
+export function useWasmBackend(threads = 1): void {
   let handle: WasmBackendHandle | undefined;
   beforeAll(async () => {
     handle = await initWasm({ threads, setActive: false });

@@ -2,9 +2,11 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { KernelConfig } from '@tensorflow/tfjs-core';
 import { batchMatMulConfig } from './batch-mat-mul.js';
 import { conv2dBackpropFilterConfig } from './conv2d-backprop-filter.js';
+import { conv2dBackpropInputConfig } from './conv2d-backprop-input.js';
 import { depthwiseConv2dBackpropFilterConfig, depthwiseConv2dBackpropInputConfig } from './depthwise-conv2d-backprop.js';
 import { einsumConfig } from './einsum.js';
 import { maxPoolGradConfig } from './max-pool-grad.js';
+import { maxPoolGuardConfig } from './max-pool-guard.js';
 import { unsortedSegmentSumConfig } from './unsorted-segment-sum.js';
 
 /**
@@ -14,9 +16,13 @@ import { unsortedSegmentSumConfig } from './unsorted-segment-sum.js';
 export function buildTrainingKernels(): Omit<KernelConfig, 'backendName'>[] {
   const stockBatchMatMul = tf.getKernel(tf.BatchMatMul, 'wasm');
   if (stockBatchMatMul === undefined) throw new Error("The stock 'wasm' BatchMatMul kernel is not registered; import @tensorflow/tfjs-backend-wasm first.");
+  const stockMaxPool = tf.getKernel(tf.MaxPool, 'wasm');
+  if (stockMaxPool === undefined) throw new Error("The stock 'wasm' MaxPool kernel is not registered; import @tensorflow/tfjs-backend-wasm first.");
   return [
     batchMatMulConfig(stockBatchMatMul),
+    maxPoolGuardConfig(stockMaxPool),
     conv2dBackpropFilterConfig,
+    conv2dBackpropInputConfig,
     maxPoolGradConfig,
     unsortedSegmentSumConfig,
     depthwiseConv2dBackpropInputConfig,
