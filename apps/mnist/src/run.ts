@@ -28,7 +28,12 @@ function toTensors(data: ImageDataset, imageShape: number[]): { x: tf.Tensor; y:
  * Trains one model on MNIST, evaluates it on the 10,000 test images, and writes the model,
  * a history plot and a CSV log under `options.outDir`. `log` receives the human-readable report.
  */
-export async function trainAndEvaluate(options: TrainOptions, log: (line: string) => void, extraCallbacks: Callback[] = []): Promise<RunResult> {
+export async function trainAndEvaluate(
+  options: TrainOptions,
+  log: (line: string) => void,
+  extraCallbacks: Callback[] = [],
+  { quiet = false }: { quiet?: boolean } = {},
+): Promise<RunResult> {
   const started = performance.now();
   const [trainData, testData] = await Promise.all([
     loadMnist({ split: 'train', ...(options.limit ? { limit: options.limit } : {}) }),
@@ -52,7 +57,7 @@ export async function trainAndEvaluate(options: TrainOptions, log: (line: string
     batchSize: options.batchSize,
     validation: 0.1,
     seed: options.seed,
-    callbacks: [progressBar(), csvLogger(join(options.outDir, `mnist-${options.model}-history.csv`)), ...extraCallbacks],
+    callbacks: [progressBar({ quiet }), csvLogger(join(options.outDir, `mnist-${options.model}-history.csv`)), ...extraCallbacks],
   });
 
   const { loss: testLoss, accuracy: testAccuracy } = await evaluate(model, test, {
