@@ -1,4 +1,4 @@
-import { conv2d, dense, flatten, maxPool2d, sequential, type Sequential } from '@loom-ml/layers';
+import { conv2d, dense, dropout, flatten, maxPool2d, sequential, type Sequential } from '@loom-ml/layers';
 import type { ModelKind } from './options.js';
 
 /**
@@ -8,10 +8,11 @@ import type { ModelKind } from './options.js';
  */
 export function buildModel(kind: ModelKind, seed: number): Sequential {
   if (kind === 'mlp') {
-    // 784-128-10 with ReLU: the classic first network.
+    // 784-128-10 with ReLU: the classic first network (dropout only while training).
     return sequential(
       [
         dense({ units: 128, activation: 'relu', inputShape: [784], kernelInitializer: { name: 'heNormal', seed } }),
+        dropout({ rate: 0.2, seed }),
         dense({ units: 10, kernelInitializer: { name: 'glorotUniform', seed: seed + 1 } }),
       ],
       { name: 'mnist_mlp' },

@@ -4,7 +4,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { loadMnist, type ImageDataset } from '@loom-ml/datasets';
 import { saveModel } from '@loom-ml/layers';
 import { sparseCategoricalCrossentropy } from '@loom-ml/losses';
-import { adam } from '@loom-ml/optimizers';
+import { adam, cosineDecaySchedule } from '@loom-ml/optimizers';
 import { confusionMatrix } from '@loom-ml/metrics';
 import { csvLogger, evaluate, fit, predict, progressBar, writeHistoryPlot, type Callback } from '@loom-ml/train';
 import { formatConfusionMatrix } from './confusion-table.js';
@@ -51,7 +51,14 @@ export async function trainAndEvaluate(
   await mkdir(options.outDir, { recursive: true });
   const history = await fit(model, train, {
     loss,
-    optimizer: adam({ learningRate: options.learningRate }),
+    // Cosine decay to 1% of the initial rate over the whole run: large steps early, fine ones late.
+    optimizer: adam({
+      learningRate: cosineDecaySchedule({
+        initValue: options.learningRate,
+        decaySteps: options.epochs * Math.ceil((0.9 * trainData.count) / options.batchSize),
+        alpha: 0.01,
+      }),
+    }),
     metrics: ['accuracy'],
     epochs: options.epochs,
     batchSize: options.batchSize,
