@@ -4,6 +4,7 @@ import {
   activation, avgPool2d, batchNormalization, conv2d, dense, dropout, embedding, flatten, globalAveragePooling, globalMaxPooling,
   layerNormalization, maxPool2d, reshape, type Layer,
 } from '../src/index.js';
+import { bidirectional, gru, lstm, simpleRnn } from '../src/index.js';
 
 export interface LayerCase {
   label: string;
@@ -44,6 +45,14 @@ export const layerCases: LayerCase[] = [
   { label: 'BatchNormalization (training)', make: () => batchNormalization({ momentum: 0.9 }), inputShape: [3, 2], batch: 4, expectedOutputShape: [4, 3, 2], training: true },
   { label: 'BatchNormalization (inference)', make: () => batchNormalization(), inputShape: [3], batch: 4, expectedOutputShape: [4, 3] },
   { label: 'LayerNormalization', make: () => layerNormalization(), inputShape: [2, 5], batch: 2, expectedOutputShape: [2, 2, 5] },
+  { label: 'SimpleRNN last state', make: () => simpleRnn({ units: 3, kernelInitializer: { name: 'glorotUniform', seed: 21 }, recurrentInitializer: { name: 'orthogonal', seed: 22 } }), inputShape: [4, 2], batch: 2, expectedOutputShape: [2, 3] },
+  { label: 'SimpleRNN sequences backwards', make: () => simpleRnn({ units: 2, returnSequences: true, goBackwards: true, kernelInitializer: { name: 'glorotUniform', seed: 23 }, recurrentInitializer: { name: 'orthogonal', seed: 24 } }), inputShape: [3, 2], batch: 2, expectedOutputShape: [2, 3, 2] },
+  { label: 'LSTM last state', make: () => lstm({ units: 3, kernelInitializer: { name: 'glorotUniform', seed: 25 }, recurrentInitializer: { name: 'orthogonal', seed: 26 } }), inputShape: [3, 2], batch: 2, expectedOutputShape: [2, 3] },
+  { label: 'LSTM sequences', make: () => lstm({ units: 2, returnSequences: true, kernelInitializer: { name: 'glorotUniform', seed: 27 }, recurrentInitializer: { name: 'orthogonal', seed: 28 } }), inputShape: [3, 2], batch: 2, expectedOutputShape: [2, 3, 2] },
+  { label: 'GRU last state backwards', make: () => gru({ units: 3, goBackwards: true, kernelInitializer: { name: 'glorotUniform', seed: 29 }, recurrentInitializer: { name: 'orthogonal', seed: 30 }, biasInitializer: { name: 'randomNormal', seed: 31, stddev: 0.3 } }), inputShape: [3, 2], batch: 2, expectedOutputShape: [2, 3] },
+  { label: 'GRU sequences', make: () => gru({ units: 2, returnSequences: true, kernelInitializer: { name: 'glorotUniform', seed: 32 }, recurrentInitializer: { name: 'orthogonal', seed: 33 } }), inputShape: [3, 2], batch: 2, expectedOutputShape: [2, 3, 2] },
+  { label: 'Bidirectional LSTM', make: () => bidirectional({ layer: lstm({ units: 2, kernelInitializer: { name: 'glorotUniform', seed: 34 }, recurrentInitializer: { name: 'orthogonal', seed: 35 } }) }), inputShape: [3, 2], batch: 2, expectedOutputShape: [2, 4] },
+  { label: 'Bidirectional GRU sequences', make: () => bidirectional({ layer: gru({ units: 2, returnSequences: true, kernelInitializer: { name: 'glorotUniform', seed: 36 }, recurrentInitializer: { name: 'orthogonal', seed: 37 } }) }), inputShape: [3, 2], batch: 2, expectedOutputShape: [2, 3, 4] },
 ];
 
 /** Deterministic values in [-1, 1) from a small LCG (independent of Math.random). */

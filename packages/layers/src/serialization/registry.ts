@@ -6,6 +6,10 @@ import { Activation, Dropout } from '../core/layers/dropout.js';
 import { Embedding } from '../core/layers/embedding.js';
 import { AvgPool2D, GlobalPooling, MaxPool2D } from '../core/layers/pooling.js';
 import { Flatten, Reshape } from '../core/layers/reshaping.js';
+import { Bidirectional } from '../recurrent/bidirectional.js';
+import { GRU } from '../recurrent/gru.js';
+import { LSTM } from '../recurrent/lstm.js';
+import { SimpleRNN } from '../recurrent/simple-rnn.js';
 import { BatchNormalization, LayerNormalization } from '../normalization/batch-normalization.js';
 
 export type LayerFactory = (config: Record<string, unknown>) => Layer;
@@ -24,6 +28,10 @@ const builtIn: Record<string, LayerFactory> = {
   Embedding: (c) => new Embedding(c as never),
   BatchNormalization: (c) => new BatchNormalization(c as never),
   LayerNormalization: (c) => new LayerNormalization(c as never),
+  SimpleRNN: (c) => new SimpleRNN(c as never),
+  LSTM: (c) => new LSTM(c as never),
+  GRU: (c) => new GRU(c as never),
+  Bidirectional: (c) => new Bidirectional(c as never),
 };
 
 /**
