@@ -2,3 +2,7 @@
 export { LoomError, DataError } from './errors.js';
 export { parseIdx, readIdxFile, isGzip } from './loaders/idx.js';
 export type { IdxArray, IdxData } from './loaders/idx.js';
+export { CsvParser } from './loaders/csv-parser.js';
+export type { CsvRecord } from './loaders/csv-parser.js';
+export { parseCsv, readCsvFile, streamCsv, CsvRowReader } from './loaders/csv.js';
+export type { BadRow, ColumnSpec, ColumnType, CsvOptions, CsvReport, CsvRow, CsvValue } from './loaders/csv.js';

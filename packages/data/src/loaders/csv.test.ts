@@ -1,0 +1,98 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { describe, expect, it } from 'vitest';
+import { CsvParser, parseCsv, readCsvFile, streamCsv } from '../index.js';
+
+async function collect<T>(items: AsyncIterable<T>): Promise<T[]> {
+  const out: T[] = [];
+  for await (const item of items) out.push(item);
+  return out;
+}
+
+describe('CsvParser edge cases', () => {
+  it('quoted fields with commas, doubled quotes and newlines; CRLF; BOM; empty lines', () => {
+    const text = '\uFEFFname,quote\r\n"Lovelace, Ada","She said ""hi""\nthen left"\r\n\r\nTuring,plain\n';
+    const { rows } = parseCsv(text);
+    expect(rows).toEqual([
+      { name: 'Lovelace, Ada', quote: 'She said "hi"\nthen left' },
+      { name: 'Turing', quote: 'plain' },
+    ]);
+  });
+
+  it('gives the same records however the text is split into chunks (every split point)', () => {
+    const text = 'a,b\n"x,""y""",2\r\n"multi\nline",3\nü€,4';
+    const whole = parseCsv(text).rows;
+    for (let cut = 0; cut <= text.length; cut++) {
+      const parser = new CsvParser();
+      const records = [...parser.push(text.slice(0, cut)), ...parser.push(text.slice(cut)), ...parser.end()];
+      expect(records.slice(1).map((r) => r.fields)).toEqual(whole.map((row) => [row.a, row.b]));
+    }
+  });
+
+  it('decodes UTF-8 split inside a multi-byte character', async () => {
+    const bytes = new TextEncoder().encode('word\nnaïve\n€uro\n');
+    const chunks = Array.from(bytes, (b) => new Uint8Array([b])); // one byte at a time
+    const rows = await collect(streamCsv(chunks));
+    expect(rows).toEqual([{ word: 'naïve' }, { word: '€uro' }]);
+  });
+
+  it('reports line numbers of records that span lines', () => {
+    const parser = new CsvParser();
+    const records = [...parser.push('h\n"a\nb"\nc\n'), ...parser.end()];
+    expect(records.map((r) => r.line)).toEqual([1, 2, 4]);
+  });
+
+  it('names unclosed quotes and stray quotes with the line', () => {
+    expect(() => parseCsv('a\n"open\n', { source: 'x.csv' })).toThrow('x.csv line 2: a quoted field is never closed before the end of the input.');
+    expect(() => parseCsv('a,b\nab"c,1\n', { source: 'x.csv' })).toThrow(/x\.csv line 2, column 1: a quote inside an unquoted field/);
+  });
+});
+
+describe('typed rows and bad rows', () => {
+  const text = 'id,income,member\n1,52000,yes\n2,abc,no\n3,,true\n4,61000\n';
+
+  it('throws on the first bad row, naming file, line and column', () => {
+    expect(() => parseCsv(text, { source: 'loans.csv', schema: { id: 'integer', income: 'number', member: 'boolean' } })).toThrow(
+      'loans.csv line 3, column `income`: expected a number, received "abc".',
+    );
+  });
+
+  it('collects bad rows with their lines; nothing is dropped silently', () => {
+    const result = parseCsv(text, { source: 'loans.csv', schema: { id: 'integer', income: 'number', member: 'boolean' }, onBadRow: 'collect' });
+    expect(result.rows).toEqual([
+      { id: 1, income: 52000, member: true },
+      { id: 3, income: null, member: true },
+    ]);
+    expect(result.skippedRows).toBe(2);
+    expect(result.badRows.map((b) => [b.line, b.message])).toEqual([
+      [3, 'loans.csv line 3, column `income`: expected a number, received "abc".'],
+      [5, 'loans.csv line 5: expected 3 fields (as in the header), received 2.'],
+    ]);
+    const skipped = parseCsv(text, { schema: { income: 'number' }, onBadRow: 'skip' });
+    expect(skipped.skippedRows).toBe(2);
+    expect(skipped.badRows).toEqual([]);
+  });
+
+  it('fills or refuses missing values per column', () => {
+    const filled = parseCsv('a,b\n,x\n', { schema: { a: { type: 'number', missing: 0 } } });
+    expect(filled.rows).toEqual([{ a: 0, b: 'x' }]);
+    expect(() => parseCsv('a\nNA\n', { schema: { a: { type: 'number', missing: 'error' } } })).toThrow(/column `a`: expected a number \(missing values are not allowed in this column\), received "NA"/);
+  });
+
+  it('names schema columns missing from the header and duplicate header names', () => {
+    expect(() => parseCsv('a,b\n1,2\n', { schema: { c: 'number' }, source: 's.csv' })).toThrow('s.csv: the schema names column `c`, which the header does not have (columns: a, b).');
+    expect(() => parseCsv('a,a\n1,2\n')).toThrow(/header names column `a` twice/);
+  });
+
+  it('reads plain and gzipped files', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'loom-csv-'));
+    writeFileSync(join(dir, 'x.csv'), 'n\n1\n2\n');
+    writeFileSync(join(dir, 'x.csv.gz'), gzipSync('n\n1\n2\n'));
+    for (const file of ['x.csv', 'x.csv.gz']) {
+      expect((await readCsvFile(join(dir, file), { schema: { n: 'integer' } })).rows).toEqual([{ n: 1 }, { n: 2 }]);
+    }
+    await expect(readCsvFile(join(dir, 'nope.csv'))).rejects.toThrow(/Cannot read CSV file .*nope\.csv: no such file/);
+  });
+});
