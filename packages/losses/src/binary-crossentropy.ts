@@ -2,15 +2,16 @@ import * as tf from '@tensorflow/tfjs-core';
 import { probabilityEpsilon } from './epsilon.js';
 import { defineLoss, type Loss } from './loss.js';
 import { reduceToBatch } from './reduce-to-batch.js';
-import { assertBoolean, assertClassWeightCount, assertClassWeights, assertMinRank, assertNumberInRange, assertSameShape } from './validate.js';
+import { classWeightVector, parseClassWeights, type ClassWeights } from './class-weights.js';
+import { assertBoolean, assertMinRank, assertNumberInRange, assertSameShape } from './validate.js';
 
 export interface BinaryCrossentropyOptions {
   /** yPred holds logits (any real) instead of probabilities. Default false. */
   fromLogits?: boolean;
   /** Moves targets towards 0.5: y * (1 - s) + 0.5 s. Default 0. */
   labelSmoothing?: number;
-  /** [weightOfNegatives, weightOfPositives]; each element's loss is scaled by y w1 + (1 - y) w0. */
-  classWeights?: number[];
+  /** [weightOfNegatives, weightOfPositives] (or `{ 1: w1 }`); each element's loss is scaled by y w1 + (1 - y) w0. */
+  classWeights?: ClassWeights;
 }
 
 /**
@@ -44,10 +45,10 @@ export function binaryCrossentropy(options: BinaryCrossentropyOptions = {}): Los
   const name = 'binaryCrossentropy';
   const fromLogits = assertBoolean(name, 'fromLogits', options.fromLogits ?? false);
   const labelSmoothing = assertNumberInRange(name, 'labelSmoothing', options.labelSmoothing ?? 0, { min: 0, max: 1 });
-  const classWeights = options.classWeights === undefined ? undefined : assertClassWeights(name, options.classWeights);
-  if (classWeights) assertClassWeightCount(name, classWeights, 2);
+  const configWeights = options.classWeights === undefined ? undefined : parseClassWeights(name, options.classWeights);
+  const classWeights = configWeights && classWeightVector(name, configWeights, 2);
   const config: Record<string, unknown> = { fromLogits, labelSmoothing };
-  if (classWeights) config.classWeights = classWeights;
+  if (configWeights) config.classWeights = configWeights;
   return defineLoss(name, config, (yTrue, yPred) => {
     assertMinRank(name, 'yPred', yPred, 1);
     assertSameShape(name, yTrue, yPred);

@@ -3,7 +3,8 @@ import { binaryClassWeights, binaryCrossentropyElements } from './binary-crossen
 import { probabilityEpsilon } from './epsilon.js';
 import { defineLoss, type Loss } from './loss.js';
 import { reduceToBatch } from './reduce-to-batch.js';
-import { assertBoolean, assertClassWeightCount, assertClassWeights, assertMinRank, assertNumberInRange, assertSameShape } from './validate.js';
+import { classWeightVector, parseClassWeights, type ClassWeights } from './class-weights.js';
+import { assertBoolean, assertMinRank, assertNumberInRange, assertSameShape } from './validate.js';
 
 export interface BinaryFocalCrossentropyOptions {
   /** Focusing parameter: easy examples are down-weighted by (1 - p_t)^gamma. Default 2. */
@@ -15,7 +16,7 @@ export interface BinaryFocalCrossentropyOptions {
   /** Moves targets towards 0.5 for the cross-entropy term. Default 0. */
   labelSmoothing?: number;
   /** [weightOfNegatives, weightOfPositives], as in `binaryCrossentropy`. */
-  classWeights?: number[];
+  classWeights?: ClassWeights;
 }
 
 /**
@@ -34,11 +35,11 @@ export function binaryFocalCrossentropy(options: BinaryFocalCrossentropyOptions 
   const alpha = options.alpha === undefined ? undefined : assertNumberInRange(name, 'alpha', options.alpha, { min: 0, max: 1 });
   const fromLogits = assertBoolean(name, 'fromLogits', options.fromLogits ?? false);
   const labelSmoothing = assertNumberInRange(name, 'labelSmoothing', options.labelSmoothing ?? 0, { min: 0, max: 1 });
-  const classWeights = options.classWeights === undefined ? undefined : assertClassWeights(name, options.classWeights);
-  if (classWeights) assertClassWeightCount(name, classWeights, 2);
+  const configWeights = options.classWeights === undefined ? undefined : parseClassWeights(name, options.classWeights);
+  const classWeights = configWeights && classWeightVector(name, configWeights, 2);
   const config: Record<string, unknown> = { gamma, fromLogits, labelSmoothing };
   if (alpha !== undefined) config.alpha = alpha;
-  if (classWeights) config.classWeights = classWeights;
+  if (configWeights) config.classWeights = configWeights;
   return defineLoss(name, config, (yTrue, yPred) => {
     assertMinRank(name, 'yPred', yPred, 1);
     assertSameShape(name, yTrue, yPred);

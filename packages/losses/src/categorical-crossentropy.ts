@@ -2,15 +2,16 @@ import * as tf from '@tensorflow/tfjs-core';
 import { probabilityEpsilon } from './epsilon.js';
 import { defineLoss, type Loss } from './loss.js';
 import { reduceToBatch } from './reduce-to-batch.js';
-import { assertBoolean, assertClassWeightCount, assertClassWeights, assertMinRank, assertNumberInRange, assertSameShape } from './validate.js';
+import { classWeightVector, parseClassWeights, type ClassWeights } from './class-weights.js';
+import { assertBoolean, assertMinRank, assertNumberInRange, assertSameShape } from './validate.js';
 
 export interface CategoricalCrossentropyOptions {
   /** yPred holds logits instead of probabilities. Default false. */
   fromLogits?: boolean;
   /** Moves one-hot targets towards uniform: y (1 - s) + s / numClasses. Default 0. */
   labelSmoothing?: number;
-  /** One weight per class; a sample's loss is scaled by sum(yTrue * classWeights). */
-  classWeights?: number[];
+  /** One weight per class (array, or map with missing classes weighing 1); a sample's loss is scaled by sum(yTrue * classWeights). */
+  classWeights?: ClassWeights;
 }
 
 /**
@@ -50,7 +51,7 @@ export function categoricalCrossentropyPerSample(
 export function categoricalOptions(name: string, options: CategoricalCrossentropyOptions) {
   const fromLogits = assertBoolean(name, 'fromLogits', options.fromLogits ?? false);
   const labelSmoothing = assertNumberInRange(name, 'labelSmoothing', options.labelSmoothing ?? 0, { min: 0, max: 1 });
-  const classWeights = options.classWeights === undefined ? undefined : assertClassWeights(name, options.classWeights);
+  const classWeights = options.classWeights === undefined ? undefined : parseClassWeights(name, options.classWeights);
   const config: Record<string, unknown> = { fromLogits, labelSmoothing };
   if (classWeights) config.classWeights = classWeights;
   return { fromLogits, labelSmoothing, classWeights, config };
@@ -70,9 +71,9 @@ export function categoricalCrossentropy(options: CategoricalCrossentropyOptions 
   return defineLoss(name, config, (yTrue, yPred) => {
     assertMinRank(name, 'yPred', yPred, 2);
     assertSameShape(name, yTrue, yPred);
-    if (classWeights) assertClassWeightCount(name, classWeights, yPred.shape[yPred.rank - 1] as number);
+    const weights = classWeights && classWeightVector(name, classWeights, yPred.shape[yPred.rank - 1] as number);
     return tf.tidy(() =>
-      categoricalCrossentropyPerSample(tf.cast(yTrue, 'float32'), yPred, { fromLogits, labelSmoothing, classWeights }),
+      categoricalCrossentropyPerSample(tf.cast(yTrue, 'float32'), yPred, { fromLogits, labelSmoothing, classWeights: weights }),
     );
   });
 }

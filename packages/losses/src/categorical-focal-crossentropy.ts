@@ -3,7 +3,8 @@ import { categoricalClassWeights, logProbabilities } from './categorical-crossen
 import { invalidValue } from './errors.js';
 import { defineLoss, type Loss } from './loss.js';
 import { reduceToBatch } from './reduce-to-batch.js';
-import { assertBoolean, assertClassWeightCount, assertClassWeights, assertMinRank, assertNumberInRange, assertSameShape } from './validate.js';
+import { classWeightVector, parseClassWeights, type ClassWeights } from './class-weights.js';
+import { assertBoolean, assertMinRank, assertNumberInRange, assertSameShape } from './validate.js';
 
 export interface CategoricalFocalCrossentropyOptions {
   /** Focusing parameter. Default 2. */
@@ -13,7 +14,7 @@ export interface CategoricalFocalCrossentropyOptions {
   /** yPred holds logits instead of probabilities. Default false. */
   fromLogits?: boolean;
   /** One weight per class; a sample's loss is scaled by sum(yTrue * classWeights). */
-  classWeights?: number[];
+  classWeights?: ClassWeights;
 }
 
 /**
@@ -34,7 +35,7 @@ export function categoricalFocalCrossentropy(options: CategoricalFocalCrossentro
     : typeof alpha === 'number' && Number.isFinite(alpha) && alpha >= 0;
   if (!alphaValid) throw invalidValue('alpha', name, 'a non-negative number or an array of them (one per class)', alpha);
   const fromLogits = assertBoolean(name, 'fromLogits', options.fromLogits ?? false);
-  const classWeights = options.classWeights === undefined ? undefined : assertClassWeights(name, options.classWeights);
+  const classWeights = options.classWeights === undefined ? undefined : parseClassWeights(name, options.classWeights);
   const config: Record<string, unknown> = { gamma, alpha, fromLogits };
   if (classWeights) config.classWeights = classWeights;
   return defineLoss(name, config, (yTrue, yPred) => {
@@ -42,14 +43,14 @@ export function categoricalFocalCrossentropy(options: CategoricalFocalCrossentro
     assertSameShape(name, yTrue, yPred);
     const numClasses = yPred.shape[yPred.rank - 1] as number;
     if (Array.isArray(alpha) && alpha.length !== numClasses) throw invalidValue('alpha', name, `${numClasses} values (one per class)`, alpha.length);
-    if (classWeights) assertClassWeightCount(name, classWeights, numClasses);
+    const weights = classWeights && classWeightVector(name, classWeights, numClasses);
     return tf.tidy(() => {
       const labels = tf.cast(yTrue, 'float32');
       const logP = logProbabilities(yPred, fromLogits);
       const modulation = gamma === 0 ? tf.onesLike(logP) : tf.pow(tf.sub(1, tf.exp(logP)), gamma);
       const alphaTensor = Array.isArray(alpha) ? tf.tensor1d(alpha) : tf.scalar(alpha);
       let perPosition = tf.neg(tf.sum(tf.mul(tf.mul(alphaTensor, modulation), tf.mul(labels, logP)), -1));
-      if (classWeights) perPosition = tf.mul(perPosition, categoricalClassWeights(labels, classWeights));
+      if (weights) perPosition = tf.mul(perPosition, categoricalClassWeights(labels, weights));
       return reduceToBatch(perPosition);
     });
   });

@@ -10,6 +10,7 @@ import { klDivergence } from './kl-divergence.js';
 import type { Loss } from './loss.js';
 import { meanAbsoluteError } from './mean-absolute-error.js';
 import { meanSquaredError } from './mean-squared-error.js';
+import { poisson } from './poisson.js';
 import { bprLoss, sampledSoftmaxLoss } from './ranking.js';
 import { sparseCategoricalCrossentropy } from './sparse-categorical-crossentropy.js';
 
@@ -28,6 +29,7 @@ const factories: Record<string, Factory> = {
   squaredHinge,
   klDivergence,
   cosineSimilarity,
+  poisson,
   bprLoss,
   sampledSoftmaxLoss: sampledSoftmaxLoss as Factory,
 };

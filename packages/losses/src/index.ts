@@ -21,6 +21,8 @@ export type { CategoricalFocalCrossentropyOptions } from './categorical-focal-cr
 export { hinge, squaredHinge } from './hinge.js';
 export { klDivergence } from './kl-divergence.js';
 export { cosineSimilarity } from './cosine-similarity.js';
+export { poisson } from './poisson.js';
 export { bprLoss, sampledSoftmaxLoss } from './ranking.js';
 export type { SampledSoftmaxOptions } from './ranking.js';
 export { probabilityEpsilon } from './epsilon.js';
+export type { ClassWeights } from './class-weights.js';

@@ -4,17 +4,22 @@ import { defineLoss, type Loss } from './loss.js';
 
 /**
  * Bayesian personalised ranking (Rendle et al. 2009): -log σ(s⁺ - s⁻) per sample, written as
- * softplus(s⁻ - s⁺) so large margins stay finite. `yPred` is `[batch, 2]` with the positive
- * item's score in column 0 and the sampled negative's in column 1; `yTrue` is ignored (pass
- * anything with a batch axis, e.g. zeros) because the pair itself is the label.
+ * softplus(s⁻ - s⁺) so large margins stay finite (gradient -σ(s⁻ - s⁺), exact at ±1e4).
+ * `yPred` is either `[batch, 2]` with the positive item's score in column 0 and the sampled
+ * negative's in column 1, or `[batch]` score differences s⁺ - s⁻. `yTrue` is ignored (pass
+ * anything, e.g. zeros) because the pair itself is the label.
  *
  * @example
  * bprLoss().perSample(tf.zeros([1]), tf.tensor2d([[2, 0]])); // [softplus(-2)] ≈ [0.127]
+ * bprLoss().perSample(tf.zeros([1]), tf.tensor1d([2]));      // the same, from the difference
  */
 export function bprLoss(): Loss {
   const name = 'bprLoss';
   return defineLoss(name, {}, (_yTrue, yPred) => {
-    if (yPred.rank !== 2 || yPred.shape[1] !== 2) throw invalidValue('yPred', name, 'scores of shape [batch, 2]: [positive, negative]', yPred.shape);
+    if (yPred.rank === 1) return tf.tidy(() => tf.softplus(tf.neg(yPred)) as tf.Tensor1D);
+    if (yPred.rank !== 2 || yPred.shape[1] !== 2) {
+      throw invalidValue('yPred', name, 'scores of shape [batch, 2] ([positive, negative]) or differences of shape [batch]', yPred.shape);
+    }
     return tf.tidy(() => {
       const [positive, negative] = tf.split(yPred, 2, 1) as [tf.Tensor, tf.Tensor];
       return tf.reshape(tf.softplus(tf.sub(negative, positive)), [-1]) as tf.Tensor1D;
@@ -33,9 +38,12 @@ export interface SampledSoftmaxOptions {
 
 /**
  * Softmax cross-entropy over sampled candidates, for retrieval models trained with in-batch
- * negatives. `yPred` is `[batch, candidates]` logits (user · item for every item in the batch);
- * `yTrue` holds the integer column of each row's positive (for in-batch training, 0..batch-1:
- * the diagonal). With `logSamplingProbabilities`, logits become s - log q before the softmax.
+ * negatives. `yPred` is `[batch, candidates]` logits (user · item for every item in the batch,
+ * so `[batch, batch]` for pure in-batch negatives, or `[batch, candidates]` with extra sampled
+ * items); `yTrue` holds the integer column of each row's positive, int32 or float, shape
+ * `[batch]` (for in-batch training 0..batch-1: the diagonal). With `logSamplingProbabilities`
+ * (log q of each candidate column, e.g. log of its in-batch frequency / batch), logits become
+ * s - log q before the log-softmax, which is stable for any finite logits.
  *
  * @example
  * const loss = sampledSoftmaxLoss();
@@ -52,6 +60,13 @@ export function sampledSoftmaxLoss(options: SampledSoftmaxOptions = {}): Loss {
     const [batch, candidates] = yPred.shape as [number, number];
     if (yTrue.size !== batch) throw invalidValue('yTrue', name, `${batch} positive column indices (one per row)`, yTrue.shape);
     if (logQ && logQ.length !== candidates) throw invalidValue('logSamplingProbabilities', name, `${candidates} values (one per candidate column)`, logQ.length);
+    // An out-of-range column would one-hot to zeros and silently cost 0; a [batch] read is cheap.
+    const columns = yTrue.dataSync();
+    columns.forEach((column, row) => {
+      if (!Number.isInteger(column) || column < 0 || column >= candidates) {
+        throw invalidValue('yTrue', name, `integer column indices in [0, ${candidates})`, `${column} at row ${row}`);
+      }
+    });
     return tf.tidy(() => {
       const logits = logQ ? tf.sub(yPred, tf.tensor1d(logQ)) : yPred;
       const targets = tf.oneHot(tf.cast(tf.reshape(yTrue, [-1]), 'int32'), candidates);

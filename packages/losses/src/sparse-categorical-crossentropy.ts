@@ -2,7 +2,8 @@ import * as tf from '@tensorflow/tfjs-core';
 import { invalidValue } from './errors.js';
 import { categoricalCrossentropyPerSample, categoricalOptions, type CategoricalCrossentropyOptions } from './categorical-crossentropy.js';
 import { defineLoss, type Loss } from './loss.js';
-import { assertClassWeightCount, assertMinRank } from './validate.js';
+import { classWeightVector } from './class-weights.js';
+import { assertMinRank } from './validate.js';
 
 /**
  * Turns integer labels of shape yPred.shape[:-1] (or with a trailing axis of 1) into one-hot
@@ -40,9 +41,9 @@ export function sparseCategoricalCrossentropy(options: CategoricalCrossentropyOp
   const { fromLogits, labelSmoothing, classWeights, config } = categoricalOptions(name, options);
   return defineLoss(name, config, (yTrue, yPred) => {
     assertMinRank(name, 'yPred', yPred, 2);
-    if (classWeights) assertClassWeightCount(name, classWeights, yPred.shape[yPred.rank - 1] as number);
+    const weights = classWeights && classWeightVector(name, classWeights, yPred.shape[yPred.rank - 1] as number);
     return tf.tidy(() =>
-      categoricalCrossentropyPerSample(sparseLabelsToOneHot(name, yTrue, yPred), yPred, { fromLogits, labelSmoothing, classWeights }),
+      categoricalCrossentropyPerSample(sparseLabelsToOneHot(name, yTrue, yPred), yPred, { fromLogits, labelSmoothing, classWeights: weights }),
     );
   });
 }

@@ -40,18 +40,3 @@ export function assertBoolean(where: string, what: string, value: unknown): bool
   if (typeof value !== 'boolean') throw invalidValue(what, where, 'true or false', value);
   return value;
 }
-
-/** Validates a class-weight list: finite, non-negative numbers. */
-export function assertClassWeights(where: string, weights: unknown): number[] {
-  if (!Array.isArray(weights) || weights.length === 0 || !weights.every((w) => typeof w === 'number' && Number.isFinite(w) && w >= 0)) {
-    throw invalidValue('classWeights', where, 'a non-empty array of non-negative numbers (one per class)', weights);
-  }
-  return weights.slice() as number[];
-}
-
-/** Throws unless the class weights have one entry per class. */
-export function assertClassWeightCount(where: string, weights: readonly number[], numClasses: number): void {
-  if (weights.length !== numClasses) {
-    throw invalidValue('classWeights', where, `${numClasses} weights (one per class)`, weights.length);
-  }
-}
