@@ -6,3 +6,5 @@ export { CsvParser } from './loaders/csv-parser.js';
 export type { CsvRecord } from './loaders/csv-parser.js';
 export { parseCsv, readCsvFile, streamCsv, CsvRowReader } from './loaders/csv.js';
 export type { BadRow, ColumnSpec, ColumnType, CsvOptions, CsvReport, CsvRow, CsvValue } from './loaders/csv.js';
+export { Dataset, batchToTensors, seededRandom } from './dataset.js';
+export type { ToTensorsOptions } from './dataset.js';
