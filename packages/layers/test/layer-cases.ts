@@ -4,7 +4,7 @@ import {
   activation, avgPool2d, batchNormalization, conv2d, dense, dropout, embedding, flatten, globalAveragePooling, globalMaxPooling,
   layerNormalization, maxPool2d, reshape, type Layer,
 } from '../src/index.js';
-import { bidirectional, gru, lstm, simpleRnn } from '../src/index.js';
+import { bidirectional, gru, lstm, multiHeadAttention, positionalEmbedding, simpleRnn, transformerEncoder } from '../src/index.js';
 
 export interface LayerCase {
   label: string;
@@ -52,6 +52,11 @@ export const layerCases: LayerCase[] = [
   { label: 'GRU last state backwards', make: () => gru({ units: 3, goBackwards: true, kernelInitializer: { name: 'glorotUniform', seed: 29 }, recurrentInitializer: { name: 'orthogonal', seed: 30 }, biasInitializer: { name: 'randomNormal', seed: 31, stddev: 0.3 } }), inputShape: [3, 2], batch: 2, expectedOutputShape: [2, 3] },
   { label: 'GRU sequences', make: () => gru({ units: 2, returnSequences: true, kernelInitializer: { name: 'glorotUniform', seed: 32 }, recurrentInitializer: { name: 'orthogonal', seed: 33 } }), inputShape: [3, 2], batch: 2, expectedOutputShape: [2, 3, 2] },
   { label: 'Bidirectional LSTM', make: () => bidirectional({ layer: lstm({ units: 2, kernelInitializer: { name: 'glorotUniform', seed: 34 }, recurrentInitializer: { name: 'orthogonal', seed: 35 } }) }), inputShape: [3, 2], batch: 2, expectedOutputShape: [2, 4] },
+  { label: 'MultiHeadAttention', make: () => multiHeadAttention({ numHeads: 2, keyDim: 2, kernelInitializer: { name: 'glorotUniform', seed: 40 } }), inputShape: [3, 4], batch: 2, expectedOutputShape: [2, 3, 4] },
+  { label: 'MultiHeadAttention causal', make: () => multiHeadAttention({ numHeads: 1, causal: true, kernelInitializer: { name: 'glorotUniform', seed: 41 } }), inputShape: [3, 2], batch: 2, expectedOutputShape: [2, 3, 2] },
+  { label: 'PositionalEmbedding', make: () => positionalEmbedding({ inputDim: 6, outputDim: 3, sequenceLength: 5, embeddingsInitializer: { name: 'randomNormal', seed: 42, stddev: 0.5 } }), inputShape: [4], batch: 2, expectedOutputShape: [2, 4, 3], idRange: 6 },
+  { label: 'TransformerEncoder relu', make: () => transformerEncoder({ numHeads: 2, feedForwardDim: 3, dropout: 0.1, seed: 1, kernelInitializer: { name: 'glorotUniform', seed: 43 } }), inputShape: [3, 4], batch: 2, expectedOutputShape: [2, 3, 4], gradientEpsilon: 1e-3 },
+  { label: 'TransformerEncoder gelu causal', make: () => transformerEncoder({ numHeads: 1, feedForwardDim: 3, activation: 'gelu', causal: true, kernelInitializer: { name: 'glorotUniform', seed: 44 } }), inputShape: [3, 2], batch: 2, expectedOutputShape: [2, 3, 2] },
   { label: 'Bidirectional GRU sequences', make: () => bidirectional({ layer: gru({ units: 2, returnSequences: true, kernelInitializer: { name: 'glorotUniform', seed: 36 }, recurrentInitializer: { name: 'orthogonal', seed: 37 } }) }), inputShape: [3, 2], batch: 2, expectedOutputShape: [2, 3, 4] },
 ];
 

@@ -6,6 +6,9 @@ import { Activation, Dropout } from '../core/layers/dropout.js';
 import { Embedding } from '../core/layers/embedding.js';
 import { AvgPool2D, GlobalPooling, MaxPool2D } from '../core/layers/pooling.js';
 import { Flatten, Reshape } from '../core/layers/reshaping.js';
+import { MultiHeadAttention } from '../attention/multi-head-attention.js';
+import { PositionalEmbedding } from '../attention/positional-embedding.js';
+import { TransformerEncoder } from '../attention/transformer-encoder.js';
 import { Bidirectional } from '../recurrent/bidirectional.js';
 import { GRU } from '../recurrent/gru.js';
 import { LSTM } from '../recurrent/lstm.js';
@@ -32,6 +35,9 @@ const builtIn: Record<string, LayerFactory> = {
   LSTM: (c) => new LSTM(c as never),
   GRU: (c) => new GRU(c as never),
   Bidirectional: (c) => new Bidirectional(c as never),
+  MultiHeadAttention: (c) => new MultiHeadAttention(c as never),
+  PositionalEmbedding: (c) => new PositionalEmbedding(c as never),
+  TransformerEncoder: (c) => new TransformerEncoder(c as never),
 };
 
 /**
