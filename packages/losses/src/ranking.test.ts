@@ -35,4 +35,33 @@ describe('ranking losses', () => {
   it('rejects BPR scores that are not [batch, 2]', () => {
     expect(() => bprLoss().perSample(tf.zeros([2]), tf.zeros([2, 3]))).toThrow(/Invalid value for `yPred` in bprLoss\. Expected scores of shape \[batch, 2\]/);
   });
+
+  it('BPR from [batch] score differences equals the [batch, 2] pair form', () => {
+    const pairs = tf.tensor2d([[2, 0], [0.5, 1.5], [-3, 1]]);
+    const differences = tf.tensor1d([2, -1, -4]); // positive - negative per row
+    expectTensorsClose(bprLoss().perSample(tf.zeros([3]), differences), bprLoss().perSample(tf.zeros([3]), pairs), { rtol: 1e-6 });
+  });
+
+  it('log-q correction, hand-computed: p(positive) = (e^3 / 0.8) / (e^3 / 0.8 + e^1 / 0.2)', () => {
+    const logQ = [Math.log(0.8), Math.log(0.2)];
+    const value = sampledSoftmaxLoss({ logSamplingProbabilities: logQ }).perSample(tf.tensor1d([0]), tf.tensor2d([[3, 1]])).dataSync()[0];
+    const positive = Math.exp(3) / 0.8;
+    expect(value).toBeCloseTo(-Math.log(positive / (positive + Math.exp(1) / 0.2)), 5);
+  });
+
+  it('sampled softmax over [batch, candidates] with float labels (extra sampled negatives), hand-computed', () => {
+    // Row 0: positive in column 2 of [0, 1, 2, 0]; row 1: column 0 of [1, 1, 1, 1] → log 4.
+    const logits = tf.tensor2d([[0, 1, 2, 0], [1, 1, 1, 1]]);
+    const values = sampledSoftmaxLoss().perSample(tf.tensor1d([2, 0]), logits);
+    const row0 = -2 + Math.log(1 + Math.E + Math.exp(2) + 1);
+    expectTensorsClose(values, [row0, Math.log(4)], { atol: 1e-5 });
+  });
+
+  it('names an out-of-range or fractional positive column', () => {
+    const logits = tf.zeros([2, 3]);
+    expect(() => sampledSoftmaxLoss().perSample(tf.tensor1d([0, 3]), logits)).toThrow(
+      "Invalid value for `yTrue` in sampledSoftmaxLoss. Expected integer column indices in [0, 3). Received: '3 at row 1'.",
+    );
+    expect(() => sampledSoftmaxLoss().perSample(tf.tensor1d([0.5, 1]), logits)).toThrow(/Received: '0.5 at row 0'/);
+  });
 });
