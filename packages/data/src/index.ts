@@ -8,3 +8,5 @@ export { parseCsv, readCsvFile, streamCsv, CsvRowReader } from './loaders/csv.js
 export type { BadRow, ColumnSpec, ColumnType, CsvOptions, CsvReport, CsvRow, CsvValue } from './loaders/csv.js';
 export { Dataset, batchToTensors, seededRandom } from './dataset.js';
 export type { ToTensorsOptions } from './dataset.js';
+export { Tokenizer, PADDING_ID, OUT_OF_VOCABULARY_ID } from './transforms/tokenizer.js';
+export type { TokenizerOptions, SequenceOptions, Sequences, TokenizerJSON } from './transforms/tokenizer.js';
