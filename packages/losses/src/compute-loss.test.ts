@@ -20,6 +20,8 @@ describe('computeLoss', () => {
 
   it('gives 0, not NaN, for all-zero weights under mean', () => {
     expectTensorsClose(computeLoss(meanSquaredError(), yTrue, yPred, { reduction: 'mean', sampleWeight: tf.zeros([4]) }), 0);
+    expectTensorsClose(computeLoss(meanSquaredError(), yTrue, yPred, { reduction: 'sumOverBatchSize', sampleWeight: tf.zeros([4]) }), 0);
+    expectTensorsClose(computeLoss(meanSquaredError(), yTrue, yPred, { reduction: 'none', sampleWeight: tf.zeros([4]) }), [0, 0, 0, 0]);
   });
 
   it('names bad reductions and weight counts', () => {
