@@ -2,3 +2,5 @@
 export { LoomError, DatasetError } from './errors.js';
 export { loadMnist, loadIdxImageDataset, mnistDataDirectory } from './mnist.js';
 export type { MnistOptions, ImageDataset } from './mnist.js';
+export { loadImdb, imdbDataFile } from './imdb.js';
+export type { ImdbOptions, TextDataset } from './imdb.js';
