@@ -3,7 +3,7 @@ import { probabilityEpsilon } from './epsilon.js';
 import { defineLoss, type Loss } from './loss.js';
 import { reduceToBatch } from './reduce-to-batch.js';
 import { classWeightVector, parseClassWeights, type ClassWeights } from './class-weights.js';
-import { assertBoolean, assertMinRank, assertNumberInRange, assertSameShape } from './validate.js';
+import { assertKnownOptions, assertBoolean, assertMinRank, assertNumberInRange, assertSameShape } from './validate.js';
 
 export interface BinaryCrossentropyOptions {
   /** yPred holds logits (any real) instead of probabilities. Default false. */
@@ -43,6 +43,7 @@ export function binaryClassWeights(yTrue: tf.Tensor, classWeights: readonly numb
  */
 export function binaryCrossentropy(options: BinaryCrossentropyOptions = {}): Loss {
   const name = 'binaryCrossentropy';
+  assertKnownOptions(name, options, ['fromLogits', 'labelSmoothing', 'classWeights']);
   const fromLogits = assertBoolean(name, 'fromLogits', options.fromLogits ?? false);
   const labelSmoothing = assertNumberInRange(name, 'labelSmoothing', options.labelSmoothing ?? 0, { min: 0, max: 1 });
   const configWeights = options.classWeights === undefined ? undefined : parseClassWeights(name, options.classWeights);

@@ -4,7 +4,7 @@ import { probabilityEpsilon } from './epsilon.js';
 import { defineLoss, type Loss } from './loss.js';
 import { reduceToBatch } from './reduce-to-batch.js';
 import { classWeightVector, parseClassWeights, type ClassWeights } from './class-weights.js';
-import { assertBoolean, assertMinRank, assertNumberInRange, assertSameShape } from './validate.js';
+import { assertKnownOptions, assertBoolean, assertMinRank, assertNumberInRange, assertSameShape } from './validate.js';
 
 export interface BinaryFocalCrossentropyOptions {
   /** Focusing parameter: easy examples are down-weighted by (1 - p_t)^gamma. Default 2. */
@@ -31,6 +31,7 @@ export interface BinaryFocalCrossentropyOptions {
  */
 export function binaryFocalCrossentropy(options: BinaryFocalCrossentropyOptions = {}): Loss {
   const name = 'binaryFocalCrossentropy';
+  assertKnownOptions(name, options, ['gamma', 'alpha', 'fromLogits', 'labelSmoothing', 'classWeights']);
   const gamma = assertNumberInRange(name, 'gamma', options.gamma ?? 2, { min: 0, max: Infinity });
   const alpha = options.alpha === undefined ? undefined : assertNumberInRange(name, 'alpha', options.alpha, { min: 0, max: 1 });
   const fromLogits = assertBoolean(name, 'fromLogits', options.fromLogits ?? false);

@@ -3,7 +3,7 @@ import { probabilityEpsilon } from './epsilon.js';
 import { defineLoss, type Loss } from './loss.js';
 import { reduceToBatch } from './reduce-to-batch.js';
 import { classWeightVector, parseClassWeights, type ClassWeights } from './class-weights.js';
-import { assertBoolean, assertMinRank, assertNumberInRange, assertSameShape } from './validate.js';
+import { assertKnownOptions, assertBoolean, assertMinRank, assertNumberInRange, assertSameShape } from './validate.js';
 
 export interface CategoricalCrossentropyOptions {
   /** yPred holds logits instead of probabilities. Default false. */
@@ -67,6 +67,7 @@ export function categoricalOptions(name: string, options: CategoricalCrossentrop
  */
 export function categoricalCrossentropy(options: CategoricalCrossentropyOptions = {}): Loss {
   const name = 'categoricalCrossentropy';
+  assertKnownOptions(name, options, ['fromLogits', 'labelSmoothing', 'classWeights']);
   const { fromLogits, labelSmoothing, classWeights, config } = categoricalOptions(name, options);
   return defineLoss(name, config, (yTrue, yPred) => {
     assertMinRank(name, 'yPred', yPred, 2);

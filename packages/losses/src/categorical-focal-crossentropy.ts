@@ -4,7 +4,7 @@ import { invalidValue } from './errors.js';
 import { defineLoss, type Loss } from './loss.js';
 import { reduceToBatch } from './reduce-to-batch.js';
 import { classWeightVector, parseClassWeights, type ClassWeights } from './class-weights.js';
-import { assertBoolean, assertMinRank, assertNumberInRange, assertSameShape } from './validate.js';
+import { assertKnownOptions, assertBoolean, assertMinRank, assertNumberInRange, assertSameShape } from './validate.js';
 
 export interface CategoricalFocalCrossentropyOptions {
   /** Focusing parameter. Default 2. */
@@ -28,6 +28,7 @@ export interface CategoricalFocalCrossentropyOptions {
  */
 export function categoricalFocalCrossentropy(options: CategoricalFocalCrossentropyOptions = {}): Loss {
   const name = 'categoricalFocalCrossentropy';
+  assertKnownOptions(name, options, ['gamma', 'alpha', 'fromLogits', 'classWeights']);
   const gamma = assertNumberInRange(name, 'gamma', options.gamma ?? 2, { min: 0, max: Infinity });
   const alpha = options.alpha ?? 0.25;
   const alphaValid = Array.isArray(alpha)

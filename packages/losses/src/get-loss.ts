@@ -4,6 +4,7 @@ import { categoricalCrossentropy } from './categorical-crossentropy.js';
 import { categoricalFocalCrossentropy } from './categorical-focal-crossentropy.js';
 import { cosineSimilarity } from './cosine-similarity.js';
 import { invalidValue } from './errors.js';
+import { assertKnownOptions } from './validate.js';
 import { hinge, squaredHinge } from './hinge.js';
 import { huber } from './huber.js';
 import { klDivergence } from './kl-divergence.js';
@@ -34,6 +35,17 @@ const factories: Record<string, Factory> = {
   sampledSoftmaxLoss: sampledSoftmaxLoss as Factory,
 };
 
+/** The factories that take an options object; the rest take none. */
+const withOptions = new Set([
+  'huber',
+  'binaryCrossentropy',
+  'categoricalCrossentropy',
+  'sparseCategoricalCrossentropy',
+  'binaryFocalCrossentropy',
+  'categoricalFocalCrossentropy',
+  'sampledSoftmaxLoss',
+]);
+
 const aliases: Record<string, string> = { mse: 'meanSquaredError', mae: 'meanAbsoluteError', kld: 'klDivergence' };
 
 /** Every name `getLoss` accepts (aliases included). */
@@ -52,5 +64,8 @@ export function getLoss(identifier: string | Loss | { name: string; config?: Rec
   const { name, config } = (typeof identifier === 'string' ? { name: identifier } : (identifier ?? {})) as { name?: unknown; config?: Record<string, unknown> };
   const factory = typeof name === 'string' ? factories[aliases[name] ?? name] : undefined;
   if (factory === undefined) throw invalidValue('loss', 'getLoss', `one of ${LOSS_NAMES.join(', ')}, or a Loss`, identifier);
+  const canonical = aliases[name as string] ?? (name as string);
+  // Factories without options ignore their argument, so check the config here.
+  if (!withOptions.has(canonical)) assertKnownOptions(canonical, config, []);
   return (factory as (config?: Record<string, unknown>) => Loss)(config);
 }

@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { defineLoss, type Loss } from './loss.js';
 import { reduceToBatch } from './reduce-to-batch.js';
-import { assertMinRank, assertNumberInRange, assertSameShape } from './validate.js';
+import { assertKnownOptions, assertMinRank, assertNumberInRange, assertSameShape } from './validate.js';
 
 export interface HuberOptions {
   /** Where the loss turns from quadratic to linear. Default 1. */
@@ -17,6 +17,7 @@ export interface HuberOptions {
  */
 export function huber(options: HuberOptions = {}): Loss {
   const name = 'huber';
+  assertKnownOptions(name, options, ['delta']);
   const delta = assertNumberInRange(name, 'delta', options.delta ?? 1, { min: 0, max: Infinity, minInclusive: false });
   return defineLoss(name, { delta }, (yTrue, yPred) => {
     assertMinRank(name, 'yPred', yPred, 1);

@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { invalidValue } from './errors.js';
+import { assertKnownOptions } from './validate.js';
 import { defineLoss, type Loss } from './loss.js';
 
 /**
@@ -51,6 +52,7 @@ export interface SampledSoftmaxOptions {
  */
 export function sampledSoftmaxLoss(options: SampledSoftmaxOptions = {}): Loss {
   const name = 'sampledSoftmaxLoss';
+  assertKnownOptions(name, options, ['logSamplingProbabilities']);
   const logQ = options.logSamplingProbabilities;
   if (logQ !== undefined && !(Array.isArray(logQ) && logQ.every((v) => typeof v === 'number' && Number.isFinite(v) && v <= 0))) {
     throw invalidValue('logSamplingProbabilities', name, 'an array of log-probabilities (finite numbers <= 0)', logQ);

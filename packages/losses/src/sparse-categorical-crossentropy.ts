@@ -3,7 +3,7 @@ import { invalidValue } from './errors.js';
 import { categoricalCrossentropyPerSample, categoricalOptions, type CategoricalCrossentropyOptions } from './categorical-crossentropy.js';
 import { defineLoss, type Loss } from './loss.js';
 import { classWeightVector } from './class-weights.js';
-import { assertMinRank } from './validate.js';
+import { assertKnownOptions, assertMinRank } from './validate.js';
 
 /**
  * Turns integer labels of shape yPred.shape[:-1] (or with a trailing axis of 1) into one-hot
@@ -38,6 +38,7 @@ export function sparseLabelsToOneHot(where: string, yTrue: tf.Tensor, yPred: tf.
  */
 export function sparseCategoricalCrossentropy(options: CategoricalCrossentropyOptions = {}): Loss {
   const name = 'sparseCategoricalCrossentropy';
+  assertKnownOptions(name, options, ['fromLogits', 'labelSmoothing', 'classWeights']);
   const { fromLogits, labelSmoothing, classWeights, config } = categoricalOptions(name, options);
   return defineLoss(name, config, (yTrue, yPred) => {
     assertMinRank(name, 'yPred', yPred, 2);

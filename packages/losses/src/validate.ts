@@ -40,3 +40,19 @@ export function assertBoolean(where: string, what: string, value: unknown): bool
   if (typeof value !== 'boolean') throw invalidValue(what, where, 'true or false', value);
   return value;
 }
+
+/**
+ * Throws on an option the loss does not know, so a typo such as `from_logits` fails loudly
+ * instead of silently training with the default.
+ */
+export function assertKnownOptions(where: string, options: unknown, known: readonly string[]): void {
+  if (options === undefined) return;
+  if (typeof options !== 'object' || options === null || Array.isArray(options)) {
+    throw invalidValue('options', where, 'an options object', options);
+  }
+  const unknown = Object.keys(options).find((key) => !known.includes(key));
+  if (unknown !== undefined) {
+    const expected = known.length === 0 ? 'no options' : `only the options ${known.join(', ')}`;
+    throw invalidValue('options', where, expected, unknown);
+  }
+}
