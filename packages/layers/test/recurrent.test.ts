@@ -94,6 +94,16 @@ describe('LSTM', () => {
     expect(layer.weights.map((w) => w.variable.shape)).toEqual([[3, 8], [2, 8], [8]]);
     layer.dispose();
   });
+  it('leaks no tensors while creating its weights', () => {
+    const before = tf.memory().numTensors;
+    const layer = lstm({ units: 2 });
+    const input = tf.zeros([1, 1, 3]);
+    layer.apply(input).dispose();
+    input.dispose();
+    expect(tf.memory().numTensors).toBe(before + 3); // kernel, recurrent kernel, bias
+    layer.dispose();
+    expect(tf.memory().numTensors).toBe(before);
+  });
   it('unitForgetBias: false keeps the bias initializer', () => {
     const layer = lstm({ units: 2, unitForgetBias: false });
     layer.apply(tf.zeros([1, 1, 3])).dispose();

@@ -22,7 +22,7 @@ export class LSTM extends Recurrent {
   override weightSpecs(inputDim: number): RecurrentWeightSpec[] {
     return super.weightSpecs(inputDim).map((spec) =>
       spec.name === 'bias' && this.unitForgetBias && this.args.biasInitializer === undefined
-        ? { ...spec, initialValue: () => tf.concat([tf.zeros([this.units]), tf.ones([this.units]), tf.zeros([2 * this.units])]) }
+        ? { ...spec, initialValue: () => tf.tidy(() => tf.concat([tf.zeros([this.units]), tf.ones([this.units]), tf.zeros([2 * this.units])])) }
         : spec,
     );
   }

@@ -1,0 +1,36 @@
+// Tiny end-to-end runs on hand-written reviews (cpu backend): both models learn a
+// separable toy task, and what training saves scores identically after loading.
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import * as tf from '@tensorflow/tfjs-core';
+import { describe, expect, it } from 'vitest';
+import { loadScorer, positiveProbabilities } from '../src/score.js';
+import { saveArtifacts, trainOnTexts } from '../src/train-model.js';
+
+const positive = ['a wonderful film', 'great acting and a wonderful story', 'i loved it', 'brilliant and moving', 'loved the great cast', 'wonderful, brilliant, great', 'a moving story i loved', 'great film'];
+const negative = ['a terrible film', 'awful acting and a boring story', 'i hated it', 'dull and boring', 'hated the awful cast', 'terrible, dull, awful', 'a boring story i hated', 'awful film'];
+const texts = positive.flatMap((p, i) => [p, negative[i]!]);
+const labels = texts.map((_, i) => (i % 2 === 0 ? 1 : 0));
+const options = { epochs: 30, batchSize: 4, learningRate: 0.02, maxLength: 8, maxWords: 100, seed: 7 };
+
+describe.each(['lstm', 'transformer'] as const)('%s on hand-written reviews', (model) => {
+  it('fits the training reviews, and the saved model + tokenizer score identically', async () => {
+    const before = tf.memory().numTensors;
+    const result = await trainOnTexts({ ...options, model }, { texts, labels }, { texts, labels });
+    // 16 separable reviews after 30 epochs: training accuracy must be perfect or nearly.
+    expect(result.testAccuracy).toBeGreaterThanOrEqual(0.9);
+    const unseen = ['wonderful brilliant film', 'awful boring film'];
+    const scores = positiveProbabilities({ model: result.model, tokenizer: result.tokenizer, maxLength: options.maxLength }, unseen);
+    expect(scores[0]).toBeGreaterThan(scores[1]!);
+
+    const outDir = await mkdtemp(join(tmpdir(), 'sentiment-'));
+    const paths = await saveArtifacts(outDir, model, result, options.maxLength);
+    const scorer = await loadScorer(paths.modelPath, paths.tokenizerPath);
+    const reloaded = positiveProbabilities(scorer, unseen);
+    reloaded.forEach((p, i) => expect(p).toBeCloseTo(scores[i]!, 6));
+    scorer.model.dispose();
+    result.model.dispose();
+    expect(tf.memory().numTensors).toBe(before);
+  }, 60_000);
+});
