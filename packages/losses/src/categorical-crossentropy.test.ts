@@ -55,4 +55,20 @@ describe('categorical cross-entropy', () => {
       /Invalid value for `yTrue` in sparseCategoricalCrossentropy\. Expected integer class indices in \[0, 3\)\. Received: '3 at flat index 1'/,
     );
   });
+
+  it('sparse labels may be int32 or float, shape [batch] or [batch, 1]', () => {
+    const loss = sparseCategoricalCrossentropy({ fromLogits: true });
+    const reference = loss.perSample(labels, logits);
+    expectTensorsClose(loss.perSample(tf.tensor2d([[0], [1], [2]], [3, 1], 'int32'), logits), reference, { rtol: 0 });
+    expectTensorsClose(loss.perSample(tf.tensor1d([0, 1, 2], 'float32'), logits), reference, { rtol: 0 });
+    expect(() => loss.perSample(tf.tensor1d([0, 1]), logits)).toThrow(
+      "Invalid value for `yTrue` in sparseCategoricalCrossentropy. Expected integer labels of shape [3] (yPred's shape without its class axis). Received: [2].",
+    );
+  });
+
+  it('names the loss and both shapes when they disagree', () => {
+    expect(() => categoricalCrossentropy().perSample(tf.zeros([32, 10]), tf.zeros([32, 9]))).toThrow(
+      'Invalid value for `yPred` in categoricalCrossentropy. Expected shape [32, 10] to match yTrue. Received: [32, 9].',
+    );
+  });
 });
