@@ -19,6 +19,7 @@ it('exports exactly the documented public API', () => {
       'hinge',
       'huber',
       'klDivergence',
+      'logQCorrection',
       'meanAbsoluteError',
       'meanSquaredError',
       'poisson',

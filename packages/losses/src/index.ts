@@ -24,5 +24,6 @@ export { cosineSimilarity } from './cosine-similarity.js';
 export { poisson } from './poisson.js';
 export { bprLoss, sampledSoftmaxLoss } from './ranking.js';
 export type { SampledSoftmaxOptions } from './ranking.js';
+export { logQCorrection } from './log-q-correction.js';
 export { probabilityEpsilon } from './epsilon.js';
 export type { ClassWeights } from './class-weights.js';

@@ -32,7 +32,8 @@ export interface SampledSoftmaxOptions {
   /**
    * log q(candidate): the log-probability with which each candidate column was sampled
    * (length = number of candidates). Subtracting it from the logits removes the popularity bias
-   * of in-batch negatives (Yi et al. 2019, "logQ correction").
+   * of in-batch negatives (Yi et al. 2019, "logQ correction"). Fixed for the loss's lifetime: when
+   * the candidates change every batch, correct the logits per batch with `logQCorrection` instead.
    */
   logSamplingProbabilities?: number[];
 }
