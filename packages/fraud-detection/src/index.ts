@@ -1,2 +1,7 @@
 // Public API of @loom-ml/fraud-detection: an explicit list of named re-exports.
-export {};
+export { LoomError, FraudError } from './errors.js';
+export { IsolationForest, averagePathLength } from './isolation-forest.js';
+export type { IsolationForestOptions } from './isolation-forest.js';
+export { populationStabilityIndex, ksStatistic } from './drift.js';
+export { thresholdByCost, thresholdForPrecision, thresholdForRecall, precisionAtK, recallAtFalsePositiveRate } from './thresholds.js';
+export type { CostMatrix } from './thresholds.js';
