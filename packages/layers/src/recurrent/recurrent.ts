@@ -129,8 +129,8 @@ export abstract class Recurrent extends Layer {
       let projected = tf.matMul(tf.reshape(inputs, [batch * time, features]), weights.kernel as tf.Tensor2D);
       if (weights.bias) projected = tf.add(projected, weights.bias);
       const sequence = tf.reshape(projected, [batch, time, width]);
-      // Reverse the tensor rather than the array of steps: tfjs' Unpack gradient assumes the
-      // steps' gradients arrive in order.
+      // Reverse the tensor, never the returned array: tf.unstack hands back the very array its
+      // gradient tape recorded as the op's outputs, so reversing it in place scrambles the gradient.
       const steps = tf.unstack(goBackwards ? tf.reverse(sequence, 1) : sequence, 1) as tf.Tensor2D[];
       let states: tf.Tensor2D[] = Array.from({ length: this.stateCount() }, () => tf.zeros([batch, this.units]) as tf.Tensor2D);
       const outputs: tf.Tensor2D[] = [];
