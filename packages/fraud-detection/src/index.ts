@@ -5,3 +5,7 @@ export type { IsolationForestOptions } from './isolation-forest.js';
 export { populationStabilityIndex, ksStatistic } from './drift.js';
 export { thresholdByCost, thresholdForPrecision, thresholdForRecall, precisionAtK, recallAtFalsePositiveRate } from './thresholds.js';
 export type { CostMatrix } from './thresholds.js';
+export { TabularEncoder } from './tabular-encoder.js';
+export type { TabularSchema, TabularRow, TabularEncoderJSON } from './tabular-encoder.js';
+export { LogisticRegression } from './logistic-regression.js';
+export type { LogisticRegressionOptions } from './logistic-regression.js';

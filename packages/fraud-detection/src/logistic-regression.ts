@@ -1,0 +1,89 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { adam, Optimizer } from '@loom-ml/optimizers';
+import { invalidValue } from './errors.js';
+import { seededRandom } from './random.js';
+
+export interface LogisticRegressionOptions {
+  /** L2 penalty on the weights (not the bias). Default 1e-4. */
+  l2?: number;
+  /** Weight of each class: 'balanced' (n / (2 n_c)) or [negative, positive]. Default: none. */
+  classWeight?: 'balanced' | [number, number];
+  epochs?: number;
+  batchSize?: number;
+  learningRate?: number;
+  seed?: number;
+}
+
+/**
+ * Binary logistic regression trained with Adam on weighted log loss (stable softplus form).
+ *
+ * @example
+ * const model = await LogisticRegression.fit(features, labels, { classWeight: 'balanced' });
+ * const probabilities = model.predictProba(features);
+ */
+export class LogisticRegression {
+  private constructor(
+    readonly weights: Float32Array,
+    readonly bias: number,
+  ) {}
+
+  static async fit(features: readonly (readonly number[])[], labels: ArrayLike<number>, options: LogisticRegressionOptions = {}): Promise<LogisticRegression> {
+    const n = features.length;
+    if (n === 0 || labels.length !== n) throw invalidValue('labels', 'LogisticRegression.fit', `${n} labels (one per row, at least one)`, labels.length);
+    const d = features[0]!.length;
+    const positives = Array.from(labels).reduce((a, b) => a + b, 0);
+    const [w0, w1] = options.classWeight === 'balanced' ? [n / (2 * Math.max(n - positives, 1)), n / (2 * Math.max(positives, 1))] : (options.classWeight ?? [1, 1]);
+    const l2 = options.l2 ?? 1e-4;
+    const epochs = options.epochs ?? 30;
+    const batchSize = options.batchSize ?? 256;
+    const x = tf.tensor2d(features.map((r) => Array.from(r)), [n, d]);
+    const y = tf.tensor1d(Float32Array.from(labels));
+    const sampleWeight = tf.tensor1d(Float32Array.from(labels, (v) => (v === 1 ? w1 : w0)));
+    // Inside tidy so the zero initial values are freed (variables survive a tidy).
+    const kernel = tf.tidy(() => tf.variable(tf.zeros([d, 1]), true));
+    const bias = tf.tidy(() => tf.variable(tf.zeros([1]), true));
+    const optimizer = new Optimizer(adam({ learningRate: options.learningRate ?? 0.01 }), [kernel, bias]);
+    const random = seededRandom(options.seed ?? 0);
+    try {
+      for (let epoch = 0; epoch < epochs; epoch++) {
+        const order = Array.from({ length: n }, (_, i) => i);
+        for (let i = n - 1; i > 0; i--) {
+          const j = Math.floor(random() * (i + 1));
+          [order[i], order[j]] = [order[j]!, order[i]!];
+        }
+        for (let start = 0; start < n; start += batchSize) {
+          // Gradients come out of the tidy; the optimizer's new state must outlive it.
+          const grads = tf.tidy(() => {
+            const idx = tf.tensor1d(order.slice(start, start + batchSize), 'int32');
+            const xb = tf.gather(x, idx);
+            const yb = tf.gather(y, idx);
+            const wb = tf.gather(sampleWeight, idx);
+            const { value, grads } = tf.variableGrads(() => {
+              const logits = tf.reshape(tf.add(tf.matMul(xb, kernel), bias), [-1]);
+              const perSample = tf.sub(tf.softplus(logits), tf.mul(logits, yb));
+              const dataLoss = tf.div(tf.sum(tf.mul(perSample, wb)), tf.sum(wb));
+              return tf.add(dataLoss, tf.mul(l2, tf.sum(tf.square(kernel)))) as tf.Scalar;
+            }, [kernel, bias]);
+            value.dispose();
+            return grads;
+          });
+          optimizer.step(grads);
+          tf.dispose(Object.values(grads));
+        }
+      }
+      return new LogisticRegression(Float32Array.from(kernel.dataSync()), bias.dataSync()[0]!);
+    } finally {
+      optimizer.dispose();
+      tf.dispose([x, y, sampleWeight, kernel, bias]);
+    }
+  }
+
+  /** P(class 1) for each row. */
+  predictProba(features: readonly (readonly number[])[]): Float64Array {
+    return Float64Array.from(features, (row) => {
+      let z = this.bias;
+      for (let j = 0; j < this.weights.length; j++) z += this.weights[j]! * row[j]!;
+      return 1 / (1 + Math.exp(-z));
+    });
+  }
+}

@@ -1,0 +1,98 @@
+import { FraudError, invalidValue } from './errors.js';
+
+export interface TabularSchema {
+  /** Numeric columns: standardised with the training mean and standard deviation; missing → mean, plus a missing flag. */
+  numeric: string[];
+  /** Categorical columns: one-hot over the training categories, plus one out-of-vocabulary slot. */
+  categorical: string[];
+}
+
+export type TabularRow = Record<string, unknown>;
+
+interface NumericStats {
+  mean: number;
+  std: number;
+  sawMissing: boolean;
+}
+
+export interface TabularEncoderJSON {
+  schema: TabularSchema;
+  numeric: Record<string, NumericStats>;
+  categories: Record<string, string[]>;
+}
+
+function numberOrNull(value: unknown, column: string, row: number): number | null {
+  if (value === null || value === undefined || value === '') return null;
+  const v = typeof value === 'number' ? value : Number(value);
+  if (!Number.isFinite(v)) throw new FraudError(`column \`${column}\` row ${row}: expected a number, received ${JSON.stringify(value)}.`);
+  return v;
+}
+
+/**
+ * Turns rows of mixed columns into numeric feature vectors, fitted on training rows only and
+ * saved as JSON with the model, so serving encodes exactly as training did.
+ *
+ * @example
+ * const encoder = TabularEncoder.fit(trainRows, { numeric: ['annual_inc'], categorical: ['grade'] });
+ * const features = encoder.transform(rows); // number[][]
+ */
+export class TabularEncoder {
+  private constructor(private readonly state: TabularEncoderJSON) {}
+
+  static fit(rows: readonly TabularRow[], schema: TabularSchema): TabularEncoder {
+    if (!Array.isArray(rows) || rows.length === 0) throw invalidValue('rows', 'TabularEncoder.fit', 'at least one training row', rows);
+    const numeric: Record<string, NumericStats> = {};
+    for (const column of schema.numeric) {
+      const values = rows.map((r, i) => numberOrNull(r[column], column, i)).filter((v): v is number => v !== null);
+      if (values.length === 0) throw new FraudError(`column \`${column}\`: no numeric values in the training rows.`);
+      const mean = values.reduce((a, b) => a + b, 0) / values.length;
+      const variance = values.reduce((a, b) => a + (b - mean) ** 2, 0) / values.length;
+      numeric[column] = { mean, std: Math.sqrt(variance) || 1, sawMissing: values.length < rows.length };
+    }
+    const categories: Record<string, string[]> = {};
+    for (const column of schema.categorical) categories[column] = [...new Set(rows.map((r) => String(r[column] ?? '')))].sort();
+    return new TabularEncoder({ schema, numeric, categories });
+  }
+
+  static fromJSON(json: TabularEncoderJSON): TabularEncoder {
+    if (!json?.schema || !json.numeric || !json.categories) throw invalidValue('json', 'TabularEncoder.fromJSON', 'the output of toJSON()', json);
+    return new TabularEncoder(json);
+  }
+
+  toJSON(): TabularEncoderJSON {
+    return JSON.parse(JSON.stringify(this.state)) as TabularEncoderJSON;
+  }
+
+  /** Names of the output features, in order. */
+  get featureNames(): string[] {
+    const names: string[] = [];
+    for (const column of this.state.schema.numeric) {
+      names.push(column);
+      if (this.state.numeric[column]!.sawMissing) names.push(`${column}_missing`);
+    }
+    for (const column of this.state.schema.categorical) {
+      for (const category of this.state.categories[column]!) names.push(`${column}=${category}`);
+      names.push(`${column}=<other>`);
+    }
+    return names;
+  }
+
+  transform(rows: readonly TabularRow[]): number[][] {
+    return rows.map((row, i) => {
+      const out: number[] = [];
+      for (const column of this.state.schema.numeric) {
+        const stats = this.state.numeric[column]!;
+        const value = numberOrNull(row[column], column, i);
+        out.push(value === null ? 0 : (value - stats.mean) / stats.std);
+        if (stats.sawMissing) out.push(value === null ? 1 : 0);
+      }
+      for (const column of this.state.schema.categorical) {
+        const known = this.state.categories[column]!;
+        const index = known.indexOf(String(row[column] ?? ''));
+        for (let k = 0; k < known.length; k++) out.push(k === index ? 1 : 0);
+        out.push(index < 0 ? 1 : 0);
+      }
+      return out;
+    });
+  }
+}
