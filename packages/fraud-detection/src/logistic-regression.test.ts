@@ -28,7 +28,7 @@ describe('LogisticRegression', () => {
     const plain = await LogisticRegression.fit(features, labels, options);
     const balanced = await LogisticRegression.fit(features, labels, { ...options, classWeight: 'balanced' });
     const mean = (p: Float64Array) => p.reduce((a, b) => a + b, 0) / p.length;
-    const baseRate = labels.reduce((a, b) => a + b, 0) / labels.length;
+    const baseRate = labels.reduce<number>((a, b) => a + b, 0) / labels.length;
     // Unweighted: the mean probability matches the base rate (a property of the logistic MLE).
     expect(mean(plain.predictProba(features))).toBeCloseTo(baseRate, 1);
     // Balanced weights make both classes count equally: the mean moves far above the base rate.

@@ -1,11 +1,2 @@
-/** mulberry32: small, fast and seedable, so forests and samples repeat for a seed. */
-export function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+// One seeded generator for the whole toolkit: @loom-ml/data's mulberry32.
+export { seededRandom } from '@loom-ml/data';
