@@ -4,3 +4,6 @@ export { loadMnist, loadIdxImageDataset, mnistDataDirectory } from './mnist.js';
 export type { MnistOptions, ImageDataset } from './mnist.js';
 export { loadImdb, imdbDataFile } from './imdb.js';
 export type { ImdbOptions, TextDataset } from './imdb.js';
+export { shippedDataFile } from './shipped-data.js';
+export { loadMovieLensSmall } from './movielens-small.js';
+export type { Ratings, Movie, MovieLensData } from './movielens-small.js';
