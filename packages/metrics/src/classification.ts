@@ -69,12 +69,14 @@ export function topKAccuracy(yTrue: Values, yPred: Values, k = 5): number {
 
 /**
  * Counts: `matrix[trueClass][predictedClass]`. Labels must be integers in [0, numClasses).
+ * With `sampleWeight`, each sample adds its weight instead of 1.
  *
  * @example
  * confusionMatrix([0, 1, 1], [0, 0, 1], 2); // [[1, 0], [1, 1]]
  */
-export function confusionMatrix(labels: ArrayLike<number>, predictions: ArrayLike<number>, numClasses: number): number[][] {
+export function confusionMatrix(labels: ArrayLike<number>, predictions: ArrayLike<number>, numClasses: number, sampleWeight?: ArrayLike<number>): number[][] {
   if (labels.length !== predictions.length) throw invalidValue('predictions', 'confusionMatrix', `${labels.length} predictions (one per label)`, predictions.length);
+  if (sampleWeight !== undefined && sampleWeight.length !== labels.length) throw invalidValue('sampleWeight', 'confusionMatrix', `${labels.length} weights (one per label)`, sampleWeight.length);
   const matrix = Array.from({ length: numClasses }, () => new Array<number>(numClasses).fill(0));
   for (let i = 0; i < labels.length; i++) {
     const t = labels[i]!;
@@ -82,7 +84,7 @@ export function confusionMatrix(labels: ArrayLike<number>, predictions: ArrayLik
     for (const [what, v] of [['labels', t], ['predictions', p]] as const) {
       if (!Number.isInteger(v) || v < 0 || v >= numClasses) throw invalidValue(what, 'confusionMatrix', `integers in [0, ${numClasses})`, `${v} at index ${i}`);
     }
-    matrix[t]![p]!++;
+    matrix[t]![p]! += sampleWeight === undefined ? 1 : sampleWeight[i]!;
   }
   return matrix;
 }

@@ -11,3 +11,5 @@ export { rankingMetricsAtK, meanRankingMetrics, precisionAtK, recallAtK, ndcgAtK
 export type { RankingMetrics } from './ranking.js';
 export { Accuracy, TopKAccuracy, MeanError, RankingAreaMetric, ConfusionMatrix, getMetric, METRIC_NAMES } from './streaming.js';
 export type { StreamingMetric } from './streaming.js';
+export { BinnedAuc } from './binned-auc.js';
+export type { BinnedAucOptions } from './binned-auc.js';

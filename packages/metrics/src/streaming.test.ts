@@ -64,6 +64,30 @@ describe('streaming metrics equal the functional forms over split batches', () =
     expect(getMetric('precision')).not.toBe(getMetric('precision'));
   });
 
+  it('getMetric names round trip, each call a fresh instance', () => {
+    for (const name of METRIC_NAMES) {
+      const metric = getMetric(name);
+      expect(metric.name).toBe(name);
+      expect(getMetric(name)).not.toBe(metric);
+      expect(getMetric(metric)).toBe(metric);
+    }
+  });
+
+  it('weighted confusion matrix: each sample adds its weight', () => {
+    // labels [1, 1, 0], predicted [1, 0, 1] with weights [2, 1, 0.5]:
+    // tp = 2, fn = 1, fp = 0.5 => precision 2 / 2.5 = 0.8, recall 2 / 3
+    const precision = getMetric('precision');
+    const recall = getMetric('recall');
+    const y = tf.tensor1d([1, 1, 0]);
+    const p = tf.tensor1d([0.9, 0.2, 0.7]);
+    const w = tf.tensor1d([2, 1, 0.5]);
+    precision.update(y, p, w);
+    recall.update(y, p, w);
+    expect(precision.result()).toBeCloseTo(0.8, 12);
+    expect(recall.result()).toBeCloseTo(2 / 3, 12);
+    tf.dispose([y, p, w]);
+  });
+
   it('names unknown metrics', () => {
     expect(() => getMetric('acc')).toThrow(/Invalid value for `metric` in getMetric\. Expected one of accuracy/);
   });

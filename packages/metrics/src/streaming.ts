@@ -4,6 +4,7 @@ import { averagePrecision, rocAuc } from './curves.js';
 import { invalidValue, MetricError } from './errors.js';
 import { logLoss, brierScore } from './probabilistic.js';
 import { argmaxRows, read } from './values.js';
+import { BinnedAuc } from './binned-auc.js';
 
 /**
  * A metric accumulated over batches: `update` reads the batch's values (no tensors are
@@ -112,7 +113,7 @@ function binaryScores(name: string, yTrue: tf.Tensor, yPred: tf.Tensor): { label
 
 /**
  * Exact ROC-AUC or average precision over everything seen since `reset`. Keeps every score
- * and label (8 bytes per sample), so 1M samples cost 8 MB; sample weights are not supported.
+ * and label (two JS numbers, about 16 bytes per sample: 1M samples ≈ 16 MB); sample weights are not supported.
  */
 export class RankingAreaMetric implements StreamingMetric {
   private labels: number[] = [];
@@ -143,7 +144,7 @@ export class RankingAreaMetric implements StreamingMetric {
 
 /**
  * A confusion matrix over batches; `result()` is the chosen summary (accuracy by default),
- * `matrix()` the counts `[true][predicted]`.
+ * `matrix()` the counts `[true][predicted]` (weighted sums when sample weights are given).
  */
 export class ConfusionMatrix implements StreamingMetric {
   private counts: number[][];
@@ -159,13 +160,13 @@ export class ConfusionMatrix implements StreamingMetric {
     return Array.from({ length: this.numClasses }, () => new Array<number>(this.numClasses).fill(0));
   }
   update(yTrue: tf.Tensor, yPred: tf.Tensor, sampleWeight?: tf.Tensor): void {
-    if (sampleWeight !== undefined) throw new MetricError(`${this.name} counts samples; sample weights are not supported.`);
     const truth = read(yTrue);
     const pred = read(yPred);
     const classes = pred.shape.length >= 2 ? pred.shape[pred.shape.length - 1]! : 1;
     const predicted = classes === 1 ? Array.from(pred.data, (p) => (p > this.threshold ? 1 : 0)) : argmaxRows(pred.data, classes);
     const labels = truth.data.length === pred.data.length && classes > 1 ? argmaxRows(truth.data, classes) : Array.from(truth.data, (v) => Math.round(v));
-    const batch = confusionMatrix(labels, predicted, this.numClasses);
+    const weights = weightsFor(this.name, sampleWeight, labels.length);
+    const batch = confusionMatrix(labels, predicted, this.numClasses, weights);
     batch.forEach((row, i) => row.forEach((count, j) => (this.counts[i]![j]! += count)));
   }
   matrix(): number[][] {
@@ -195,6 +196,8 @@ const factories: Record<string, () => StreamingMetric> = {
   f1: () => new ConfusionMatrix(2, 'f1'),
   auc: () => new RankingAreaMetric('auc'),
   prAuc: () => new RankingAreaMetric('prAuc'),
+  binnedAuc: () => new BinnedAuc({ curve: 'roc' }),
+  binnedPrAuc: () => new BinnedAuc({ curve: 'pr' }),
   logLoss: () => new RankingAreaMetric('logLoss'),
   brierScore: () => new RankingAreaMetric('brierScore'),
   mse: () => new MeanError('mse'),
