@@ -7,3 +7,5 @@ export type { ImdbOptions, TextDataset } from './imdb.js';
 export { shippedDataFile } from './shipped-data.js';
 export { loadMovieLensSmall } from './movielens-small.js';
 export type { Ratings, Movie, MovieLensData } from './movielens-small.js';
+export { loadLendingClub, loadShuttle, loadFineFoods, SHUTTLE_CLASSES } from './tabular-datasets.js';
+export type { LendingClubLoan, ShuttleData, FineFoodReview } from './tabular-datasets.js';
