@@ -9,3 +9,5 @@ export { loadMovieLensSmall } from './movielens-small.js';
 export type { Ratings, Movie, MovieLensData } from './movielens-small.js';
 export { loadLendingClub, loadShuttle, loadFineFoods, SHUTTLE_CLASSES } from './tabular-datasets.js';
 export type { LendingClubLoan, ShuttleData, FineFoodReview } from './tabular-datasets.js';
+export { loadMovieLens100k, loadMovieLens1m, loadCreditCardFraud, loadFashionMnist, MOVIELENS_100K_GENRES, FASHION_MNIST_CLASSES } from './user-downloaded.js';
+export type { CreditCardFraudData } from './user-downloaded.js';

@@ -1,0 +1,134 @@
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { parseCsv } from '@loom-ml/data';
+import { DatasetError, invalidValue } from './errors.js';
+import type { Movie, MovieLensData, Ratings } from './movielens-small.js';
+import { loadIdxImageDataset, type ImageDataset } from './mnist.js';
+import { requireFile } from './shipped-data.js';
+
+/** The 19 genre flags of MovieLens 100K's u.item, in file order. */
+export const MOVIELENS_100K_GENRES = ['unknown', 'Action', 'Adventure', 'Animation', "Children's", 'Comedy', 'Crime', 'Documentary', 'Drama', 'Fantasy', 'Film-Noir', 'Horror', 'Musical', 'Mystery', 'Romance', 'Sci-Fi', 'Thriller', 'War', 'Western'] as const;
+
+async function readLatin1(path: string, where: string, help: string): Promise<string[]> {
+  await requireFile(path, where, help);
+  // GroupLens' older files are ISO-8859-1, not UTF-8 (e.g. "Misérables").
+  return new TextDecoder('latin1').decode(await readFile(path)).split(/\r?\n/).filter((line) => line.length > 0);
+}
+
+function ratingsFromLines(lines: string[], separator: string | RegExp, file: string): Ratings {
+  const count = lines.length;
+  const ratings: Ratings = { userId: new Int32Array(count), movieId: new Int32Array(count), rating: new Float32Array(count), timestamp: new Float64Array(count), count };
+  lines.forEach((line, i) => {
+    const fields = line.split(separator).map(Number);
+    if (fields.length !== 4 || fields.some((value) => !Number.isFinite(value))) {
+      throw new DatasetError(`${file} line ${i + 1}: expected user, item, rating, timestamp. Received: '${line}'.`);
+    }
+    [ratings.userId[i], ratings.movieId[i], ratings.rating[i], ratings.timestamp[i]] = fields as [number, number, number, number];
+  });
+  return ratings;
+}
+
+function splitTitleYear(text: string): { title: string; year: number | null } {
+  const match = /^(.*) \((\d{4})\)\s*$/.exec(text);
+  return match ? { title: match[1]!, year: Number(match[2]) } : { title: text.trim(), year: null };
+}
+
+function checkPath(path: unknown, where: string): asserts path is string {
+  if (typeof path !== 'string' || path.length === 0) throw invalidValue('path', where, 'the path of the unpacked folder', path);
+}
+
+/**
+ * Reads MovieLens 100K from the folder you unpacked (`ml-100k/`): `u.data` (tab-separated
+ * user, item, rating, timestamp) and `u.item` (pipe-separated, Latin-1, 19 genre flags).
+ *
+ * @example
+ * const { ratings, movies } = await loadMovieLens100k({ path: './ml-100k' }); // 100,000 ratings
+ */
+export async function loadMovieLens100k(options: { path: string }): Promise<MovieLensData> {
+  checkPath(options?.path, 'loadMovieLens100k');
+  const help = 'Download ml-100k.zip from https://grouplens.org/datasets/movielens/100k/ and pass the unpacked folder as `path`.';
+  const ratingLines = await readLatin1(join(options.path, 'u.data'), 'loadMovieLens100k', help);
+  const itemLines = await readLatin1(join(options.path, 'u.item'), 'loadMovieLens100k', help);
+  const movies: Movie[] = itemLines.map((line, i) => {
+    const fields = line.split('|');
+    if (fields.length !== 5 + MOVIELENS_100K_GENRES.length) throw new DatasetError(`u.item line ${i + 1}: expected 24 '|'-separated fields. Received: ${fields.length}.`);
+    const flags = fields.slice(5);
+    return { movieId: Number(fields[0]), ...splitTitleYear(fields[1]!), genres: MOVIELENS_100K_GENRES.filter((_, g) => flags[g] === '1') };
+  });
+  return { ratings: ratingsFromLines(ratingLines, '\t', 'u.data'), movies };
+}
+
+/**
+ * Reads MovieLens 1M from the folder you unpacked (`ml-1m/`): `ratings.dat`
+ * (`UserID::MovieID::Rating::Timestamp`) and `movies.dat` (`MovieID::Title (Year)::Genre|Genre`), Latin-1.
+ *
+ * @example
+ * const { ratings, movies } = await loadMovieLens1m({ path: './ml-1m' }); // 1,000,209 ratings
+ */
+export async function loadMovieLens1m(options: { path: string }): Promise<MovieLensData> {
+  checkPath(options?.path, 'loadMovieLens1m');
+  const help = 'Download ml-1m.zip from https://grouplens.org/datasets/movielens/1m/ and pass the unpacked folder as `path`.';
+  const ratingLines = await readLatin1(join(options.path, 'ratings.dat'), 'loadMovieLens1m', help);
+  const movieLines = await readLatin1(join(options.path, 'movies.dat'), 'loadMovieLens1m', help);
+  const movies: Movie[] = movieLines.map((line, i) => {
+    const fields = line.split('::');
+    if (fields.length !== 3) throw new DatasetError(`movies.dat line ${i + 1}: expected MovieID::Title::Genres. Received: '${line}'.`);
+    return { movieId: Number(fields[0]), ...splitTitleYear(fields[1]!), genres: fields[2]!.split('|') };
+  });
+  return { ratings: ratingsFromLines(ratingLines, '::', 'ratings.dat'), movies };
+}
+
+export interface CreditCardFraudData {
+  /** `count * 30` features per row: Time, V1..V28, Amount. */
+  features: Float32Array;
+  featureNames: string[];
+  /** 1 = fraud, 0 = genuine. */
+  labels: Int32Array;
+  count: number;
+}
+
+/**
+ * Reads the ULB credit-card fraud data (`creditcard.csv`, 284,807 rows, 492 frauds) from a path
+ * you downloaded it to; it is on no package registry, so nothing ships here.
+ *
+ * @example
+ * const { features, labels, count } = await loadCreditCardFraud({ path: './creditcard.csv' });
+ */
+export async function loadCreditCardFraud(options: { path: string }): Promise<CreditCardFraudData> {
+  const path = options?.path;
+  if (typeof path !== 'string' || path.length === 0) throw invalidValue('path', 'loadCreditCardFraud', 'the path of creditcard.csv', path);
+  await requireFile(path, 'loadCreditCardFraud', "Download creditcard.csv (ULB's 'Credit Card Fraud Detection', Open Database License) from https://www.kaggle.com/datasets/mlg-ulb/creditcardfraud and pass its path.");
+  const featureNames = ['Time', ...Array.from({ length: 28 }, (_, i) => `V${i + 1}`), 'Amount'];
+  const schema = Object.fromEntries([...featureNames.map((name) => [name, 'number']), ['Class', 'integer']]);
+  const { rows } = parseCsv(await readFile(path, 'utf8'), { schema, source: path });
+  const features = new Float32Array(rows.length * featureNames.length);
+  const labels = new Int32Array(rows.length);
+  rows.forEach((row, r) => {
+    featureNames.forEach((name, c) => (features[r * featureNames.length + c] = row[name] as number));
+    labels[r] = row.Class as number;
+  });
+  return { features, featureNames, labels, count: rows.length };
+}
+
+/** Class names of Fashion-MNIST's labels 0..9. */
+export const FASHION_MNIST_CLASSES = ['T-shirt/top', 'Trouser', 'Pullover', 'Dress', 'Coat', 'Sandal', 'Shirt', 'Sneaker', 'Bag', 'Ankle boot'] as const;
+
+/**
+ * Reads Fashion-MNIST (Zalando, MIT; 60,000 / 10,000 28x28 images) from gzipped IDX files, by
+ * default where Debian's `dataset-fashion-mnist` package installs them.
+ *
+ * @example
+ * const test = await loadFashionMnist({ split: 'test' }); // after `apt-get install dataset-fashion-mnist`
+ */
+export async function loadFashionMnist(options: { split: 'train' | 'test'; path?: string; limit?: number }): Promise<ImageDataset> {
+  const split = options?.split;
+  if (split !== 'train' && split !== 'test') throw invalidValue('split', 'loadFashionMnist', "'train' or 'test'", split);
+  const path = options.path ?? '/usr/share/datasets/fashion-mnist';
+  const prefix = split === 'train' ? 'train' : 't10k';
+  const files = { images: `${prefix}-images-idx3-ubyte`, labels: `${prefix}-labels-idx1-ubyte` };
+  const help = 'Install it with `apt-get install dataset-fashion-mnist`, or pass `path` to a folder holding the (gzipped) IDX files.';
+  const { access } = await import('node:fs/promises');
+  const present = await Promise.any(['', '.gz'].map((suffix) => access(join(path, files.images + suffix)))).then(() => true, () => false);
+  if (!present) throw new DatasetError(`loadFashionMnist: cannot read ${join(path, files.images)}(.gz): no such file. ${help}`);
+  return loadIdxImageDataset(path, files, 'loadFashionMnist', options.limit);
+}
