@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { expectNoLeakedTensors } from '@loom-ml/test-utils';
 import { describe, expect, it } from 'vitest';
-import { accuracy, averagePrecision, ConfusionMatrix, getMetric, METRIC_NAMES, rocAuc } from './index.js';
+import { accuracy, averagePrecision, brierScore, ConfusionMatrix, confusionMatrix, getMetric, logLoss, meanSquaredError, METRIC_NAMES, precisionRecallF1, rocAuc } from './index.js';
 
 function seeded(count: number, seed: number): number[] {
   let state = seed >>> 0;
@@ -33,6 +33,36 @@ describe('streaming metrics equal the functional forms over split batches', () =
     expect(acc.result()).toBeCloseTo(accuracy(labels, scores), 12);
     auc.reset();
     expect(auc.result()).toBeNaN();
+  });
+
+  it('logLoss, brierScore, mse and macro F1 over 3 batches', () => {
+    const names = ['logLoss', 'brierScore', 'mse'] as const;
+    const streaming = names.map((name) => getMetric(name));
+    // 3 classes: label = floor(3 * u), prediction one-hot-ish rows from a second stream
+    const classLabels = seeded(n, 3).map((v) => Math.floor(v * 3));
+    const rows = seeded(n, 4).map((v, i) => [0, 1, 2].map((c): number => (c === classLabels[i] && v < 0.6 ? 0.8 : 0.1)));
+    const macro = new ConfusionMatrix(3, 'f1', 0.5, 'macro');
+    const micro = new ConfusionMatrix(3, 'precision', 0.5, 'micro');
+    for (let start = 0; start < n; start += 25) {
+      const end = Math.min(n, start + 25);
+      const y = tf.tensor1d(labels.slice(start, end));
+      const p = tf.tensor1d(scores.slice(start, end));
+      for (const metric of streaming) metric.update(y, p);
+      const yc = tf.tensor1d(classLabels.slice(start, end));
+      const pc = tf.tensor2d(rows.slice(start, end));
+      macro.update(yc, pc);
+      micro.update(yc, pc);
+      tf.dispose([y, p, yc, pc]);
+    }
+    // Tensors hold float32 scores, the functional forms read float64 arrays: tolerance 1e-6.
+    expect(streaming[0]!.result()).toBeCloseTo(logLoss(labels, scores), 6);
+    expect(streaming[1]!.result()).toBeCloseTo(brierScore(labels, scores), 6);
+    expect(streaming[2]!.result()).toBeCloseTo(meanSquaredError(labels, scores), 6);
+    const predicted = rows.map((row) => row.indexOf(Math.max(...row)));
+    const matrix = confusionMatrix(classLabels, predicted, 3);
+    expect(macro.matrix()).toEqual(matrix);
+    expect(macro.result()).toBeCloseTo(precisionRecallF1(matrix, { average: 'macro' }).f1, 12);
+    expect(micro.result()).toBeCloseTo(precisionRecallF1(matrix, { average: 'micro' }).precision, 12);
   });
 
   it('weights samples in accuracy and mse', () => {

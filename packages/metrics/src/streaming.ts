@@ -1,5 +1,5 @@
 import type * as tf from '@tensorflow/tfjs-core';
-import { correctPerSample, type AccuracyOptions, topKAccuracy, confusionMatrix, precisionRecallF1 } from './classification.js';
+import { correctPerSample, type AccuracyOptions, type Averaging, topKAccuracy, confusionMatrix, precisionRecallF1 } from './classification.js';
 import { averagePrecision, rocAuc } from './curves.js';
 import { invalidValue, MetricError } from './errors.js';
 import { logLoss, brierScore } from './probabilistic.js';
@@ -152,6 +152,8 @@ export class ConfusionMatrix implements StreamingMetric {
     private readonly numClasses: number,
     readonly name: 'confusionAccuracy' | 'precision' | 'recall' | 'f1' = 'confusionAccuracy',
     private readonly threshold = 0.5,
+    /** How `precision`/`recall`/`f1` average classes; default `binary` for 2 classes, else `macro`. */
+    private readonly average?: Averaging,
   ) {
     if (!Number.isInteger(numClasses) || numClasses < 2) throw invalidValue('numClasses', 'ConfusionMatrix', 'an integer >= 2', numClasses);
     this.counts = this.empty();
@@ -177,7 +179,7 @@ export class ConfusionMatrix implements StreamingMetric {
       const total = this.counts.flat().reduce((a, b) => a + b, 0);
       return total === 0 ? 0 : this.counts.reduce((s, row, i) => s + row[i]!, 0) / total;
     }
-    return precisionRecallF1(this.counts)[this.name];
+    return precisionRecallF1(this.counts, this.average === undefined ? {} : { average: this.average })[this.name];
   }
   reset(): void {
     this.counts = this.empty();
