@@ -11,3 +11,4 @@ export { loadLendingClub, loadShuttle, loadFineFoods, SHUTTLE_CLASSES } from './
 export type { LendingClubLoan, ShuttleData, FineFoodReview } from './tabular-datasets.js';
 export { loadMovieLens100k, loadMovieLens1m, loadCreditCardFraud, loadFashionMnist, MOVIELENS_100K_GENRES, FASHION_MNIST_CLASSES } from './user-downloaded.js';
 export type { CreditCardFraudData } from './user-downloaded.js';
+export { imageDatasetToTensors } from './to-tensors.js';
