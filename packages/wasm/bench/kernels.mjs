@@ -2,7 +2,7 @@
 // stock tfjs-backend-wasm, and Loom's wasm backend with 1 and N threads, measured side by side
 // in one run (the machine is shared and noisy: compare ratios within a run, not across runs).
 //   pnpm --filter @loom-ml/wasm bench            (BENCH_THREADS=N to pick N; default: all cores)
-// MLP training throughput against tfjs-layers is in @loom-ml/train's bench.
+// MLP training throughput against tfjs-layers model.fit is in bench/mlp.mjs (also run by `pnpm bench`).
 import os from 'node:os';
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
