@@ -14,3 +14,6 @@ export { StandardScaler, MinMaxScaler } from './transforms/scalers.js';
 export type { ScalerJSON } from './transforms/scalers.js';
 export { trainTestSplit, kFold, timeSplit } from './splits/train-test-split.js';
 export type { SplitOptions } from './splits/train-test-split.js';
+export { StringLookup, hashBucket } from './transforms/string-lookup.js';
+export type { StringLookupJSON } from './transforms/string-lookup.js';
+export { streamJsonLines, parseJsonLines } from './loaders/json-lines.js';
