@@ -37,6 +37,12 @@ describe('classification metrics (hand-computed)', () => {
     expect(binary).toEqual({ precision: 1, recall: 2 / 3, f1: 0.8 });
   });
 
+  it('confusion matrix takes tensors and sample weights', () => {
+    // weights [2, 0.5, 1]: true 0 -> pred 0 adds 2; true 1 -> pred 0 adds 0.5; true 1 -> pred 1 adds 1
+    expect(confusionMatrix(tf.tensor1d([0, 1, 1]), tf.tensor1d([0, 0, 1]), 2, [2, 0.5, 1])).toEqual([[2, 0], [0.5, 1]]);
+    expect(() => confusionMatrix([0, 1], [0, 1], 2, [1])).toThrow('Invalid value for `sampleWeight` in confusionMatrix. Expected 2 weights (one per label). Received: 1.');
+  });
+
   it('names out-of-range labels', () => {
     expect(() => confusionMatrix([0, 3], [0, 1], 3)).toThrow(/Invalid value for `labels` in confusionMatrix\. Expected integers in \[0, 3\)\. Received: '3 at index 1'/);
   });

@@ -74,7 +74,11 @@ export function topKAccuracy(yTrue: Values, yPred: Values, k = 5): number {
  * @example
  * confusionMatrix([0, 1, 1], [0, 0, 1], 2); // [[1, 0], [1, 1]]
  */
-export function confusionMatrix(labels: ArrayLike<number>, predictions: ArrayLike<number>, numClasses: number, sampleWeight?: ArrayLike<number>): number[][] {
+export function confusionMatrix(labels: Values, predictions: Values, numClasses: number, sampleWeight?: Values): number[][] {
+  return confusionMatrixOf(read(labels).data, read(predictions).data, numClasses, sampleWeight === undefined ? undefined : read(sampleWeight).data);
+}
+
+function confusionMatrixOf(labels: ArrayLike<number>, predictions: ArrayLike<number>, numClasses: number, sampleWeight?: ArrayLike<number>): number[][] {
   if (labels.length !== predictions.length) throw invalidValue('predictions', 'confusionMatrix', `${labels.length} predictions (one per label)`, predictions.length);
   if (sampleWeight !== undefined && sampleWeight.length !== labels.length) throw invalidValue('sampleWeight', 'confusionMatrix', `${labels.length} weights (one per label)`, sampleWeight.length);
   const matrix = Array.from({ length: numClasses }, () => new Array<number>(numClasses).fill(0));

@@ -1,3 +1,4 @@
+import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
 import { averagePrecision, brierScore, expectedCalibrationError, logLoss, precisionRecallCurve, r2Score, rocAuc, rocCurve, meanSquaredError, rootMeanSquaredError, meanAbsoluteError } from './index.js';
 
@@ -20,7 +21,19 @@ describe('threshold-free metrics', () => {
   });
 
   it('refuses AUC for a single class, naming the counts', () => {
-    expect(() => rocAuc([0, 0], [0.1, 0.2])).toThrow(/needs both classes: received 0 positive and 2 negative labels/);
+    expect(() => rocAuc([0, 0], [0.1, 0.2])).toThrow('rocAuc needs both classes: received 0 positive and 2 negative labels. ROC-AUC is undefined for one class.');
+    expect(() => rocAuc([1, 1], [0.1, 0.2])).toThrow('rocAuc needs both classes: received 2 positive and 0 negative labels.');
+    expect(() => averagePrecision([0, 0], [0.1, 0.2])).toThrow('averagePrecision needs at least one positive label: received none, so recall is undefined.');
+  });
+
+  it('accepts tensors as well as arrays', () => {
+    const labels = tf.tensor1d([0, 0, 1, 1]);
+    const scores = tf.tensor1d([0.1, 0.4, 0.35, 0.8]);
+    expect(rocAuc(labels, scores)).toBeCloseTo(0.75, 12);
+    expect(averagePrecision(labels, scores)).toBeCloseTo(5 / 6, 6); // float32 scores
+    expect(logLoss(tf.tensor1d([1, 0]), tf.tensor1d([0.9, 0.2]))).toBeCloseTo(-(Math.log(0.9) + Math.log(0.8)) / 2, 6);
+    expect(meanSquaredError(tf.tensor1d([1, 2]), tf.tensor1d([1, 4]))).toBe(2);
+    tf.dispose([labels, scores]);
   });
 
   it('log loss, Brier score and ECE (hand-computed)', () => {

@@ -1,4 +1,5 @@
 import { invalidValue, MetricError } from './errors.js';
+import { read, type Values } from './values.js';
 
 function checkBinary(where: string, labels: ArrayLike<number>, scores: ArrayLike<number>): { positives: number; negatives: number } {
   if (labels.length !== scores.length) throw invalidValue('scores', where, `${labels.length} scores (one per label)`, scores.length);
@@ -28,10 +29,14 @@ export interface Curve {
  * @example
  * rocCurve([0, 0, 1, 1], [0.1, 0.4, 0.35, 0.8]); // fpr [0, 0, 0.5, 0.5, 1], tpr [0, 0.5, 0.5, 1, 1]
  */
-export function rocCurve(labels: ArrayLike<number>, scores: ArrayLike<number>): Curve & { fpr: number[]; tpr: number[] } {
-  const { positives, negatives } = checkBinary('rocCurve', labels, scores);
+export function rocCurve(labels: Values, scores: Values): Curve & { fpr: number[]; tpr: number[] } {
+  return rocCurveIn('rocCurve', read(labels).data, read(scores).data);
+}
+
+function rocCurveIn(where: string, labels: ArrayLike<number>, scores: ArrayLike<number>): Curve & { fpr: number[]; tpr: number[] } {
+  const { positives, negatives } = checkBinary(where, labels, scores);
   if (positives === 0 || negatives === 0) {
-    throw new MetricError(`rocCurve needs both classes: received ${positives} positive and ${negatives} negative labels. ROC-AUC is undefined for one class.`);
+    throw new MetricError(`${where} needs both classes: received ${positives} positive and ${negatives} negative labels. ROC-AUC is undefined for one class.`);
   }
   const order = byScoreDescending(scores);
   const fpr = [0];
@@ -60,8 +65,8 @@ export function rocCurve(labels: ArrayLike<number>, scores: ArrayLike<number>): 
  * @example
  * rocAuc([0, 0, 1, 1], [0.1, 0.4, 0.35, 0.8]); // 0.75 (sklearn's documented example)
  */
-export function rocAuc(labels: ArrayLike<number>, scores: ArrayLike<number>): number {
-  const { fpr, tpr } = rocCurve(labels, scores);
+export function rocAuc(labels: Values, scores: Values): number {
+  const { fpr, tpr } = rocCurveIn('rocAuc', read(labels).data, read(scores).data);
   let area = 0;
   for (let i = 1; i < fpr.length; i++) area += ((fpr[i]! - fpr[i - 1]!) * (tpr[i]! + tpr[i - 1]!)) / 2;
   return area;
@@ -73,9 +78,13 @@ export function rocAuc(labels: ArrayLike<number>, scores: ArrayLike<number>): nu
  * @example
  * precisionRecallCurve([0, 0, 1, 1], [0.1, 0.4, 0.35, 0.8]);
  */
-export function precisionRecallCurve(labels: ArrayLike<number>, scores: ArrayLike<number>): Curve & { precision: number[]; recall: number[] } {
-  const { positives } = checkBinary('precisionRecallCurve', labels, scores);
-  if (positives === 0) throw new MetricError('precisionRecallCurve needs at least one positive label: received none, so recall is undefined.');
+export function precisionRecallCurve(labels: Values, scores: Values): Curve & { precision: number[]; recall: number[] } {
+  return precisionRecallCurveIn('precisionRecallCurve', read(labels).data, read(scores).data);
+}
+
+function precisionRecallCurveIn(where: string, labels: ArrayLike<number>, scores: ArrayLike<number>): Curve & { precision: number[]; recall: number[] } {
+  const { positives } = checkBinary(where, labels, scores);
+  if (positives === 0) throw new MetricError(`${where} needs at least one positive label: received none, so recall is undefined.`);
   const order = byScoreDescending(scores);
   const precision: number[] = [];
   const recall: number[] = [];
@@ -100,8 +109,8 @@ export function precisionRecallCurve(labels: ArrayLike<number>, scores: ArrayLik
  * @example
  * averagePrecision([0, 0, 1, 1], [0.1, 0.4, 0.35, 0.8]); // 0.8333 (sklearn's documented example)
  */
-export function averagePrecision(labels: ArrayLike<number>, scores: ArrayLike<number>): number {
-  const { precision, recall } = precisionRecallCurve(labels, scores);
+export function averagePrecision(labels: Values, scores: Values): number {
+  const { precision, recall } = precisionRecallCurveIn('averagePrecision', read(labels).data, read(scores).data);
   let previousRecall = 0;
   let area = 0;
   precision.forEach((p, i) => {

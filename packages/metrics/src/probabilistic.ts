@@ -1,4 +1,5 @@
 import { invalidValue } from './errors.js';
+import { read, type Values } from './values.js';
 
 const EPSILON = 1e-15;
 
@@ -18,7 +19,11 @@ function check(where: string, labels: ArrayLike<number>, probabilities: ArrayLik
  * @example
  * logLoss([1, 0], [0.9, 0.2]); // -(ln 0.9 + ln 0.8) / 2
  */
-export function logLoss(labels: ArrayLike<number>, probabilities: ArrayLike<number>): number {
+export function logLoss(labels: Values, probabilities: Values): number {
+  return logLossOf(read(labels).data, read(probabilities).data);
+}
+
+function logLossOf(labels: ArrayLike<number>, probabilities: ArrayLike<number>): number {
   check('logLoss', labels, probabilities);
   let total = 0;
   for (let i = 0; i < labels.length; i++) {
@@ -34,7 +39,11 @@ export function logLoss(labels: ArrayLike<number>, probabilities: ArrayLike<numb
  * @example
  * brierScore([1, 0], [0.9, 0.2]); // (0.01 + 0.04) / 2
  */
-export function brierScore(labels: ArrayLike<number>, probabilities: ArrayLike<number>): number {
+export function brierScore(labels: Values, probabilities: Values): number {
+  return brierScoreOf(read(labels).data, read(probabilities).data);
+}
+
+function brierScoreOf(labels: ArrayLike<number>, probabilities: ArrayLike<number>): number {
   check('brierScore', labels, probabilities);
   let total = 0;
   for (let i = 0; i < labels.length; i++) total += (probabilities[i]! - labels[i]!) ** 2;
@@ -48,7 +57,11 @@ export function brierScore(labels: ArrayLike<number>, probabilities: ArrayLike<n
  * @example
  * expectedCalibrationError([0, 1, 1, 1], [0.2, 0.6, 0.7, 0.9], 2);
  */
-export function expectedCalibrationError(labels: ArrayLike<number>, probabilities: ArrayLike<number>, bins = 10): number {
+export function expectedCalibrationError(labels: Values, probabilities: Values, bins = 10): number {
+  return expectedCalibrationErrorOf(read(labels).data, read(probabilities).data, bins);
+}
+
+function expectedCalibrationErrorOf(labels: ArrayLike<number>, probabilities: ArrayLike<number>, bins = 10): number {
   check('expectedCalibrationError', labels, probabilities);
   if (!Number.isInteger(bins) || bins < 1) throw invalidValue('bins', 'expectedCalibrationError', 'a positive integer', bins);
   const count = new Array<number>(bins).fill(0);

@@ -1,11 +1,16 @@
 import { invalidValue } from './errors.js';
+import { read, type Values } from './values.js';
 
 function check(where: string, yTrue: ArrayLike<number>, yPred: ArrayLike<number>): void {
   if (yTrue.length !== yPred.length || yTrue.length === 0) throw invalidValue('yPred', where, `${yTrue.length} predictions (one per target, at least one)`, yPred.length);
 }
 
 /** @example meanSquaredError([1, 2], [1, 4]); // 2 */
-export function meanSquaredError(yTrue: ArrayLike<number>, yPred: ArrayLike<number>): number {
+export function meanSquaredError(yTrue: Values, yPred: Values): number {
+  return meanSquaredErrorOf(read(yTrue).data, read(yPred).data);
+}
+
+function meanSquaredErrorOf(yTrue: ArrayLike<number>, yPred: ArrayLike<number>): number {
   check('meanSquaredError', yTrue, yPred);
   let total = 0;
   for (let i = 0; i < yTrue.length; i++) total += (yTrue[i]! - yPred[i]!) ** 2;
@@ -13,7 +18,11 @@ export function meanSquaredError(yTrue: ArrayLike<number>, yPred: ArrayLike<numb
 }
 
 /** @example meanAbsoluteError([1, 2], [1, 4]); // 1 */
-export function meanAbsoluteError(yTrue: ArrayLike<number>, yPred: ArrayLike<number>): number {
+export function meanAbsoluteError(yTrue: Values, yPred: Values): number {
+  return meanAbsoluteErrorOf(read(yTrue).data, read(yPred).data);
+}
+
+function meanAbsoluteErrorOf(yTrue: ArrayLike<number>, yPred: ArrayLike<number>): number {
   check('meanAbsoluteError', yTrue, yPred);
   let total = 0;
   for (let i = 0; i < yTrue.length; i++) total += Math.abs(yTrue[i]! - yPred[i]!);
@@ -21,7 +30,11 @@ export function meanAbsoluteError(yTrue: ArrayLike<number>, yPred: ArrayLike<num
 }
 
 /** @example rootMeanSquaredError([1, 2], [1, 4]); // √2 */
-export function rootMeanSquaredError(yTrue: ArrayLike<number>, yPred: ArrayLike<number>): number {
+export function rootMeanSquaredError(yTrue: Values, yPred: Values): number {
+  return rootMeanSquaredErrorOf(read(yTrue).data, read(yPred).data);
+}
+
+function rootMeanSquaredErrorOf(yTrue: ArrayLike<number>, yPred: ArrayLike<number>): number {
   return Math.sqrt(meanSquaredError(yTrue, yPred));
 }
 
@@ -32,7 +45,11 @@ export function rootMeanSquaredError(yTrue: ArrayLike<number>, yPred: ArrayLike<
  * @example
  * r2Score([1, 2, 3], [1, 2, 4]); // 0.5
  */
-export function r2Score(yTrue: ArrayLike<number>, yPred: ArrayLike<number>): number {
+export function r2Score(yTrue: Values, yPred: Values): number {
+  return r2ScoreOf(read(yTrue).data, read(yPred).data);
+}
+
+function r2ScoreOf(yTrue: ArrayLike<number>, yPred: ArrayLike<number>): number {
   check('r2Score', yTrue, yPred);
   let mean = 0;
   for (let i = 0; i < yTrue.length; i++) mean += yTrue[i]!;
