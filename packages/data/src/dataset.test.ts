@@ -76,3 +76,23 @@ describe('batchToTensors', () => {
     });
   });
 });
+
+describe('Dataset.fromTensors', () => {
+  it('yields row views that batchToTensors packs back into the same values, without leaking', async () => {
+    const x = tf.tensor2d([[1, 2], [3, 4], [5, 6]]);
+    const y = tf.tensor1d([0, 1, 2], 'int32');
+    const before = tf.memory().numTensors;
+    const batches = Dataset.fromTensors({ x, y }).batch(2);
+    const seen: number[][] = [];
+    for await (const batch of batches) {
+      const packed = batchToTensors(batch, { x: (r) => r.x, xShape: [2], y: (r) => r.y[0]!, yDtype: 'int32' });
+      seen.push([...packed.x.dataSync(), ...packed.y.dataSync()]);
+      tf.dispose([packed.x, packed.y]);
+    }
+    expect(seen).toEqual([[1, 2, 3, 4, 0, 1], [5, 6, 2]]);
+    expect(tf.memory().numTensors).toBe(before);
+    const short = tf.tensor1d([1]);
+    expect(() => Dataset.fromTensors({ x, y: short })).toThrow('Invalid value for `tensors` in Dataset.fromTensors.');
+    tf.dispose([x, y, short]);
+  });
+});

@@ -54,6 +54,31 @@ export class Dataset<T> implements AsyncIterable<T> {
     return new Dataset(() => open()[Symbol.asyncIterator]());
   }
 
+  /**
+   * Rows of in-memory tensors as `{ x, y }` typed-array views (no copies: subarrays of the
+   * tensors' data, read once per pass). The tensors stay owned by the caller; pair with
+   * `batchToTensors` to re-batch, shuffle or split them.
+   *
+   * @example
+   * Dataset.fromTensors({ x: tf.tensor2d([[1, 2], [3, 4]]), y: tf.tensor1d([0, 1]) }).batch(2);
+   */
+  static fromTensors(tensors: { x: tf.Tensor; y: tf.Tensor }): Dataset<{ x: ArrayLike<number>; y: ArrayLike<number> }> {
+    const { x, y } = tensors ?? ({} as never);
+    if (!(x instanceof tf.Tensor) || !(y instanceof tf.Tensor) || x.rank === 0 || y.rank === 0 || x.shape[0] !== y.shape[0]) {
+      throw invalidValue('tensors', 'Dataset.fromTensors', '{ x, y } tensors with the same first dimension', { x: x?.shape, y: y?.shape });
+    }
+    const rows = x.shape[0]!;
+    const xWidth = x.size / rows;
+    const yWidth = y.size / rows;
+    return new Dataset(function* () {
+      const xData = x.dataSync() as ArrayLike<number> & { subarray(start: number, end: number): ArrayLike<number> };
+      const yData = y.dataSync() as ArrayLike<number> & { subarray(start: number, end: number): ArrayLike<number> };
+      for (let row = 0; row < rows; row++) {
+        yield { x: xData.subarray(row * xWidth, (row + 1) * xWidth), y: yData.subarray(row * yWidth, (row + 1) * yWidth) };
+      }
+    });
+  }
+
   async *[Symbol.asyncIterator](): AsyncIterator<T> {
     const iterator = this.source();
     try {
