@@ -15,6 +15,8 @@ export { Conv2D, conv2d } from './core/layers/conv2d.js';
 export type { Conv2DArgs } from './core/layers/conv2d.js';
 export { MaxPool2D, AvgPool2D, GlobalPooling, maxPool2d, avgPool2d, globalAveragePooling, globalMaxPooling } from './core/layers/pooling.js';
 export type { Pool2DArgs, GlobalPoolArgs } from './core/layers/pooling.js';
+export { MaxPool1D, AvgPool1D, maxPool1d, avgPool1d } from './core/layers/pool1d.js';
+export type { Pool1DArgs } from './core/layers/pool1d.js';
 export { Flatten, Reshape, flatten, reshape } from './core/layers/reshaping.js';
 export type { ReshapeArgs } from './core/layers/reshaping.js';
 export { Dropout, Activation, dropout, activation } from './core/layers/dropout.js';

@@ -5,6 +5,7 @@ import { Dense } from '../core/layers/dense.js';
 import { Activation, Dropout } from '../core/layers/dropout.js';
 import { Embedding } from '../core/layers/embedding.js';
 import { AvgPool2D, GlobalPooling, MaxPool2D } from '../core/layers/pooling.js';
+import { AvgPool1D, MaxPool1D } from '../core/layers/pool1d.js';
 import { Flatten, Reshape } from '../core/layers/reshaping.js';
 import { MultiHeadAttention } from '../attention/multi-head-attention.js';
 import { PositionalEmbedding } from '../attention/positional-embedding.js';
@@ -23,6 +24,8 @@ const builtIn: Record<string, LayerFactory> = {
   Conv2D: (c) => new Conv2D(c as never),
   MaxPool2D: (c) => new MaxPool2D(c as never),
   AvgPool2D: (c) => new AvgPool2D(c as never),
+  MaxPool1D: (c) => new MaxPool1D(c as never),
+  AvgPool1D: (c) => new AvgPool1D(c as never),
   GlobalPooling: (c) => new GlobalPooling(c as never),
   Flatten: (c) => new Flatten(c as never),
   Reshape: (c) => new Reshape(c as never),
