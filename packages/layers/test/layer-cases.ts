@@ -30,6 +30,7 @@ export const layerCases: LayerCase[] = [
   { label: 'Conv2D dilated', make: () => conv2d({ filters: 2, kernelSize: 2, dilationRate: 2, padding: 'same', kernelInitializer: { name: 'glorotUniform', seed: 5 } }), inputShape: [5, 5, 1], batch: 1, expectedOutputShape: [1, 5, 5, 2] },
   { label: 'MaxPool1D', make: () => maxPool1d({ poolSize: 2 }), inputShape: [6, 3], batch: 2, expectedOutputShape: [2, 3, 3] },
   { label: 'AvgPool1D same stride 1', make: () => avgPool1d({ poolSize: 3, strides: 1, padding: 'same' }), inputShape: [5, 2], batch: 2, expectedOutputShape: [2, 5, 2] },
+  { label: 'AvgPool2D same stride 1', make: () => avgPool2d({ poolSize: 3, strides: 1, padding: 'same' }), inputShape: [3, 4, 1], batch: 1, expectedOutputShape: [1, 3, 4, 1] },
   { label: 'MaxPool2D', make: () => maxPool2d({ poolSize: 2 }), inputShape: [4, 4, 3], batch: 2, expectedOutputShape: [2, 2, 2, 3] },
   { label: 'MaxPool2D same stride 1', make: () => maxPool2d({ poolSize: 3, strides: 1, padding: 'same' }), inputShape: [4, 4, 1], batch: 2, expectedOutputShape: [2, 4, 4, 1] },
   { label: 'AvgPool2D', make: () => avgPool2d({ poolSize: 2 }), inputShape: [4, 6, 2], batch: 2, expectedOutputShape: [2, 2, 3, 2] },

@@ -3,6 +3,7 @@ import { shapeMismatch } from '../../errors.js';
 import { Layer, type CallOptions, type LayerArgs } from '../layer.js';
 import { windowOutputLength, type Shape } from '../shape.js';
 import { padding, tuple } from '../validate.js';
+import { averagePool } from './average-pool.js';
 
 export interface Pool1DArgs extends LayerArgs {
   /** Window length. Default 2. */
@@ -43,23 +44,9 @@ abstract class Pool1D extends Layer {
       const image = tf.reshape(inputs, [batch, steps, 1, channels]) as tf.Tensor4D;
       const window: [number, number] = [this.poolSize, 1];
       const strides: [number, number] = [this.strides, 1];
-      const pooled = kind === 'max' ? tf.maxPool(image, window, strides, this.padding) : this.averageWithSamePadding(image, steps, window, strides);
+      const pooled = kind === 'max' ? tf.maxPool(image, window, strides, this.padding) : averagePool(image, window, strides, this.padding);
       return tf.reshape(pooled, [batch, pooled.shape[1], channels]);
     });
-  }
-
-  // tfjs's avgPool with 'same' padding divides by the in-bounds count going forward but by the
-  // full window in its gradient, so the gradient is wrong at the edges. Zero-pad explicitly,
-  // pool 'valid' (forward and gradient agree), then rescale by window / in-bounds count.
-  private averageWithSamePadding(image: tf.Tensor4D, steps: number, window: [number, number], strides: [number, number]): tf.Tensor4D {
-    if (this.padding === 'valid') return tf.avgPool(image, window, strides, 'valid');
-    const outSteps = Math.ceil(steps / this.strides);
-    const totalPad = Math.max((outSteps - 1) * this.strides + this.poolSize - steps, 0);
-    const before = Math.floor(totalPad / 2);
-    const paddings: Array<[number, number]> = [[0, 0], [before, totalPad - before], [0, 0], [0, 0]];
-    const pooled = tf.avgPool(tf.pad(image, paddings), window, strides, 'valid');
-    const inBoundsFraction = tf.avgPool(tf.pad(tf.ones([1, steps, 1, 1]), paddings) as tf.Tensor4D, window, strides, 'valid');
-    return tf.div(pooled, inBoundsFraction);
   }
 }
 

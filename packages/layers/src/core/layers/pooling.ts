@@ -3,6 +3,7 @@ import { shapeMismatch } from '../../errors.js';
 import { Layer, type CallOptions, type LayerArgs } from '../layer.js';
 import { windowOutputLength, type Shape } from '../shape.js';
 import { padding, tuple } from '../validate.js';
+import { averagePool } from './average-pool.js';
 
 export interface Pool2DArgs extends LayerArgs {
   /** Window size. Default 2. */
@@ -58,7 +59,7 @@ export class AvgPool2D extends Pool2D {
     super(args, 'avg_pool2d');
   }
   protected call(inputs: tf.Tensor, _options: Required<CallOptions>): tf.Tensor {
-    return tf.avgPool(inputs as tf.Tensor4D, this.poolSize, this.strides, this.padding);
+    return averagePool(inputs as tf.Tensor4D, this.poolSize, this.strides, this.padding);
   }
 }
 
