@@ -9,3 +9,6 @@ export { TabularEncoder } from './tabular-encoder.js';
 export type { TabularSchema, TabularRow, TabularEncoderJSON } from './tabular-encoder.js';
 export { LogisticRegression } from './logistic-regression.js';
 export type { LogisticRegressionOptions } from './logistic-regression.js';
+export { rocCurve, rocAuc, precisionRecallCurve, averagePrecision } from './curves.js';
+export { IsotonicCalibrator } from './isotonic-regression.js';
+export { balancedClassWeights } from './class-weights.js';
