@@ -12,3 +12,4 @@ export type { LogisticRegressionOptions } from './logistic-regression.js';
 export { rocCurve, rocAuc, precisionRecallCurve, averagePrecision } from './curves.js';
 export { IsotonicCalibrator } from './isotonic-regression.js';
 export { balancedClassWeights } from './class-weights.js';
+export { PlattScaling } from './platt-scaling.js';

@@ -1,0 +1,26 @@
+import { describe, expect, it } from 'vitest';
+import * as api from './index.js';
+
+describe('public API', () => {
+  it('exports exactly the documented names', () => {
+    expect(Object.keys(api).sort()).toEqual(
+      [
+        'FraudError', 'IsolationForest', 'IsotonicCalibrator', 'LogisticRegression', 'LoomError', 'PlattScaling',
+        'TabularEncoder', 'averagePathLength', 'averagePrecision', 'balancedClassWeights', 'ksStatistic',
+        'populationStabilityIndex', 'precisionAtK', 'precisionRecallCurve', 'recallAtFalsePositiveRate', 'rocAuc',
+        'rocCurve', 'thresholdByCost', 'thresholdForPrecision', 'thresholdForRecall',
+      ].sort(),
+    );
+  });
+
+  it('errors carry the cross-package Loom marker', () => {
+    try {
+      api.balancedClassWeights([]);
+    } catch (error) {
+      expect(api.LoomError.isInstance(error)).toBe(true);
+      expect(error).toBeInstanceOf(api.FraudError);
+      return;
+    }
+    throw new Error('expected balancedClassWeights([]) to throw');
+  });
+});

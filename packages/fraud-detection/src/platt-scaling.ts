@@ -1,0 +1,59 @@
+import { invalidValue } from './errors.js';
+
+/**
+ * Platt scaling: calibrated probability = 1 / (1 + exp(-(slope * score + intercept))), fitted by
+ * Newton's method on the (optionally weighted) log-loss. Targets may be 0/1 labels or soft
+ * probabilities; no target smoothing is applied (Platt 1999's (N+ + 1)/(N+ + 2) is left out).
+ *
+ * @example
+ * const platt = new PlattScaling().fit(validationScores, validationLabels);
+ * const probabilities = platt.predict(testScores);
+ */
+export class PlattScaling {
+  slope = NaN;
+  intercept = NaN;
+
+  fit(scores: ArrayLike<number>, targets: ArrayLike<number>, maxIterations = 100): this {
+    if (scores.length !== targets.length || scores.length === 0) {
+      throw invalidValue('targets', 'PlattScaling.fit', `a non-empty array as long as scores (${scores.length})`, targets.length);
+    }
+    for (let i = 0; i < scores.length; i++) {
+      if (!Number.isFinite(scores[i])) throw invalidValue(`scores[${i}]`, 'PlattScaling.fit', 'a finite number', scores[i]);
+      const t = targets[i]!;
+      if (!(t >= 0 && t <= 1)) throw invalidValue(`targets[${i}]`, 'PlattScaling.fit', 'a number in [0, 1]', t);
+    }
+    let a = 0;
+    let b = 0;
+    for (let iteration = 0; iteration < maxIterations; iteration++) {
+      let ga = 0, gb = 0, haa = 0, hab = 0, hbb = 0;
+      for (let i = 0; i < scores.length; i++) {
+        const s = scores[i]!;
+        const p = 1 / (1 + Math.exp(-(a * s + b)));
+        const r = p - targets[i]!;
+        const w = p * (1 - p);
+        ga += r * s;
+        gb += r;
+        haa += w * s * s;
+        hab += w * s;
+        hbb += w;
+      }
+      // A small ridge keeps the 2x2 Newton system solvable when the scores separate the classes.
+      haa += 1e-12;
+      hbb += 1e-12;
+      const det = haa * hbb - hab * hab;
+      const stepA = (hbb * ga - hab * gb) / det;
+      const stepB = (haa * gb - hab * ga) / det;
+      a -= stepA;
+      b -= stepB;
+      if (Math.abs(stepA) + Math.abs(stepB) < 1e-12) break;
+    }
+    this.slope = a;
+    this.intercept = b;
+    return this;
+  }
+
+  predict(scores: ArrayLike<number>): number[] {
+    if (Number.isNaN(this.slope)) throw invalidValue('state', 'PlattScaling.predict', 'a fitted calibrator (call fit first)', 'unfitted');
+    return Array.from(scores, (s) => 1 / (1 + Math.exp(-(this.slope * s + this.intercept))));
+  }
+}
