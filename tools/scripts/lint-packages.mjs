@@ -8,7 +8,8 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
 const root = resolve(import.meta.dirname, '../..');
-const allowedFiles = /^package\/(dist\/.*|package\.json|README\.md|CHANGELOG\.md|LICENSE)$/;
+// dist/ plus docs; data/ only for packages that ship datasets (with data/ATTRIBUTION.md).
+const allowedFiles = /^package\/(dist\/.*|data\/.*|package\.json|README\.md|CHANGELOG\.md|LICENSE)$/;
 
 function run(command, args, cwd) {
   return execFileSync(command, args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
