@@ -8,7 +8,7 @@ describe('public API', () => {
         'FraudError', 'IsolationForest', 'IsotonicCalibrator', 'LogisticRegression', 'LoomError', 'PlattScaling',
         'TabularEncoder', 'averagePathLength', 'averagePrecision', 'balancedClassWeights', 'ksStatistic',
         'populationStabilityIndex', 'precisionAtK', 'precisionRecallCurve', 'recallAtFalsePositiveRate', 'rocAuc',
-        'rocCurve', 'thresholdByCost', 'thresholdForPrecision', 'thresholdForRecall',
+        'rocCurve', 'smote', 'thresholdByCost', 'thresholdForPrecision', 'thresholdForRecall',
       ].sort(),
     );
   });

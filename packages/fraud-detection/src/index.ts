@@ -13,3 +13,5 @@ export { rocCurve, rocAuc, precisionRecallCurve, averagePrecision } from './curv
 export { IsotonicCalibrator } from './isotonic-regression.js';
 export { balancedClassWeights } from './class-weights.js';
 export { PlattScaling } from './platt-scaling.js';
+export { smote } from './smote.js';
+export type { SmoteOptions } from './smote.js';
