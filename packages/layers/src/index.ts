@@ -11,6 +11,8 @@ export { l1, l2, l1l2 } from './core/regularizers.js';
 export type { RegularizerConfig } from './core/regularizers.js';
 export { Dense, dense } from './core/layers/dense.js';
 export type { DenseArgs } from './core/layers/dense.js';
+export { Conv1D, conv1d } from './core/layers/conv1d.js';
+export type { Conv1DArgs } from './core/layers/conv1d.js';
 export { Conv2D, conv2d } from './core/layers/conv2d.js';
 export type { Conv2DArgs } from './core/layers/conv2d.js';
 export { MaxPool2D, AvgPool2D, GlobalPooling, maxPool2d, avgPool2d, globalAveragePooling, globalMaxPooling } from './core/layers/pooling.js';

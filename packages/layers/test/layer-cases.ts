@@ -2,7 +2,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import {
   activation, avgPool2d, batchNormalization, conv2d, dense, dropout, embedding, flatten, globalAveragePooling, globalMaxPooling,
-  layerNormalization, maxPool2d, maxPool1d, avgPool1d, reshape, type Layer,
+  layerNormalization, maxPool2d, maxPool1d, avgPool1d, conv1d, reshape, type Layer,
 } from '../src/index.js';
 import { bidirectional, gru, lstm, multiHeadAttention, positionalEmbedding, simpleRnn, transformerEncoder } from '../src/index.js';
 
@@ -28,6 +28,9 @@ export const layerCases: LayerCase[] = [
   { label: 'Conv2D same relu', make: () => conv2d({ filters: 3, kernelSize: 3, padding: 'same', activation: 'relu', kernelInitializer: { name: 'heNormal', seed: 3 } }), inputShape: [5, 5, 2], batch: 2, expectedOutputShape: [2, 5, 5, 3], gradientEpsilon: 1e-3 },
   { label: 'Conv2D valid stride 2 tanh', make: () => conv2d({ filters: 2, kernelSize: [3, 2], strides: 2, activation: 'tanh', kernelInitializer: { name: 'glorotUniform', seed: 4 } }), inputShape: [7, 6, 2], batch: 2, expectedOutputShape: [2, 3, 3, 2] },
   { label: 'Conv2D dilated', make: () => conv2d({ filters: 2, kernelSize: 2, dilationRate: 2, padding: 'same', kernelInitializer: { name: 'glorotUniform', seed: 5 } }), inputShape: [5, 5, 1], batch: 1, expectedOutputShape: [1, 5, 5, 2] },
+  { label: 'Conv1D valid', make: () => conv1d({ filters: 2, kernelSize: 3 }), inputShape: [6, 2], batch: 2, expectedOutputShape: [2, 4, 2] },
+  { label: 'Conv1D same stride 2 tanh', make: () => conv1d({ filters: 3, kernelSize: 2, strides: 2, padding: 'same', activation: 'tanh' }), inputShape: [5, 2], batch: 2, expectedOutputShape: [2, 3, 3] },
+  { label: 'Conv1D dilated', make: () => conv1d({ filters: 2, kernelSize: 2, dilationRate: 2, activation: 'relu' }), inputShape: [6, 1], batch: 1, expectedOutputShape: [1, 4, 2] },
   { label: 'MaxPool1D', make: () => maxPool1d({ poolSize: 2 }), inputShape: [6, 3], batch: 2, expectedOutputShape: [2, 3, 3] },
   { label: 'AvgPool1D same stride 1', make: () => avgPool1d({ poolSize: 3, strides: 1, padding: 'same' }), inputShape: [5, 2], batch: 2, expectedOutputShape: [2, 5, 2] },
   { label: 'AvgPool2D same stride 1', make: () => avgPool2d({ poolSize: 3, strides: 1, padding: 'same' }), inputShape: [3, 4, 1], batch: 1, expectedOutputShape: [1, 3, 4, 1] },

@@ -1,5 +1,6 @@
 import { LayersError } from '../errors.js';
 import type { Layer } from '../core/layer.js';
+import { Conv1D } from '../core/layers/conv1d.js';
 import { Conv2D } from '../core/layers/conv2d.js';
 import { Dense } from '../core/layers/dense.js';
 import { Activation, Dropout } from '../core/layers/dropout.js';
@@ -21,6 +22,7 @@ export type LayerFactory = (config: Record<string, unknown>) => Layer;
 // A plain table, not a side-effect registration: importing a layer registers nothing.
 const builtIn: Record<string, LayerFactory> = {
   Dense: (c) => new Dense(c as never),
+  Conv1D: (c) => new Conv1D(c as never),
   Conv2D: (c) => new Conv2D(c as never),
   MaxPool2D: (c) => new MaxPool2D(c as never),
   AvgPool2D: (c) => new AvgPool2D(c as never),
