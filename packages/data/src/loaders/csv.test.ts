@@ -38,6 +38,20 @@ describe('CsvParser edge cases', () => {
     expect(rows).toEqual([{ word: 'naïve' }, { word: '€uro' }]);
   });
 
+  it('reads a Web ReadableStream through getReader (browsers without async-iterable streams)', async () => {
+    const bytes = new TextEncoder().encode('a,b\r\n1,"x\ny"\r\n');
+    const stream = new ReadableStream<Uint8Array>({
+      start(controller) {
+        controller.enqueue(bytes.slice(0, 7));
+        controller.enqueue(bytes.slice(7));
+        controller.close();
+      },
+    });
+    // Hide async iteration so the getReader path is the one exercised.
+    const readerOnly = { getReader: () => stream.getReader() } as unknown as ReadableStream<Uint8Array>;
+    expect(await collect(streamCsv(readerOnly, { schema: { a: 'integer' } }))).toEqual([{ a: 1, b: 'x\ny' }]);
+  });
+
   it('reports line numbers of records that span lines', () => {
     const parser = new CsvParser();
     const records = [...parser.push('h\n"a\nb"\nc\n'), ...parser.end()];

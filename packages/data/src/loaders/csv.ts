@@ -1,3 +1,4 @@
+import { readChunks, type ChunkSource } from './chunk-source.js';
 import { DataError, invalidValue } from '../errors.js';
 import { CsvParser, type CsvRecord } from './csv-parser.js';
 
@@ -156,11 +157,11 @@ export class CsvRowReader {
  * @example
  * for await (const row of streamCsv(chunks, { schema: { age: 'integer' }, source: 'people.csv' })) console.log(row.age);
  */
-export async function* streamCsv(input: AsyncIterable<string | Uint8Array> | Iterable<string | Uint8Array>, options: CsvOptions = {}, report?: (r: CsvReport) => void): AsyncGenerator<CsvRow> {
+export async function* streamCsv(input: ChunkSource, options: CsvOptions = {}, report?: (r: CsvReport) => void): AsyncGenerator<CsvRow> {
   const parser = new CsvParser(options.source ?? 'CSV input', options.delimiter ?? ',');
   const reader = new CsvRowReader(options);
   const decoder = new TextDecoder('utf-8', { fatal: false });
-  for await (const chunk of input as AsyncIterable<string | Uint8Array>) {
+  for await (const chunk of readChunks(input)) {
     const text = typeof chunk === 'string' ? chunk : decoder.decode(chunk, { stream: true });
     yield* reader.read(parser.push(text));
   }

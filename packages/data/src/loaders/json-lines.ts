@@ -1,3 +1,4 @@
+import { readChunks, type ChunkSource } from './chunk-source.js';
 import { DataError } from '../errors.js';
 
 /**
@@ -8,7 +9,7 @@ import { DataError } from '../errors.js';
  * for await (const record of streamJsonLines(['{"a":1}\n{"a"', ':2}\n'], { source: 'events.jsonl' })) console.log(record);
  */
 export async function* streamJsonLines<T = unknown>(
-  input: AsyncIterable<string | Uint8Array> | Iterable<string | Uint8Array>,
+  input: ChunkSource,
   { source = 'JSON lines input' }: { source?: string } = {},
 ): AsyncGenerator<T> {
   const decoder = new TextDecoder('utf-8');
@@ -24,7 +25,7 @@ export async function* streamJsonLines<T = unknown>(
       throw new DataError(`${source} line ${lineNumber}: expected a JSON value, received ${JSON.stringify(text.slice(0, 80))} (${(error as Error).message}).`);
     }
   };
-  for await (const chunk of input as AsyncIterable<string | Uint8Array>) {
+  for await (const chunk of readChunks(input)) {
     pending += typeof chunk === 'string' ? chunk : decoder.decode(chunk, { stream: true });
     let newline: number;
     while ((newline = pending.indexOf('\n')) !== -1) {
