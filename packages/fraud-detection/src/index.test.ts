@@ -7,7 +7,7 @@ describe('public API', () => {
       [
         'FraudError', 'IsolationForest', 'IsotonicCalibrator', 'LogisticRegression', 'LoomError', 'PlattScaling',
         'TabularEncoder', 'averagePathLength', 'averagePrecision', 'balancedClassWeights', 'ksStatistic',
-        'populationStabilityIndex', 'precisionAtK', 'precisionRecallCurve', 'recallAtFalsePositiveRate', 'rocAuc',
+        'populationStabilityIndex', 'precisionAtK', 'randomResample', 'precisionRecallCurve', 'recallAtFalsePositiveRate', 'rocAuc',
         'rocCurve', 'smote', 'thresholdByCost', 'thresholdForPrecision', 'thresholdForRecall',
       ].sort(),
     );

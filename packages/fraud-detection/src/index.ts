@@ -15,3 +15,4 @@ export { balancedClassWeights } from './class-weights.js';
 export { PlattScaling } from './platt-scaling.js';
 export { smote } from './smote.js';
 export type { SmoteOptions } from './smote.js';
+export { randomResample } from './random-resample.js';
