@@ -52,6 +52,8 @@ for (const dir of packageDirs) {
       }
     }
     console.log(`checked ${manifest.name}: ${listing.length} files, publint + attw`);
+    // `--list` prints each tarball's contents (pnpm 9's `pnpm pack` has no --dry-run).
+    if (process.argv.includes('--list')) for (const file of listing) console.log(`  ${file}`);
   } finally {
     rmSync(out, { recursive: true, force: true });
   }

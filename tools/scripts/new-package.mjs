@@ -29,7 +29,7 @@ const files = {
         '.': { types: './dist/index.d.ts', default: './dist/index.js' },
         './package.json': './package.json',
       },
-      files: ['dist'],
+      files: ['dist', 'CHANGELOG.md'],
       scripts: {
         build: 'tsup',
         typecheck: 'tsc --noEmit -p tsconfig.json',
