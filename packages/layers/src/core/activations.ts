@@ -41,3 +41,15 @@ export function getActivation(name: ActivationName, where = 'getActivation'): Ac
   if (fn === undefined) throw invalidValue('activation', where, `one of ${ACTIVATION_NAMES.join(', ')}`, name);
   return fn;
 }
+
+/**
+ * How a layer applies `name` around a tfjs fused op: `linear` and `relu` go into the op itself
+ * (tfjs can differentiate them fused); anything else runs after a linear fused op.
+ *
+ * @example
+ * const { fused, after } = splitFusedActivation('gelu'); // fused 'linear', after = gelu
+ */
+export function splitFusedActivation(name: ActivationName): { fused: 'linear' | 'relu'; after: ActivationFn | null } {
+  if (name === 'linear' || name === 'relu') return { fused: name, after: null };
+  return { fused: 'linear', after: getActivation(name) };
+}

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { invalidValue, shapeMismatch } from '../../errors.js';
-import { getActivation, type ActivationName } from '../activations.js';
+import { getActivation, splitFusedActivation, type ActivationName } from '../activations.js';
 import type { InitializerConfig } from '../initializers.js';
 import { Layer, type CallOptions, type LayerArgs } from '../layer.js';
 import { validateRegularizer, type RegularizerConfig } from '../regularizers.js';
@@ -21,7 +21,6 @@ export interface Conv1DArgs extends LayerArgs {
   kernelRegularizer?: RegularizerConfig;
 }
 
-const FUSABLE = new Set<ActivationName>(['linear', 'relu']);
 
 /** 1D convolution over `[batch, steps, channels]` inputs; kernel `[kernelSize, channels, filters]`. */
 export class Conv1D extends Layer {
@@ -78,7 +77,7 @@ export class Conv1D extends Layer {
     }
     return tf.tidy(() => {
       const [batch, steps, channels] = inputs.shape as [number, number, number];
-      const fused = FUSABLE.has(this.activation);
+      const { fused, after } = splitFusedActivation(this.activation);
       const filter = tf.reshape(kernel, [this.kernelSize, 1, channels, this.filters]) as tf.Tensor4D;
       const out = tf.fused.conv2d({
         x: tf.reshape(inputs, [batch, steps, 1, channels]) as tf.Tensor4D,
@@ -87,10 +86,10 @@ export class Conv1D extends Layer {
         pad: this.padding,
         dataFormat: 'NHWC',
         ...(this.bias ? { bias: this.bias } : {}),
-        activation: fused ? (this.activation as 'linear' | 'relu') : 'linear',
+        activation: fused,
       });
       const sequence = tf.reshape(out, [batch, out.shape[1], this.filters]);
-      return fused ? sequence : getActivation(this.activation)(sequence);
+      return after ? after(sequence) : sequence;
     });
   }
 

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { invalidValue, shapeMismatch } from '../../errors.js';
-import { getActivation, type ActivationName } from '../activations.js';
+import { getActivation, splitFusedActivation, type ActivationName } from '../activations.js';
 import type { InitializerConfig } from '../initializers.js';
 import { Layer, type CallOptions, type LayerArgs } from '../layer.js';
 import { validateRegularizer, type RegularizerConfig } from '../regularizers.js';
@@ -20,7 +20,6 @@ export interface Conv2DArgs extends LayerArgs {
   kernelRegularizer?: RegularizerConfig;
 }
 
-const FUSABLE = new Set<ActivationName>(['linear', 'relu']);
 
 /** 2D convolution over `[batch, height, width, channels]` inputs (channels last). */
 export class Conv2D extends Layer {
@@ -77,7 +76,7 @@ export class Conv2D extends Layer {
       throw shapeMismatch(this.describe(), `input [batch, height, width, ${kernel.shape[2]}]`, inputs.shape);
     }
     return tf.tidy(() => {
-      const fused = FUSABLE.has(this.activation);
+      const { fused, after } = splitFusedActivation(this.activation);
       const out = tf.fused.conv2d({
         x: inputs as tf.Tensor4D,
         filter: dilateKernel(kernel as tf.Tensor4D, this.dilationRate),
@@ -85,9 +84,9 @@ export class Conv2D extends Layer {
         pad: this.padding,
         dataFormat: 'NHWC',
         ...(this.bias ? { bias: this.bias } : {}),
-        activation: fused ? (this.activation as 'linear' | 'relu') : 'linear',
+        activation: fused,
       });
-      return fused ? out : getActivation(this.activation)(out);
+      return after ? after(out) : out;
     });
   }
 

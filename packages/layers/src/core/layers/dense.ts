@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { shapeMismatch } from '../../errors.js';
-import { getActivation, type ActivationName } from '../activations.js';
+import { getActivation, splitFusedActivation, type ActivationName } from '../activations.js';
 import type { InitializerConfig } from '../initializers.js';
 import { Layer, type CallOptions, type LayerArgs } from '../layer.js';
 import { validateRegularizer, type RegularizerConfig } from '../regularizers.js';
@@ -17,8 +17,6 @@ export interface DenseArgs extends LayerArgs {
   biasRegularizer?: RegularizerConfig;
 }
 
-// Activations tfjs fuses into matMul (and can differentiate fused).
-const FUSABLE = new Set<ActivationName>(['linear', 'relu']);
 
 /** `activation(x · kernel + bias)` over the last axis of `x`. */
 export class Dense extends Layer {
@@ -61,14 +59,14 @@ export class Dense extends Layer {
     }
     return tf.tidy(() => {
       const flat = inputs.rank === 2 ? (inputs as tf.Tensor2D) : tf.reshape(inputs, [-1, kernel.shape[0]!]) as tf.Tensor2D;
-      const fused = FUSABLE.has(this.activation);
+      const { fused, after } = splitFusedActivation(this.activation);
       let out: tf.Tensor = tf.fused.matMul({
         a: flat,
         b: kernel as tf.Tensor2D,
         ...(this.bias ? { bias: this.bias } : {}),
-        activation: fused ? (this.activation as 'linear' | 'relu') : 'linear',
+        activation: fused,
       });
-      if (!fused) out = getActivation(this.activation)(out);
+      if (after) out = after(out);
       return inputs.rank === 2 ? out : tf.reshape(out, [...inputs.shape.slice(0, -1), this.units]);
     });
   }
