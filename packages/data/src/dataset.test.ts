@@ -77,6 +77,34 @@ describe('batchToTensors', () => {
   });
 });
 
+describe('Dataset.toTensors', () => {
+  it('packs each shuffled batch into tensors equal to batchToTensors on the same items, without leaking', async () => {
+    const rows = range(10).map((i) => ({ f: [i, -i], t: i % 3 }));
+    // A seeded shuffle reshuffles on every pass, so build the same pipeline twice.
+    const pipeline = () => Dataset.fromArray(rows).shuffle(10, { seed: 7 }).batch(4);
+    const expected = await pipeline().toArray();
+    const before = tf.memory().numTensors;
+    const shapes: number[][] = [];
+    let index = 0;
+    for await (const { x, y } of pipeline().toTensors({ x: (r) => r.f, xShape: [2], y: (r) => r.t, yDtype: 'int32' })) {
+      const batch = expected[index++]!;
+      expect(Array.from(x.dataSync())).toEqual(batch.flatMap((r) => r.f));
+      expect(Array.from(y.dataSync())).toEqual(batch.map((r) => r.t));
+      expect(y.dtype).toBe('int32');
+      shapes.push(x.shape);
+      tf.dispose([x, y]);
+    }
+    expect(shapes).toEqual([[4, 2], [4, 2], [2, 2]]);
+    expect(tf.memory().numTensors).toBe(before);
+  });
+
+  it('says to call batch() first when items are not arrays, and checks its options', async () => {
+    const unbatched = Dataset.fromArray([{ f: [1], t: 0 }]) as unknown as Dataset<{ f: number[]; t: number }[]>;
+    await expect(unbatched.toTensors({ x: (r) => r.f, xShape: [1], y: (r) => r.t }).toArray()).rejects.toThrow(/Invalid value for `batch` in Dataset.toTensors\. Expected an array of items \(call batch\(\) first\)/);
+    expect(() => Dataset.fromArray([[1]]).toTensors({} as never)).toThrow('Invalid value for `options` in Dataset.toTensors.');
+  });
+});
+
 describe('Dataset.fromTensors', () => {
   it('yields row views that batchToTensors packs back into the same values, without leaking', async () => {
     const x = tf.tensor2d([[1, 2], [3, 4], [5, 6]]);

@@ -247,6 +247,27 @@ export class Dataset<T> implements AsyncIterable<T> {
     );
   }
 
+  /**
+   * Packs each batch (an array of items, e.g. from `batch()`) into `{ x, y }` tensors with
+   * `batchToTensors`: one typed array per tensor, no per-element copies. Each yielded pair
+   * belongs to the consumer, which disposes it (the fit loop in `@loom-ml/train` does).
+   *
+   * @example
+   * const batches = Dataset.fromArray(rows).shuffle(1000, { seed: 1 }).batch(64)
+   *   .toTensors({ x: (r) => r.pixels, xShape: [784], y: (r) => r.label, yDtype: 'int32' });
+   */
+  toTensors<E>(this: Dataset<readonly E[]>, options: ToTensorsOptions<E>): Dataset<{ x: tf.Tensor; y: tf.Tensor }> {
+    if (options === null || typeof options !== 'object' || typeof options.x !== 'function' || typeof options.y !== 'function' || !Array.isArray(options.xShape)) {
+      throw invalidValue('options', 'Dataset.toTensors', '{ x: (item) => features, xShape: number[], y: (item) => target }', options);
+    }
+    return this.derive(async function* (input) {
+      for await (const batch of input) {
+        if (!Array.isArray(batch)) throw invalidValue('batch', 'Dataset.toTensors', 'an array of items (call batch() first)', batch);
+        yield batchToTensors(batch, options);
+      }
+    });
+  }
+
   /** Every item, in order. */
   async toArray(): Promise<T[]> {
     const out: T[] = [];
