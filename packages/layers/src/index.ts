@@ -51,3 +51,7 @@ export type { LoadOptions, ModelArtifactsHeader, WeightSpec } from './serializat
 export { saveModel, loadModel } from './serialization/files.js';
 export { layerFromConfig } from './serialization/registry.js';
 export type { LayerFactory } from './serialization/registry.js';
+export { importTfjsModel } from './tfjs-import/import-tfjs-model.js';
+export type { ImportTfjsOptions } from './tfjs-import/import-tfjs-model.js';
+export type { TfjsModelArtifacts } from './tfjs-import/tfjs-artifacts.js';
+export type { TfjsWeightSpec } from './tfjs-import/tfjs-weights.js';
