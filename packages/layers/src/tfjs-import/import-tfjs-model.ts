@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { LayersError, invalidValue } from '../errors.js';
 import type { Layer } from '../core/layer.js';
-import { formatShape, type Shape } from '../core/shape.js';
+import type { Shape } from '../core/shape.js';
 import { Sequential } from '../model/sequential.js';
 import { LAYER_CONVERTERS, type ConvertedLayer } from './layer-converters.js';
 import { LayerConfigReader } from './layer-config-reader.js';
@@ -124,10 +124,10 @@ function assignWeights(layer: Layer, values: Record<string, WeightValue | undefi
     const value = values[key];
     const expected = weight.variable.shape;
     if (value === undefined) {
-      throw new LayersError(`Invalid value for \`${key}\` in ${reader.where}. Expected a weight '${reader.name}/…/${key}' of shape ${formatShape(expected)} in the weight manifest. Received: none.`);
+      throw new LayersError(`Invalid value for \`${key}\` in ${reader.where}. Expected a weight '${reader.name}/…/${key}' of shape [${expected.join(', ')}] in the weight manifest. Received: none.`);
     }
     if (value.shape.length !== expected.length || value.shape.some((d, i) => d !== expected[i])) {
-      throw invalidValue(key, reader.where, `a weight of shape ${formatShape(expected)}`, value.shape);
+      throw invalidValue(key, reader.where, `a weight of shape [${expected.join(', ')}]`, value.shape);
     }
     const tensor = tf.tensor(value.values, expected, 'float32');
     weight.variable.assign(tensor);

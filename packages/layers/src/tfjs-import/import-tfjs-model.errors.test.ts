@@ -1,0 +1,115 @@
+import * as tf from '@tensorflow/tfjs-core';
+import * as tfl from '@tensorflow/tfjs-layers';
+import { describe, expect, it } from 'vitest';
+import { expectTensorsClose } from '@loom-ml/test-utils';
+import { LayersError, LoomError } from '../errors.js';
+import { importTfjsModel } from './import-tfjs-model.js';
+import type { TfjsModelArtifacts } from './tfjs-artifacts.js';
+import { randomizeWeights, saveToMemory, seeded } from './tfjs-layers-fixtures.js';
+
+async function artifactsOf(layers: tfl.layers.Layer[], name = 'model'): Promise<TfjsModelArtifacts> {
+  const model = tfl.sequential({ layers, name });
+  const artifacts = await saveToMemory(model);
+  model.dispose();
+  return artifacts;
+}
+
+const mlp = (): Promise<TfjsModelArtifacts> => artifactsOf([tfl.layers.dense({ units: 3, inputShape: [4], name: 'dense' })]);
+
+describe('importTfjsModel errors name the layer, its class and the field', () => {
+  it('an unsupported layer class', async () => {
+    const artifacts = await artifactsOf([tfl.layers.dense({ units: 2, inputShape: [3], name: 'dense' }), tfl.layers.leakyReLU({ name: 'leaky' })]);
+    const error = await importTfjsModel(artifacts).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(LayersError);
+    expect(LoomError.isInstance(error)).toBe(true);
+    expect((error as Error).message).toMatch(/^Invalid value for `class_name` in LeakyReLU 'leaky'\. Expected one of Dense, Conv1D, Conv2D, .*, Bidirectional\. Received: 'LeakyReLU'\.$/);
+  });
+
+  it('channels_first', async () => {
+    const artifacts = await artifactsOf([tfl.layers.conv2d({ filters: 2, kernelSize: 3, dataFormat: 'channelsFirst', inputShape: [1, 5, 5], name: 'conv2d_1' })]);
+    await expect(importTfjsModel(artifacts)).rejects.toThrow("Invalid value for `data_format` in Conv2D 'conv2d_1'. Expected 'channels_last'. Received: 'channels_first'.");
+  });
+
+  it("tfjs' default hard_sigmoid recurrent activation, and an activation Loom computes differently (erf gelu)", async () => {
+    const lstm = await artifactsOf([tfl.layers.lstm({ units: 2, inputShape: [3, 2], recurrentInitializer: seeded(1), name: 'lstm' })]);
+    await expect(importTfjsModel(lstm)).rejects.toThrow(/^Invalid value for `recurrent_activation` in LSTM 'lstm'\. Expected one of 'linear', 'relu', .*'gelu_new' \(the activations Loom computes identically\)\. Received: 'hard_sigmoid'\.$/);
+    const dense = await artifactsOf([tfl.layers.dense({ units: 2, activation: 'gelu', inputShape: [3], name: 'dense' })]);
+    await expect(importTfjsModel(dense)).rejects.toThrow(/^Invalid value for `activation` in Dense 'dense'\. Expected one of .*Received: 'gelu'\.$/);
+  });
+
+  it('options Loom has no counterpart of: mask_zero, recurrent dropout, merge_mode, noise_shape', async () => {
+    const embedding = await artifactsOf([tfl.layers.embedding({ inputDim: 5, outputDim: 2, inputLength: 3, maskZero: true, name: 'embedding' })]);
+    await expect(importTfjsModel(embedding)).rejects.toThrow("Invalid value for `mask_zero` in Embedding 'embedding'. Expected false (Loom layers have no masking). Received: true.");
+    const dropout = await artifactsOf([tfl.layers.simpleRNN({ units: 2, recurrentDropout: 0.2, inputShape: [3, 2], recurrentInitializer: seeded(2), name: 'rnn' })]);
+    await expect(importTfjsModel(dropout)).rejects.toThrow("Invalid value for `recurrent_dropout` in SimpleRNN 'rnn'. Expected 0 (Loom recurrent layers have no recurrent dropout). Received: 0.2.");
+    const sum = await artifactsOf([tfl.layers.bidirectional({ layer: tfl.layers.simpleRNN({ units: 2, recurrentInitializer: seeded(3) }) as tfl.RNN, mergeMode: 'sum', inputShape: [3, 2], name: 'bi' })]);
+    await expect(importTfjsModel(sum)).rejects.toThrow("Invalid value for `merge_mode` in Bidirectional 'bi'. Expected 'concat'. Received: 'sum'.");
+  });
+
+  it('a weight of the wrong shape (expected vs received)', async () => {
+    const artifacts = await mlp();
+    artifacts.weightSpecs![0] = { ...artifacts.weightSpecs![0]!, shape: [3, 4] };
+    await expect(importTfjsModel(artifacts)).rejects.toThrow("Invalid value for `kernel` in Dense 'dense'. Expected a weight of shape [4, 3]. Received: [3, 4].");
+  });
+
+  it('a weight of the wrong dtype, and a quantization Loom cannot decode', async () => {
+    const artifacts = await mlp();
+    artifacts.weightSpecs![0] = { ...artifacts.weightSpecs![0]!, dtype: 'int32' };
+    await expect(importTfjsModel(artifacts)).rejects.toThrow("Invalid value for `dtype` of weight `dense/kernel` in Dense 'dense'. Expected 'float32'. Received: 'int32'.");
+    const halves = await mlp();
+    halves.weightSpecs = halves.weightSpecs!.map((spec) => ({ ...spec, quantization: { dtype: 'float16' } }));
+    halves.weightData = new ArrayBuffer(2 * 15);
+    await expect(importTfjsModel(halves)).rejects.toThrow('Invalid value for `quantization` of weight `dense/kernel` in Dense \'dense\'. Expected none, or uint8/uint16 with scale and min. Received: {"dtype":"float16"}.');
+  });
+
+  it('uint8-quantized weights are dequantized (value = q · scale + min)', async () => {
+    const artifacts = await mlp();
+    artifacts.weightSpecs = artifacts.weightSpecs!.map((spec) => ({ ...spec, quantization: { dtype: 'uint8', scale: 0.5, min: -1 } }));
+    artifacts.weightData = Uint8Array.from({ length: 15 }, (_, i) => i).buffer;
+    const model = await importTfjsModel(artifacts);
+    expectTensorsClose(Array.from(model.weights[0]!.variable.dataSync()), Array.from({ length: 12 }, (_, i) => i * 0.5 - 1), { atol: 0 });
+    expectTensorsClose(Array.from(model.weights[1]!.variable.dataSync()), [5, 5.5, 6], { atol: 0 });
+    model.dispose();
+  });
+
+  it('weight bytes that do not add up, a missing weight and a weight no layer owns', async () => {
+    const short = await mlp();
+    short.weightData = (short.weightData as ArrayBuffer).slice(4);
+    await expect(importTfjsModel(short)).rejects.toThrow('Invalid value for `weightData` in the tfjs model. Expected 60 bytes (the sum of the weightSpecs\' sizes). Received: 56 bytes.');
+    const missing = await mlp();
+    missing.weightSpecs = missing.weightSpecs!.slice(0, 1);
+    missing.weightData = (missing.weightData as ArrayBuffer).slice(0, 48);
+    await expect(importTfjsModel(missing)).rejects.toThrow("Invalid value for `bias` in Dense 'dense'. Expected a weight 'dense/…/bias' of shape [3] in the weight manifest. Received: none.");
+    const extra = await mlp();
+    extra.weightSpecs = [...extra.weightSpecs!, { name: 'ghost/kernel', shape: [1], dtype: 'float32' }];
+    extra.weightData = new Uint8Array([...new Uint8Array(extra.weightData as ArrayBuffer), 0, 0, 0, 0]).buffer;
+    await expect(importTfjsModel(extra)).rejects.toThrow("Invalid value for `weightSpecs` in Sequential 'model'. Expected only weights of its layers. Received: ['ghost/kernel'].");
+  });
+
+  it('a functional model, a graph model and something that is not a model', async () => {
+    const input = tfl.input({ shape: [3] });
+    const functional = tfl.model({ inputs: input, outputs: tfl.layers.dense({ units: 1 }).apply(input) as tfl.SymbolicTensor, name: 'graph' });
+    const artifacts = await saveToMemory(functional);
+    functional.dispose();
+    await expect(importTfjsModel(artifacts)).rejects.toThrow("Invalid value for `class_name` in the tfjs model Model 'graph'. Expected 'Sequential' (functional Model graphs cannot be imported yet). Received: 'Model'.");
+    await expect(importTfjsModel({ ...(await mlp()), format: 'graph-model' })).rejects.toThrow("Invalid value for `format` in the tfjs model. Expected 'layers-model' (graph models from tfjs-converter have no layers to import). Received: 'graph-model'.");
+    await expect(importTfjsModel(42 as never)).rejects.toThrow('Invalid value for `pathOrArtifacts` in importTfjsModel. Expected the path of a model.json or { modelTopology, weightSpecs, weightData }. Received: 42.');
+  });
+
+  it('an open input dimension needs options.inputShape; with it the predictions match tfjs-layers', async () => {
+    const reference = tfl.sequential({ layers: [tfl.layers.simpleRNN({ units: 2, inputShape: [null, 3], recurrentInitializer: seeded(4), name: 'rnn' })] });
+    randomizeWeights(reference, 7);
+    const artifacts = await saveToMemory(reference);
+    await expect(importTfjsModel(artifacts)).rejects.toThrow(
+      "Invalid value for `batch_input_shape` in SimpleRNN 'rnn'. Expected a fully known input shape (pass options.inputShape, e.g. { inputShape: [100] }, to fix open dimensions). Received: [null, null, 3].",
+    );
+    const model = await importTfjsModel(artifacts, { inputShape: [4, 3] });
+    const x = tf.randomNormal([2, 4, 3], 0, 1, 'float32', 5);
+    const expected = reference.predict(x) as tf.Tensor;
+    const actual = model.apply(x);
+    expectTensorsClose(actual, expected, { atol: 1e-5, rtol: 1e-4 });
+    tf.dispose([x, expected, actual]);
+    model.dispose();
+    reference.dispose();
+  });
+});
