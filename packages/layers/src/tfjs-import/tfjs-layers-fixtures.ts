@@ -23,14 +23,15 @@ export async function saveToMemory(model: tfl.LayersModel): Promise<TfjsModelArt
  * zeros/ones and a swapped weight would show.
  */
 export function randomizeWeights(model: tfl.LayersModel, seed: number): void {
-  const values = model.weights.map((w, i) =>
-    w.name.includes('variance') ? tf.randomUniform(w.shape, 0.5, 1.5, 'float32', seed + i) : tf.randomUniform(w.shape, -0.5, 0.5, 'float32', seed + i),
-  );
+  const values = model.weights.map((w, i) => {
+    const shape = w.shape as number[];
+    return w.name.includes('variance') ? tf.randomUniform(shape, 0.5, 1.5, 'float32', seed + i) : tf.randomUniform(shape, -0.5, 0.5, 'float32', seed + i);
+  });
   model.setWeights(values);
   tf.dispose(values);
 }
 
 /** A seeded glorotUniform initializer (tfjs' default recurrent initializer, orthogonal, needs chained ops). */
-export function seeded(seed: number): tfl.initializers.Initializer {
+export function seeded(seed: number): ReturnType<typeof tfl.initializers.glorotUniform> {
   return tfl.initializers.glorotUniform({ seed });
 }
