@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { describe, expect, it } from 'vitest';
 import { expectNoLeakedTensors, expectTensorsClose } from '@loom-ml/test-utils';
+import { deserializeModel, serializeModel } from '../serialization/portable.js';
 import { importTfjsModel } from './import-tfjs-model.js';
 import { randomizeWeights, saveToMemory, seeded } from './tfjs-layers-fixtures.js';
 
@@ -155,5 +156,27 @@ describe('importTfjsModel matches tfjs-layers predict()', () => {
     expectNoLeakedTensors(() => tf.dispose(model.apply(input)), 'apply on an imported model');
     input.dispose();
     model.dispose();
+  });
+
+  it('carries regularizers and trainable: false over, and the result saves and loads as a Loom model', async () => {
+    const reference = sequential([
+      tfl.layers.dense({ units: 3, inputShape: [2], kernelRegularizer: tfl.regularizers.l2({ l2: 0.01 }), name: 'regularized' }),
+      tfl.layers.dense({ units: 2, trainable: false, name: 'frozen' }),
+    ]);
+    randomizeWeights(reference, 3);
+    const model = await importTfjsModel(await saveToMemory(reference), { name: 'imported' });
+    expect(model.name).toBe('imported');
+    expect(model.layers[0]!.getConfig()).toMatchObject({ kernelRegularizer: { l2: 0.01 } });
+    expect(model.trainableWeights.map((w) => w.shape)).toEqual([[2, 3], [3]]);
+    expect(model.nonTrainableWeights.map((w) => w.shape)).toEqual([[3, 2], [2]]);
+    const copy = deserializeModel(await serializeModel(model));
+    const x = tf.randomNormal([4, 2], 0, 1, 'float32', 21);
+    const expected = reference.predict(x) as tf.Tensor;
+    const actual = copy.apply(x);
+    expectTensorsClose(actual, expected, TOLERANCE);
+    tf.dispose([x, expected, actual]);
+    model.dispose();
+    copy.dispose();
+    reference.dispose();
   });
 });
