@@ -73,8 +73,11 @@ export class TfjsWeightStore {
 
   /** The weights stored under `layerName/`, for one layer. */
   forLayer(layerName: string, where: string): LayerWeightSource {
+    const direct = this.entries.filter((e) => e.segments[0] === layerName && e.segments.length > 1);
+    // Some Keras exports prefix weight names with the model's name ('sequential/dense/kernel').
+    const nested = direct.length > 0 ? direct : this.entries.filter((e) => e.segments.slice(1, -1).includes(layerName));
     return new LayerWeightSource(
-      this.entries.filter((e) => e.segments[0] === layerName && e.segments.length > 1),
+      nested,
       where,
       (entry) => this.decode(entry, where),
       (entry) => this.used.add(entry),
