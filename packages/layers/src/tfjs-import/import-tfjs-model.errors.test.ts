@@ -44,6 +44,10 @@ describe('importTfjsModel errors name the layer, its class and the field', () =>
     await expect(importTfjsModel(dropout)).rejects.toThrow("Invalid value for `recurrent_dropout` in SimpleRNN 'rnn'. Expected 0 (Loom recurrent layers have no recurrent dropout). Received: 0.2.");
     const sum = await artifactsOf([tfl.layers.bidirectional({ layer: tfl.layers.simpleRNN({ units: 2, recurrentInitializer: seeded(3) }) as tfl.RNN, mergeMode: 'sum', inputShape: [3, 2], name: 'bi' })]);
     await expect(importTfjsModel(sum)).rejects.toThrow("Invalid value for `merge_mode` in Bidirectional 'bi'. Expected 'concat'. Received: 'sum'.");
+    const list = structuredClone(sum);
+    const biConfig = (list.modelTopology as { config: { layers: { config: Record<string, unknown> }[] } }).config.layers[0]!.config;
+    biConfig.merge_mode = null;
+    await expect(importTfjsModel(list)).rejects.toThrow("Invalid value for `merge_mode` in Bidirectional 'bi'. Expected 'concat'. Received: null.");
     const noise = await artifactsOf([tfl.layers.dropout({ rate: 0.2, noiseShape: [1, 3], inputShape: [3], name: 'drop' })]);
     await expect(importTfjsModel(noise)).rejects.toThrow("Invalid value for `noise_shape` in Dropout 'drop'. Expected null (Loom drops each value independently). Received: [1, 3].");
     const causal = await artifactsOf([tfl.layers.conv1d({ filters: 2, kernelSize: 2, padding: 'causal', inputShape: [5, 2], name: 'causal' })]);

@@ -9,6 +9,12 @@ import { readModelJson } from './read-model-json.js';
 import type { TfjsModelArtifacts } from './tfjs-artifacts.js';
 import { concatWeightData, TfjsWeightStore, type WeightValue } from './tfjs-weights.js';
 
+/**
+ * Options of `importTfjsModel`.
+ *
+ * @example
+ * const model = await importTfjsModel('exported/model.json', { inputShape: [200], name: 'sentiment' });
+ */
 export interface ImportTfjsOptions {
   /**
    * Input shape without the batch dimension. Needed when the saved model leaves a dimension

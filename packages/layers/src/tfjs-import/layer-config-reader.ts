@@ -26,6 +26,10 @@ function camel(name: string): string {
 /**
  * Reads one layer's Keras-format config (`{ units: 3, use_bias: true, ... }`) and turns every
  * field Loom cannot honour into a LayersError naming the layer, its class and the field.
+ *
+ * @example
+ * const reader = new LayerConfigReader('Conv2D', 'conv2d_1', { data_format: 'channels_first' });
+ * reader.channelsLast(); // throws "Invalid value for `data_format` in Conv2D 'conv2d_1'. ..."
  */
 export class LayerConfigReader {
   readonly where: string;

@@ -130,6 +130,7 @@ function batchNormalization(c: LayerConfigReader, { inputShape }: ConversionCont
 function layerNormalization(c: LayerConfigReader, { inputShape }: ConversionContext): ConvertedLayer {
   checkLastAxis(c, inputShape);
   c.noConstraints(['beta_constraint', 'gamma_constraint', 'beta_regularizer', 'gamma_regularizer']);
+  c.unsupported('rms_scaling', 'false (Loom subtracts the mean)');
   const center = c.boolean('center', true);
   const scale = c.boolean('scale', true);
   const features = inputShape[inputShape.length - 1] as number;
@@ -154,6 +155,7 @@ function checkLastAxis(c: LayerConfigReader, inputShape: Shape): void {
 
 function recurrentLayer(c: LayerConfigReader, context: ConversionContext): { layer: Recurrent; weights: (w: LayerWeightSource, direction?: 'forward' | 'backward') => Record<string, WeightValue | undefined> } {
   for (const field of ['return_state', 'stateful']) c.unsupported(field, 'false');
+  c.unsupported('time_major', 'false (Loom recurrent inputs are [batch, time, features])');
   c.unsupported('dropout', '0 (Loom recurrent layers have no input dropout)');
   c.unsupported('recurrent_dropout', '0 (Loom recurrent layers have no recurrent dropout)');
   c.noConstraints(['kernel_constraint', 'recurrent_constraint', 'bias_constraint', 'activity_regularizer', 'kernel_regularizer', 'recurrent_regularizer', 'bias_regularizer']);
@@ -210,7 +212,8 @@ function recurrent(c: LayerConfigReader, context: ConversionContext): ConvertedL
 }
 
 function bidirectional(c: LayerConfigReader, context: ConversionContext): ConvertedLayer {
-  c.oneOf('merge_mode', ['concat'], 'concat');
+  // Keras' merge_mode null returns the two directions as a list; Loom always concatenates.
+  if (c.raw('merge_mode') !== 'concat' && c.raw('merge_mode') !== undefined) throw c.fail('merge_mode', "'concat'", c.raw('merge_mode'));
   c.unsupported('backward_layer', 'null (Loom runs a copy of the forward layer backwards)');
   const inner = c.raw('layer') as { class_name?: unknown; config?: Record<string, unknown> } | undefined;
   const innerClass = typeof inner?.class_name === 'string' ? inner.class_name : undefined;
@@ -232,7 +235,12 @@ function bidirectional(c: LayerConfigReader, context: ConversionContext): Conver
   };
 }
 
-/** tfjs/Keras class name → converter, for the layers both libraries have. */
+/**
+ * tfjs/Keras class name → converter, for the layers both libraries have.
+ *
+ * @example
+ * const { layer } = LAYER_CONVERTERS.Dense!(new LayerConfigReader('Dense', 'dense_1', { units: 3 }), context);
+ */
 export const LAYER_CONVERTERS: Record<string, LayerConverter> = {
   Dense: dense,
   Conv1D: conv(1),

@@ -11,6 +11,9 @@ interface ModelJson {
 /**
  * Reads a tfjs `model.json` and the weight shards its `weightsManifest` lists (paths relative
  * to the model.json), in manifest order, as in-memory artifacts (Node.js only).
+ *
+ * @example
+ * const artifacts = await readModelJson('exported/model.json'); // { modelTopology, weightSpecs, weightData: [shard, ...] }
  */
 export async function readModelJson(path: string): Promise<TfjsModelArtifacts> {
   // node:fs is imported on use, so browser bundles of this package never need it.

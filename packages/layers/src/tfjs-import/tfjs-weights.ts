@@ -1,6 +1,11 @@
 import { LayersError, invalidValue } from '../errors.js';
 
-/** One entry of a tfjs `weightSpecs` list / `weightsManifest[].weights`. */
+/**
+ * One entry of a tfjs `weightSpecs` list / `weightsManifest[].weights`.
+ *
+ * @example
+ * const spec: TfjsWeightSpec = { name: 'dense_1/kernel', shape: [784, 10], dtype: 'float32' };
+ */
 export interface TfjsWeightSpec {
   name: string;
   shape: number[];
@@ -31,7 +36,12 @@ function size(shape: number[]): number {
   return shape.reduce((a, b) => a * b, 1);
 }
 
-/** `weightData` as tfjs io handlers produce it (one buffer, or a list of shards) as one byte view. */
+/**
+ * `weightData` as tfjs io handlers produce it (one buffer, or a list of shards) as one byte view.
+ *
+ * @example
+ * concatWeightData([shard1, shard2]); // Uint8Array of both, in order
+ */
 export function concatWeightData(data: ArrayBuffer | ArrayBuffer[] | ArrayBufferView | undefined): Uint8Array {
   if (data === undefined) return new Uint8Array(0);
   if (ArrayBuffer.isView(data)) return new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
@@ -49,6 +59,10 @@ export function concatWeightData(data: ArrayBuffer | ArrayBuffer[] | ArrayBuffer
 /**
  * The weights of a tfjs model: `weightSpecs` laid end to end in `weightData`, looked up by layer.
  * Values are decoded (and checked) only when a layer asks for them, so an error names the layer.
+ *
+ * @example
+ * const store = new TfjsWeightStore(artifacts.weightSpecs, concatWeightData(artifacts.weightData));
+ * const kernel = store.forLayer('dense_1', "Dense 'dense_1'").take('kernel');
  */
 export class TfjsWeightStore {
   private readonly entries: Entry[] = [];
@@ -107,7 +121,12 @@ export class TfjsWeightStore {
   }
 }
 
-/** The weights of one layer; `take` finds one by its last name segment ('kernel'). */
+/**
+ * The weights of one layer; `take` finds one by its last name segment ('kernel').
+ *
+ * @example
+ * const backwardKernel = source.take('kernel', 'backward'); // 'bi/backward_lstm/kernel'
+ */
 export class LayerWeightSource {
   private readonly taken = new Set<Entry>();
 
