@@ -45,7 +45,7 @@ function batchShape(config: Record<string, unknown>): unknown {
  * Imports a tfjs-layers Sequential model (`model.json` + weight shards) as a Loom `Sequential`
  * with the same weights, for the layers both libraries have. In Node.js pass the path of
  * `model.json`; anywhere, pass in-memory artifacts (`{ modelTopology, weightSpecs, weightData }`)
- * as tfjs `io` handlers produce them. Anything Loom cannot compute exactly (an unknown layer
+ * as tfjs `io` handlers produce them, or the handler itself (anything with `load()`). Anything Loom cannot compute exactly (an unknown layer
  * class, channels_first, hard_sigmoid, a reset_after=false GRU, a weight of the wrong shape)
  * is a LayersError naming the layer, its class and the field.
  *
@@ -53,8 +53,8 @@ function batchShape(config: Record<string, unknown>): unknown {
  * const model = await importTfjsModel('exported/model.json');
  * const probabilities = model.apply(tf.zeros([1, 784])) as tf.Tensor;
  */
-export async function importTfjsModel(source: string | TfjsModelArtifacts, options: ImportTfjsOptions = {}): Promise<Sequential> {
-  const artifacts = typeof source === 'string' ? await readModelJson(source) : source;
+export async function importTfjsModel(source: string | TfjsModelArtifacts | tf.io.IOHandler, options: ImportTfjsOptions = {}): Promise<Sequential> {
+  const artifacts = typeof source === 'string' ? await readModelJson(source) : isLoadHandler(source) ? ((await source.load()) as TfjsModelArtifacts) : (source as TfjsModelArtifacts);
   if (artifacts === null || typeof artifacts !== 'object' || artifacts.modelTopology === undefined) {
     throw invalidValue('pathOrArtifacts', 'importTfjsModel', 'the path of a model.json or { modelTopology, weightSpecs, weightData }', artifacts);
   }
@@ -122,6 +122,11 @@ export async function importTfjsModel(source: string | TfjsModelArtifacts, optio
     throw error;
   }
   return model;
+}
+
+/** A tfjs io handler (`tf.io.browserFiles(...)`, `tf.io.fromMemory(...)`): anything with `load()`. */
+function isLoadHandler(source: unknown): source is { load(): Promise<unknown> } {
+  return typeof source === 'object' && source !== null && typeof (source as { load?: unknown }).load === 'function';
 }
 
 function assignWeights(layer: Layer, values: Record<string, WeightValue | undefined>, reader: LayerConfigReader): void {

@@ -1,3 +1,4 @@
+import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { describe, expect, it } from 'vitest';
 import { expectTensorsClose } from '@loom-ml/test-utils';
@@ -39,6 +40,14 @@ describe('tfjs weights', () => {
     artifacts.weightData = new Float32Array(Array.from({ length: 15 }, (_, i) => i)).buffer;
     const model = await importTfjsModel(artifacts);
     expectTensorsClose(Array.from(model.weights[1]!.variable.dataSync()), [12, 13, 14], { atol: 0 });
+    model.dispose();
+  });
+
+  it('accepts a tfjs io handler (anything with load()), e.g. tf.io.fromMemory', async () => {
+    const artifacts = await mlp();
+    artifacts.weightData = new Float32Array(Array.from({ length: 15 }, (_, i) => i / 10)).buffer;
+    const model = await importTfjsModel(tf.io.fromMemory(artifacts as tf.io.ModelArtifacts));
+    expectTensorsClose(Array.from(model.weights[1]!.variable.dataSync()), [1.2, 1.3, 1.4], { atol: 1e-7 });
     model.dispose();
   });
 });
