@@ -59,7 +59,10 @@ describe('importTfjsModel errors name the layer, its class and the field', () =>
   it('a weight of the wrong shape (expected vs received)', async () => {
     const artifacts = await mlp();
     artifacts.weightSpecs![0] = { ...artifacts.weightSpecs![0]!, shape: [3, 4] };
+    const before = tf.memory().numTensors;
     await expect(importTfjsModel(artifacts)).rejects.toThrow("Invalid value for `kernel` in Dense 'dense'. Expected a weight of shape [4, 3]. Received: [3, 4].");
+    // The half-built model is disposed: a failed import leaks no variables.
+    expect(tf.memory().numTensors).toBe(before);
   });
 
   it('a weight of the wrong dtype, and a quantization Loom cannot decode', async () => {
