@@ -106,6 +106,7 @@ describe('importTfjsModel errors name the layer, its class and the field', () =>
     await expect(importTfjsModel(artifacts)).rejects.toThrow(
       "Invalid value for `batch_input_shape` in SimpleRNN 'rnn'. Expected a fully known input shape (pass options.inputShape, e.g. { inputShape: [100] }, to fix open dimensions). Received: [null, null, 3].",
     );
+    await expect(importTfjsModel(artifacts, { inputShape: [0, 3] })).rejects.toThrow('Invalid value for `inputShape` in importTfjsModel. Expected an array of positive integers without the batch dimension. Received: [0, 3].');
     const model = await importTfjsModel(artifacts, { inputShape: [4, 3] });
     const x = tf.randomNormal([2, 4, 3], 0, 1, 'float32', 5);
     const expected = reference.predict(x) as tf.Tensor;
