@@ -57,14 +57,20 @@ function kerasGruArtifacts(config: Record<string, unknown> = {}): TfjsModelArtif
 
 const sigmoid = (v: number): number => 1 / (1 + Math.exp(-v));
 
+interface GruWeights {
+  kernel: Float32Array;
+  recurrentKernel: Float32Array;
+  bias: Float32Array;
+}
+
 /** Keras GRUCell (reset_after=True): z, r from x·W + b_in + h·U + b_rec; candidate tanh(x_h + r·(h·U_h + b_rec_h)). */
-function kerasGru(input: number[][][]): number[][][] {
+function kerasGru(input: number[][][], w: GruWeights = { kernel, recurrentKernel, bias }): number[][][] {
   return input.map((sequence) => {
     let h = new Array<number>(units).fill(0);
     const outputs: number[][] = [];
     for (const x of sequence) {
-      const fromInput = Array.from({ length: 3 * units }, (_, j) => bias[j]! + x.reduce((s, xi, i) => s + xi * kernel[i * 3 * units + j]!, 0));
-      const fromState = Array.from({ length: 3 * units }, (_, j) => bias[3 * units + j]! + h.reduce((s, hi, i) => s + hi * recurrentKernel[i * 3 * units + j]!, 0));
+      const fromInput = Array.from({ length: 3 * units }, (_, j) => w.bias[j]! + x.reduce((s, xi, i) => s + xi * w.kernel[i * 3 * units + j]!, 0));
+      const fromState = Array.from({ length: 3 * units }, (_, j) => w.bias[3 * units + j]! + h.reduce((s, hi, i) => s + hi * w.recurrentKernel[i * 3 * units + j]!, 0));
       h = h.map((previous, k) => {
         const z = sigmoid(fromInput[k]! + fromState[k]!);
         const r = sigmoid(fromInput[units + k]! + fromState[units + k]!);
@@ -102,5 +108,40 @@ describe('importTfjsModel: a converted Keras GRU (reset_after=true)', () => {
     const artifacts = kerasGruArtifacts();
     artifacts.weightSpecs![2] = { name: 'gru/gru_cell/bias', shape: [3, 2 * units], dtype: 'float32' };
     await expect(importTfjsModel(artifacts)).rejects.toThrow("Invalid value for `bias` in GRU 'gru'. Expected shape [2, 9]. Received: [3, 6].");
+  });
+
+  it('a Keras Bidirectional GRU: forward and backward weights go to their own direction', async () => {
+    const backward: GruWeights = { kernel: seededValues(kernel.length, 4), recurrentKernel: seededValues(recurrentKernel.length, 5), bias: seededValues(bias.length, 6) };
+    const gruConfig = { name: 'gru', units, activation: 'tanh', recurrent_activation: 'sigmoid', use_bias: true, return_sequences: true, reset_after: true };
+    const artifacts: TfjsModelArtifacts = {
+      modelTopology: {
+        keras_version: '2.15.0',
+        model_config: {
+          class_name: 'Sequential',
+          config: {
+            name: 'bi_gru',
+            layers: [{ class_name: 'Bidirectional', config: { name: 'bi', merge_mode: 'concat', batch_input_shape: [null, steps, features], layer: { class_name: 'GRU', config: gruConfig } } }],
+          },
+        },
+      },
+      // Keras lists the forward cell's weights, then the backward cell's.
+      weightSpecs: (['forward', 'backward'] as const).flatMap((direction) => [
+        { name: `bi/${direction}_gru/gru_cell/kernel`, shape: [features, 3 * units], dtype: 'float32' },
+        { name: `bi/${direction}_gru/gru_cell/recurrent_kernel`, shape: [units, 3 * units], dtype: 'float32' },
+        { name: `bi/${direction}_gru/gru_cell/bias`, shape: [2, 3 * units], dtype: 'float32' },
+      ]),
+      weightData: new Float32Array([...kernel, ...recurrentKernel, ...bias, ...backward.kernel, ...backward.recurrentKernel, ...backward.bias]).buffer,
+    };
+    const model = await importTfjsModel(artifacts);
+    const input = [[[0.3, -0.2], [0.1, 0.8], [-0.6, 0.4], [0.9, -0.1]]];
+    // Keras: the backward GRU reads the sequence reversed; its outputs are re-reversed to line up with the input steps.
+    const forwardOut = kerasGru(input)[0]!;
+    const backwardOut = kerasGru([[...input[0]!].reverse()], backward)[0]!.reverse();
+    const expected = [forwardOut.map((h, t) => [...h, ...backwardOut[t]!])];
+    const x = tf.tensor3d(input);
+    const y = model.apply(x);
+    expectTensorsClose(y, expected, { atol: 1e-5, rtol: 1e-4 });
+    tf.dispose([x, y]);
+    model.dispose();
   });
 });
