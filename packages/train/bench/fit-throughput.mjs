@@ -57,33 +57,37 @@ const cases = [
   { name: 'CNN conv8-pool-dense10', loom: loomCnn, tfjs: tfjsCnn, shape: [28, 28, 1], samples: cnnSamples },
 ];
 
-async function loomRate(spec, backend) {
+// One timing protocol for both libraries: fresh data and model, one untimed warm-up epoch
+// (kernel set-up), then `epochs` timed epochs. `train(model, data, epochs)` runs the fit.
+async function samplesPerSecond(spec, backend, build, train) {
   await tf.setBackend(backend);
   const data = randomData(spec.shape, spec.samples);
-  const model = spec.loom();
-  const options = { loss: categoricalCrossentropy, optimizer: 'adam', batchSize, seed: 1 };
-  await fit(model, data, { ...options, epochs: 1 }); // warm-up: kernel set-up is not timed
+  const model = build();
+  await train(model, data, 1);
   const start = performance.now();
-  await fit(model, data, { ...options, epochs });
+  await train(model, data, epochs);
   const rate = (spec.samples * epochs * 1000) / (performance.now() - start);
   model.dispose();
   tf.dispose([data.x, data.y]);
   return rate;
 }
 
-async function tfjsRate(spec, backend) {
-  await tf.setBackend(backend);
-  const data = randomData(spec.shape, spec.samples);
-  const model = spec.tfjs();
-  model.compile({ optimizer: tf.train.adam(1e-3), loss: 'categoricalCrossentropy' });
-  await model.fit(data.x, data.y, { epochs: 1, batchSize, verbose: 0 }); // warm-up
-  const start = performance.now();
-  await model.fit(data.x, data.y, { epochs, batchSize, verbose: 0 });
-  const rate = (spec.samples * epochs * 1000) / (performance.now() - start);
-  model.dispose();
-  tf.dispose([data.x, data.y]);
-  return rate;
-}
+const loomRate = (spec, backend) =>
+  samplesPerSecond(spec, backend, spec.loom, (model, data, epochs) =>
+    fit(model, data, { loss: categoricalCrossentropy, optimizer: 'adam', batchSize, seed: 1, epochs }),
+  );
+
+const tfjsRate = (spec, backend) =>
+  samplesPerSecond(
+    spec,
+    backend,
+    () => {
+      const model = spec.tfjs();
+      model.compile({ optimizer: tf.train.adam(1e-3), loss: 'categoricalCrossentropy' });
+      return model;
+    },
+    (model, data, epochs) => model.fit(data.x, data.y, { epochs, batchSize, verbose: 0 }),
+  );
 
 const line = (label, name, loom, tfjs, target) =>
   console.log(

@@ -165,7 +165,7 @@ function assignWeights(layer: Layer, values: Record<string, WeightValue | undefi
     if (value === undefined) {
       throw new LayersError(`Invalid value for \`${key}\` in ${reader.where}. Expected a weight '${reader.name}/…/${key}' of shape [${expected.join(', ')}] in the weight manifest. Received: none.`);
     }
-    if (value.shape.length !== expected.length || value.shape.some((d, i) => d !== expected[i])) {
+    if (!tf.util.arraysEqual(value.shape, expected)) {
       throw invalidValue(key, reader.where, `a weight of shape [${expected.join(', ')}]`, value.shape);
     }
     const tensor = tf.tensor(value.values, expected, 'float32');
