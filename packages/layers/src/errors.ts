@@ -51,5 +51,5 @@ export function invalidValue(name: string, where: string, expected: string, rece
 
 /** "Dense 'dense_1' expected input with last dimension 784, received shape [32,783]." */
 export function shapeMismatch(where: string, expected: string, received: readonly (number | null)[]): LayersError {
-  return new LayersError(`${where} expected ${expected}, received shape [${received.join(',')}].`);
+  return new LayersError(`${where} expected ${expected}, received shape [${received.map((d) => (d === null ? 'null' : String(d))).join(',')}].`);
 }

@@ -4,6 +4,7 @@ import { initialize, type InitializerConfig } from './initializers.js';
 import { uniqueLayerName, uniqueVariableName } from './naming.js';
 import { penalty, type RegularizerConfig } from './regularizers.js';
 import { formatShape, type Shape } from './shape.js';
+import { connectLayer, type SymbolicTensor } from '../functional/symbolic-tensor.js';
 
 /** Options every layer accepts. */
 export interface LayerArgs {
@@ -104,6 +105,34 @@ export abstract class Layer {
       this.checkCompatible(shape);
     }
     return this.call(inputs, { training: options.training ?? false });
+  }
+
+  /**
+   * Calls the layer on symbolic tensors (from `input()` or another layer's `connect`) to build
+   * a functional graph: checks the shapes, creates the weights on first use and returns the
+   * symbolic output. Connecting one layer twice shares its weights. Multi-input layers
+   * (merges) take a list.
+   *
+   * @example
+   * const x = input({ shape: [4] });
+   * const y = dense({ units: 8, activation: 'relu' }).connect(x); // y.shape: [null, 8]
+   */
+  connect(inputs: SymbolicTensor | SymbolicTensor[]): SymbolicTensor {
+    return connectLayer(this, inputs);
+  }
+
+  /**
+   * The output shape of one call on inputs of `inputShapes` (one per input tensor, batch as
+   * `null`), building the weights on the first call. Single-input layers take exactly one
+   * shape; multi-input layers override this.
+   */
+  buildForInputs(inputShapes: Shape[]): Shape {
+    if (inputShapes.length !== 1) throw new LayersError(`${this.describe()} takes one input tensor, received ${inputShapes.length}.`);
+    const shape = inputShapes[0]!;
+    if (this.builtFor !== null) this.checkCompatible(shape);
+    const output = this.computeOutputShape(shape);
+    this.build(shape);
+    return output;
   }
 
   private checkCompatible(shape: Shape): void {

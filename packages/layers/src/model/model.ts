@@ -2,7 +2,7 @@ import type * as tf from '@tensorflow/tfjs-core';
 import type { CallOptions, LayerWeight } from '../core/layer.js';
 import type { Shape } from '../core/shape.js';
 
-/** A model's JSON config: its class, name and its layers' configs. */
+/** A model's JSON config: its class, name and its layers' configs (functional models add their graph). */
 export interface ModelConfig {
   className: string;
   name: string;
@@ -14,9 +14,17 @@ export interface ModelConfig {
 export interface Model {
   readonly name: string;
   readonly className: string;
-  /** Input shape without the batch dimension. */
+  /**
+   * Input shape without the batch dimension, for a model with one input. A functional model
+   * with several inputs throws here: read `inputShapes`.
+   */
   readonly inputShape: number[];
+  /** Every input's shape without the batch dimension, in the order `apply` takes them. */
+  readonly inputShapes: number[][];
+  /** Output shape (batch as `null`) of a one-output model; several outputs: `outputShapes`. */
   readonly outputShape: Shape;
+  /** Every output's shape, batch as `null`, in the order `apply` returns them. */
+  readonly outputShapes: Shape[];
   apply(inputs: tf.Tensor | tf.Tensor[], options?: CallOptions): tf.Tensor | tf.Tensor[];
   readonly trainableWeights: tf.Variable[];
   readonly nonTrainableWeights: tf.Variable[];

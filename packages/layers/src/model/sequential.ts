@@ -48,6 +48,16 @@ export class Sequential implements Model {
     this.outputShape = shape;
   }
 
+  /** `[inputShape]`: a Sequential has one input. */
+  get inputShapes(): number[][] {
+    return [this.inputShape];
+  }
+
+  /** `[outputShape]`: a Sequential has one output. */
+  get outputShapes(): Shape[] {
+    return [this.outputShape];
+  }
+
   /**
    * The forward pass through every layer.
    *

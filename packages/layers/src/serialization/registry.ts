@@ -8,6 +8,9 @@ import { Embedding } from '../core/layers/embedding.js';
 import { AvgPool2D, GlobalPooling, MaxPool2D } from '../core/layers/pooling.js';
 import { AvgPool1D, MaxPool1D } from '../core/layers/pool1d.js';
 import { Flatten, Reshape } from '../core/layers/reshaping.js';
+import { Add, Average, Maximum, Minimum, Multiply, Subtract } from '../core/layers/merge.js';
+import { Concatenate } from '../core/layers/merge-concatenate.js';
+import { Dot } from '../core/layers/merge-dot.js';
 import { MultiHeadAttention } from '../attention/multi-head-attention.js';
 import { PositionalEmbedding } from '../attention/positional-embedding.js';
 import { TransformerEncoder } from '../attention/transformer-encoder.js';
@@ -43,6 +46,14 @@ const builtIn: Record<string, LayerFactory> = {
   MultiHeadAttention: (c) => new MultiHeadAttention(c as never),
   PositionalEmbedding: (c) => new PositionalEmbedding(c as never),
   TransformerEncoder: (c) => new TransformerEncoder(c as never),
+  Add: (c) => new Add(c as never),
+  Subtract: (c) => new Subtract(c as never),
+  Multiply: (c) => new Multiply(c as never),
+  Average: (c) => new Average(c as never),
+  Maximum: (c) => new Maximum(c as never),
+  Minimum: (c) => new Minimum(c as never),
+  Concatenate: (c) => new Concatenate(c as never),
+  Dot: (c) => new Dot(c as never),
 };
 
 /**

@@ -23,7 +23,7 @@ describe('Conv1D', () => {
     const good = tf.zeros([1, 4, 3]);
     const bad = tf.zeros([1, 4, 2]);
     tf.dispose(layer.apply(good));
-    expect(() => layer.apply(bad)).toThrow("Conv1D 'conv_a' expected input of shape [null,4,3], received shape [,4,2].");
+    expect(() => layer.apply(bad)).toThrow("Conv1D 'conv_a' expected input of shape [null,4,3], received shape [null,4,2].");
     tf.dispose([good, bad]);
   });
 });

@@ -26,7 +26,7 @@ describe('1D pooling', () => {
   it('rejects an input of the wrong rank, naming the layer', () => {
     const layer = maxPool1d({ poolSize: 2, name: 'pool_a' });
     const x = tf.zeros([2, 4]);
-    expect(() => layer.apply(x)).toThrow("MaxPool1D 'pool_a' expected input of rank 3 [batch, steps, channels], received shape [,4].");
+    expect(() => layer.apply(x)).toThrow("MaxPool1D 'pool_a' expected input of rank 3 [batch, steps, channels], received shape [null,4].");
     x.dispose();
   });
 
