@@ -23,3 +23,8 @@ export { integratedGradients } from './explain-integrated-gradients.js';
 export type { IntegratedGradientsOptions, IntegratedGradientsResult } from './explain-integrated-gradients.js';
 export { attributionsByColumn } from './explain-columns.js';
 export type { ColumnAttribution } from './explain-columns.js';
+export { BalancedBatchSampler } from './balanced-batches.js';
+export type { BalancedBatchOptions } from './balanced-batches.js';
+export { MlpClassifier } from './mlp-classifier.js';
+export type { MlpClassifierOptions, MlpClassifierJSON } from './mlp-classifier.js';
+export type { FeatureRows, WeightJSON } from './feature-matrix.js';

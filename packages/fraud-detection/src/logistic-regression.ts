@@ -78,6 +78,23 @@ export class LogisticRegression {
     }
   }
 
+  /**
+   * P(class 1) per row as a differentiable tensor, for gradient explanations. Creates no
+   * variables and changes no state; the caller owns the result.
+   *
+   * @example
+   * const gradient = tf.grad((x: tf.Tensor2D) => tf.sum(model.scoreTensor(x)))(features);
+   */
+  scoreTensor(x: tf.Tensor2D): tf.Tensor1D {
+    if (!(x instanceof tf.Tensor) || x.rank !== 2 || x.shape[1] !== this.weights.length) {
+      throw invalidValue('x', 'LogisticRegression.scoreTensor', `a tensor of shape [rows, ${this.weights.length}]`, x instanceof tf.Tensor ? `shape [${x.shape.join(', ')}]` : x);
+    }
+    return tf.tidy(() => {
+      const kernel = tf.tensor2d(this.weights, [this.weights.length, 1]);
+      return tf.sigmoid(tf.add(tf.reshape(tf.matMul(x, kernel), [-1]), this.bias)) as tf.Tensor1D;
+    });
+  }
+
   /** P(class 1) for each row. */
   predictProba(features: readonly (readonly number[])[]): Float64Array {
     return Float64Array.from(features, (row) => {
