@@ -65,7 +65,7 @@ describe('MultiHeadAttention', () => {
   it('names bad arguments and inputs', () => {
     expect(() => multiHeadAttention({ name: 'm', numHeads: 0 })).toThrow("Invalid value for `numHeads` in MultiHeadAttention 'm'. Expected a positive integer. Received: 0.");
     const layer = multiHeadAttention({ name: 'm2', numHeads: 1 });
-    expect(() => layer.apply(tf.zeros([2, 3]))).toThrow("MultiHeadAttention 'm2' expected input of shape [batch, time, features] with known features, received shape [,3].");
+    expect(() => layer.apply(tf.zeros([2, 3]))).toThrow("MultiHeadAttention 'm2' expected input of shape [batch, time, features] with known features, received shape [null,3].");
   });
 });
 
@@ -82,7 +82,7 @@ describe('PositionalEmbedding', () => {
   });
   it('rejects sequences longer than sequenceLength', () => {
     const layer = positionalEmbedding({ name: 'p', inputDim: 5, outputDim: 2, sequenceLength: 2 });
-    expect(() => layer.apply(tf.zeros([1, 3], 'int32'))).toThrow("PositionalEmbedding 'p' expected ids of shape [batch, time] with time <= 2, received shape [,3].");
+    expect(() => layer.apply(tf.zeros([1, 3], 'int32'))).toThrow("PositionalEmbedding 'p' expected ids of shape [batch, time] with time <= 2, received shape [null,3].");
   });
 });
 

@@ -156,6 +156,6 @@ describe('recurrent errors', () => {
   });
   it('rejects inputs that are not [batch, time, features]', () => {
     const layer = simpleRnn({ name: 'r', units: 2 });
-    expect(() => layer.apply(tf.zeros([2, 3]))).toThrow("SimpleRNN 'r' expected input of shape [batch, time, features] with known features, received shape [,3].");
+    expect(() => layer.apply(tf.zeros([2, 3]))).toThrow("SimpleRNN 'r' expected input of shape [batch, time, features] with known features, received shape [null,3].");
   });
 });

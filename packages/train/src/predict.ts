@@ -11,7 +11,8 @@ export interface PredictOptions {
 
 /**
  * The model's outputs for `inputs`, computed batch by batch in inference mode and
- * concatenated (the caller owns the result; a multi-output model gives one tensor per output).
+ * concatenated (the caller owns the result). One tensor, or one per output for a model whose
+ * `apply` returns a list (several inputs given as an array still give one tensor for one output).
  *
  * @example
  * const probabilities = await predict(model, xTest, { batchSize: 256 });
@@ -27,11 +28,14 @@ export async function predict(model: TrainableModel, inputs: tf.Tensor | tf.Tens
     throw invalidValue('inputs', where, 'tensors with the same, non-zero number of samples', list.map((t) => `[${t.shape.join(', ')}]`));
   }
   const pieces: tf.Tensor[][] = [];
+  // The result mirrors what model.apply returns (a list only for a multi-output model), not the inputs.
+  let returnsList = false;
   for (let start = 0; start < samples; start += batchSize) {
     const size = Math.min(batchSize, samples - start);
     const outputs = tf.tidy(() => {
       const slices = list.map((t) => tf.slice(t, start, size));
       const output = model.apply(Array.isArray(inputs) ? slices : slices[0]!, { training: false });
+      returnsList = Array.isArray(output);
       return Array.isArray(output) ? output : [output];
     });
     pieces.push(outputs);
@@ -44,5 +48,5 @@ export async function predict(model: TrainableModel, inputs: tf.Tensor | tf.Tens
     return parts.length === 1 ? parts[0]! : tf.concat(parts, 0);
   });
   if (pieces.length > 1) tf.dispose(pieces.flat());
-  return Array.isArray(inputs) || outputCount > 1 ? joined : joined[0]!;
+  return returnsList ? joined : joined[0]!;
 }
