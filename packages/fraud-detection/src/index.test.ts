@@ -10,7 +10,7 @@ describe('public API', () => {
         'populationStabilityIndex', 'precisionAtK', 'randomResample', 'precisionRecallCurve', 'recallAtFalsePositiveRate', 'rocAuc',
         'rocCurve', 'smote', 'thresholdByCost', 'thresholdForPrecision', 'thresholdForRecall',
         'explainByPerturbation', 'formatAttributions', 'tabularBaseline', 'integratedGradients', 'attributionsByColumn',
-        'BalancedBatchSampler', 'MlpClassifier',
+        'BalancedBatchSampler', 'MlpClassifier', 'AutoencoderDetector',
       ].sort(),
     );
   });

@@ -28,3 +28,5 @@ export type { BalancedBatchOptions } from './balanced-batches.js';
 export { MlpClassifier } from './mlp-classifier.js';
 export type { MlpClassifierOptions, MlpClassifierJSON } from './mlp-classifier.js';
 export type { FeatureRows, WeightJSON } from './feature-matrix.js';
+export { AutoencoderDetector } from './autoencoder-detector.js';
+export type { AutoencoderDetectorOptions, AutoencoderDetectorJSON } from './autoencoder-detector.js';
