@@ -43,7 +43,7 @@ describe('fit / evaluate / predict with a two-input functional model', () => {
     // Measured: 2.19 before, about 1e-3 after 40 epochs of Adam (noise-free target the model can fit).
     expect(losses.at(-1)!).toBeLessThan(losses[0]! / 10);
     expect(after.loss).toBeLessThan(0.05);
-    expect(after.loss).toBeLessThan(before.loss / 20);
+    expect(after.loss).toBeLessThan(before.loss! / 20);
 
     const predictions = await expectNoLeakedTensors(async () => {
       const output = (await predict(regressor, train.x, { batchSize: 16 })) as tf.Tensor;

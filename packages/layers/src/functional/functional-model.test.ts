@@ -63,9 +63,9 @@ describe('FunctionalModel', () => {
     const xLeft = tf.randomNormal([5, 3], 0, 1, 'float32', 7);
     const xRight = tf.randomNormal([5, 2], 0, 1, 'float32', 8);
     const actual = twoTower.apply([xLeft, xRight]) as tf.Tensor;
-    const [kl, bl] = leftTower.trainableWeights as [tf.Tensor2D, tf.Tensor1D];
-    const [kr, br] = rightTower.trainableWeights as [tf.Tensor2D, tf.Tensor1D];
-    const [kh, bh] = head.trainableWeights as [tf.Tensor2D, tf.Tensor1D];
+    const [kl, bl] = leftTower.trainableWeights as unknown as [tf.Tensor2D, tf.Tensor1D];
+    const [kr, br] = rightTower.trainableWeights as unknown as [tf.Tensor2D, tf.Tensor1D];
+    const [kh, bh] = head.trainableWeights as unknown as [tf.Tensor2D, tf.Tensor1D];
     const expected = tf.tidy(() => {
       const hLeft = tf.tanh(tf.add(tf.matMul(xLeft as tf.Tensor2D, kl), bl));
       const hRight = tf.relu(tf.add(tf.matMul(xRight as tf.Tensor2D, kr), br));
