@@ -60,13 +60,14 @@ function el(name, attributes, text) {
 function clear(node) { while (node.firstChild) node.removeChild(node.firstChild); }
 const fmt = (v, d) => (v === null || v === undefined ? '–' : Number(v).toFixed(d));
 
-function axes(svg, left, top, width, height, xLabel, yLabel) {
+function axes(svg, left, top, width, height, xLabel, yLabel, yMax) {
   svg.appendChild(el('line', { x1: left, y1: top + height, x2: left + width, y2: top + height, stroke: '#555' }));
   svg.appendChild(el('line', { x1: left, y1: top, x2: left, y2: top + height, stroke: '#555' }));
   svg.appendChild(el('text', { x: left + width / 2, y: top + height + 30, 'text-anchor': 'middle', 'font-size': 11 }, xLabel));
   svg.appendChild(el('text', { x: 12, y: top + height / 2, 'text-anchor': 'middle', 'font-size': 11, transform: 'rotate(-90 12 ' + (top + height / 2) + ')' }, yLabel));
   for (let k = 0; k <= 4; k++) {
     svg.appendChild(el('text', { x: left + (k * width) / 4, y: top + height + 14, 'text-anchor': 'middle', 'font-size': 10 }, (k / 4).toFixed(2)));
+    if (yMax) svg.appendChild(el('text', { x: left - 4, y: top + height - (k * height) / 4 + 3, 'text-anchor': 'end', 'font-size': 10 }, ((k * yMax) / 4).toFixed(2)));
   }
 }
 
@@ -77,7 +78,7 @@ function drawScores(data) {
   const shares = (counts) => { const total = counts.reduce((a, b) => a + b, 0) || 1; return counts.map((c) => c / total); };
   const good = shares(data.scores.testGood), bad = shares(data.scores.testBad), recent = shares(data.scores.recent);
   const max = Math.max.apply(null, good.concat(bad, recent, [0.01]));
-  axes(svg, left, top, width, height, 'score', 'share of loans');
+  axes(svg, left, top, width, height, 'score', 'share of loans', max);
   const bins = good.length, slot = width / bins;
   for (let i = 0; i < bins; i++) {
     const x = left + i * slot;
@@ -97,16 +98,19 @@ function drawPr(data) {
   const svg = $('pr-chart');
   clear(svg);
   const left = 50, top = 10, width = 410, height = 180;
-  axes(svg, left, top, width, height, 'recall', 'precision');
   const pr = data.prCurve;
-  const points = pr.recall.map((r, i) => (left + r * width) + ',' + (top + height - pr.precision[i] * height)).join(' ');
+  // Precision of a rare class stays low: scale the axis to the curve (rounded up to 0.1), not to 1.
+  const yMax = Math.min(1, Math.ceil(Math.max.apply(null, pr.precision.concat([0.1])) * 10) / 10);
+  axes(svg, left, top, width, height, 'recall', 'precision', yMax);
+  const y = (p) => top + height - (p / yMax) * height;
+  const points = pr.recall.map((r, i) => (left + r * width) + ',' + y(pr.precision[i])).join(' ');
   svg.appendChild(el('polyline', { id: 'pr-line', points: points, fill: 'none', stroke: '#d64545', 'stroke-width': 2 }));
   const baseRate = data.model.testPositives / data.model.testRows;
-  svg.appendChild(el('line', { x1: left, x2: left + width, y1: top + height - baseRate * height, y2: top + height - baseRate * height, stroke: '#999', 'stroke-dasharray': '3 3' }));
-  svg.appendChild(el('text', { x: left + width - 4, y: top + height - baseRate * height - 4, 'text-anchor': 'end', 'font-size': 10 }, 'base rate ' + fmt(baseRate, 3)));
+  svg.appendChild(el('line', { x1: left, x2: left + width, y1: y(baseRate), y2: y(baseRate), stroke: '#999', 'stroke-dasharray': '3 3' }));
+  svg.appendChild(el('text', { x: left + width - 4, y: y(baseRate) + 12, 'text-anchor': 'end', 'font-size': 10 }, 'base rate ' + fmt(baseRate, 3)));
   const op = pr.operatingPoint;
-  svg.appendChild(el('circle', { id: 'operating-point', cx: left + op.recall * width, cy: top + height - op.precision * height, r: 5, fill: '#111' }));
-  svg.appendChild(el('text', { x: left + op.recall * width + 8, y: top + height - op.precision * height - 6, 'font-size': 10 }, 'threshold: P ' + fmt(op.precision, 2) + ', R ' + fmt(op.recall, 2)));
+  svg.appendChild(el('circle', { id: 'operating-point', cx: left + op.recall * width, cy: y(op.precision), r: 5, fill: '#111' }));
+  svg.appendChild(el('text', { x: left + op.recall * width + 8, y: y(op.precision) - 6, 'font-size': 10 }, 'threshold: P ' + fmt(op.precision, 2) + ', R ' + fmt(op.recall, 2)));
 }
 
 function drawDrift(data) {
@@ -116,9 +120,9 @@ function drawDrift(data) {
   const drift = data.drift;
   const ready = drift.filter((d) => d.psi !== null);
   $('drift-note').textContent = ready.length === 0
-    ? 'Waiting for traffic: PSI needs at least 100 recent transactions (' + (drift[0] ? drift[0].count : 0) + ' so far).'
-    : 'Over the last ' + drift[0].count + ' transactions. < 0.1 stable, 0.1–0.25 moderate, > 0.25 large shift.';
-  const max = Math.max.apply(null, ready.map((d) => d.psi).concat([0.3]));
+    ? 'Waiting for traffic: PSI needs at least ' + data.driftMinimum + ' recent transactions (' + (drift[0] ? drift[0].count : 0) + ' so far).'
+    : 'Over the last ' + drift[0].count + ' transactions. < 0.1 stable, 0.1–0.25 moderate, > 0.25 large shift; grey: within twice the PSI sampling alone gives (black tick).';
+  const max = Math.min(1, Math.max.apply(null, ready.map((d) => d.psi).concat([0.3])));
   for (const mark of [0.1, 0.25]) {
     const x = left + (mark / max) * width;
     svg.appendChild(el('line', { x1: x, x2: x, y1: top, y2: top + drift.length * row, stroke: '#bbb', 'stroke-dasharray': '3 3' }));
@@ -127,9 +131,12 @@ function drawDrift(data) {
     const y = top + i * row;
     svg.appendChild(el('text', { x: left - 6, y: y + 13, 'text-anchor': 'end', 'font-size': 11 }, d.feature));
     if (d.psi === null) return;
-    const colour = d.psi > 0.25 ? '#d64545' : d.psi > 0.1 ? '#e3a008' : '#2da44e';
-    svg.appendChild(el('rect', { class: 'drift-bar', 'data-feature': d.feature, x: left, y: y + 3, width: Math.max(1, (d.psi / max) * width), height: row - 6, fill: colour }));
-    svg.appendChild(el('text', { x: left + Math.max(1, (d.psi / max) * width) + 4, y: y + 13, 'font-size': 10 }, fmt(d.psi, 3)));
+    const colour = d.psi <= 2 * d.noise ? '#c4c9cf' : d.psi > 0.25 ? '#d64545' : d.psi > 0.1 ? '#e3a008' : '#2da44e';
+    const barWidth = Math.max(1, (Math.min(d.psi, max) / max) * width);
+    svg.appendChild(el('rect', { class: 'drift-bar', 'data-feature': d.feature, x: left, y: y + 3, width: barWidth, height: row - 6, fill: colour }));
+    const noiseX = left + (Math.min(d.noise, max) / max) * width;
+    svg.appendChild(el('line', { class: 'drift-noise', x1: noiseX, x2: noiseX, y1: y + 1, y2: y + row - 1, stroke: '#111', 'stroke-width': 2 }));
+    svg.appendChild(el('text', { x: Math.min(left + barWidth + 4, 440), y: y + 13, 'font-size': 10 }, fmt(d.psi, 3)));
   });
 }
 

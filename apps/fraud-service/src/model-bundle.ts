@@ -34,7 +34,7 @@ export interface ModelBundle {
     scoreHistogram: { edges: number[]; good: number[]; bad: number[] };
   };
   /** Training distributions for drift (PSI): a sample of each numeric column, category shares. */
-  reference: { numeric: Record<string, number[]>; categorical: Record<string, Record<string, number>> };
+  reference: { trainingRows: number; numeric: Record<string, number[]>; categorical: Record<string, Record<string, number>> };
 }
 
 /** A loaded bundle, ready to score and explain raw rows. */

@@ -23,6 +23,12 @@ export interface DriftRow {
   psi: number | null;
   /** Recent values it is computed on. */
   count: number;
+  /**
+   * PSI expected from sampling alone, with no drift: about (bins − 1)(1/n + 1/n_reference),
+   * since PSI ≈ Σ (a − e)² / e, a chi-square statistic divided by the sample size. With 50
+   * states and 100 transactions it is already 0.5, so a PSI near it is noise, not drift.
+   */
+  noise: number | null;
 }
 
 export interface Histogram {
@@ -37,7 +43,7 @@ export interface MonitorOptions {
   window?: number;
   /** Recent alerts kept for the dashboard. Default 50. */
   alerts?: number;
-  /** Fewest recent values before a PSI is reported. Default 100. */
+  /** Fewest recent values before a PSI is reported. Default 500. */
   minimumForDrift?: number;
 }
 
@@ -92,7 +98,10 @@ export class Monitor {
   readonly recentScores: number[] = [];
   private readonly window: number;
   private readonly maxAlerts: number;
-  private readonly minimumForDrift: number;
+  readonly minimumForDrift: number;
+  /** Bins each feature's PSI uses: distinct training-quantile cuts + 1, or categories + the unseen bin. */
+  private readonly bins = new Map<string, number>();
+  private readonly referenceSize = new Map<string, number>();
 
   constructor(
     private readonly bundle: ModelBundle,
@@ -100,7 +109,17 @@ export class Monitor {
   ) {
     this.window = options.window ?? 2000;
     this.maxAlerts = options.alerts ?? 50;
-    this.minimumForDrift = options.minimumForDrift ?? 100;
+    this.minimumForDrift = options.minimumForDrift ?? 500;
+    for (const [feature, values] of Object.entries(bundle.reference.numeric)) {
+      // The same cut points populationStabilityIndex takes: 10 quantile bins, duplicates merged.
+      const sorted = [...values].sort((a, b) => a - b);
+      this.bins.set(feature, new Set(Array.from({ length: 9 }, (_, k) => sorted[Math.floor(((k + 1) * sorted.length) / 10)])).size + 1);
+      this.referenceSize.set(feature, values.length);
+    }
+    for (const [feature, shares] of Object.entries(bundle.reference.categorical)) {
+      this.bins.set(feature, Object.keys(shares).length + 1);
+      this.referenceSize.set(feature, bundle.reference.trainingRows);
+    }
   }
 
   recordRequest(route: string, method: string, status: number, seconds: number): void {
@@ -135,13 +154,17 @@ export class Monitor {
     for (const feature of schema.numeric) {
       const values = this.recent.map((r) => r[feature]).filter((v): v is number => typeof v === 'number' && Number.isFinite(v));
       const psi = values.length >= this.minimumForDrift ? populationStabilityIndex(reference.numeric[feature]!, values) : null;
-      rows.push({ feature, kind: 'numeric', psi, count: values.length });
+      rows.push({ feature, kind: 'numeric', psi, count: values.length, noise: this.noise(feature, values.length) });
     }
     for (const feature of schema.categorical) {
       const values = this.recent.map((r) => String(r[feature]));
       const psi = values.length >= this.minimumForDrift ? categoricalPsi(reference.categorical[feature]!, values) : null;
-      rows.push({ feature, kind: 'categorical', psi, count: values.length });
+      rows.push({ feature, kind: 'categorical', psi, count: values.length, noise: this.noise(feature, values.length) });
     }
     return rows;
+  }
+
+  private noise(feature: string, count: number): number | null {
+    return count === 0 ? null : (this.bins.get(feature)! - 1) * (1 / count + 1 / this.referenceSize.get(feature)!);
   }
 }

@@ -125,6 +125,7 @@ function summary(bundle: ModelBundle, monitor: Monitor) {
     scores: { edges: evaluation.scoreHistogram.edges, testGood: evaluation.scoreHistogram.good, testBad: evaluation.scoreHistogram.bad, recent },
     prCurve: { ...evaluation.prCurve, operatingPoint: { precision: evaluation.precisionAtThreshold, recall: evaluation.recallAtThreshold } },
     drift: monitor.drift(),
+    driftMinimum: monitor.minimumForDrift,
     alerts: monitor.alerts,
     totals: { scored: monitor.scoredTotal, alerts: monitor.alertsTotal },
   };

@@ -103,7 +103,7 @@ export async function trainFraudModel(rows: readonly TabularRow[], labels: reado
 
   const sampleSize = options.referenceSample ?? 2000;
   const sampleIdx = thin(trainIdx, sampleSize);
-  const reference: ModelBundle['reference'] = { numeric: {}, categorical: {} };
+  const reference: ModelBundle['reference'] = { trainingRows: trainRows.length, numeric: {}, categorical: {} };
   for (const column of schema.numeric) {
     reference.numeric[column] = sampleIdx.map((i) => Number(rows[i]![column])).filter((v) => Number.isFinite(v));
   }

@@ -1,0 +1,64 @@
+import type { AddressInfo } from 'node:net';
+import { chromium, type Browser } from 'playwright-core';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { createFraudServer } from '../src/server.js';
+import { fixtureModel, riskiestRow } from './fixture-bundle.js';
+
+// Debian's chromium (CI installs it from .ci/apt-packages); playwright's own browser download is never used.
+const fixture = await fixtureModel();
+const { server } = createFraudServer(fixture.bundle, { minimumForDrift: 20 });
+let browser: Browser;
+let base = '';
+beforeAll(async () => {
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  browser = await chromium.launch({
+    executablePath: '/usr/bin/chromium',
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
+  });
+});
+afterAll(async () => {
+  await browser?.close();
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+});
+
+const score = (body: unknown) => fetch(`${base}/score`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+
+it('draws the score distribution, the PR curve and drift from data, and shows a flagged loan with its explanation', async () => {
+  const page = await browser.newPage();
+  await page.goto(`${base}/`);
+  await page.waitForSelector('body[data-loaded="true"]');
+  // 20 score bins per class, with bars of non-zero height where the test split has loans.
+  expect(await page.locator('#scores-chart rect.bar-good').count()).toBe(20);
+  const heights = await page.locator('#scores-chart rect.bar-bad').evaluateAll((rects) => rects.map((r) => Number(r.getAttribute('height'))));
+  expect(heights.filter((h) => h > 0).length).toBeGreaterThan(2);
+  const prPoints = (await page.locator('#pr-line').getAttribute('points'))!.trim().split(' ');
+  expect(prPoints.length).toBeGreaterThan(20);
+  expect(await page.locator('#operating-point').count()).toBe(1);
+  expect(await page.locator('#drift-note').textContent()).toContain('Waiting for traffic');
+  expect(await page.locator('#alerts tr').count()).toBe(0);
+
+  // Ordinary traffic (training loans) for drift, then one risky loan.
+  const batch = fixture.rows.slice(0, 40).map((row, i) => ({ id: `ok-${i}`, ...row }));
+  expect((await score({ transactions: batch })).status).toBe(200);
+  const risky = (await (await score({ id: 'risky-1', ...riskiestRow(fixture) })).json()) as { decision: string; explanation: string };
+  expect(risky.decision).toBe('review');
+
+  const alert = page.locator('#alerts tr', { hasText: 'risky-1' });
+  await expect.poll(() => alert.count(), { timeout: 10_000 }).toBe(1);
+  const explanation = await alert.locator('td.explanation').textContent();
+  expect(explanation).toBe(risky.explanation);
+  expect(explanation).toMatch(/^[a-z_0-9]+ [+-]\d\.\d{3}(, [a-z_0-9]+ [+-]\d\.\d{3}){2}$/);
+  await expect.poll(() => page.locator('#scores-chart #recent-scores').count()).toBe(1);
+  await expect.poll(() => page.locator('#drift-chart rect.drift-bar').count()).toBe(22);
+  await page.screenshot({ path: `${process.env.TMPDIR ?? '/tmp'}/fraud-service-dashboard.png`, fullPage: true });
+  await page.close();
+});
+
+it('shows the server error when the summary cannot be read', async () => {
+  const page = await browser.newPage();
+  await page.route('**/api/summary', (route) => route.fulfill({ status: 503, body: '{}' }));
+  await page.goto(`${base}/`);
+  await expect.poll(() => page.locator('#error').textContent()).toBe('GET /api/summary answered 503');
+  await page.close();
+});
