@@ -10,7 +10,7 @@ describe('public API', () => {
         'populationStabilityIndex', 'precisionAtK', 'randomResample', 'precisionRecallCurve', 'recallAtFalsePositiveRate', 'rocAuc',
         'rocCurve', 'smote', 'thresholdByCost', 'thresholdForPrecision', 'thresholdForRecall',
         'explainByPerturbation', 'formatAttributions', 'tabularBaseline', 'integratedGradients', 'attributionsByColumn',
-        'BalancedBatchSampler', 'MlpClassifier', 'AutoencoderDetector',
+        'BalancedBatchSampler', 'MlpClassifier', 'AutoencoderDetector', 'rankAverage', 'minMaxAverage', 'StackingClassifier', 'outOfFoldScores', 'stratifiedFolds',
       ].sort(),
     );
   });

@@ -30,3 +30,7 @@ export type { MlpClassifierOptions, MlpClassifierJSON } from './mlp-classifier.j
 export type { FeatureRows, WeightJSON } from './feature-matrix.js';
 export { AutoencoderDetector } from './autoencoder-detector.js';
 export type { AutoencoderDetectorOptions, AutoencoderDetectorJSON } from './autoencoder-detector.js';
+export { rankAverage, minMaxAverage } from './score-combiner.js';
+export type { ScoreCombinerOptions } from './score-combiner.js';
+export { StackingClassifier, outOfFoldScores, stratifiedFolds } from './stacking-classifier.js';
+export type { BaseLearner, FittedScorer, OutOfFoldOptions, StackingOptions } from './stacking-classifier.js';
