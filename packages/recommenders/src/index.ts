@@ -47,6 +47,9 @@ export {
 export { BprMf, type BprMfOptions } from './bpr-mf.js';
 export { WarpMf, type WarpMfOptions } from './warp-mf.js';
 export { NegativeSampler } from './negative-sampling.js';
+export { TwoTower, type TwoTowerOptions, type TwoTowerFitData, type ResolvedTwoTowerOptions } from './two-tower.js';
+export { inBatchSoftmaxLoss, type InBatchSoftmaxOptions } from './in-batch-softmax.js';
+export { multiHotEncode, type MultiHotEncoding } from './multi-hot.js';
 export {
   evaluateRecommender,
   formatMetricsTable,

@@ -8,10 +8,11 @@ import { IdMapping, type IdMappingJson } from './id-mapping.js';
 import { ImplicitAls, type ImplicitAlsOptions } from './implicit-als.js';
 import { ItemKnnRecommender, type ItemKnnOptions } from './item-knn.js';
 import { PopularityRecommender } from './popularity.js';
+import { TwoTower, type TwoTowerOptions } from './two-tower.js';
 import { WarpMf, type WarpMfOptions } from './warp-mf.js';
 
 /** A model this package can save. */
-export type SavableRecommender = PopularityRecommender | ItemKnnRecommender | ImplicitAls | ExplicitMf | BprMf | WarpMf;
+export type SavableRecommender = PopularityRecommender | ItemKnnRecommender | ImplicitAls | ExplicitMf | BprMf | WarpMf | TwoTower;
 
 const FORMAT = 'loom-ml/recommenders';
 const VERSION = 1;
@@ -26,7 +27,7 @@ interface ArrayEntry {
 export interface SerializedRecommenderJson {
   format: typeof FORMAT;
   version: number;
-  type: 'PopularityRecommender' | 'ItemKnnRecommender' | 'ImplicitAls' | 'ExplicitMf' | 'BprMf' | 'WarpMf';
+  type: 'PopularityRecommender' | 'ItemKnnRecommender' | 'ImplicitAls' | 'ExplicitMf' | 'BprMf' | 'WarpMf' | 'TwoTower';
   options: Record<string, unknown>;
   /** Rows (users) and columns (items) of the training matrix. */
   matrixShape: [number, number];
@@ -44,8 +45,10 @@ export interface LoadedRecommender {
 
 /**
  * Model as JSON plus one binary buffer (little-endian typed arrays, 4-byte aligned): the
- * training matrix, and for the factor models (ALS, explicit MF, BPR, WARP) the factors. kNN and
- * popularity are re-fitted from the saved matrix on load (deterministic).
+ * training matrix, and for the factor models (ALS, explicit MF, BPR, WARP) the factors; for a
+ * two-tower model its user and item embeddings and the weights of its item-feature path (so
+ * `embedItemFeatures` works after loading). kNN and popularity are re-fitted from the saved
+ * matrix on load (deterministic).
  *
  * @example
  * const { json, binary } = serializeRecommender(als, { users, items });
@@ -82,13 +85,19 @@ export function serializeRecommender(
     arrays.userFactors = model.userFactors;
     arrays.itemFactors = model.itemFactors;
     arrays.itemBias = model.itemBias;
+  } else if (model instanceof TwoTower) {
+    type = 'TwoTower';
+    options = { ...model.options, featureDimension: model.featureDimension };
+    arrays.userEmbeddings = model.userEmbeddings;
+    arrays.itemEmbeddings = model.itemEmbeddings;
+    model.featureTowerWeights.forEach((weights, k) => (arrays[`featureTower${k}`] = weights));
   } else if (model instanceof ItemKnnRecommender) {
     type = 'ItemKnnRecommender';
     options = { neighbours: model.neighbours, weighting: model.weighting, bm25: model.bm25 };
   } else if (model instanceof PopularityRecommender) {
     type = 'PopularityRecommender';
   } else {
-    throw invalidValue('model', 'serializeRecommender', 'a PopularityRecommender, ItemKnnRecommender, ImplicitAls, ExplicitMf, BprMf or WarpMf', model);
+    throw invalidValue('model', 'serializeRecommender', 'a PopularityRecommender, ItemKnnRecommender, ImplicitAls, ExplicitMf, BprMf, WarpMf or TwoTower', model);
   }
   const entries: Record<string, ArrayEntry> = {};
   let byteLength = 0;
@@ -158,6 +167,13 @@ export function deserializeRecommender(json: SerializedRecommenderJson, binary: 
       json.type === 'BprMf'
         ? new BprMf(json.options as BprMfOptions).setState(matrix, ...factors)
         : new WarpMf(json.options as WarpMfOptions).setState(matrix, ...factors);
+  } else if (json.type === 'TwoTower') {
+    const { featureDimension, ...options } = json.options as unknown as TwoTowerOptions & { featureDimension: number };
+    const towerWeights = Object.keys(json.arrays)
+      .filter((name) => /^featureTower\d+$/.test(name))
+      .sort((a, b) => Number(a.slice(12)) - Number(b.slice(12)))
+      .map((name) => read(name) as Float32Array);
+    model = new TwoTower(options).setState(matrix, read('userEmbeddings') as Float32Array, read('itemEmbeddings') as Float32Array, featureDimension, towerWeights);
   } else if (json.type === 'ItemKnnRecommender') {
     model = new ItemKnnRecommender(json.options as ItemKnnOptions).fit(matrix);
   } else if (json.type === 'PopularityRecommender') {
