@@ -136,8 +136,8 @@ export class FunctionalModel implements Model {
   }
 
   /**
-   * A table of the inputs and layers: output shape ("multiple" for a shared layer whose calls
-   * differ), parameter count, and the tensors each layer is connected to (`name[call]`).
+   * A table of the inputs and layers: output shape, parameter count (a shared layer's once),
+   * and the tensors each layer is connected to (`name[call]`, calls separated by `;`).
    *
    * @example
    * console.log(twoTower.summary());
@@ -150,11 +150,11 @@ export class FunctionalModel implements Model {
     const rows: SummaryRow[] = this.inputs.map((t) => ({ name: t.name, className: 'InputLayer', outputShape: t.shape, params: 0, connectedTo: '' }));
     for (const layer of this.layers) {
       const calls = this.graph.nodes.filter((n) => n.layer === layer);
-      const shapes = calls.map((n) => formatShape(n.tensor.shape));
       rows.push({
         name: layer.name,
         className: layer.className,
-        outputShape: shapes.every((s) => s === shapes[0]) ? calls[0]!.tensor.shape : 'multiple',
+        // Every call of a layer has the same input shape (connect checks it), so the same output.
+        outputShape: calls[0]!.tensor.shape,
         params: layer.countParams(),
         connectedTo: calls.map((n) => n.inbound.map(label).join(', ')).join('; '),
       });

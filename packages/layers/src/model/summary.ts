@@ -4,8 +4,7 @@ import type { Model } from './model.js';
 export interface SummaryRow {
   name: string;
   className: string;
-  /** A shape, or a word such as "multiple" for a shared layer whose calls differ. */
-  outputShape: Shape | string;
+  outputShape: Shape;
   params: number;
   /** Functional models: the tensors the layer reads. The column appears when any row has it. */
   connectedTo?: string;
@@ -16,14 +15,14 @@ export function formatSummary(model: Model, rows: SummaryRow[]): string {
   const withConnections = rows.some((r) => r.connectedTo !== undefined);
   const cells = rows.map((r) => [
     `${r.name} (${r.className})`,
-    typeof r.outputShape === 'string' ? r.outputShape : formatShape(r.outputShape),
+    formatShape(r.outputShape),
     r.params.toLocaleString('en-US'),
     ...(withConnections ? [r.connectedTo ?? ''] : []),
   ]);
   const header = ['Layer (type)', 'Output shape', 'Params', ...(withConnections ? ['Connected to'] : [])];
   const widths = header.map((h, i) => Math.max(h.length, ...cells.map((c) => c[i]!.length)) + 2);
   const line = (c: string[]) => c.map((text, i) => (i === 2 ? text.padStart(widths[i]!) : i === 3 ? `  ${text}` : text.padEnd(widths[i]!))).join('').trimEnd();
-  const rule = '─'.repeat(widths.reduce((a, b) => a + b, 0));
+  const rule = '─'.repeat(Math.max(...[header, ...cells].map((c) => line(c).length)));
   const count = (variables: { size: number }[]) => variables.reduce((sum, v) => sum + v.size, 0);
   const trainable = count(model.trainableWeights);
   const nonTrainable = count(model.nonTrainableWeights);

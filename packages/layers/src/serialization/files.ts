@@ -45,15 +45,22 @@ export async function saveModel(model: Model, path: string): Promise<void> {
   await writeAtomically(join(path, 'model.json'), `${JSON.stringify({ ...header, weightsFile: 'weights.bin' }, null, 2)}\n`);
 }
 
-/** Loads what `saveModel` wrote (a `.loom` file or a directory). */
-export async function loadModel(path: string, options: LoadOptions = {}): Promise<Sequential> {
+/**
+ * Loads what `saveModel` wrote (a `.loom` file or a directory): a `Sequential` or a
+ * `FunctionalModel`, whichever was saved. The type parameter only names the class you expect
+ * (default `Sequential`): `loadModel<FunctionalModel>('runs/two-tower.loom')`.
+ *
+ * @example
+ * const model = await loadModel('runs/mnist.loom');
+ */
+export async function loadModel<M extends Model = Sequential>(path: string, options: LoadOptions = {}): Promise<M> {
   const { readFile, stat } = await fs();
   const { join } = await import('node:path');
   const info = await stat(path).catch(() => {
     throw new LayersError(`loadModel: nothing at ${path}. Save a model there first with saveModel(model, path).`);
   });
-  if (info.isFile()) return deserializeModel(new Uint8Array(await readFile(path)), options);
+  if (info.isFile()) return deserializeModel<M>(new Uint8Array(await readFile(path)), options);
   const header = JSON.parse(await readFile(join(path, 'model.json'), 'utf8')) as ModelArtifactsHeader & { weightsFile?: string };
   const data = new Uint8Array(await readFile(join(path, header.weightsFile ?? 'weights.bin')));
-  return modelFromArtifacts(header, data, options);
+  return modelFromArtifacts<M>(header, data, options);
 }

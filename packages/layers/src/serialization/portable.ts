@@ -1,7 +1,9 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { LayersError } from '../errors.js';
 import type { Model, ModelConfig } from '../model/model.js';
+import type { FunctionalModel } from '../functional/functional-model.js';
 import { Sequential } from '../model/sequential.js';
+import { functionalFromConfig } from '../functional/functional-from-config.js';
 import { layerFromConfig, type LayerFactory } from './registry.js';
 
 /** Where each weight lives in the binary blob. */
@@ -63,8 +65,12 @@ export async function serializeModel(model: Model): Promise<Uint8Array> {
   return bytes;
 }
 
-/** Reads a blob written by `serializeModel`. */
-export function deserializeModel(bytes: Uint8Array, options: LoadOptions = {}): Sequential {
+/**
+ * Reads a blob written by `serializeModel`: a `Sequential` or a `FunctionalModel`, whichever
+ * was saved. The type parameter only names the class you expect (default `Sequential`, as
+ * before functional models existed): `deserializeModel<FunctionalModel>(bytes)`.
+ */
+export function deserializeModel<M extends Model = Sequential>(bytes: Uint8Array, options: LoadOptions = {}): M {
   if (!(bytes instanceof Uint8Array) || bytes.length < 8 || MAGIC.some((b, i) => bytes[i] !== b)) {
     throw new LayersError('deserializeModel expected bytes written by serializeModel (starting with "LOOM"); received something else. Was the file truncated or is it a different format?');
   }
@@ -72,31 +78,42 @@ export function deserializeModel(bytes: Uint8Array, options: LoadOptions = {}): 
   if (8 + headerLength > bytes.length) throw new LayersError(`deserializeModel: the header says ${headerLength} bytes but the blob has only ${bytes.length - 8}; the file is truncated.`);
   const header = JSON.parse(new TextDecoder().decode(bytes.subarray(8, 8 + headerLength))) as ModelArtifactsHeader;
   const dataStart = Math.ceil((8 + headerLength) / 4) * 4;
-  return modelFromArtifacts(header, bytes.subarray(dataStart), options);
+  return modelFromArtifacts<M>(header, bytes.subarray(dataStart), options);
 }
 
-/** Rebuilds a model from its header and weight bytes (any byte alignment). */
-export function modelFromArtifacts(header: ModelArtifactsHeader, data: Uint8Array, options: LoadOptions = {}): Sequential {
+/** Rebuilds a model (Sequential or Functional) from its header and weight bytes (any byte alignment). */
+export function modelFromArtifacts<M extends Model = Sequential>(header: ModelArtifactsHeader, data: Uint8Array, options: LoadOptions = {}): M {
   if (header?.format !== 'loom-model' || header.formatVersion !== 1) {
     throw new LayersError(`Expected a Loom model (format 'loom-model', version 1); received format ${JSON.stringify(header?.format)} version ${JSON.stringify(header?.formatVersion)}.`);
   }
-  const config = header.model;
-  if (config.className !== 'Sequential') throw new LayersError(`Loading a '${config.className}' model is not supported yet; only Sequential models load.`);
-  const layers = config.layers.map((l) => layerFromConfig(l.className, l.config, options.customLayers));
-  const model = new Sequential(layers, { name: config.name, inputShape: config.inputShape as number[] });
-  const byPath = new Map(header.weights.map((w) => [w.path, w]));
-  const values = model.weights.map((w) => {
-    const spec = byPath.get(w.path);
-    if (spec === undefined) throw new LayersError(`The saved model has no values for weight '${w.path}'.`);
-    if (spec.byteOffset + spec.byteLength > data.length) throw new LayersError(`The saved weights end before '${w.path}'; the file is truncated.`);
-    const copy = data.slice(spec.byteOffset, spec.byteOffset + spec.byteLength);
-    const array = spec.dtype === 'int32' ? new Int32Array(copy.buffer) : new Float32Array(copy.buffer);
-    return tf.tensor(array, spec.shape, spec.dtype);
-  });
+  const model = modelFromConfig(header.model, options);
   try {
-    model.setWeights(values);
-  } finally {
-    tf.dispose(values);
+    const byPath = new Map(header.weights.map((w) => [w.path, w]));
+    const values = model.weights.map((w) => {
+      const spec = byPath.get(w.path);
+      if (spec === undefined) throw new LayersError(`The saved model has no values for weight '${w.path}'.`);
+      if (spec.byteOffset + spec.byteLength > data.length) throw new LayersError(`The saved weights end before '${w.path}'; the file is truncated.`);
+      const copy = data.slice(spec.byteOffset, spec.byteOffset + spec.byteLength);
+      const array = spec.dtype === 'int32' ? new Int32Array(copy.buffer) : new Float32Array(copy.buffer);
+      return tf.tensor(array, spec.shape, spec.dtype);
+    });
+    try {
+      model.setWeights(values);
+    } finally {
+      tf.dispose(values);
+    }
+  } catch (error) {
+    model.dispose();
+    throw error;
   }
-  return model;
+  return model as unknown as M;
+}
+
+function modelFromConfig(config: ModelConfig, options: LoadOptions): Sequential | FunctionalModel {
+  if (config?.className === 'Sequential') {
+    const layers = config.layers.map((l) => layerFromConfig(l.className, l.config, options.customLayers));
+    return new Sequential(layers, { name: config.name, inputShape: config.inputShape as number[] });
+  }
+  if (config?.className === 'Functional') return functionalFromConfig(config, options.customLayers);
+  throw new LayersError(`Loading a '${config?.className}' model is not supported; Sequential and Functional models load.`);
 }
