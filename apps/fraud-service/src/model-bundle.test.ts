@@ -21,6 +21,17 @@ describe('model bundle', () => {
     createScorer(loaded).scoreRows(rows).forEach((score, i) => expect(Math.abs(score - expected[i]!)).toBeLessThan(1e-12));
   });
 
+  it('explains on the log-odds scale, where the column attributions add up exactly to logOdds(row) − logOdds(baseline)', () => {
+    const scorer = createScorer(fixture.bundle);
+    const [baselineLogOdds] = scorer.logOdds([fixture.bundle.baseline]);
+    for (const row of fixture.rows.slice(0, 20)) {
+      const { score, attributions } = scorer.explain(row);
+      expect(attributions).toHaveLength(22);
+      // Each column is encoded separately and the model is linear in the encoding, so this is exact up to float64 rounding.
+      expect(Math.abs(attributions.reduce((sum, a) => sum + a.attribution, 0) - (score - baselineLogOdds!))).toBeLessThan(1e-9);
+    }
+  });
+
   it('names a missing model, a wrong format and mismatched weights', async () => {
     await expect(loadBundle(join(directory, 'nothing'))).rejects.toThrow(
       `Invalid value for \`model\` in loadBundle. Expected a directory with model.json written by \`pnpm start\`. Received: '${join(directory, 'nothing')}'.`,

@@ -43,7 +43,12 @@ export interface Scorer {
   encoder: TabularEncoder;
   /** σ(w·x + b) of each encoded row: the same formula as LogisticRegression.predictProba. */
   scoreRows(rows: readonly TabularRow[]): Float64Array;
-  /** Score and per-column attributions (score minus the score with that column at its training median/mode). */
+  /** w·x + b of each encoded row: the log-odds of a bad loan. */
+  logOdds(rows: readonly TabularRow[]): Float64Array;
+  /**
+   * Per-column attributions on the log-odds scale: log-odds of the row minus log-odds with that
+   * column at its training median/mode. (The returned `score` is the log-odds too.)
+   */
   explain(row: TabularRow): Explanation;
 }
 
@@ -54,14 +59,18 @@ export interface Scorer {
 export function createScorer(bundle: ModelBundle): Scorer {
   const encoder = TabularEncoder.fromJSON(bundle.encoder);
   const { weights, bias } = bundle.logistic;
-  const scoreRows = (rows: readonly TabularRow[]) =>
+  const logOdds = (rows: readonly TabularRow[]) =>
     Float64Array.from(encoder.transform(rows), (features) => {
       let z = bias;
       for (let j = 0; j < weights.length; j++) z += weights[j]! * features[j]!;
-      return 1 / (1 + Math.exp(-z));
+      return z;
     });
+  const scoreRows = (rows: readonly TabularRow[]) => logOdds(rows).map((z) => 1 / (1 + Math.exp(-z)));
   const features = [...bundle.schema.numeric, ...bundle.schema.categorical];
-  return { bundle, encoder, scoreRows, explain: (row) => explainByPerturbation(scoreRows, row, { baseline: bundle.baseline, features }) };
+  // Explained on the log-odds scale: there each column's effect is additive for a logistic model
+  // (the attributions add up to logOdds(row) − logOdds(baseline) exactly), whereas probability
+  // differences shrink towards 0 for a loan whose score is already near 1.
+  return { bundle, encoder, scoreRows, logOdds, explain: (row) => explainByPerturbation(logOdds, row, { baseline: bundle.baseline, features }) };
 }
 
 /** Writes `model.json` into `directory` through a temporary file and a rename, so a reader never sees half a model. */

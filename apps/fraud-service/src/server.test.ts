@@ -31,12 +31,14 @@ describe('POST /score', () => {
     expect(body.topAttributions).toHaveLength(3);
     const magnitudes = body.topAttributions.map((a: { attribution: number }) => Math.abs(a.attribution));
     expect(magnitudes).toEqual([...magnitudes].sort((a, b) => b - a));
-    // Each attribution is the score minus the score with that column at its training median/mode.
+    // Each attribution is the log-odds minus the log-odds with that column at its training median/mode.
+    const logit = (p: number) => Math.log(p / (1 - p));
+    expect(body.explanationScale).toBe('log-odds');
     for (const { feature, attribution, baseline } of body.topAttributions) {
       expect(baseline).toEqual(fixture.bundle.baseline[feature]);
-      expect(attribution).toBeCloseTo(expectedScore(loan) - expectedScore({ ...loan, [feature]: baseline }), 6);
+      expect(attribution).toBeCloseTo(logit(expectedScore(loan)) - logit(expectedScore({ ...loan, [feature]: baseline })), 5);
     }
-    expect(body.explanation).toBe(formatAttributions(body.topAttributions, { digits: 3 }));
+    expect(body.explanation).toBe(formatAttributions(body.topAttributions));
     expect(body.unknownCategories).toBeUndefined();
   });
 

@@ -87,10 +87,11 @@ async function handle(scorer: Scorer, monitor: Monitor, options: ServerOptions, 
 
 function scoreOne(scorer: Scorer, monitor: Monitor, row: Record<string, unknown>, id: string | number | undefined, top: number) {
   const { bundle } = scorer;
-  const { score, attributions } = scorer.explain(row);
+  const { score: logOdds, attributions } = scorer.explain(row);
+  const score = 1 / (1 + Math.exp(-logOdds));
   const topAttributions = attributions.slice(0, top);
   const decision = score >= bundle.threshold.value ? 'review' : 'accept';
-  const explanation = formatAttributions(topAttributions, { digits: 3 });
+  const explanation = formatAttributions(topAttributions);
   const unknownCategories = bundle.schema.categorical.filter((column) => !bundle.encoder.categories[column]!.includes(String(row[column])));
   monitor.recordScore(row, score);
   if (decision === 'review') monitor.recordAlert({ time: new Date().toISOString(), id, score, threshold: bundle.threshold.value, explanation, attributions: topAttributions });
@@ -100,6 +101,8 @@ function scoreOne(scorer: Scorer, monitor: Monitor, row: Record<string, unknown>
     decision,
     threshold: bundle.threshold.value,
     explanation,
+    // Attributions are changes in the log-odds of a bad loan against the training median/mode loan.
+    explanationScale: 'log-odds',
     topAttributions,
     ...(unknownCategories.length > 0 ? { unknownCategories } : {}),
   };

@@ -48,7 +48,7 @@ it('draws the score distribution, the PR curve and drift from data, and shows a 
   await expect.poll(() => alert.count(), { timeout: 10_000 }).toBe(1);
   const explanation = await alert.locator('td.explanation').textContent();
   expect(explanation).toBe(risky.explanation);
-  expect(explanation).toMatch(/^[a-z_0-9]+ [+-]\d\.\d{3}(, [a-z_0-9]+ [+-]\d\.\d{3}){2}$/);
+  expect(explanation).toMatch(/^[a-z_0-9]+ [+-]\d+\.\d\d(, [a-z_0-9]+ [+-]\d+\.\d\d){2}$/);
   await expect.poll(() => page.locator('#scores-chart #recent-scores').count()).toBe(1);
   await expect.poll(() => page.locator('#drift-chart rect.drift-bar').count()).toBe(22);
   await page.screenshot({ path: `${process.env.TMPDIR ?? '/tmp'}/fraud-service-dashboard.png`, fullPage: true });
