@@ -22,7 +22,7 @@ describe('importTfjsModel errors name the layer, its class and the field', () =>
     const error = await importTfjsModel(artifacts).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(LayersError);
     expect(LoomError.isInstance(error)).toBe(true);
-    expect((error as Error).message).toMatch(/^Invalid value for `class_name` in LeakyReLU 'leaky'\. Expected one of Dense, Conv1D, Conv2D, .*, Bidirectional\. Received: 'LeakyReLU'\.$/);
+    expect((error as Error).message).toMatch(/^Invalid value for `class_name` in LeakyReLU 'leaky'\. Expected one of Dense, Conv1D, Conv2D, .*, Bidirectional, Add, Subtract, Multiply, Average, Maximum, Minimum, Concatenate, Dot\. Received: 'LeakyReLU'\.$/);
   });
 
   it('channels_first', async () => {
@@ -89,12 +89,11 @@ describe('importTfjsModel errors name the layer, its class and the field', () =>
     await expect(importTfjsModel(extra)).rejects.toThrow("Invalid value for `weightSpecs` in Sequential 'model'. Expected only weights of its layers. Received: ['ghost/kernel'].");
   });
 
-  it('a functional model, a graph model and something that is not a model', async () => {
-    const input = tfl.input({ shape: [3] });
-    const functional = tfl.model({ inputs: input, outputs: tfl.layers.dense({ units: 1 }).apply(input) as tfl.SymbolicTensor, name: 'graph' });
-    const artifacts = await saveToMemory(functional);
-    functional.dispose();
-    await expect(importTfjsModel(artifacts)).rejects.toThrow("Invalid value for `class_name` in the tfjs model Model 'graph'. Expected 'Sequential' (functional Model graphs cannot be imported yet). Received: 'Model'.");
+  it('an unknown model class, a graph model and something that is not a model', async () => {
+    const artifacts = await mlp();
+    const topology = artifacts.modelTopology as { class_name: string; config: { name: string } };
+    const renamed = { ...artifacts, modelTopology: { ...topology, class_name: 'Subclassed', config: { ...topology.config, name: 'custom' } } };
+    await expect(importTfjsModel(renamed)).rejects.toThrow("Invalid value for `class_name` in the tfjs model Subclassed 'custom'. Expected 'Sequential', 'Model' or 'Functional'. Received: 'Subclassed'.");
     await expect(importTfjsModel({ ...(await mlp()), format: 'graph-model' })).rejects.toThrow("Invalid value for `format` in the tfjs model. Expected 'layers-model' (graph models from tfjs-converter have no layers to import). Received: 'graph-model'.");
     await expect(importTfjsModel(42 as never)).rejects.toThrow('Invalid value for `pathOrArtifacts` in importTfjsModel. Expected the path of a model.json or { modelTopology, weightSpecs, weightData }. Received: 42.');
   });

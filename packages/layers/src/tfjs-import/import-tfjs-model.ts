@@ -3,6 +3,10 @@ import { LayersError, invalidValue } from '../errors.js';
 import type { Layer } from '../core/layer.js';
 import type { Shape } from '../core/shape.js';
 import { Sequential } from '../model/sequential.js';
+import type { Model } from '../model/model.js';
+import { FunctionalModel } from '../functional/functional-model.js';
+import { input, type SymbolicTensor } from '../functional/symbolic-tensor.js';
+import { readKerasGraph, type KerasGraph, type KerasGraphLayer, type KerasTensorReference } from './functional-topology.js';
 import { LAYER_CONVERTERS, type ConvertedLayer } from './layer-converters.js';
 import { LayerConfigReader } from './layer-config-reader.js';
 import { readModelJson } from './read-model-json.js';
@@ -42,31 +46,48 @@ function batchShape(config: Record<string, unknown>): unknown {
 }
 
 /**
- * Imports a tfjs-layers Sequential model (`model.json` + weight shards) as a Loom `Sequential`
- * with the same weights, for the layers both libraries have. In Node.js pass the path of
- * `model.json`; anywhere, pass in-memory artifacts (`{ modelTopology, weightSpecs, weightData }`)
- * as tfjs `io` handlers produce them, or the handler itself (anything with `load()`). Anything
- * Loom cannot compute exactly (an unknown layer class, channels_first, hard_sigmoid, a
- * reset_after=false GRU, a weight of the wrong shape) is a LayersError naming the layer, its
- * class and the field.
+ * Imports a tfjs-layers model (`model.json` + weight shards) with the same weights, for the
+ * layers both libraries have: a `Sequential` becomes a Loom `Sequential`, a functional
+ * `Model`/`Functional` graph (several inputs or outputs, shared layers, merge layers) a Loom
+ * `FunctionalModel`. In Node.js pass the path of `model.json`; anywhere, pass in-memory
+ * artifacts (`{ modelTopology, weightSpecs, weightData }`) as tfjs `io` handlers produce them,
+ * or the handler itself (anything with `load()`). Anything Loom cannot compute exactly (an
+ * unknown layer class, channels_first, hard_sigmoid, a reset_after=false GRU, a weight of the
+ * wrong shape) is a LayersError naming the layer, its class and the field. The type parameter
+ * only names the class you expect (default `Sequential`): `importTfjsModel<FunctionalModel>(...)`.
  *
  * @example
  * const model = await importTfjsModel('exported/model.json');
  * const probabilities = model.apply(tf.zeros([1, 784])) as tf.Tensor;
  */
-export async function importTfjsModel(source: string | TfjsModelArtifacts | tf.io.IOHandler, options: ImportTfjsOptions = {}): Promise<Sequential> {
+export async function importTfjsModel<M extends Model = Sequential>(source: string | TfjsModelArtifacts | tf.io.IOHandler, options: ImportTfjsOptions = {}): Promise<M> {
   if (options.inputShape !== undefined && !isKnownShape(options.inputShape)) {
     throw invalidValue('inputShape', 'importTfjsModel', 'an array of positive integers without the batch dimension', options.inputShape);
   }
   const artifacts = await resolveArtifacts(source);
-  const { name: savedName, layers: layerJsons, kerasVersion } = sequentialConfig(artifacts);
+  const { className, config, kerasVersion } = modelConfig(artifacts.modelTopology);
   const store = new TfjsWeightStore(artifacts.weightSpecs ?? [], concatWeightData(artifacts.weightData));
-  const { inputShape, converted } = convertLayers(layerJsons, options.inputShape, !kerasVersion.startsWith('tfjs'));
+  const gruResetAfterDefault = !kerasVersion.startsWith('tfjs');
+  if (className === 'Model' || className === 'Functional') {
+    const where = `${className} '${(config as { name?: unknown } | undefined)?.name ?? 'model'}'`;
+    const graph = readKerasGraph(config, `the tfjs model ${where}`);
+    const { model, converted } = buildFunctional(graph, options, gruResetAfterDefault);
+    assignAllWeights(model, converted, store);
+    return model as unknown as M;
+  }
+  const { name: savedName, layers: layerJsons } = sequentialConfig(className, config);
+  const { inputShape, converted } = convertLayers(layerJsons, options.inputShape, gruResetAfterDefault);
   const name = options.name ?? savedName;
   const model = new Sequential(
     converted.map((c) => c.result.layer),
     { ...(name !== undefined ? { name } : {}), inputShape },
   );
+  assignAllWeights(model, converted, store);
+  return model as unknown as M;
+}
+
+/** Copies every converted layer's weights from the store; disposes the model on any error. */
+function assignAllWeights(model: Model, converted: { reader: LayerConfigReader; result: ConvertedLayer }[], store: TfjsWeightStore): void {
   try {
     for (const { reader, result } of converted) {
       const weights = store.forLayer(reader.name, reader.where);
@@ -75,12 +96,94 @@ export async function importTfjsModel(source: string | TfjsModelArtifacts | tf.i
       assignWeights(result.layer, values, reader);
     }
     const unused = store.unused();
-    if (unused.length > 0) throw invalidValue('weightSpecs', `Sequential '${model.name}'`, 'only weights of its layers', unused);
+    if (unused.length > 0) throw invalidValue('weightSpecs', `${model.className} '${model.name}'`, 'only weights of its layers', unused);
   } catch (error) {
     model.dispose();
     throw error;
   }
-  return model;
+}
+
+/**
+ * Rebuilds a saved functional graph with Loom layers: the InputLayers become `input()`s, then
+ * each call is connected once the tensors it reads exist (Keras lists a shared layer before
+ * some of the tensors its later calls read, so list order is not call order).
+ */
+function buildFunctional(
+  graph: KerasGraph,
+  options: ImportTfjsOptions,
+  gruResetAfterDefault: boolean,
+): { model: FunctionalModel; converted: { reader: LayerConfigReader; result: ConvertedLayer }[] } {
+  const key = (layer: string, node: number) => `${layer}#${node}`;
+  const tensors = new Map<string, SymbolicTensor>();
+  const converted = new Map<string, { reader: LayerConfigReader; result: ConvertedLayer }>();
+  const inputLayers = graph.layers.filter((l) => l.className === 'InputLayer');
+  if (options.inputShape !== undefined && inputLayers.length !== 1) {
+    throw invalidValue('inputShape', 'importTfjsModel', `no inputShape for a model with ${inputLayers.length} inputs (their saved shapes must be fully known)`, options.inputShape);
+  }
+  for (const layer of inputLayers) {
+    const where = `InputLayer '${layer.name}'`;
+    const saved = batchShape(layer.config);
+    const shape = options.inputShape ?? (Array.isArray(saved) ? saved.slice(1) : undefined);
+    if (!isKnownShape(shape)) {
+      throw invalidValue('batch_input_shape', where, 'a fully known input shape (for a one-input model pass options.inputShape, e.g. { inputShape: [100] })', saved ?? null);
+    }
+    const dtype = layer.config.dtype ?? 'float32';
+    if (dtype !== 'float32' && dtype !== 'int32') throw invalidValue('dtype', where, "'float32' or 'int32'", dtype);
+    tensors.set(key(layer.name, 0), input({ shape, name: layer.name, dtype }));
+  }
+  const resolve = (ref: KerasTensorReference, where: string): SymbolicTensor | undefined => {
+    if (ref.tensor !== 0) throw invalidValue('inbound_nodes', where, 'tensor index 0 (Loom layers have one output)', [ref.layer, ref.node, ref.tensor]);
+    return tensors.get(key(ref.layer, ref.node));
+  };
+  let pending: { layer: KerasGraphLayer; node: number }[] = graph.layers
+    .filter((l) => l.className !== 'InputLayer')
+    .flatMap((layer) => layer.calls.map((_, node) => ({ layer, node })));
+  try {
+    while (pending.length > 0) {
+      const waiting: typeof pending = [];
+      for (const call of pending) {
+        const { layer, node } = call;
+        const where = `${layer.className} '${layer.name}'`;
+        const earlierCallWaits = waiting.some((w) => w.layer === layer);
+        const inbound = layer.calls[node]!.map((ref) => resolve(ref, where));
+        if (earlierCallWaits || inbound.some((t) => t === undefined)) {
+          waiting.push(call);
+          continue;
+        }
+        let entry = converted.get(layer.name);
+        if (entry === undefined) {
+          const reader = new LayerConfigReader(layer.className, layer.name, layer.config);
+          const converter = LAYER_CONVERTERS[layer.className];
+          if (converter === undefined) throw invalidValue('class_name', reader.where, `one of ${Object.keys(LAYER_CONVERTERS).join(', ')}`, layer.className);
+          entry = { reader, result: converter(reader, { inputShape: inbound[0]!.shape, gruResetAfterDefault }) };
+          converted.set(layer.name, entry);
+        }
+        tensors.set(key(layer.name, node), entry.result.layer.connect(inbound as SymbolicTensor[]));
+      }
+      if (waiting.length === pending.length) {
+        const { layer, node } = waiting[0]!;
+        throw invalidValue('inbound_nodes', `${layer.className} '${layer.name}'`, 'calls on tensors of the model (its inputs or other layers\' calls)', layer.calls[node]!.map((r) => [r.layer, r.node, r.tensor]));
+      }
+      pending = waiting;
+    }
+    const end = (field: 'input_layers' | 'output_layers', ref: KerasTensorReference) => {
+      const tensor = resolve(ref, 'the tfjs model');
+      if (tensor === undefined) throw invalidValue(field, `the tfjs model '${graph.name ?? 'model'}'`, 'references to layers of the model', [ref.layer, ref.node, ref.tensor]);
+      return tensor;
+    };
+    const name = options.name ?? graph.name;
+    const model = new FunctionalModel({
+      inputs: graph.inputs.map((ref) => end('input_layers', ref)),
+      outputs: graph.outputs.map((ref) => end('output_layers', ref)),
+      ...(name !== undefined ? { name } : {}),
+    });
+    // Weights are assigned in the order layers are first called.
+    const ordered = model.layers.map((layer) => converted.get(layer.name)!);
+    return { model, converted: ordered };
+  } catch (error) {
+    for (const { result } of converted.values()) result.layer.dispose();
+    throw error;
+  }
 }
 
 function isKnownShape(shape: unknown): shape is number[] {
@@ -98,19 +201,18 @@ async function resolveArtifacts(source: string | TfjsModelArtifacts | tf.io.IOHa
   return artifacts;
 }
 
-/** The Sequential's name and layer list; anything else (a functional Model) is refused. */
-function sequentialConfig(artifacts: TfjsModelArtifacts): { name: string | undefined; layers: KerasLayerJson[]; kerasVersion: string } {
-  const { className, config, kerasVersion } = modelConfig(artifacts.modelTopology);
+/** The Sequential's name and layer list; other model classes are refused. */
+function sequentialConfig(className: unknown, config: unknown): { name: string | undefined; layers: KerasLayerJson[] } {
   const savedName = (config as { name?: unknown } | undefined)?.name;
   const name = typeof savedName === 'string' ? savedName : undefined;
   const where = `${String(className)} '${name ?? 'model'}'`;
   if (className !== 'Sequential') {
-    throw invalidValue('class_name', `the tfjs model ${where}`, "'Sequential' (functional Model graphs cannot be imported yet)", className);
+    throw invalidValue('class_name', `the tfjs model ${where}`, "'Sequential', 'Model' or 'Functional'", className);
   }
   // Old Keras wrote a Sequential's config as the bare list of layers.
   const layers = (Array.isArray(config) ? config : (config as { layers?: unknown } | undefined)?.layers) as KerasLayerJson[] | undefined;
   if (!Array.isArray(layers) || layers.length === 0) throw invalidValue('layers', where, 'a non-empty list of layers', layers ?? null);
-  return { name, layers, kerasVersion };
+  return { name, layers };
 }
 
 /**

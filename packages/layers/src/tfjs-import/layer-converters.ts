@@ -8,6 +8,9 @@ import { Embedding } from '../core/layers/embedding.js';
 import { AvgPool2D, GlobalPooling, MaxPool2D } from '../core/layers/pooling.js';
 import { AvgPool1D, MaxPool1D } from '../core/layers/pool1d.js';
 import { Flatten, Reshape } from '../core/layers/reshaping.js';
+import { Add, Average, Maximum, Minimum, Multiply, Subtract } from '../core/layers/merge.js';
+import { Concatenate } from '../core/layers/merge-concatenate.js';
+import { Dot } from '../core/layers/merge-dot.js';
 import { BatchNormalization, LayerNormalization } from '../normalization/batch-normalization.js';
 import { Bidirectional } from '../recurrent/bidirectional.js';
 import { GRU } from '../recurrent/gru.js';
@@ -235,6 +238,27 @@ function bidirectional(c: LayerConfigReader, context: ConversionContext): Conver
   };
 }
 
+/** Element-wise merges have no options beyond the name (and no weights). */
+function elementwiseMerge(make: (args: { name: string; trainable?: false }) => Layer): LayerConverter {
+  return (c) => ({ layer: make({ name: c.name, ...trainable(c) }), weights: noWeights });
+}
+
+function nonZeroInteger(c: LayerConfigReader, field: string, value: unknown): number {
+  if (!(Number.isInteger(value) && value !== 0)) throw c.fail(field, 'a non-zero integer (axis 0 is the batch)', value ?? null);
+  return value as number;
+}
+
+function concatenateLayer(c: LayerConfigReader): ConvertedLayer {
+  const axis = nonZeroInteger(c, 'axis', c.raw('axis') ?? -1);
+  return { layer: new Concatenate({ name: c.name, axis, ...trainable(c) }), weights: noWeights };
+}
+
+function dotLayer(c: LayerConfigReader): ConvertedLayer {
+  const raw = c.raw('axes');
+  const axes = Array.isArray(raw) && raw.length === 2 ? ([nonZeroInteger(c, 'axes', raw[0]), nonZeroInteger(c, 'axes', raw[1])] as [number, number]) : nonZeroInteger(c, 'axes', raw);
+  return { layer: new Dot({ name: c.name, axes, normalize: c.boolean('normalize', false), ...trainable(c) }), weights: noWeights };
+}
+
 /**
  * tfjs/Keras class name → converter, for the layers both libraries have.
  *
@@ -290,4 +314,12 @@ export const LAYER_CONVERTERS: Record<string, LayerConverter> = {
   LSTM: recurrent,
   GRU: recurrent,
   Bidirectional: bidirectional,
+  Add: elementwiseMerge((args) => new Add(args)),
+  Subtract: elementwiseMerge((args) => new Subtract(args)),
+  Multiply: elementwiseMerge((args) => new Multiply(args)),
+  Average: elementwiseMerge((args) => new Average(args)),
+  Maximum: elementwiseMerge((args) => new Maximum(args)),
+  Minimum: elementwiseMerge((args) => new Minimum(args)),
+  Concatenate: concatenateLayer,
+  Dot: dotLayer,
 };
