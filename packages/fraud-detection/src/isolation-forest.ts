@@ -1,4 +1,5 @@
 import { FraudError, invalidValue } from './errors.js';
+import type { FeatureRows } from './feature-matrix.js';
 import { seededRandom } from './random.js';
 
 type Node = { feature: number; split: number; left: Node; right: Node } | { size: number };
@@ -50,7 +51,7 @@ export class IsolationForest {
   }
 
   /** Grows the trees on rows of numbers (every row the same length, finite values). */
-  fit(rows: readonly (readonly number[])[]): this {
+  fit(rows: FeatureRows): this {
     if (!Array.isArray(rows) || rows.length < 2) throw invalidValue('rows', 'IsolationForest.fit', 'at least 2 rows', Array.isArray(rows) ? `${rows.length} rows` : rows);
     this.features = rows[0]!.length;
     rows.forEach((row, i) => {
@@ -73,7 +74,7 @@ export class IsolationForest {
     return this;
   }
 
-  private grow(rows: readonly (readonly number[])[], indices: number[], depth: number, limit: number, random: () => number): Node {
+  private grow(rows: FeatureRows, indices: number[], depth: number, limit: number, random: () => number): Node {
     if (depth >= limit || indices.length <= 1) return { size: indices.length };
     // Pick a feature that varies in this node; a node of identical rows is a leaf.
     const candidates = Array.from({ length: this.features }, (_, j) => j).filter((j) => {
@@ -95,13 +96,13 @@ export class IsolationForest {
     return { feature, split, left: this.grow(rows, left, depth + 1, limit, random), right: this.grow(rows, right, depth + 1, limit, random) };
   }
 
-  private pathLength(row: readonly number[], node: Node, depth: number): number {
+  private pathLength(row: FeatureRows[number], node: Node, depth: number): number {
     if ('size' in node) return depth + averagePathLength(node.size);
     return this.pathLength(row, row[node.feature]! < node.split ? node.left : node.right, depth + 1);
   }
 
   /** Anomaly scores in (0, 1], one per row. */
-  score(rows: readonly (readonly number[])[]): Float64Array {
+  score(rows: FeatureRows): Float64Array {
     if (this.forest.length === 0) throw new FraudError('IsolationForest.score: call fit(rows) first.');
     const normaliser = averagePathLength(this.usedSampleSize);
     return Float64Array.from(rows, (row, i) => {

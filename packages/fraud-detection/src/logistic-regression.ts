@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { adam, Optimizer } from '@loom-ml/optimizers';
 import { invalidValue } from './errors.js';
+import type { FeatureRows } from './feature-matrix.js';
 import { seededRandom } from './random.js';
 
 export interface LogisticRegressionOptions {
@@ -27,7 +28,7 @@ export class LogisticRegression {
     readonly bias: number,
   ) {}
 
-  static async fit(features: readonly (readonly number[])[], labels: ArrayLike<number>, options: LogisticRegressionOptions = {}): Promise<LogisticRegression> {
+  static async fit(features: FeatureRows, labels: ArrayLike<number>, options: LogisticRegressionOptions = {}): Promise<LogisticRegression> {
     const n = features.length;
     if (n === 0 || labels.length !== n) throw invalidValue('labels', 'LogisticRegression.fit', `${n} labels (one per row, at least one)`, labels.length);
     const d = features[0]!.length;
@@ -96,7 +97,7 @@ export class LogisticRegression {
   }
 
   /** P(class 1) for each row. */
-  predictProba(features: readonly (readonly number[])[]): Float64Array {
+  predictProba(features: FeatureRows): Float64Array {
     return Float64Array.from(features, (row) => {
       let z = this.bias;
       for (let j = 0; j < this.weights.length; j++) z += this.weights[j]! * row[j]!;
