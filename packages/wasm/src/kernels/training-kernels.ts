@@ -5,6 +5,7 @@ import { conv2dBackpropFilterConfig } from './conv2d-backprop-filter.js';
 import { conv2dBackpropInputConfig } from './conv2d-backprop-input.js';
 import { depthwiseConv2dBackpropFilterConfig, depthwiseConv2dBackpropInputConfig } from './depthwise-conv2d-backprop.js';
 import { einsumConfig } from './einsum.js';
+import { gatherV2Config } from './gather.js';
 import { maxPoolGradConfig } from './max-pool-grad.js';
 import { maxPoolGuardConfig } from './max-pool-guard.js';
 import { unsortedSegmentSumConfig } from './unsorted-segment-sum.js';
@@ -18,8 +19,11 @@ export function buildTrainingKernels(): Omit<KernelConfig, 'backendName'>[] {
   if (stockBatchMatMul === undefined) throw new Error("The stock 'wasm' BatchMatMul kernel is not registered; import @tensorflow/tfjs-backend-wasm first.");
   const stockMaxPool = tf.getKernel(tf.MaxPool, 'wasm');
   if (stockMaxPool === undefined) throw new Error("The stock 'wasm' MaxPool kernel is not registered; import @tensorflow/tfjs-backend-wasm first.");
+  const stockGather = tf.getKernel(tf.GatherV2, 'wasm');
+  if (stockGather === undefined) throw new Error("The stock 'wasm' GatherV2 kernel is not registered; import @tensorflow/tfjs-backend-wasm first.");
   return [
     batchMatMulConfig(stockBatchMatMul),
+    gatherV2Config(stockGather),
     maxPoolGuardConfig(stockMaxPool),
     conv2dBackpropFilterConfig,
     conv2dBackpropInputConfig,
