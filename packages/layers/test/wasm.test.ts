@@ -57,3 +57,34 @@ describe.each(layerCases)('$label on loom-wasm', (c) => {
     layer.dispose();
   });
 });
+
+describe('a functional model with every merge layer on loom-wasm', () => {
+  it('matches the cpu backend forward and backward, inputs and weights (rtol 1e-4, atol 1e-5)', async () => {
+    const { add, average, concatenate, dense, dot, flatten, input, maximum, minimum, model, multiply, subtract } = await import('../src/index.js');
+    await tf.setBackend(LOOM_WASM_BACKEND);
+    const a = input({ shape: [3, 4], name: 'a' });
+    const b = input({ shape: [3, 4], name: 'b' });
+    const shared = dense({ units: 4, activation: 'tanh', kernelInitializer: { name: 'glorotUniform', seed: 51 } });
+    const [ha, hb] = [shared.connect(a), shared.connect(b)];
+    const pair = [ha, hb];
+    const elementwise = concatenate({ axis: -1 }).connect([add().connect(pair), subtract().connect(pair), multiply().connect(pair), average().connect(pair), maximum().connect(pair), minimum().connect(pair)]);
+    const scores = flatten().connect(dot({ axes: 2, normalize: true }).connect(pair)); // [null, 9]
+    const joined = concatenate().connect([flatten().connect(elementwise), scores]);
+    const merged = model({ inputs: [a, b], outputs: dense({ units: 2, kernelInitializer: { name: 'glorotUniform', seed: 52 } }).connect(joined) });
+    const values = merged.weights.map((w) => w.variable.dataSync().slice());
+    const run = () => {
+      merged.weights.forEach((w, i) => w.variable.assign(tf.tensor(values[i]!, w.variable.shape, w.variable.dtype)));
+      const xs = [tf.tensor(seededValues(24, 61), [2, 3, 4]), tf.tensor(seededValues(24, 62), [2, 3, 4])];
+      const objective = (...inputs: tf.Tensor[]) => tf.sum(tf.mul(merged.apply(inputs) as tf.Tensor, tf.tensor([[1, -2], [0.5, 3]]))) as tf.Scalar;
+      const inputGrads = tf.grads(objective)(xs);
+      const { grads } = tf.variableGrads(() => objective(...xs), merged.trainableWeights);
+      return [merged.apply(xs) as tf.Tensor, ...inputGrads, ...merged.trainableWeights.map((v) => grads[v.name]!)];
+    };
+    const wasm = await forwardAndGradients(LOOM_WASM_BACKEND, run);
+    const cpu = await forwardAndGradients('cpu', run);
+    expect(wasm).toHaveLength(2 + 1 + 4);
+    cpu.forEach((expected, i) => expectTensorsClose(wasm[i]!, expected, { rtol: 1e-4, atol: 1e-5 }));
+    await tf.setBackend('cpu');
+    merged.dispose();
+  });
+});
