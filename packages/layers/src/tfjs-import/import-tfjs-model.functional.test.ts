@@ -131,6 +131,27 @@ describe('importTfjsModel with functional models', () => {
     model.dispose();
   });
 
+  it('a one-input functional model with an open sequence length, fixed by options.inputShape', async () => {
+    const sequence = tfl.input({ shape: [null, 3], name: 'sequence' });
+    const encoded = tfl.layers.simpleRNN({ units: 2, returnSequences: true, name: 'rnn', recurrentInitializer: tfl.initializers.glorotUniform({ seed: 1 }) }).apply(sequence) as tfl.SymbolicTensor;
+    const residual = tfl.layers.add({ name: 'residual' }).apply([encoded, tfl.layers.dense({ units: 2, name: 'skip' }).apply(sequence) as tfl.SymbolicTensor]) as tfl.SymbolicTensor;
+    const reference = tfl.model({ inputs: sequence, outputs: residual, name: 'open_length' });
+    randomizeWeights(reference, 9);
+    const artifacts = await saveToMemory(reference);
+    await expect(importTfjsModel(artifacts)).rejects.toThrow(
+      "Invalid value for `batch_input_shape` in InputLayer 'sequence'. Expected a fully known input shape (for a one-input model pass options.inputShape, e.g. { inputShape: [100] }). Received: [null, null, 3].",
+    );
+    const model = await importTfjsModel<FunctionalModel>(artifacts, { inputShape: [5, 3] });
+    expect(model.inputShape).toEqual([5, 3]);
+    const x = tf.randomNormal([2, 5, 3], 0, 1, 'float32', 23);
+    const expected = reference.predict(x) as tf.Tensor;
+    const actual = model.apply(x) as tf.Tensor;
+    expectTensorsClose(actual, expected, TOLERANCE);
+    tf.dispose([x, expected, actual]);
+    model.dispose();
+    reference.dispose();
+  });
+
   it('an imported functional model saves and loads with Loom with identical predictions', async () => {
     const model = await expectSamePredictions(everyMergeTfjs, floats);
     const copy = deserializeModel<FunctionalModel>(await serializeModel(model));
