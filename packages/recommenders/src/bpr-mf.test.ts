@@ -10,7 +10,8 @@ import { sgd } from '@loom-ml/optimizers';
 
 const split = plantedSplit();
 const matrix = split.train.matrix;
-const options = { factors: 8, epochs: 25, batchSize: 64, learningRate: 0.05, seed: 3 } as const;
+// Plain BPR (one uniform negative) unless a test says otherwise; the default is 8 candidates.
+const options = { factors: 8, epochs: 25, batchSize: 64, learningRate: 0.05, seed: 3, negativeCandidates: 1 } as const;
 const bpr = new BprMf(options).fit(matrix);
 
 describe('BprMf', () => {
@@ -39,6 +40,7 @@ describe('BprMf', () => {
     expect(Array.from(new BprMf({ ...dnsOptions, epochs: 1 }).fit(matrix).itemFactors)).toEqual(
       Array.from(new BprMf({ ...dnsOptions, epochs: 1 }).fit(matrix).itemFactors),
     );
+    expect(new BprMf().negativeCandidates).toBe(8);
     expect(() => new BprMf({ negativeCandidates: 0 })).toThrow(
       'Invalid value for `negativeCandidates` in BprMf. Expected a positive integer. Received: 0.',
     );

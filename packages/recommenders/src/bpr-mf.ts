@@ -6,8 +6,10 @@ import { PairwiseMf, type PairwiseMfOptions, type TrainingState } from './pairwi
 /** Options of {@link BprMf}. */
 export interface BprMfOptions extends PairwiseMfOptions {
   /**
-   * Negatives drawn per pair; the highest-scoring one is trained on (dynamic negative sampling,
-   * Zhang et al. 2013). Default 1: plain BPR with one uniform negative.
+   * Negatives drawn uniformly per pair; the one the model currently scores highest is trained on
+   * (dynamic negative sampling, Zhang et al. 2013). Default 8: on MovieLens-small it ranks
+   * clearly better than plain BPR in a third of the epochs (see the README). `1` is plain BPR
+   * (Rendle et al. 2009) with one uniform negative per pair.
    */
   negativeCandidates?: number;
 }
@@ -15,8 +17,9 @@ export interface BprMfOptions extends PairwiseMfOptions {
 /**
  * Matrix factorisation trained with Bayesian personalised ranking (Rendle et al. 2009) in tfjs,
  * with `bprLoss` from `@loom-ml/losses`:
- * for every (user u, positive i) pair, one negative j is sampled uniformly among the items u
- * never interacted with (never a positive), and the model minimises
+ * for every (user u, positive i) pair, a negative j is sampled among the items u never
+ * interacted with (never a positive): by default the highest-scoring of 8 uniform draws
+ * (`negativeCandidates`; 1 gives classic uniform BPR), and the model minimises
  * mean(−log σ(s_ui − s_uj)) + λ·mean(‖x_u‖² + ‖y_i‖² + ‖y_j‖² + b_i² + b_j²), with
  * s_ui = x_u·y_i + b_i, by an `@loom-ml/optimizers` optimizer (Adam by default) on the active
  * tfjs backend (Loom's wasm backend in scripts, cpu in tests).
@@ -24,6 +27,7 @@ export interface BprMfOptions extends PairwiseMfOptions {
  * @example
  * const bpr = new BprMf({ factors: 32, epochs: 20, seed: 1,
  *   onEpoch: ({ epoch, loss }) => console.log(epoch, loss) }).fit(split.train.matrix);
+ * const classic = new BprMf({ negativeCandidates: 1 }).fit(split.train.matrix); // uniform negatives
  * bpr.recommend(0, 10); // [{ item, score }, ...]
  */
 export class BprMf extends PairwiseMf {
@@ -32,7 +36,7 @@ export class BprMf extends PairwiseMf {
 
   constructor(options: BprMfOptions = {}) {
     super('BprMf', options);
-    this.negativeCandidates = options.negativeCandidates ?? 1;
+    this.negativeCandidates = options.negativeCandidates ?? 8;
     if (!Number.isInteger(this.negativeCandidates) || this.negativeCandidates < 1) {
       throw invalidValue('negativeCandidates', 'BprMf', 'a positive integer', this.negativeCandidates);
     }

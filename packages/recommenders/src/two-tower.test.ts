@@ -26,8 +26,6 @@ const matrix = split.train.matrix;
 // Split indices differ from the planted item ids; features follow the train index.
 const splitFeatures = Array.from({ length: matrix.columns }, (_, index) => itemFeatures[Number(split.train.items.idAt(index))]!);
 const options = { embeddingDimension: 8, epochs: 10, batchSize: 64, learningRate: 0.05, temperature: 0.2, seed: 3 } as const;
-// Training tests fit small models on the cpu backend: seconds alone, more on a shared machine.
-const timeout = 30_000;
 const epochCounts: number[] = [];
 const model = expectNoLeakedTensors(
   () => new TwoTower({ ...options, onEpoch: () => epochCounts.push(tf.memory().numTensors) }).fit(matrix, { itemFeatures: splitFeatures }),
@@ -111,7 +109,7 @@ describe('TwoTower', () => {
     const fromFeatures = expectNoLeakedTensors(() => coldModel.embedItemFeatures([itemFeatures[44]!]), 'embedItemFeatures');
     const stored = coldModel.itemEmbeddings.subarray(44 * 8, 45 * 8);
     fromFeatures.forEach((value, j) => expect(value).toBeCloseTo(stored[j]!, 5));
-  }, timeout);
+  });
 
   it('is deterministic for a seed, and trains a hidden-layer MLP tower without leaks', () => {
     const short = { ...options, epochs: 1 };
@@ -126,7 +124,7 @@ describe('TwoTower', () => {
     );
     expect(mlp.history.at(-1)!.loss).toBeLessThan(mlp.history[0]!.loss);
     expect(mlp.embedItemFeatures([splitFeatures[0]!])).toHaveLength(8);
-  }, timeout);
+  });
 
   it('saves and loads: identical scores, similar items and feature embeddings', async () => {
     const { json, binary } = serializeRecommender(model, { users: split.train.users, items: split.train.items });
