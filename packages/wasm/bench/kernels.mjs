@@ -36,19 +36,47 @@ function matMulCases(size) {
   return { a, b, flops: 2 * size ** 3 };
 }
 
+// Runs the cases in interleaved rounds (plain, fresh, transposed, plain, ...) so load from other
+// jobs on this shared machine hits every case alike; returns each case's median in ms.
+function interleavedMedians(cases, { minMs = 1200, maxRounds = 25 } = {}) {
+  const names = Object.keys(cases);
+  for (const name of names) tf.tidy(() => { cases[name]().dataSync(); }); // warm-up
+  const times = Object.fromEntries(names.map((name) => [name, []]));
+  const start = performance.now();
+  for (let round = 0; round < maxRounds && (round < 3 || performance.now() - start < minMs); round++) {
+    for (const name of names) {
+      const t0 = performance.now();
+      tf.tidy(() => { cases[name]().dataSync(); });
+      times[name].push(performance.now() - t0);
+    }
+  }
+  return Object.fromEntries(names.map((name) => {
+    const sorted = times[name].sort((x, y) => x - y);
+    return [name, sorted[Math.floor(sorted.length / 2)]];
+  }));
+}
+
 async function runSuite(label, backendName) {
   await tf.setBackend(backendName);
   const row = { backend: label };
   for (const size of [256, 512, 1024]) {
     if (backendName === 'cpu' && size === 1024) {
-      row[`matMul ${size}`] = row[`matMul ${size} (A·Bᵀ)`] = '—';
+      for (const column of [`matMul ${size}`, `matMul ${size} fresh B`, `matMul ${size} (A·Bᵀ)`]) row[column] = '—';
       continue;
     }
     const { a, b, flops } = matMulCases(size);
-    const plain = await timeIt(() => tf.matMul(a, b));
-    const transposed = await timeIt(() => tf.matMul(a, b, false, true));
-    row[`matMul ${size}`] = (flops / plain / 1e6).toFixed(1);
-    row[`matMul ${size} (A·Bᵀ)`] = (flops / transposed / 1e6).toFixed(1);
+    // "fresh B": B is a new tensor each call, as in training (weights and gradients change every
+    // step), so XNNPACK packs it each time; plain reuses one B and hits the packed-weights cache.
+    // The fresh B is made by an add (timed on its own and subtracted).
+    const ms = interleavedMedians({
+      plain: () => tf.matMul(a, b),
+      fresh: () => tf.matMul(a, tf.add(b, 0)),
+      add: () => tf.add(b, 0),
+      transposed: () => tf.matMul(a, b, false, true),
+    });
+    row[`matMul ${size}`] = (flops / ms.plain / 1e6).toFixed(1);
+    row[`matMul ${size} fresh B`] = (flops / Math.max(ms.fresh - ms.add, 1e-3) / 1e6).toFixed(1);
+    row[`matMul ${size} (A·Bᵀ)`] = (flops / ms.transposed / 1e6).toFixed(1);
     tf.dispose([a, b]);
   }
   const x = tf.randomNormal([32, 28, 28, 16], 0, 1, 'float32', 3);
@@ -78,6 +106,8 @@ console.log(`matMul in GFLOP/s (higher is better), conv2d [32,28,28,16]x[3,3,16,
 console.table(rows);
 const [, stock, one, many] = rows;
 const ratio = (a, b) => (Number(a) / Number(b)).toFixed(2);
-console.log(`transposed / plain matMul 1024 on loom-wasm ${many.backend}: ${ratio(many['matMul 1024 (A·Bᵀ)'], many['matMul 1024'])} (target >= 0.77, i.e. within 1.3x)`);
+console.log(`A·Bᵀ / plain matMul 1024 on ${many.backend}: ${ratio(many['matMul 1024 (A·Bᵀ)'], many['matMul 1024'])} against a cached B, ` +
+  `${ratio(many['matMul 1024 (A·Bᵀ)'], many['matMul 1024 fresh B'])} against a fresh B as in training (target >= 0.77, i.e. within 1.3x); ` +
+  `1 thread: ${ratio(one['matMul 1024 (A·Bᵀ)'], one['matMul 1024'])} / ${ratio(one['matMul 1024 (A·Bᵀ)'], one['matMul 1024 fresh B'])}`);
 console.log(`thread speed-up on matMul 1024: ${ratio(many['matMul 1024'], one['matMul 1024'])}x (target >= 1.7x with 2 threads)`);
-console.log(`loom-wasm vs stock wasm, transposed matMul 1024: ${ratio(many['matMul 1024 (A·Bᵀ)'], stock['matMul 1024 (A·Bᵀ)'])}x; loom-wasm vs cpu conv2d fwd+bwd: ${ratio(rows[0]['conv2d fwd+bwd ms'], many['conv2d fwd+bwd ms'])}x`);
+console.log(`loom-wasm vs stock wasm, A·Bᵀ matMul 1024: ${ratio(many['matMul 1024 (A·Bᵀ)'], stock['matMul 1024 (A·Bᵀ)'])}x; loom-wasm vs cpu conv2d fwd+bwd: ${ratio(rows[0]['conv2d fwd+bwd ms'], many['conv2d fwd+bwd ms'])}x`);
