@@ -1,7 +1,8 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { expectNoLeakedTensors } from '@loom-ml/test-utils';
 import { describe, expect, it } from 'vitest';
-import { integratedGradients } from './index.js';
+import { integratedGradients, LogisticRegression, MlpClassifier } from './index.js';
+import { seededRandom } from './random.js';
 
 const sigmoid = (z: number) => 1 / (1 + Math.exp(-z));
 const dot = (a: readonly number[], b: readonly number[]) => a.reduce((sum, v, i) => sum + v * b[i]!, 0);
@@ -87,6 +88,28 @@ describe('integratedGradients', () => {
       row.forEach((v, i) => expect(Math.abs(result.attributions[r]![i]! - reference[i]! * (v - baseline[i]!))).toBeLessThan(2e-4));
       expect(Math.abs(result.completenessGap[r]!)).toBeLessThan(2e-4);
     });
+  });
+
+  it('explains the package models through their scoreTensor: LogisticRegression matches its closed form, MlpClassifier keeps completeness', async () => {
+    const random = seededRandom(11);
+    const features = Array.from({ length: 400 }, () => [random() * 4 - 2, random() * 4 - 2, random() * 4 - 2]);
+    const labels = features.map(([a, b]) => (a! - b! + random() - 0.5 > 0.5 ? 1 : 0));
+    const rows = features.slice(0, 3);
+    const zero = [0, 0, 0];
+    const logistic = await LogisticRegression.fit(features, labels, { epochs: 5, seed: 1 });
+    const fromModel = expectNoLeakedTensors(() => integratedGradients((input) => logistic.scoreTensor(input), rows, { baseline: zero, steps: 32 }));
+    const weights = Array.from(logistic.weights);
+    rows.forEach((row, r) => {
+      const dz = dot(weights, row);
+      const meanSlope = (sigmoid(dz + logistic.bias) - sigmoid(logistic.bias)) / dz;
+      // Same trapezoid bound as above, plus 1e-5 for float32.
+      row.forEach((v, i) => expect(Math.abs(fromModel.attributions[r]![i]! - weights[i]! * v * meanSlope)).toBeLessThanOrEqual(Math.abs(weights[i]! * v) * (dz ** 2 / (96 * 32 ** 2)) + 1e-5));
+    });
+    const mlp = await MlpClassifier.fit(features, labels, { hiddenUnits: [8], epochs: 3, seed: 1 });
+    const fromMlp = expectNoLeakedTensors(() => integratedGradients((input) => mlp.scoreTensor(input), rows, { baseline: zero, steps: 128 }));
+    // A smooth network: the trapezoid gap at 128 steps is far below the scores' scale.
+    for (const gap of fromMlp.completenessGap) expect(Math.abs(gap)).toBeLessThan(1e-3);
+    mlp.dispose();
   });
 
   it('takes tensors, a per-row baseline, and leaves the caller’s tensors alone', () => {
