@@ -30,17 +30,18 @@ function data(samples: number) {
 }
 
 describe('fit / evaluate / predict with a two-input functional model', () => {
-  it('lowers the loss, and predict agrees with model.apply; no leaked tensors', async () => {
+  // About 1-2 s alone; the timeout leaves room for a loaded 2-core machine (no speed is asserted).
+  it('lowers the loss, and predict agrees with model.apply; no leaked tensors', { timeout: 30_000 }, async () => {
     const regressor = twoInputRegressor();
     const train = data(40);
     const before = await evaluate(regressor, train, { loss: meanSquaredError });
     const history = await expectNoLeakedTensors(() =>
-      fit(regressor, train, { loss: meanSquaredError, optimizer: adam({ learningRate: 0.05 }), epochs: 40, batchSize: 8, seed: 1 }),
+      fit(regressor, train, { loss: meanSquaredError, optimizer: adam({ learningRate: 0.05 }), epochs: 30, batchSize: 20, seed: 1 }),
     );
     const after = await evaluate(regressor, train, { loss: meanSquaredError });
     const losses = history.values.loss!;
-    expect(losses).toHaveLength(40);
-    // Measured: 2.19 before, about 1e-3 after 40 epochs of Adam (noise-free target the model can fit).
+    expect(losses).toHaveLength(30);
+    // Measured: 2.19 before, about 4e-3 after 30 epochs of Adam (noise-free target the model can fit).
     expect(losses.at(-1)!).toBeLessThan(losses[0]! / 10);
     expect(after.loss).toBeLessThan(0.05);
     expect(after.loss).toBeLessThan(before.loss! / 20);
