@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { expectNoLeakedTensors } from '@loom-ml/test-utils';
 import { describe, expect, it } from 'vitest';
 import { rocAuc } from './curves.js';
+import { integratedGradients } from './explain-integrated-gradients.js';
 import { LogisticRegression } from './logistic-regression.js';
 import { MlpClassifier } from './mlp-classifier.js';
 import { seededRandom } from './random.js';
@@ -89,6 +90,21 @@ describe('MlpClassifier', () => {
       scores.dispose();
     }, 'scoreTensor');
     x.dispose();
+    mlp.dispose();
+  });
+
+  it('works with integratedGradients: attributions add up to f(x) − f(baseline)', async () => {
+    const { features, labels } = ring(200, 6);
+    const mlp = await MlpClassifier.fit(features, labels, { hiddenUnits: [8], epochs: 3, seed: 2 });
+    const rows = [[0.9, -0.4], [-1.2, 0.3]];
+    const result = await expectNoLeakedTensors(() => integratedGradients((x) => mlp.scoreTensor(x), rows, { baseline: [0, 0], steps: 200 }), 'integratedGradients(mlp)');
+    const expected = mlp.predictProba(rows);
+    const atBaseline = mlp.predictProba([[0, 0]])[0]!;
+    rows.forEach((_, r) => {
+      expect(result.scores[r]).toBeCloseTo(expected[r]!, 6);
+      // The logit is piecewise linear and the sigmoid smooth: 200 trapezoid steps land within 1e-3 of the integral.
+      expect(Math.abs(result.attributions[r]!.reduce((a, b) => a + b, 0) - (expected[r]! - atBaseline))).toBeLessThan(1e-3);
+    });
     mlp.dispose();
   });
 
