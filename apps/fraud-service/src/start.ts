@@ -44,12 +44,21 @@ const wasm = await initWasm({ threads: 'auto', onNotice: () => undefined });
 const started = performance.now();
 const { rows, labels } = await loadLoans();
 console.log(`lending-club: ${rows.length} loans, ${labels.reduce((a, b) => a + b, 0)} bad (${LOAN_SCHEMA.numeric.length} numeric + ${LOAN_SCHEMA.categorical.length} categorical features).`);
-const { bundle, sizes } = await trainFraudModel(rows, labels, LOAN_SCHEMA, {
-  seed: options.seed,
-  epochs: args.full ? 60 : 30,
-  costs: options.costs,
-  targetPrecision: options.targetPrecision,
-});
+let trained;
+try {
+  trained = await trainFraudModel(rows, labels, LOAN_SCHEMA, {
+    seed: options.seed,
+    epochs: args.full ? 60 : 30,
+    costs: options.costs,
+    targetPrecision: options.targetPrecision,
+  });
+} catch (error) {
+  if (!(error instanceof AppError)) throw error;
+  console.error(error.message); // e.g. a target precision no threshold reaches
+  await wasm.dispose();
+  process.exit(2);
+}
+const { bundle, sizes } = trained;
 const e = bundle.evaluation;
 console.log(`split (seed ${options.seed}, stratified): ${sizes.train} train / ${sizes.validation} validation / ${sizes.test} test; trained in ${((performance.now() - started) / 1000).toFixed(1)} s.`);
 console.log(`threshold ${bundle.threshold.value.toFixed(4)}, chosen by ${bundle.threshold.rule}.`);
