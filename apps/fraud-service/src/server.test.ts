@@ -115,6 +115,22 @@ describe('other routes', () => {
     expect([response.status, health.status, health.threshold, health.trainedAt]).toEqual([200, 'ok', threshold, fixture.bundle.trainedAt]);
   });
 
+  it('serves the dashboard data: test-split curves and histograms, recent scores, drift rows and alerts', async () => {
+    const response = await fetch(`${base}/api/summary`);
+    expect(response.status).toBe(200);
+    const summary = await response.json();
+    const { evaluation } = fixture.bundle;
+    expect(summary.model).toMatchObject({ threshold, rocAuc: evaluation.rocAuc, testRows: evaluation.rows, testPositives: evaluation.positives });
+    expect(summary.scores.testGood.reduce((a: number, b: number) => a + b, 0) + summary.scores.testBad.reduce((a: number, b: number) => a + b, 0)).toBe(evaluation.rows);
+    expect(summary.scores.recent.reduce((a: number, b: number) => a + b, 0)).toBe(4); // the transactions scored above
+    expect(summary.prCurve.precision.length).toBe(summary.prCurve.recall.length);
+    expect(summary.drift).toHaveLength(22);
+    // Too few transactions for a PSI; int_rate counts 3 because one loan sent it as null (missing).
+    expect(summary.drift.every((d: { psi: unknown; count: number; feature: string }) => d.psi === null && d.count === (d.feature === 'int_rate' ? 3 : 4))).toBe(true);
+    expect(summary.alerts.length).toBe(summary.totals.alerts);
+    expect((await fetch(`${base}/health`, { method: 'HEAD' })).status).toBe(200);
+  });
+
   it('answers unknown routes with 404 and wrong methods with 405', async () => {
     let response = await fetch(`${base}/nope`);
     expect([response.status, (await response.json()).error]).toEqual([404, 'Not found: /nope. Routes: POST /score, GET /health, GET /metrics, GET /.']);
