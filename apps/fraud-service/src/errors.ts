@@ -3,6 +3,9 @@ import { LoomError } from '@loom-ml/fraud-detection';
 /**
  * Bad input to the service (HTTP requests, CLI flags, a saved model), in Loom's one message form:
  * "Invalid value for `int_rate` in POST /score. Expected a finite number or null. Received: 'high'."
+ *
+ * @example
+ * throw new AppError('Not found: /nope.', 404);
  */
 export class AppError extends LoomError {
   constructor(
@@ -24,7 +27,12 @@ function describe(received: unknown): string {
   return String(received);
 }
 
-/** Builds the one message form. */
+/**
+ * Builds the one message form.
+ *
+ * @example
+ * throw invalidValue('int_rate', 'POST /score', 'a finite number or null', 'high'); // 400
+ */
 export function invalidValue(name: string, where: string, expected: string, received: unknown, status = 400): AppError {
   return new AppError(`Invalid value for \`${name}\` in ${where}. Expected ${expected}. Received: ${describe(received)}.`, status);
 }

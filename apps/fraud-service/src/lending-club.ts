@@ -1,7 +1,12 @@
 import { loadLendingClub } from '@loom-ml/datasets';
 import type { TabularRow, TabularSchema } from '@loom-ml/fraud-detection';
 
-/** The 22 loan features the service scores: 17 numeric, 5 categorical (lending-club's columns). */
+/**
+ * The 22 loan features the service scores: 17 numeric, 5 categorical (lending-club's columns).
+ *
+ * @example
+ * const encoder = TabularEncoder.fit(rows, LOAN_SCHEMA);
+ */
 export const LOAN_SCHEMA: TabularSchema = {
   numeric: [
     'funded_amnt', 'int_rate', 'annual_inc', 'delinq_2yrs', 'inq_last_6mths', 'revol_util', 'acc_now_delinq', 'open_il_6m', 'open_il_12m',
@@ -16,7 +21,12 @@ export interface LabelledRows {
   labels: number[];
 }
 
-/** The 9,857 shipped lending-club loans (517 bad) with 0/1 labels; only the schema's columns are kept. */
+/**
+ * The 9,857 shipped lending-club loans (517 bad) with 0/1 labels; only the schema's columns are kept.
+ *
+ * @example
+ * const { rows, labels } = await loadLoans();
+ */
 export async function loadLoans(): Promise<LabelledRows> {
   const loans = await loadLendingClub();
   const columns = [...LOAN_SCHEMA.numeric, ...LOAN_SCHEMA.categorical];
@@ -29,6 +39,9 @@ export async function loadLoans(): Promise<LabelledRows> {
 /**
  * Seeded split that keeps the class balance: each class is shuffled and cut by `fractions`
  * (e.g. [0.6, 0.2, 0.2] for train / validation / test).
+ *
+ * @example
+ * const [train, validation, test] = stratifiedSplit(labels, [0.6, 0.2, 0.2], 42); // row indices
  */
 export function stratifiedSplit(labels: readonly number[], fractions: readonly number[], seed: number): number[][] {
   let state = seed >>> 0;
