@@ -55,6 +55,10 @@ export interface Scorer {
 /**
  * Wraps a bundle for serving. The package's LogisticRegression has no fromJSON yet, so the saved
  * weights are applied here with predictProba's formula.
+ *
+ * @example
+ * const scorer = createScorer(await loadBundle('runs/latest'));
+ * const [probability] = scorer.scoreRows([loan]);
  */
 export function createScorer(bundle: ModelBundle): Scorer {
   const encoder = TabularEncoder.fromJSON(bundle.encoder);
@@ -73,7 +77,12 @@ export function createScorer(bundle: ModelBundle): Scorer {
   return { bundle, encoder, scoreRows, logOdds, explain: (row) => explainByPerturbation(logOdds, row, { baseline: bundle.baseline, features }) };
 }
 
-/** Writes `model.json` into `directory` through a temporary file and a rename, so a reader never sees half a model. */
+/**
+ * Writes `model.json` into `directory` through a temporary file and a rename, so a reader never sees half a model.
+ *
+ * @example
+ * await saveBundle('runs/latest', bundle); // 'runs/latest/model.json'
+ */
 export async function saveBundle(directory: string, bundle: ModelBundle): Promise<string> {
   await mkdir(directory, { recursive: true });
   const path = join(directory, 'model.json');
@@ -83,7 +92,12 @@ export async function saveBundle(directory: string, bundle: ModelBundle): Promis
   return path;
 }
 
-/** Reads what {@link saveBundle} wrote, with a clear error when the directory holds no model or a different format. */
+/**
+ * Reads what {@link saveBundle} wrote, with a clear error when the directory holds no model or a different format.
+ *
+ * @example
+ * const bundle = await loadBundle('runs/latest');
+ */
 export async function loadBundle(directory: string): Promise<ModelBundle> {
   let bundle: ModelBundle;
   try {

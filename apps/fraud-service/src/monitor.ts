@@ -60,7 +60,12 @@ function observe(histogram: Histogram, bounds: readonly number[], value: number)
   histogram.count++;
 }
 
-/** PSI over categories: Σ (a − e) ln(a / e), shares floored at 1e-4; unseen categories pool into one bin. */
+/**
+ * PSI over categories: Σ (a − e) ln(a / e), shares floored at 1e-4; unseen categories pool into one bin.
+ *
+ * @example
+ * categoricalPsi({ a: 0.5, b: 0.5 }, ['a', 'a', 'a', 'b']); // 0.2747
+ */
 export function categoricalPsi(expectedShares: Readonly<Record<string, number>>, actual: readonly string[]): number {
   const counts = new Map<string, number>();
   for (const value of actual) {
