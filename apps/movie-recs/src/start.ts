@@ -1,7 +1,8 @@
 // `pnpm start`: trains popularity, item-kNN, implicit ALS and BPR on MovieLens-small, prints one
 // evaluation table on a seeded 80/20 per-user split, then re-fits ALS on every rating and saves it
 // (with the movie catalogue) under runs/latest for `pnpm recommend` and `pnpm serve`.
-// `pnpm full` adds WARP. Reads local CSV copies (--ratings, --movies); nothing downloads.
+// `pnpm full` adds WARP and a two-tower model with genre features. Reads local CSV copies
+// (--ratings, --movies); nothing downloads.
 import { parseArgs } from 'node:util';
 import { initWasm } from '@loom-ml/wasm';
 import {
@@ -10,9 +11,11 @@ import {
   ImplicitAls,
   ItemKnnRecommender,
   PopularityRecommender,
+  TwoTower,
   buildInteractions,
   evaluateRecommender,
   formatMetricsTable,
+  multiHotEncode,
   randomSplit,
   type Recommender,
 } from '@loom-ml/recommenders';
@@ -57,6 +60,14 @@ const candidates: { name: string; fit: () => Recommender }[] = [
   },
 ];
 if (args.full) {
+  // Item side features for the item tower: each movie's genres, multi-hot, in training item order.
+  const genresById = new Map(movies.map((movie) => [movie.id, movie.genres]));
+  const genres = multiHotEncode(Array.from({ length: train.columns }, (_, item) => genresById.get(Number(split.train.items.idAt(item))) ?? []));
+  candidates.push({
+    name: 'two-tower d=32 +genres (wasm)',
+    fit: () =>
+      new TwoTower({ embeddingDimension: 32, temperature: 0.1, learningRate: 0.01, batchSize: 256, epochs: 10, seed: 1 }).fit(train, { itemFeatures: genres.rows }),
+  });
   candidates.push({
     name: 'WARP f=64 (wasm)',
     fit: () =>
