@@ -155,6 +155,8 @@ describe('MlpClassifier', () => {
     expect(Array.from(b.predictProba(features))).toEqual(Array.from(a.predictProba(features)));
     const copy = MlpClassifier.fromJSON(JSON.parse(JSON.stringify(a.toJSON())));
     expect(Array.from(copy.predictProba(features))).toEqual(Array.from(a.predictProba(features)));
+    // Float32Array rows score the same as number arrays.
+    expect(Array.from(a.predictProba(features.map((row) => Float32Array.from(row))))).toEqual(Array.from(a.predictProba(features.map((row) => row.map(Math.fround)))));
     [a, b, copy].forEach((m) => m.dispose());
     expect(() => a.predictProba(features)).toThrow('MlpClassifier.predictProba: the classifier was disposed.');
   });
