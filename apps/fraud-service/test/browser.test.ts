@@ -26,6 +26,11 @@ const score = (body: unknown) => fetch(`${base}/score`, { method: 'POST', header
 
 it('draws the score distribution, the PR curve and drift from data, and shows a flagged loan with its explanation', async () => {
   const page = await browser.newPage();
+  const pageErrors: string[] = [];
+  page.on('pageerror', (error) => pageErrors.push(error.message));
+  page.on('console', (message) => {
+    if (message.type() === 'error') pageErrors.push(message.text());
+  });
   await page.goto(`${base}/`);
   await page.waitForSelector('body[data-loaded="true"]');
   // 20 score bins per class, with bars of non-zero height where the test split has loans.
@@ -52,6 +57,7 @@ it('draws the score distribution, the PR curve and drift from data, and shows a 
   await expect.poll(() => page.locator('#scores-chart #recent-scores').count()).toBe(1);
   await expect.poll(() => page.locator('#drift-chart rect.drift-bar').count()).toBe(22);
   await page.screenshot({ path: `${process.env.TMPDIR ?? '/tmp'}/fraud-service-dashboard.png`, fullPage: true });
+  expect(pageErrors).toEqual([]);
   await page.close();
 });
 
