@@ -44,7 +44,7 @@ export const DASHBOARD_HTML = `<!doctype html>
   <section>
     <h2>Recent alerts <span class="muted" id="alert-count"></span></h2>
     <table>
-      <thead><tr><th>time</th><th>id</th><th>score</th><th>why (top attributions)</th></tr></thead>
+      <thead><tr><th>time</th><th>id</th><th>score</th><th>why (top attributions, log-odds)</th></tr></thead>
       <tbody id="alerts"></tbody>
     </table>
   </section>
