@@ -180,6 +180,7 @@ describe('MlpClassifier', () => {
     const rows = [[0], [1], [2], [3]];
     await expect(MlpClassifier.fit(rows, [0, 1, 0, 1], { hiddenUnits: [0] })).rejects.toThrow('Invalid value for `hiddenUnits` in MlpClassifier.fit. Expected an array of positive integers. Received: [0].');
     await expect(MlpClassifier.fit(rows, [0, 1, 0, 1], { balancedBatches: true, classWeight: 'balanced' })).rejects.toThrow('Invalid value for `classWeight` in MlpClassifier.fit. Expected no class weights with balancedBatches');
+    await expect(MlpClassifier.fit(rows, [0, 1, 0, 1], { classWeight: 3 as unknown as 'balanced' })).rejects.toThrow("Invalid value for `classWeight` in MlpClassifier.fit. Expected 'balanced' or [negative, positive] non-negative weights. Received: 3.");
     await expect(MlpClassifier.fit(rows, [0, 1, 0, 2])).rejects.toThrow('Invalid value for `labels[3]` in MlpClassifier.fit. Expected 0 or 1. Received: 2.');
     await expect(MlpClassifier.fit([[0], [NaN]], [0, 1])).rejects.toThrow('MlpClassifier.fit: row 1, feature 0 is NaN; impute missing values first.');
     const mlp = await MlpClassifier.fit(rows, [0, 1, 0, 1], { epochs: 1 });

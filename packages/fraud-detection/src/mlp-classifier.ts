@@ -163,9 +163,11 @@ export class MlpClassifier {
     if (options.classWeight === 'balanced') {
       classWeight = { 0: trainLabels.length / (2 * (trainLabels.length - positives)), 1: trainLabels.length / (2 * positives) };
     } else if (options.classWeight !== undefined) {
-      const [w0, w1] = options.classWeight;
-      if (!(Array.isArray(options.classWeight) && options.classWeight.length === 2 && w0! >= 0 && w1! >= 0)) throw invalidValue('classWeight', WHERE, "'balanced' or [negative, positive] non-negative weights", options.classWeight);
-      classWeight = { 0: w0!, 1: w1! };
+      const weights: unknown = options.classWeight;
+      if (!(Array.isArray(weights) && weights.length === 2 && weights.every((w) => typeof w === 'number' && w >= 0 && Number.isFinite(w)))) {
+        throw invalidValue('classWeight', WHERE, "'balanced' or [negative, positive] non-negative weights", weights);
+      }
+      classWeight = { 0: weights[0] as number, 1: weights[1] as number };
     }
     const focal = options.focalLoss === true ? {} : options.focalLoss || undefined;
     const loss = focal ? binaryFocalCrossentropy({ ...focal, fromLogits: true }) : binaryCrossentropy({ fromLogits: true });

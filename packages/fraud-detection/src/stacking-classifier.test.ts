@@ -1,7 +1,9 @@
+import { expectNoLeakedTensors } from '@loom-ml/test-utils';
 import { describe, expect, it } from 'vitest';
 import { rocAuc } from './curves.js';
 import type { FeatureRows } from './feature-matrix.js';
 import { LogisticRegression } from './logistic-regression.js';
+import { MlpClassifier } from './mlp-classifier.js';
 import { seededRandom } from './random.js';
 import { outOfFoldScores, stratifiedFolds, StackingClassifier, type BaseLearner } from './stacking-classifier.js';
 
@@ -99,6 +101,19 @@ describe('outOfFoldScores and StackingClassifier', () => {
     expect(disposed).toBe(5);
     expect(() => stack.predictProba(rows)).toThrow('StackingClassifier.predictProba: the classifier was disposed.');
   });
+
+  it('leaks no tensors with tensor-backed learners (logistic regression, MLP)', async () => {
+    const { rows, labels } = noisy(60, 7);
+    const learners: BaseLearner[] = [
+      { name: 'logistic', fit: async (x, y) => { const m = await LogisticRegression.fit(x, y, { epochs: 2 }); return { score: (r) => m.predictProba(r) }; } },
+      { name: 'mlp', fit: async (x, y) => { const m = await MlpClassifier.fit(x, y, { hiddenUnits: [4], epochs: 1 }); return { score: (r) => m.predictProba(r), dispose: () => m.dispose() }; } },
+    ];
+    await expectNoLeakedTensors(async () => {
+      const stack = await StackingClassifier.fit(rows, labels, learners, { folds: 2, seed: 1, meta: { epochs: 5 } });
+      expect(stack.predictProba(rows)).toHaveLength(60);
+      stack.dispose();
+    }, 'StackingClassifier');
+  }, 30_000);
 
   it('names a learner that returns bad scores', async () => {
     const { rows, labels } = noisy(20, 6);
