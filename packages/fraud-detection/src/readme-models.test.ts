@@ -4,7 +4,7 @@ import { expectNoLeakedTensors } from '@loom-ml/test-utils';
 import { expect, it } from 'vitest';
 import {
   AutoencoderDetector, BalancedBatchSampler, IsolationForest, LogisticRegression, MlpClassifier, StackingClassifier,
-  averagePrecision, minMaxAverage, rankAverage, type BaseLearner,
+  averagePrecision, minMaxAverage, rocAuc, outOfFoldScores, rankAverage, stratifiedFolds, type BaseLearner,
 } from './index.js';
 import { seededRandom } from './random.js';
 
@@ -54,6 +54,9 @@ it('runs the README models example', async () => {
       { name: 'forest', fit: (rows) => { const f = new IsolationForest({ seed: 1 }).fit(rows); return { score: (r) => f.score(r) }; } },
     ];
     const stack = await StackingClassifier.fit(trainFeatures, trainLabels, learners, { folds: 3, seed: 1 });
+    // The same pieces on their own: seeded stratified folds, and each learner's out-of-fold scores.
+    const folds = stratifiedFolds(trainLabels, 3, 1);                 // Int32Array: fold of each row
+    const { scores: outOfFold } = await outOfFoldScores(trainFeatures, trainLabels, learners, { folds: 3, seed: 1 });
     const stacked = stack.predictProba(testFeatures);
     console.log(stack.learnerNames, stack.metaWeights);
 
@@ -65,6 +68,9 @@ it('runs the README models example', async () => {
     // The positives sit in one corner: every supervised score ranks them far above chance (base rate ~0.1).
     for (const scores of [mlpScores, byRank, byMinMax, stacked]) expect(averagePrecision(testLabels, scores)).toBeGreaterThan(0.3);
     expect(gradient.shape).toEqual([4, 2]);
+    expect(new Set(folds)).toEqual(new Set([0, 1, 2]));
+    expect(outOfFold).toHaveLength(2);
+    expect(rocAuc(trainLabels, outOfFold[0]!)).toBeGreaterThan(0.8);
   });
 }, 60_000);
 
