@@ -64,9 +64,9 @@ if (args.full) {
   const genresById = new Map(movies.map((movie) => [movie.id, movie.genres]));
   const genres = multiHotEncode(Array.from({ length: train.columns }, (_, item) => genresById.get(Number(split.train.items.idAt(item))) ?? []));
   candidates.push({
-    name: 'two-tower d=32 +genres (wasm)',
+    name: 'two-tower d=64 +genres (wasm)',
     fit: () =>
-      new TwoTower({ embeddingDimension: 32, temperature: 0.1, learningRate: 0.01, batchSize: 256, epochs: 10, seed: 1 }).fit(train, { itemFeatures: genres.rows }),
+      new TwoTower({ embeddingDimension: 64, temperature: 0.1, learningRate: 0.01, batchSize: 256, epochs: 10, seed: 1 }).fit(train, { itemFeatures: genres.rows }),
   });
   candidates.push({
     name: 'WARP f=64 (wasm)',

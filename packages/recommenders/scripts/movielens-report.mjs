@@ -203,7 +203,7 @@ if (!args['no-two-tower']) {
   // Settings picked by hand on the validation split of the training events (see README).
   const epochs = Number(args['two-tower-epochs']);
   const towerRuns = [
-    { name: 'two-tower d=32 +genres', options: { embeddingDimension: 32, temperature: 0.1, learningRate: 0.01, batchSize: 256, epochs }, data: { itemFeatures: genres.rows } },
+    { name: 'two-tower d=64 +genres', options: { embeddingDimension: 64, temperature: 0.1, learningRate: 0.01, batchSize: 256, epochs }, data: { itemFeatures: genres.rows } },
   ];
   for (const { name, options, data } of towerRuns) {
     start = performance.now();
