@@ -5,6 +5,9 @@ export default defineProject({
   test: {
     name: 'app-sentiment',
     include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
+    // Shared 2-core CI: allow slow runs (the root config's timeouts are not inherited).
+    testTimeout: 60_000,
+    hookTimeout: 60_000,
     setupFiles: ['test/setup.ts'],
   },
 });

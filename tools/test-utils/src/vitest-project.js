@@ -23,6 +23,10 @@ export function defineLoomProject(options) {
       include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
       setupFiles,
       server: { deps: { inline: [/@tensorflow\/tfjs-core\/dist\/(?!tf-core)/] } },
+      // Projects do not inherit the root config's timeouts; CI shares 2 cores between two
+      // forks, so a test that takes 1 s alone can take several times that there.
+      testTimeout: 60_000,
+      hookTimeout: 60_000,
       ...options.test,
     },
   });
