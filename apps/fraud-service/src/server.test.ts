@@ -193,5 +193,5 @@ describe('other routes', () => {
     }
     expect([...statuses].every((s) => s === 200 || s === 400)).toBe(true);
     expect((await fetch(`${base}/health`)).status).toBe(200);
-  });
+  }, 30_000);
 });

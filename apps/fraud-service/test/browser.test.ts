@@ -16,7 +16,7 @@ beforeAll(async () => {
     executablePath: '/usr/bin/chromium',
     args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
   });
-});
+}, 30_000);
 afterAll(async () => {
   await browser?.close();
   await new Promise<void>((resolve) => server.close(() => resolve()));
@@ -59,7 +59,7 @@ it('draws the score distribution, the PR curve and drift from data, and shows a 
   await page.screenshot({ path: `${process.env.TMPDIR ?? '/tmp'}/fraud-service-dashboard.png`, fullPage: true });
   expect(pageErrors).toEqual([]);
   await page.close();
-});
+}, 30_000); // about 4 s alone; the whole suite on 2 cores can slow it past vitest's 5 s default
 
 it('shows the server error when the summary cannot be read', async () => {
   const page = await browser.newPage();
@@ -67,4 +67,4 @@ it('shows the server error when the summary cannot be read', async () => {
   await page.goto(`${base}/`);
   await expect.poll(() => page.locator('#error').textContent()).toBe('GET /api/summary answered 503');
   await page.close();
-});
+}, 30_000);

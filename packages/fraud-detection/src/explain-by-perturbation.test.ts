@@ -53,7 +53,7 @@ describe('explainByPerturbation', () => {
     expect(attributions.map((a) => a.feature)).toEqual(['rate', 'grade']);
     expect(attributions[0]!.attribution).toBeGreaterThan(0);
     expect(score).toBeCloseTo(model.predictProba(encoder.transform([{ rate: 24, grade: 'E' }]))[0]!, 12);
-  });
+  }, 30_000);
 
   it('explains an isolation forest: the outlying feature gets the largest positive attribution', () => {
     const random = seededRandom(8);

@@ -110,7 +110,7 @@ describe('integratedGradients', () => {
     // A smooth network: the trapezoid gap at 128 steps is far below the scores' scale.
     for (const gap of fromMlp.completenessGap) expect(Math.abs(gap)).toBeLessThan(1e-3);
     mlp.dispose();
-  });
+  }, 30_000);
 
   it('takes tensors, a per-row baseline, and leaves the caller’s tensors alone', () => {
     const input = tf.tensor2d(x);
