@@ -69,6 +69,7 @@ describe('POST /score', () => {
     ['a wrong type', JSON.stringify(wrongType), 'application/json', 400, "Invalid value for `int_rate` in POST /score. Expected a finite number or null. Received: 'high'."],
     ['a missing field', JSON.stringify(missingTerm), 'application/json', 400, 'Invalid value for `term` in POST /score. Expected a string (the field is missing). Received: nothing.'],
     ['a number for a category', JSON.stringify({ ...loan, term: 36 }), 'application/json', 400, 'Invalid value for `term` in POST /score. Expected a string. Received: 36.'],
+    ['one wrong field and the rest missing', JSON.stringify({ int_rate: 'high' }), 'application/json', 400, "Invalid value for `int_rate` in POST /score. Expected a finite number or null. Received: 'high'."],
     ['a bad id', JSON.stringify({ ...loan, id: { x: 1 } }), 'application/json', 400, 'Invalid value for `id` in POST /score. Expected a string or a number. Received: {"x":1}.'],
     ['a bad field in a batch', JSON.stringify({ transactions: [loan, wrongType] }), 'application/json', 400, "Invalid value for `transactions[1].int_rate` in POST /score. Expected a finite number or null. Received: 'high'."],
     ['a non-object in a batch', JSON.stringify({ transactions: [loan, 5] }), 'application/json', 400, 'Invalid value for `transactions[1]` in POST /score. Expected a JSON object with the loan fields. Received: 5.'],
@@ -145,14 +146,14 @@ describe('other routes', () => {
     expect(response.headers.get('content-type')).toBe('text/plain; version=0.0.4; charset=utf-8');
     const text = await response.text();
     const value = (line: string) => Number(text.split('\n').find((l) => l.startsWith(`${line} `))?.slice(line.length + 1));
-    // The requests of the tests above: 3 scored, 11 rejected with 400, one 415, one 413 (the 1001-item batch went to another server).
+    // The requests of the tests above: 3 scored, 12 rejected with 400, one 415, one 413 (the 1001-item batch went to another server).
     expect(value('fraud_http_requests_total{route="/score",method="POST",status="200"}')).toBe(3);
-    expect(value('fraud_http_requests_total{route="/score",method="POST",status="400"}')).toBe(11);
+    expect(value('fraud_http_requests_total{route="/score",method="POST",status="400"}')).toBe(12);
     expect(value('fraud_http_requests_total{route="/score",method="POST",status="415"}')).toBe(1);
     expect(value('fraud_http_requests_total{route="/score",method="POST",status="413"}')).toBe(1);
     expect(value('fraud_http_requests_total{route="other",method="GET",status="404"}')).toBe(1);
     expect(value('fraud_http_requests_total{route="/score",method="GET",status="405"}')).toBe(1);
-    const scoreRequests = 3 + 11 + 1 + 1;
+    const scoreRequests = 3 + 12 + 1 + 1;
     expect(value('fraud_http_request_duration_seconds_count{route="/score"}')).toBe(scoreRequests + 1); // + the GET 405
     expect(value('fraud_http_request_duration_seconds_bucket{route="/score",le="+Inf"}')).toBe(scoreRequests + 1);
     expect(value('fraud_score_count')).toBe(4); // 1 + 1 + a batch of 2

@@ -18,18 +18,20 @@ const isObject = (value: unknown): value is Record<string, unknown> => typeof va
 function parseTransaction(value: unknown, path: string, schema: TabularSchema, where: string): { row: TabularRow; id: string | number | undefined } {
   if (!isObject(value)) throw invalidValue(path || 'body', where, 'a JSON object with the loan fields', value);
   const prefix = path ? `${path}.` : '';
-  const row: TabularRow = {};
+  // Wrong values first, then missing fields: a client sending one bad field hears about that field.
   for (const column of schema.numeric) {
-    if (!(column in value)) throw invalidValue(`${prefix}${column}`, where, 'a finite number or null (the field is missing)', undefined);
     const v = value[column];
-    if (v !== null && !(typeof v === 'number' && Number.isFinite(v))) throw invalidValue(`${prefix}${column}`, where, 'a finite number or null', v);
-    row[column] = v;
+    if (column in value && v !== null && !(typeof v === 'number' && Number.isFinite(v))) throw invalidValue(`${prefix}${column}`, where, 'a finite number or null', v);
   }
   for (const column of schema.categorical) {
-    if (!(column in value)) throw invalidValue(`${prefix}${column}`, where, 'a string (the field is missing)', undefined);
-    const v = value[column];
-    if (typeof v !== 'string') throw invalidValue(`${prefix}${column}`, where, 'a string', v);
-    row[column] = v;
+    if (column in value && typeof value[column] !== 'string') throw invalidValue(`${prefix}${column}`, where, 'a string', value[column]);
+  }
+  const row: TabularRow = {};
+  for (const column of [...schema.numeric, ...schema.categorical]) {
+    if (!(column in value)) {
+      throw invalidValue(`${prefix}${column}`, where, `${schema.numeric.includes(column) ? 'a finite number or null' : 'a string'} (the field is missing)`, undefined);
+    }
+    row[column] = value[column];
   }
   const id = value.id;
   if (id !== undefined && typeof id !== 'string' && !(typeof id === 'number' && Number.isFinite(id))) throw invalidValue(`${prefix}id`, where, 'a string or a number', id);
