@@ -31,3 +31,37 @@ describe('IsolationForest', () => {
     expect(() => new IsolationForest().score([[1]])).toThrow(/call fit\(rows\) first/);
   });
 });
+
+describe('IsolationForest save and load', () => {
+  const random = seededRandom(4);
+  const rows = Array.from({ length: 400 }, () => [random() * 2 - 1, random() * 2 - 1, random() * 10]);
+  const forest = new IsolationForest({ trees: 50, sampleSize: 64, seed: 3 }).fit(rows);
+
+  it('round-trips through JSON text to identical scores, also on rows it never saw', () => {
+    const restored = IsolationForest.fromJSON(JSON.parse(JSON.stringify(forest.toJSON())));
+    const unseen = Array.from({ length: 200 }, () => [random() * 6 - 3, random() * 6 - 3, random() * 30 - 10]);
+    expect(Array.from(restored.score(rows))).toEqual(Array.from(forest.score(rows)));
+    expect(Array.from(restored.score(unseen))).toEqual(Array.from(forest.score(unseen)));
+    expect(restored.toJSON()).toEqual(forest.toJSON());
+    expect(restored).toMatchObject({ trees: 50, sampleSize: 64, seed: 3 });
+  });
+
+  it('names the bad field of malformed JSON, down to the tree node', () => {
+    const good = forest.toJSON();
+    const load = (json: unknown) => () => IsolationForest.fromJSON(json as never);
+    expect(() => new IsolationForest().toJSON()).toThrow('IsolationForest.toJSON: call fit(rows) first.');
+    expect(load({ ...good, format: 'loom-ml/logistic-regression' })).toThrow("Invalid value for `format` in IsolationForest.fromJSON. Expected 'loom-ml/isolation-forest' (the output of toJSON()). Received: 'loom-ml/logistic-regression'.");
+    expect(load({ ...good, forest: [] })).toThrow('Invalid value for `forest` in IsolationForest.fromJSON. Expected a non-empty array of trees. Received: [].');
+    expect(load({ ...good, features: 0 })).toThrow('Invalid value for `features` in IsolationForest.fromJSON. Expected an integer >= 1. Received: 0.');
+    expect(load({ ...good, usedSampleSize: 65 })).toThrow('Invalid value for `usedSampleSize` in IsolationForest.fromJSON. Expected at most sampleSize (64). Received: 65.');
+    const tree = (node: unknown) => ({ ...good, forest: [good.forest[0], node] });
+    expect(load(tree({ feature: 3, split: 0, left: { size: 1 }, right: { size: 1 } }))).toThrow('Invalid value for `forest[1].feature` in IsolationForest.fromJSON. Expected an integer from 0 to 2. Received: 3.');
+    expect(load(tree({ feature: 0, split: 0, left: { size: 1 }, right: { feature: 1, split: 'x', left: { size: 1 }, right: { size: 1 } } }))).toThrow("Invalid value for `forest[1].right.split` in IsolationForest.fromJSON. Expected a finite number. Received: 'x'.");
+    expect(load(tree({ feature: 0, split: 0, left: { size: -1 }, right: { size: 1 } }))).toThrow('Invalid value for `forest[1].left.size` in IsolationForest.fromJSON. Expected an integer from 0 to usedSampleSize (64). Received: -1.');
+    expect(load(tree({ feature: 0, split: 0, left: { size: 1 } }))).toThrow('Invalid value for `forest[1].right` in IsolationForest.fromJSON. Expected a tree node ({ size } or { feature, split, left, right }). Received: null.');
+    // A chain deeper than fit() grows (ceil(log2 64) = 6 splits) is rejected instead of trusted.
+    let deep: unknown = { size: 1 };
+    for (let depth = 0; depth < 7; depth++) deep = { feature: 0, split: 0, left: deep, right: { size: 1 } };
+    expect(load(tree(deep))).toThrow('Invalid value for `forest[1].left.left.left.left.left.left` in IsolationForest.fromJSON. Expected a leaf ({ size }) at depth 6, the height limit for 64 samples. Received: \'a split node\'.');
+  });
+});

@@ -1,8 +1,24 @@
 import { FraudError, invalidValue } from './errors.js';
 import type { FeatureRows } from './feature-matrix.js';
 import { seededRandom } from './random.js';
+import { checkSavedFormat } from './saved-json.js';
 
-type Node = { feature: number; split: number; left: Node; right: Node } | { size: number };
+/** One tree node: a split on `feature` at `split` (rows below go left), or a leaf of `size` training rows. */
+export type IsolationTreeNode = { feature: number; split: number; left: IsolationTreeNode; right: IsolationTreeNode } | { size: number };
+type Node = IsolationTreeNode;
+
+/** What `IsolationForest.toJSON` writes: the options, the fitted sizes and every tree. */
+export interface IsolationForestJSON {
+  format: 'loom-ml/isolation-forest';
+  version: 1;
+  sampleSize: number;
+  seed: number;
+  /** Rows each tree was grown on: min(sampleSize, training rows); sets the score's normaliser c(ψ). */
+  usedSampleSize: number;
+  /** Features per row. */
+  features: number;
+  forest: IsolationTreeNode[];
+}
 
 export interface IsolationForestOptions {
   /** Number of trees. Default 100 (Liu et al. 2008). */
@@ -33,6 +49,7 @@ export function averagePathLength(n: number): number {
  * @example
  * const forest = new IsolationForest({ seed: 1 }).fit(rows);
  * const scores = forest.score(rows);
+ * const restored = IsolationForest.fromJSON(JSON.parse(JSON.stringify(forest.toJSON())));
  */
 export class IsolationForest {
   readonly trees: number;
@@ -110,5 +127,69 @@ export class IsolationForest {
       const mean = this.forest.reduce((sum, tree) => sum + this.pathLength(row, tree, 0), 0) / this.forest.length;
       return 2 ** (-mean / normaliser);
     });
+  }
+
+  /**
+   * The fitted trees as plain, versioned JSON (`JSON.stringify` it to save). Split points are
+   * float64 numbers, which JSON keeps exactly, so a restored forest scores identically.
+   *
+   * @example
+   * await writeFile('forest.json', JSON.stringify(forest.toJSON()));
+   */
+  toJSON(): IsolationForestJSON {
+    if (this.forest.length === 0) throw new FraudError('IsolationForest.toJSON: call fit(rows) first.');
+    return {
+      format: 'loom-ml/isolation-forest',
+      version: 1,
+      sampleSize: this.sampleSize,
+      seed: this.seed,
+      usedSampleSize: this.usedSampleSize,
+      features: this.features,
+      forest: JSON.parse(JSON.stringify(this.forest)) as IsolationTreeNode[],
+    };
+  }
+
+  /**
+   * Rebuilds a forest saved with `toJSON()`. Every node is checked, and a bad one is named by its
+   * path, e.g. `forest[3].left.split`.
+   *
+   * @example
+   * const forest = IsolationForest.fromJSON(JSON.parse(await readFile('forest.json', 'utf8')));
+   */
+  static fromJSON(json: IsolationForestJSON): IsolationForest {
+    const where = 'IsolationForest.fromJSON';
+    const record = checkSavedFormat(json, 'loom-ml/isolation-forest', 1, where);
+    const integerField = (field: string, min: number): number => {
+      const value = record[field];
+      if (!(Number.isInteger(value) && (value as number) >= min)) throw invalidValue(field, where, `an integer >= ${min}`, value ?? null);
+      return value as number;
+    };
+    const sampleSize = integerField('sampleSize', 2);
+    const usedSampleSize = integerField('usedSampleSize', 2);
+    const features = integerField('features', 1);
+    const seed = record.seed;
+    if (typeof seed !== 'number' || !Number.isFinite(seed)) throw invalidValue('seed', where, 'a finite number', seed ?? null);
+    if (usedSampleSize > sampleSize) throw invalidValue('usedSampleSize', where, `at most sampleSize (${sampleSize})`, usedSampleSize);
+    const forest = record.forest;
+    if (!Array.isArray(forest) || forest.length === 0) throw invalidValue('forest', where, 'a non-empty array of trees', forest ?? null);
+    // fit() stops growing at ceil(log2(ψ)); deeper saved trees are not ones fit() could make.
+    const heightLimit = Math.ceil(Math.log2(usedSampleSize));
+    const check = (node: unknown, path: string, depth: number): Node => {
+      const n = typeof node === 'object' && node !== null && !Array.isArray(node) ? (node as Record<string, unknown>) : undefined;
+      if (n === undefined) throw invalidValue(path, where, 'a tree node ({ size } or { feature, split, left, right })', node ?? null);
+      if ('size' in n) {
+        if (!(Number.isInteger(n.size) && (n.size as number) >= 0 && (n.size as number) <= usedSampleSize)) throw invalidValue(`${path}.size`, where, `an integer from 0 to usedSampleSize (${usedSampleSize})`, n.size ?? null);
+        return { size: n.size as number };
+      }
+      if (depth >= heightLimit) throw invalidValue(path, where, `a leaf ({ size }) at depth ${heightLimit}, the height limit for ${usedSampleSize} samples`, 'a split node');
+      if (!(Number.isInteger(n.feature) && (n.feature as number) >= 0 && (n.feature as number) < features)) throw invalidValue(`${path}.feature`, where, `an integer from 0 to ${features - 1}`, n.feature ?? null);
+      if (typeof n.split !== 'number' || !Number.isFinite(n.split)) throw invalidValue(`${path}.split`, where, 'a finite number', n.split ?? null);
+      return { feature: n.feature as number, split: n.split, left: check(n.left, `${path}.left`, depth + 1), right: check(n.right, `${path}.right`, depth + 1) };
+    };
+    const restored = new IsolationForest({ trees: forest.length, sampleSize, seed });
+    restored.forest = forest.map((tree: unknown, t) => check(tree, `forest[${t}]`, 0));
+    restored.usedSampleSize = usedSampleSize;
+    restored.features = features;
+    return restored;
   }
 }

@@ -28,3 +28,19 @@ describe('IsotonicCalibrator (pool-adjacent-violators)', () => {
     );
   });
 });
+
+describe('IsotonicCalibrator save and load', () => {
+  it('round-trips through JSON text to identical predictions and names malformed fields', () => {
+    const calibrator = new IsotonicCalibrator().fit([1, 2, 3, 4, 5, 6], [0, 1, 0, 0, 1, 1]);
+    const json = calibrator.toJSON();
+    expect(json).toMatchObject({ format: 'loom-ml/isotonic-calibrator', version: 1, ...calibrator.fittedPoints });
+    const restored = IsotonicCalibrator.fromJSON(JSON.parse(JSON.stringify(json)));
+    const scores = [0, 1, 1.5, 3, 4.2, 5, 10];
+    expect(restored.predict(scores)).toEqual(calibrator.predict(scores));
+    const load = (changes: object) => () => IsotonicCalibrator.fromJSON({ ...json, ...changes });
+    expect(() => new IsotonicCalibrator().toJSON()).toThrow(/^Invalid value for `state` in IsotonicCalibrator.toJSON/);
+    expect(load({ values: [0] })).toThrow(`Invalid value for \`values\` in IsotonicCalibrator.fromJSON. Expected ${json.scores.length} values (one per score). Received: '1 values'.`);
+    expect(load({ scores: [1, 3, 2, 4, 5, 6].slice(0, json.scores.length) })).toThrow('Invalid value for `scores[2]` in IsotonicCalibrator.fromJSON. Expected a score >= scores[1] (3). Received: 2.');
+    expect(load({ version: 0 })).toThrow('Invalid value for `version` in IsotonicCalibrator.fromJSON. Expected 1. Received: 0.');
+  });
+});

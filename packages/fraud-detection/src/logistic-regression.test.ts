@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { expectNoLeakedTensors } from '@loom-ml/test-utils';
 import { describe, expect, it } from 'vitest';
 import { LogisticRegression, TabularEncoder } from './index.js';
 import { seededRandom } from './random.js';
@@ -58,5 +59,39 @@ describe('TabularEncoder', () => {
   it('names the column and row of a bad value', () => {
     const encoder = TabularEncoder.fit(rows, { numeric: ['income'], categorical: [] });
     expect(() => encoder.transform([{ income: 1 }, { income: 'n/a' }])).toThrow('column `income` row 1: expected a number, received "n/a".');
+  });
+});
+
+describe('LogisticRegression save and load', () => {
+  it('round-trips through JSON text to identical scores and log-odds, leaking no tensors', async () => {
+    const random = seededRandom(11);
+    const features = Array.from({ length: 300 }, () => [random() * 2 - 1, random() * 2 - 1, random()]);
+    const labels = features.map(([a, b]) => (a! - b! + 0.3 * random() > 0.2 ? 1 : 0));
+    const model = await expectNoLeakedTensors(() => LogisticRegression.fit(features, labels, { epochs: 3, seed: 2 }));
+    const json = model.toJSON();
+    expect(json).toMatchObject({ format: 'loom-ml/logistic-regression', version: 1, weights: Array.from(model.weights), bias: model.bias });
+    const restored = expectNoLeakedTensors(() => LogisticRegression.fromJSON(JSON.parse(JSON.stringify(json))));
+    // float32 weights are exact in JSON's float64 decimal form, so scores are bit-identical.
+    expect(Array.from(restored.weights)).toEqual(Array.from(model.weights));
+    expect(Array.from(restored.predictProba(features))).toEqual(Array.from(model.predictProba(features)));
+    expect(Array.from(restored.logOdds(features))).toEqual(Array.from(model.logOdds(features)));
+  });
+
+  it('logOdds is w·x + b and predictProba its sigmoid (hand-computed)', () => {
+    const model = LogisticRegression.fromJSON({ format: 'loom-ml/logistic-regression', version: 1, weights: [2, -1], bias: 0.5 });
+    // z = 0.5 + 2·1 − 1·3 = −0.5; σ(−0.5) = 0.3775406687981454
+    expect(model.logOdds([[1, 3]])[0]).toBe(-0.5);
+    expect(model.predictProba([[1, 3]])[0]).toBeCloseTo(0.3775406687981454, 15);
+  });
+
+  it('names the bad field of malformed JSON', () => {
+    const good = { format: 'loom-ml/logistic-regression', version: 1, weights: [1, 2], bias: 0 } as const;
+    const load = (json: unknown) => () => LogisticRegression.fromJSON(json as never);
+    expect(load(null)).toThrow("Invalid value for `format` in LogisticRegression.fromJSON. Expected 'loom-ml/logistic-regression' (the output of toJSON()). Received: null.");
+    expect(load({ ...good, format: 'loom-ml/mlp-classifier' })).toThrow("Invalid value for `format` in LogisticRegression.fromJSON. Expected 'loom-ml/logistic-regression' (the output of toJSON()). Received: 'loom-ml/mlp-classifier'.");
+    expect(load({ ...good, version: 2 })).toThrow('Invalid value for `version` in LogisticRegression.fromJSON. Expected 1. Received: 2.');
+    expect(load({ ...good, weights: [] })).toThrow('Invalid value for `weights` in LogisticRegression.fromJSON. Expected a non-empty array of finite numbers. Received: [].');
+    expect(load({ ...good, weights: [1, 'x'] })).toThrow("Invalid value for `weights[1]` in LogisticRegression.fromJSON. Expected a finite number. Received: 'x'.");
+    expect(load({ ...good, bias: null })).toThrow('Invalid value for `bias` in LogisticRegression.fromJSON. Expected a finite number. Received: null.');
   });
 });

@@ -27,3 +27,15 @@ describe('PlattScaling', () => {
     expect(() => new PlattScaling().fit([0.1, 0.2], [0, 2])).toThrow('Invalid value for `targets[1]` in PlattScaling.fit. Expected a number in [0, 1]. Received: 2.');
   });
 });
+
+describe('PlattScaling save and load', () => {
+  it('round-trips through JSON text to identical predictions and names malformed fields', () => {
+    const platt = new PlattScaling().fit([0.1, 0.2, 0.3, 0.4, 0.5, 0.6], [0, 0, 1, 0, 1, 1]);
+    const restored = PlattScaling.fromJSON(JSON.parse(JSON.stringify(platt.toJSON())));
+    const scores = [-1, 0, 0.25, 0.55, 3];
+    expect(restored.predict(scores)).toEqual(platt.predict(scores));
+    expect(() => new PlattScaling().toJSON()).toThrow('Invalid value for `state` in PlattScaling.toJSON. Expected a fitted calibrator (call fit first). Received: \'unfitted\'.');
+    expect(() => PlattScaling.fromJSON({ format: 'loom-ml/platt-scaling', version: 1, slope: 1 } as never)).toThrow('Invalid value for `intercept` in PlattScaling.fromJSON. Expected a finite number. Received: null.');
+    expect(() => PlattScaling.fromJSON({ format: 'loom-ml/platt-scaling', version: 1, slope: Number.NaN, intercept: 0 })).toThrow('Invalid value for `slope` in PlattScaling.fromJSON. Expected a finite number. Received: NaN.');
+  });
+});

@@ -1,4 +1,13 @@
 import { invalidValue } from './errors.js';
+import { checkSavedFormat, savedNumber } from './saved-json.js';
+
+/** What `PlattScaling.toJSON` writes. */
+export interface PlattScalingJSON {
+  format: 'loom-ml/platt-scaling';
+  version: 1;
+  slope: number;
+  intercept: number;
+}
 
 /**
  * Platt scaling: calibrated probability = 1 / (1 + exp(-(slope * score + intercept))), fitted by
@@ -8,6 +17,7 @@ import { invalidValue } from './errors.js';
  * @example
  * const platt = new PlattScaling().fit(validationScores, validationLabels);
  * const probabilities = platt.predict(testScores);
+ * const restored = PlattScaling.fromJSON(JSON.parse(JSON.stringify(platt.toJSON())));
  */
 export class PlattScaling {
   slope = NaN;
@@ -55,5 +65,31 @@ export class PlattScaling {
   predict(scores: ArrayLike<number>): number[] {
     if (Number.isNaN(this.slope)) throw invalidValue('state', 'PlattScaling.predict', 'a fitted calibrator (call fit first)', 'unfitted');
     return Array.from(scores, (s) => 1 / (1 + Math.exp(-(this.slope * s + this.intercept))));
+  }
+
+  /**
+   * The fitted slope and intercept as plain, versioned JSON.
+   *
+   * @example
+   * const saved = JSON.stringify(platt.toJSON());
+   */
+  toJSON(): PlattScalingJSON {
+    if (Number.isNaN(this.slope)) throw invalidValue('state', 'PlattScaling.toJSON', 'a fitted calibrator (call fit first)', 'unfitted');
+    return { format: 'loom-ml/platt-scaling', version: 1, slope: this.slope, intercept: this.intercept };
+  }
+
+  /**
+   * Rebuilds a calibrator saved with `toJSON()`; malformed input is reported by field name.
+   *
+   * @example
+   * const platt = PlattScaling.fromJSON(JSON.parse(saved));
+   */
+  static fromJSON(json: PlattScalingJSON): PlattScaling {
+    const where = 'PlattScaling.fromJSON';
+    const record = checkSavedFormat(json, 'loom-ml/platt-scaling', 1, where);
+    const platt = new PlattScaling();
+    platt.slope = savedNumber(record, 'slope', where);
+    platt.intercept = savedNumber(record, 'intercept', where);
+    return platt;
   }
 }
