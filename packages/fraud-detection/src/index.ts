@@ -35,4 +35,4 @@ export type { AutoencoderDetectorOptions, AutoencoderDetectorJSON } from './auto
 export { rankAverage, minMaxAverage } from './score-combiner.js';
 export type { ScoreCombinerOptions } from './score-combiner.js';
 export { StackingClassifier, outOfFoldScores, stratifiedFolds } from './stacking-classifier.js';
-export type { BaseLearner, FittedScorer, OutOfFoldOptions, StackingOptions } from './stacking-classifier.js';
+export type { BaseLearner, FittedScorer, OutOfFoldOptions, StackingClassifierJSON, StackingOptions } from './stacking-classifier.js';

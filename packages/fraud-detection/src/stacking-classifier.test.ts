@@ -2,7 +2,8 @@ import { expectNoLeakedTensors } from '@loom-ml/test-utils';
 import { describe, expect, it } from 'vitest';
 import { rocAuc } from './curves.js';
 import type { FeatureRows } from './feature-matrix.js';
-import { LogisticRegression } from './logistic-regression.js';
+import { IsolationForest, type IsolationForestJSON } from './isolation-forest.js';
+import { LogisticRegression, type LogisticRegressionJSON } from './logistic-regression.js';
 import { MlpClassifier } from './mlp-classifier.js';
 import { seededRandom } from './random.js';
 import { outOfFoldScores, stratifiedFolds, StackingClassifier, type BaseLearner } from './stacking-classifier.js';
@@ -121,4 +122,47 @@ describe('outOfFoldScores and StackingClassifier', () => {
     await expect(outOfFoldScores(rows, labels, [broken], { folds: 2 })).rejects.toThrow("outOfFoldScores: learner 'broken' returned NaN for row 0.");
     await expect(StackingClassifier.fit(rows, labels, [])).rejects.toThrow('Invalid value for `learners` in StackingClassifier.fit.');
   });
+});
+
+describe('StackingClassifier save and load', () => {
+  /** A logistic learner whose fitted scorer can be saved: score and toJSON from the model. */
+  const logistic: BaseLearner = {
+    name: 'logistic',
+    fit: async (rows, labels) => {
+      const model = await LogisticRegression.fit(rows, labels, { epochs: 3, seed: 1 });
+      return { score: (r) => model.predictProba(r), toJSON: () => model.toJSON() };
+    },
+  };
+  // An IsolationForest is itself a scorer with toJSON.
+  const forest: BaseLearner = { name: 'forest', fit: (rows) => new IsolationForest({ trees: 20, sampleSize: 32, seed: 2 }).fit(rows) };
+  const loadModel = (saved: unknown, name: string) => {
+    if (name === 'forest') return IsolationForest.fromJSON(saved as IsolationForestJSON);
+    const model = LogisticRegression.fromJSON(saved as LogisticRegressionJSON);
+    return { score: (r: FeatureRows) => model.predictProba(r), toJSON: () => model.toJSON() };
+  };
+
+  it('round-trips through JSON text to identical probabilities, leaking no tensors', async () => {
+    const { rows, labels } = noisy(120, 5);
+    const stack = await expectNoLeakedTensors(() => StackingClassifier.fit(rows, labels, [logistic, forest], { folds: 3, seed: 1, meta: { epochs: 5 } }));
+    const json = stack.toJSON();
+    expect(json).toMatchObject({ format: 'loom-ml/stacking-classifier', version: 1, learnerNames: ['logistic', 'forest'] });
+    const restored = expectNoLeakedTensors(() => StackingClassifier.fromJSON(JSON.parse(JSON.stringify(json)), loadModel));
+    const test = noisy(50, 6).rows;
+    expect(Array.from(restored.predictProba(test))).toEqual(Array.from(stack.predictProba(test)));
+    expect(restored.metaWeights).toEqual(stack.metaWeights);
+    expect(restored.toJSON()).toEqual(json);
+  }, 30_000);
+
+  it('names the learner whose model cannot be saved, and malformed fields', async () => {
+    const { rows, labels } = noisy(60, 7);
+    const stack = await StackingClassifier.fit(rows, labels, [honest, forest], { folds: 2, seed: 1, meta: { epochs: 2 } });
+    expect(() => stack.toJSON()).toThrow("StackingClassifier.toJSON: learner 'feature0' returned a model without toJSON(); return a scorer with toJSON() from its fit to save the stack.");
+    const saved = (await StackingClassifier.fit(rows, labels, [logistic, forest], { folds: 2, seed: 1, meta: { epochs: 2 } })).toJSON();
+    const load = (changes: object, loader = loadModel) => () => StackingClassifier.fromJSON({ ...saved, ...changes }, loader);
+    expect(load({ spread: [1] })).toThrow("Invalid value for `spread` in StackingClassifier.fromJSON. Expected 2 entries (one per learner). Received: '1 entries'.");
+    expect(load({ meta: { ...saved.meta, weights: [1] } })).toThrow("Invalid value for `meta.weights` in StackingClassifier.fromJSON. Expected 2 weights (one per learner). Received: '1 weights'.");
+    expect(load({ meta: { ...saved.meta, bias: 'x' } })).toThrow("Invalid value for `bias` in LogisticRegression.fromJSON. Expected a finite number. Received: 'x'.");
+    expect(load({}, () => ({}) as never)).toThrow("Invalid value for `models[0]` in StackingClassifier.fromJSON. Expected loadModel to return a { score(rows) } scorer for learner 'logistic'. Received: {}.");
+    expect(load({ format: 'x' })).toThrow("Invalid value for `format` in StackingClassifier.fromJSON. Expected 'loom-ml/stacking-classifier' (the output of toJSON()). Received: 'x'.");
+  }, 30_000);
 });

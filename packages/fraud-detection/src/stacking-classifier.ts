@@ -1,13 +1,28 @@
 import { FraudError, invalidValue } from './errors.js';
 import { binaryLabels, type FeatureRows } from './feature-matrix.js';
-import { LogisticRegression, type LogisticRegressionOptions } from './logistic-regression.js';
+import { LogisticRegression, type LogisticRegressionJSON, type LogisticRegressionOptions } from './logistic-regression.js';
 import { seededRandom } from './random.js';
+import { checkSavedFormat, savedNumbers } from './saved-json.js';
 
 /** A fitted base model as stacking sees it: scores for rows (higher = more likely class 1). */
 export interface FittedScorer {
   score(rows: FeatureRows): ArrayLike<number>;
   /** Frees the model (e.g. tfjs variables); called when stacking no longer needs it. */
   dispose?(): void;
+  /** The model as plain JSON; needed only to save a `StackingClassifier` with `toJSON()`. */
+  toJSON?(): unknown;
+}
+
+/** What `StackingClassifier.toJSON` writes: the meta model, the standardisation and each base model's own JSON. */
+export interface StackingClassifierJSON {
+  format: 'loom-ml/stacking-classifier';
+  version: 1;
+  learnerNames: string[];
+  center: number[];
+  spread: number[];
+  meta: LogisticRegressionJSON;
+  /** `toJSON()` of each refitted base model, in `learnerNames` order. */
+  models: unknown[];
 }
 
 /** How to train one base model: `fit` gets only the rows it may learn from. */
@@ -126,7 +141,7 @@ export class StackingClassifier {
     readonly meta: LogisticRegression,
     private readonly center: Float64Array,
     private readonly spread: Float64Array,
-    /** The out-of-fold base scores the meta model was trained on (one array per learner). */
+    /** The out-of-fold base scores the meta model was trained on (one array per learner; empty for a stack loaded with `fromJSON`). */
     readonly outOfFold: readonly Float64Array[],
   ) {}
 
@@ -160,6 +175,63 @@ export class StackingClassifier {
     const where = 'StackingClassifier.predictProba';
     const base = this.models.map((model, m) => readScores(model.score(rows), rows.length, this.learnerNames[m]!, where));
     return this.meta.predictProba(Array.from(rows, (_, i) => base.map((s, m) => (s[i]! - this.center[m]!) / this.spread[m]!)));
+  }
+
+  /**
+   * The stack as plain, versioned JSON: the meta model, the out-of-fold standardisation and each
+   * refitted base model's own `toJSON()` (a learner's `fit` must return a scorer that has one;
+   * the error names the learner whose model has not). The out-of-fold scores are not saved.
+   *
+   * @example
+   * // a learner whose model can be saved: IsolationForest is a FittedScorer with toJSON
+   * const forestLearner = { name: 'forest', fit: (rows) => new IsolationForest({ seed: 1 }).fit(rows) };
+   * const saved = JSON.stringify(stack.toJSON());
+   */
+  toJSON(): StackingClassifierJSON {
+    if (this.disposed) throw new FraudError('StackingClassifier.toJSON: the classifier was disposed.');
+    const models = this.models.map((model, m) => {
+      if (typeof model.toJSON !== 'function') {
+        throw new FraudError(`StackingClassifier.toJSON: learner '${this.learnerNames[m]}' returned a model without toJSON(); return a scorer with toJSON() from its fit to save the stack.`);
+      }
+      return model.toJSON();
+    });
+    return { format: 'loom-ml/stacking-classifier', version: 1, learnerNames: [...this.learnerNames], center: Array.from(this.center), spread: Array.from(this.spread), meta: this.meta.toJSON(), models };
+  }
+
+  /**
+   * Rebuilds a stack saved with `toJSON()`. Base models are the caller's own kinds, so
+   * `loadModel(savedModel, learnerName)` turns each saved base model back into a scorer.
+   *
+   * @example
+   * const stack = StackingClassifier.fromJSON(JSON.parse(saved), (json, name) =>
+   *   name === 'forest' ? IsolationForest.fromJSON(json as IsolationForestJSON) : wrapLogistic(LogisticRegression.fromJSON(json as LogisticRegressionJSON)));
+   */
+  static fromJSON(json: StackingClassifierJSON, loadModel: (savedModel: unknown, learnerName: string) => FittedScorer): StackingClassifier {
+    const where = 'StackingClassifier.fromJSON';
+    const record = checkSavedFormat(json, 'loom-ml/stacking-classifier', 1, where);
+    if (typeof loadModel !== 'function') throw invalidValue('loadModel', where, 'a function (savedModel, learnerName) => scorer', loadModel);
+    const names = record.learnerNames;
+    if (!Array.isArray(names) || names.length === 0 || !names.every((name) => typeof name === 'string')) throw invalidValue('learnerNames', where, 'a non-empty array of strings', names ?? null);
+    const center = savedNumbers(record, 'center', where);
+    const spread = savedNumbers(record, 'spread', where);
+    const saved = record.models;
+    for (const [field, list] of [['center', center], ['spread', spread], ['models', saved]] as const) {
+      if (!Array.isArray(list) || list.length !== names.length) throw invalidValue(field, where, `${names.length} entries (one per learner)`, Array.isArray(list) ? `${list.length} entries` : (list ?? null));
+    }
+    const meta = LogisticRegression.fromJSON(record.meta as LogisticRegressionJSON);
+    if (meta.weights.length !== names.length) throw invalidValue('meta.weights', where, `${names.length} weights (one per learner)`, `${meta.weights.length} weights`);
+    const models: FittedScorer[] = [];
+    try {
+      (saved as unknown[]).forEach((model, m) => {
+        const scorer = loadModel(model, names[m] as string);
+        if (typeof scorer?.score !== 'function') throw invalidValue(`models[${m}]`, where, `loadModel to return a { score(rows) } scorer for learner '${names[m]}'`, scorer);
+        models.push(scorer);
+      });
+    } catch (error) {
+      for (const model of models) model.dispose?.();
+      throw error;
+    }
+    return new StackingClassifier([...(names as string[])], models, meta, Float64Array.from(center), Float64Array.from(spread), []);
   }
 
   /** Disposes the refitted base models. */
