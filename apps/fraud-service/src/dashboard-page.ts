@@ -43,8 +43,9 @@ export const DASHBOARD_HTML = `<!doctype html>
   </section>
   <section>
     <h2>Recent alerts <span class="muted" id="alert-count"></span></h2>
+    <p class="muted" id="anomaly-info"></p>
     <table>
-      <thead><tr><th>time</th><th>id</th><th>score</th><th>why (top attributions, log-odds)</th></tr></thead>
+      <thead><tr><th>time</th><th>id</th><th>score</th><th title="isolation forest, unsupervised: how unusual the loan is, not a probability">anomaly</th><th>why (top attributions, log-odds)</th></tr></thead>
       <tbody id="alerts"></tbody>
     </table>
   </section>
@@ -147,10 +148,11 @@ function drawAlerts(data) {
   $('alert-count').textContent = '(' + data.totals.alerts + ' of ' + data.totals.scored + ' scored)';
   for (const alert of data.alerts) {
     const tr = document.createElement('tr');
-    [alert.time.slice(11, 19), alert.id === undefined ? '' : String(alert.id), fmt(alert.score, 3), alert.explanation].forEach((text, i) => {
+    [alert.time.slice(11, 19), alert.id === undefined ? '' : String(alert.id), fmt(alert.score, 3), fmt(alert.anomalyScore, 3), alert.explanation].forEach((text, i) => {
       const td = document.createElement('td');
       td.textContent = text;
-      if (i === 3) td.className = 'explanation';
+      if (i === 3) td.className = 'anomaly';
+      if (i === 4) td.className = 'explanation';
       tr.appendChild(td);
     });
     body.appendChild(tr);
@@ -164,6 +166,9 @@ async function refresh() {
     const data = await response.json();
     $('model-info').textContent = 'Logistic regression trained ' + data.model.trainedAt.slice(0, 16).replace('T', ' ') + ' UTC · test ROC-AUC ' + fmt(data.model.rocAuc, 3)
       + ' · AUPRC ' + fmt(data.model.averagePrecision, 3) + ' · review threshold ' + fmt(data.model.threshold, 3) + ' (' + data.model.rule + ')';
+    $('anomaly-info').textContent = 'Anomaly column: isolation forest trained without labels, (0, 1], higher = more unusual than the training loans (their 90th percentile '
+      + fmt(data.anomaly.trainingQuantiles.p90, 3) + ', 99th ' + fmt(data.anomaly.trainingQuantiles.p99, 3) + '). Not a fraud probability and not used in the decision; alone it ranks bad test loans with ROC-AUC '
+      + fmt(data.anomaly.rocAuc, 3) + '.';
     drawScores(data);
     drawPr(data);
     drawDrift(data);

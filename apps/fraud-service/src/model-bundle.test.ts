@@ -1,24 +1,53 @@
-import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { expectNoLeakedTensors } from '@loom-ml/test-utils';
 import { TabularEncoder } from '@loom-ml/fraud-detection';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it, vi } from 'vitest';
 import { fixtureModel } from '../test/fixture-bundle.js';
 import { createScorer, loadBundle, saveBundle } from './model-bundle.js';
+
+// Lets one test make writeFile fail half-way (as a full disk would), while every other call is real.
+const failWrites = vi.hoisted(() => ({ on: false }));
+vi.mock('node:fs/promises', async (importOriginal) => {
+  const actual = await importOriginal<typeof import('node:fs/promises')>();
+  return {
+    ...actual,
+    writeFile: async (path: string, data: string) => {
+      if (!failWrites.on) return actual.writeFile(path, data);
+      await actual.writeFile(path, data.slice(0, data.length >> 1));
+      throw Object.assign(new Error(`ENOSPC: no space left on device, write '${path}'`), { code: 'ENOSPC' });
+    },
+  };
+});
 
 const fixture = await fixtureModel();
 const directory = await mkdtemp(join(tmpdir(), 'fraud-bundle-'));
 afterAll(() => rm(directory, { recursive: true, force: true }));
 
 describe('model bundle', () => {
-  it('saves through a temporary file and loads back a scorer equal to LogisticRegression.predictProba', async () => {
+  it('saves through a temporary file and loads back the package models, scoring exactly like the trained ones', async () => {
     await saveBundle(join(directory, 'run'), fixture.bundle);
     expect(await readdir(join(directory, 'run'))).toEqual(['model.json']);
     const loaded = await loadBundle(join(directory, 'run'));
     expect(loaded).toEqual(JSON.parse(JSON.stringify(fixture.bundle)));
-    const rows = fixture.rows.slice(0, 50);
-    const expected = fixture.model.predictProba(TabularEncoder.fromJSON(fixture.bundle.encoder).transform(rows));
-    createScorer(loaded).scoreRows(rows).forEach((score, i) => expect(Math.abs(score - expected[i]!)).toBeLessThan(1e-12));
+    const rows = fixture.rows.slice(0, 200);
+    const features = TabularEncoder.fromJSON(fixture.bundle.encoder).transform(rows);
+    const scorer = expectNoLeakedTensors(() => createScorer(loaded));
+    // LogisticRegression.fromJSON and IsolationForest.fromJSON restore the models exactly: identical scores.
+    expect(Array.from(scorer.scoreRows(rows))).toEqual(Array.from(fixture.model.predictProba(features)));
+    expect(Array.from(scorer.logOdds(rows))).toEqual(Array.from(fixture.model.logOdds(features)));
+    expect(Array.from(scorer.anomalyScores(rows))).toEqual(Array.from(fixture.forest.score(features)));
+  });
+
+  it('saves the forest with its test-split ranking and training quantiles', () => {
+    const { anomaly } = fixture.bundle;
+    expect(anomaly.forest.format).toBe('loom-ml/isolation-forest');
+    expect(anomaly.forest.features).toBe(TabularEncoder.fromJSON(fixture.bundle.encoder).featureNames.length);
+    expect(anomaly.rocAuc).toBeGreaterThan(0);
+    expect(anomaly.rocAuc).toBeLessThan(1);
+    const { p50, p90, p99 } = anomaly.trainingQuantiles;
+    expect(0 < p50 && p50 <= p90 && p90 <= p99 && p99 <= 1).toBe(true);
   });
 
   it('explains on the log-odds scale, where the column attributions add up exactly to logOdds(row) − logOdds(baseline)', () => {
@@ -32,13 +61,36 @@ describe('model bundle', () => {
     }
   });
 
-  it('names a missing model, a wrong format and mismatched weights', async () => {
+  it('leaves the previous model intact and no temporary file behind when a write fails', async () => {
+    const run = join(directory, 'failing');
+    await saveBundle(run, fixture.bundle);
+    const before = await readFile(join(run, 'model.json'), 'utf8');
+    failWrites.on = true;
+    try {
+      await expect(saveBundle(run, { ...fixture.bundle, trainedAt: 'newer' })).rejects.toThrow(/^ENOSPC: no space left on device/);
+    } finally {
+      failWrites.on = false;
+    }
+    expect(await readdir(run)).toEqual(['model.json']);
+    expect(await readFile(join(run, 'model.json'), 'utf8')).toBe(before);
+    expect((await loadBundle(run)).trainedAt).toBe(fixture.bundle.trainedAt);
+  });
+
+  it('names a missing model, a wrong format, mismatched weights and a malformed saved model', async () => {
     await expect(loadBundle(join(directory, 'nothing'))).rejects.toThrow(
       `Invalid value for \`model\` in loadBundle. Expected a directory with model.json written by \`pnpm start\`. Received: '${join(directory, 'nothing')}'.`,
     );
-    await writeFile(join(directory, 'model.json'), JSON.stringify({ format: 'other/2' }));
-    await expect(loadBundle(directory)).rejects.toThrow("Invalid value for `format` in loadBundle. Expected 'loom-fraud-service/1'. Received: \"other/2\".");
-    await writeFile(join(directory, 'model.json'), JSON.stringify({ ...fixture.bundle, logistic: { weights: [1, 2], bias: 0 } }));
+    const file = join(directory, 'model.json');
+    await writeFile(file, JSON.stringify({ format: 'loom-fraud-service/1' }));
+    await expect(loadBundle(directory)).rejects.toThrow("Invalid value for `format` in loadBundle. Expected 'loom-fraud-service/2'. Received: \"loom-fraud-service/1\".");
+    await writeFile(file, JSON.stringify({ ...fixture.bundle, logistic: { ...fixture.bundle.logistic, weights: [1, 2] } }));
     await expect(loadBundle(directory)).rejects.toThrow(/^Invalid value for `logistic.weights` in loadBundle. Expected 124 weights \(one per encoded feature\). Received: 2 weights.$/);
+    await writeFile(file, JSON.stringify({ ...fixture.bundle, logistic: { ...fixture.bundle.logistic, bias: 'high' } }));
+    await expect(loadBundle(directory)).rejects.toThrow(`${file}: Invalid value for \`bias\` in LogisticRegression.fromJSON. Expected a finite number. Received: 'high'.`);
+    const forest = fixture.bundle.anomaly.forest;
+    await writeFile(file, JSON.stringify({ ...fixture.bundle, anomaly: { ...fixture.bundle.anomaly, forest: { ...forest, forest: [{ size: 1.5 }] } } }));
+    await expect(loadBundle(directory)).rejects.toThrow(`${file}: Invalid value for \`forest[0].size\` in IsolationForest.fromJSON. Expected an integer from 0 to usedSampleSize (256). Received: 1.5.`);
+    await writeFile(file, JSON.stringify({ ...fixture.bundle, anomaly: undefined }));
+    await expect(loadBundle(directory)).rejects.toThrow('Invalid value for `anomaly` in loadBundle. Expected the isolation forest and its evaluation. Received: null.');
   });
 });

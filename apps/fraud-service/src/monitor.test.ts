@@ -38,7 +38,7 @@ describe('Monitor', () => {
 
   it('keeps the newest alerts first, at most the configured number', () => {
     const monitor = new Monitor(fixture.bundle, { alerts: 2 });
-    for (const id of [1, 2, 3]) monitor.recordAlert({ time: '', id, score: 0.9, threshold: 0.5, explanation: '', attributions: [] });
+    for (const id of [1, 2, 3]) monitor.recordAlert({ time: '', id, score: 0.9, anomalyScore: 0.5, threshold: 0.5, explanation: '', attributions: [] });
     expect(monitor.alerts.map((a) => a.id)).toEqual([3, 2]);
     expect(monitor.alertsTotal).toBe(3);
   });

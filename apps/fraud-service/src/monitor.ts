@@ -10,6 +10,8 @@ export interface Alert {
   time: string;
   id: string | number | undefined;
   score: number;
+  /** The isolation forest's anomaly score of the loan (unsupervised; not a probability). */
+  anomalyScore: number;
   threshold: number;
   /** One line for the analyst, e.g. "int_rate +0.21, sub_grade +0.12". */
   explanation: string;

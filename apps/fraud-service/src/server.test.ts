@@ -40,6 +40,8 @@ describe('POST /score', () => {
     }
     expect(body.explanation).toBe(formatAttributions(body.topAttributions));
     expect(body.unknownCategories).toBeUndefined();
+    // The second, unsupervised signal: the saved isolation forest's score of the same encoded loan.
+    expect(body.anomalyScore).toBe(fixture.forest.score(encoder.transform([loan]))[0]);
   });
 
   it('flags the riskiest loan for review', async () => {
@@ -47,6 +49,7 @@ describe('POST /score', () => {
     expect(body.score).toBeGreaterThanOrEqual(threshold);
     expect(body.decision).toBe('review');
     expect(monitor.alerts[0]!.explanation).toBe(body.explanation);
+    expect(monitor.alerts[0]!.anomalyScore).toBe(body.anomalyScore);
   });
 
   it('scores a batch in order, with ids, an unseen category and a missing (null) number', async () => {

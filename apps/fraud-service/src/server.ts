@@ -89,12 +89,13 @@ function scoreOne(scorer: Scorer, monitor: Monitor, row: Record<string, unknown>
   const { bundle } = scorer;
   const { score: logOdds, attributions } = scorer.explain(row);
   const score = 1 / (1 + Math.exp(-logOdds));
+  const anomalyScore = scorer.anomalyScores([row])[0]!;
   const topAttributions = attributions.slice(0, top);
   const decision = score >= bundle.threshold.value ? 'review' : 'accept';
   const explanation = formatAttributions(topAttributions);
   const unknownCategories = bundle.schema.categorical.filter((column) => !bundle.encoder.categories[column]!.includes(String(row[column])));
   monitor.recordScore(row, score);
-  if (decision === 'review') monitor.recordAlert({ time: new Date().toISOString(), id, score, threshold: bundle.threshold.value, explanation, attributions: topAttributions });
+  if (decision === 'review') monitor.recordAlert({ time: new Date().toISOString(), id, score, anomalyScore, threshold: bundle.threshold.value, explanation, attributions: topAttributions });
   return {
     ...(id === undefined ? {} : { id }),
     score,
@@ -104,6 +105,9 @@ function scoreOne(scorer: Scorer, monitor: Monitor, row: Record<string, unknown>
     // Attributions are changes in the log-odds of a bad loan against the training median/mode loan.
     explanationScale: 'log-odds',
     topAttributions,
+    // A second, unsupervised signal: how unusual the loan is next to the training loans (isolation
+    // forest, (0, 1], higher = more unusual). Not a probability of a bad loan; it does not move the decision.
+    anomalyScore,
     ...(unknownCategories.length > 0 ? { unknownCategories } : {}),
   };
 }
@@ -125,6 +129,7 @@ function summary(bundle: ModelBundle, monitor: Monitor) {
       testRows: evaluation.rows,
       testPositives: evaluation.positives,
     },
+    anomaly: { rocAuc: bundle.anomaly.rocAuc, averagePrecision: bundle.anomaly.averagePrecision, trainingQuantiles: bundle.anomaly.trainingQuantiles },
     scores: { edges: evaluation.scoreHistogram.edges, testGood: evaluation.scoreHistogram.good, testBad: evaluation.scoreHistogram.bad, recent },
     prCurve: { ...evaluation.prCurve, operatingPoint: { precision: evaluation.precisionAtThreshold, recall: evaluation.recallAtThreshold } },
     drift: monitor.drift(),

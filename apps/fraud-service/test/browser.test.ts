@@ -46,13 +46,15 @@ it('draws the score distribution, the PR curve and drift from data, and shows a 
   // Ordinary traffic (training loans) for drift, then one risky loan.
   const batch = fixture.rows.slice(0, 40).map((row, i) => ({ id: `ok-${i}`, ...row }));
   expect((await score({ transactions: batch })).status).toBe(200);
-  const risky = (await (await score({ id: 'risky-1', ...riskiestRow(fixture) })).json()) as { decision: string; explanation: string };
+  const risky = (await (await score({ id: 'risky-1', ...riskiestRow(fixture) })).json()) as { decision: string; explanation: string; anomalyScore: number };
   expect(risky.decision).toBe('review');
 
   const alert = page.locator('#alerts tr', { hasText: 'risky-1' });
   await expect.poll(() => alert.count(), { timeout: 10_000 }).toBe(1);
   const explanation = await alert.locator('td.explanation').textContent();
   expect(explanation).toBe(risky.explanation);
+  expect(await alert.locator('td.anomaly').textContent()).toBe(risky.anomalyScore.toFixed(3));
+  expect(await page.locator('#anomaly-info').textContent()).toMatch(/^Anomaly column: isolation forest trained without labels.*Not a fraud probability.*ROC-AUC 0\.\d{3}\.$/);
   expect(explanation).toMatch(/^[a-z_0-9]+ [+-]\d+\.\d\d(, [a-z_0-9]+ [+-]\d+\.\d\d){2}$/);
   await expect.poll(() => page.locator('#scores-chart #recent-scores').count()).toBe(1);
   await expect.poll(() => page.locator('#drift-chart rect.drift-bar').count()).toBe(22);
