@@ -56,6 +56,21 @@ describe('TabularEncoder', () => {
     expect(copy.transform(rows)).toEqual(encoder.transform(rows));
   });
 
+  it('saves versioned JSON, still loads 0.1 JSON without a version, and names malformed fields', () => {
+    const encoder = TabularEncoder.fit(rows, { numeric: ['income'], categorical: ['grade'] });
+    const json = encoder.toJSON();
+    expect(json).toMatchObject({ format: 'loom-ml/tabular-encoder', version: 1 });
+    const { format: _format, version: _version, ...unversioned } = json;
+    expect(TabularEncoder.fromJSON(unversioned).transform(rows)).toEqual(encoder.transform(rows));
+    const load = (changes: object) => () => TabularEncoder.fromJSON({ ...json, ...changes });
+    expect(load({ version: 2 })).toThrow('Invalid value for `version` in TabularEncoder.fromJSON. Expected 1. Received: 2.');
+    expect(load({ format: 'loom-ml/isolation-forest' })).toThrow("Invalid value for `format` in TabularEncoder.fromJSON. Expected 'loom-ml/tabular-encoder' (the output of toJSON()). Received: 'loom-ml/isolation-forest'.");
+    expect(load({ schema: { numeric: ['income'] } })).toThrow('Invalid value for `schema.categorical` in TabularEncoder.fromJSON. Expected an array of column names. Received: null.');
+    expect(load({ numeric: { income: { mean: 20, std: 0, sawMissing: true } } })).toThrow('Invalid value for `numeric.income.std` in TabularEncoder.fromJSON. Expected a finite number > 0. Received: 0.');
+    expect(load({ numeric: {} })).toThrow('Invalid value for `numeric.income` in TabularEncoder.fromJSON. Expected { mean, std, sawMissing }. Received: null.');
+    expect(load({ categories: { grade: ['A', 2] } })).toThrow("Invalid value for `categories.grade` in TabularEncoder.fromJSON. Expected an array of category strings. Received: ['A', 2].");
+  });
+
   it('names the column and row of a bad value', () => {
     const encoder = TabularEncoder.fit(rows, { numeric: ['income'], categorical: [] });
     expect(() => encoder.transform([{ income: 1 }, { income: 'n/a' }])).toThrow('column `income` row 1: expected a number, received "n/a".');

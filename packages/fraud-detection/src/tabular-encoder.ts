@@ -16,6 +16,9 @@ interface NumericStats {
 }
 
 export interface TabularEncoderJSON {
+  /** Written since 0.2; JSON saved by 0.1 has no format or version and still loads. */
+  format?: 'loom-ml/tabular-encoder';
+  version?: 1;
   schema: TabularSchema;
   numeric: Record<string, NumericStats>;
   categories: Record<string, string[]>;
@@ -51,14 +54,50 @@ export class TabularEncoder {
     }
     const categories: Record<string, string[]> = {};
     for (const column of schema.categorical) categories[column] = [...new Set(rows.map((r) => String(r[column] ?? '')))].sort();
-    return new TabularEncoder({ schema, numeric, categories });
+    return new TabularEncoder({ format: 'loom-ml/tabular-encoder', version: 1, schema, numeric, categories });
   }
 
+  /**
+   * Rebuilds an encoder saved with `toJSON()`, checking every column's statistics and categories;
+   * a bad one is named by its path, e.g. `numeric.annual_inc.std`.
+   *
+   * @example
+   * const encoder = TabularEncoder.fromJSON(JSON.parse(saved));
+   */
   static fromJSON(json: TabularEncoderJSON): TabularEncoder {
-    if (!json?.schema || !json.numeric || !json.categories) throw invalidValue('json', 'TabularEncoder.fromJSON', 'the output of toJSON()', json);
-    return new TabularEncoder(json);
+    const where = 'TabularEncoder.fromJSON';
+    const record = typeof json === 'object' && json !== null && !Array.isArray(json) ? (json as unknown as Record<string, unknown>) : undefined;
+    if (record === undefined) throw invalidValue('json', where, 'the output of toJSON()', json);
+    // 0.1 wrote no format or version: accept their absence, but not another kind or a newer version.
+    if (record.format !== undefined && record.format !== 'loom-ml/tabular-encoder') throw invalidValue('format', where, "'loom-ml/tabular-encoder' (the output of toJSON())", record.format);
+    if (record.version !== undefined && record.version !== 1) throw invalidValue('version', where, '1', record.version);
+    const schema = record.schema as Record<string, unknown> | undefined;
+    const strings = (value: unknown) => Array.isArray(value) && value.every((v) => typeof v === 'string');
+    if (typeof schema !== 'object' || schema === null) throw invalidValue('schema', where, '{ numeric, categorical } column lists', schema ?? null);
+    for (const kind of ['numeric', 'categorical'] as const) {
+      if (!strings(schema[kind])) throw invalidValue(`schema.${kind}`, where, 'an array of column names', schema[kind] ?? null);
+    }
+    const numeric = (record.numeric ?? {}) as Record<string, Record<string, unknown> | undefined>;
+    for (const column of schema.numeric as string[]) {
+      const stats = numeric[column];
+      if (typeof stats !== 'object' || stats === null) throw invalidValue(`numeric.${column}`, where, '{ mean, std, sawMissing }', stats ?? null);
+      if (typeof stats.mean !== 'number' || !Number.isFinite(stats.mean)) throw invalidValue(`numeric.${column}.mean`, where, 'a finite number', stats.mean ?? null);
+      if (typeof stats.std !== 'number' || !(stats.std > 0 && Number.isFinite(stats.std))) throw invalidValue(`numeric.${column}.std`, where, 'a finite number > 0', stats.std ?? null);
+      if (typeof stats.sawMissing !== 'boolean') throw invalidValue(`numeric.${column}.sawMissing`, where, 'true or false', stats.sawMissing ?? null);
+    }
+    const categories = (record.categories ?? {}) as Record<string, unknown>;
+    for (const column of schema.categorical as string[]) {
+      if (!strings(categories[column])) throw invalidValue(`categories.${column}`, where, 'an array of category strings', categories[column] ?? null);
+    }
+    return new TabularEncoder(JSON.parse(JSON.stringify({ ...json, format: 'loom-ml/tabular-encoder', version: 1 })) as TabularEncoderJSON);
   }
 
+  /**
+   * The fitted statistics and categories as plain, versioned JSON.
+   *
+   * @example
+   * const saved = JSON.stringify(encoder.toJSON());
+   */
   toJSON(): TabularEncoderJSON {
     return JSON.parse(JSON.stringify(this.state)) as TabularEncoderJSON;
   }
