@@ -210,8 +210,8 @@ export class TwoTower extends BaseRecommender {
    * embeddingDimension, row-major. Creates and disposes the layers it needs: no tensors stay.
    *
    * @example
-   * const vectors = model.embedItemFeatures([[0, 1, 0, 1]]); // a new item with genres 1 and 3
-   * model.itemIndex().scores(model.userEmbeddings.subarray(0, 32)); // scores of known items for user 0
+   * const [x, y] = [model.embedItemFeatures([[0, 1, 0, 1]]), model.userEmbeddings.subarray(0, 32)];
+   * const scoreForUser0 = x.reduce((sum, value, j) => sum + value * y[j]!, 0); // a new item with genres 1 and 3
    */
   embedItemFeatures(itemFeatures: ArrayLike<ArrayLike<number>>): Float32Array {
     this.fitted();
