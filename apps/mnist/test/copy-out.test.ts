@@ -46,3 +46,17 @@ describe('copying apps/mnist out of the monorepo', () => {
     expect(existsSync(join(destination, 'web', 'dist', 'index.html'))).toBe(true);
   });
 });
+
+describe('every starter app copies out', () => {
+  // apps/README.md offers copy-app for every app: each must depend only on published packages
+  // (copyApp refuses private ones such as @loom-ml/test-utils) and keep no workspace: ranges.
+  const apps = readdirSync(join(root, 'apps')).filter((name) => existsSync(join(root, 'apps', name, 'package.json')));
+  it.each(apps)('%s copies out with published version ranges only', (app) => {
+    const destination = join(work, `copy-${app}`);
+    copyApp(app, destination);
+    const manifest = JSON.parse(readFileSync(join(destination, 'package.json'), 'utf8'));
+    expect(JSON.stringify(manifest)).not.toContain('workspace:');
+    const vitestConfig = join(destination, 'vitest.config.ts');
+    if (existsSync(vitestConfig)) expect(readFileSync(vitestConfig, 'utf8')).not.toContain('@loom-ml/test-utils');
+  });
+});
