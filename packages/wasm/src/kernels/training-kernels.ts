@@ -8,6 +8,7 @@ import { einsumConfig } from './einsum.js';
 import { gatherV2Config } from './gather.js';
 import { maxPoolGradConfig } from './max-pool-grad.js';
 import { maxPoolGuardConfig } from './max-pool-guard.js';
+import { sumConfig } from './sum.js';
 import { unsortedSegmentSumConfig } from './unsorted-segment-sum.js';
 
 /**
@@ -21,8 +22,11 @@ export function buildTrainingKernels(): Omit<KernelConfig, 'backendName'>[] {
   if (stockMaxPool === undefined) throw new Error("The stock 'wasm' MaxPool kernel is not registered; import @tensorflow/tfjs-backend-wasm first.");
   const stockGather = tf.getKernel(tf.GatherV2, 'wasm');
   if (stockGather === undefined) throw new Error("The stock 'wasm' GatherV2 kernel is not registered; import @tensorflow/tfjs-backend-wasm first.");
+  const stockSum = tf.getKernel(tf.Sum, 'wasm');
+  if (stockSum === undefined) throw new Error("The stock 'wasm' Sum kernel is not registered; import @tensorflow/tfjs-backend-wasm first.");
   return [
     batchMatMulConfig(stockBatchMatMul),
+    sumConfig(stockSum),
     gatherV2Config(stockGather),
     maxPoolGuardConfig(stockMaxPool),
     conv2dBackpropFilterConfig,

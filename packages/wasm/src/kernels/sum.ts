@@ -1,0 +1,47 @@
+import * as tf from '@tensorflow/tfjs-core';
+import type { KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs-core';
+import { f32View, type WasmBackendLike } from './backend-access.js';
+
+// The stock kernel is captured at registration and handles every other reduction.
+let stockSum: KernelFunc | undefined;
+
+/**
+ * Sum over leading axes (e.g. axes [0, 1, 2] of [batch, h, w, channels]): the gradient of every
+ * bias. The stock wasm kernel can only reduce innermost axes, so it first transposes the whole
+ * input (channels to the front) and then sums; here each row is added into per-column
+ * accumulators in one pass, with no transpose. Accumulates in float64, as the cpu backend does.
+ */
+function sum(args: Parameters<KernelFunc>[0]): TensorInfo {
+  const backend = args.backend as unknown as WasmBackendLike;
+  const { x } = args.inputs as { x: TensorInfo };
+  const { axis, keepDims } = args.attrs as { axis: number | number[]; keepDims: boolean };
+  const stock = stockSum as KernelFunc;
+  const axes = [...new Set(tf.util.parseAxisParam(axis, x.shape))].sort((a, b) => a - b);
+  const leadingOnly = axes.length > 0 && axes.length < x.shape.length && axes.every((value, index) => value === index);
+  if (x.dtype !== 'float32' || !leadingOnly) return stock(args) as TensorInfo;
+
+  const rows = tf.util.sizeFromShape(x.shape.slice(0, axes.length));
+  const columns = tf.util.sizeFromShape(x.shape.slice(axes.length));
+  const keptShape = x.shape.slice(axes.length);
+  const out = backend.makeOutput(keepDims ? [...axes.map(() => 1), ...keptShape] : keptShape, 'float32');
+  // Views are taken after makeOutput: allocating may grow (and so detach) the heap.
+  const source = f32View(backend, x);
+  const totals = new Float64Array(columns);
+  for (let row = 0; row < rows; row++) {
+    const offset = row * columns;
+    for (let column = 0; column < columns; column++) totals[column] = (totals[column] as number) + (source[offset + column] as number);
+  }
+  f32View(backend, out).set(totals);
+  return out;
+}
+
+/**
+ * Builds the Sum kernel config around the stock wasm kernel.
+ *
+ * @example
+ * tf.registerKernel({ ...sumConfig(tf.getKernel('Sum', 'wasm')!), backendName: 'loom-wasm' });
+ */
+export function sumConfig(stock: KernelConfig): Omit<KernelConfig, 'backendName'> {
+  stockSum = stock.kernelFunc;
+  return { kernelName: tf.Sum, kernelFunc: sum as KernelFunc, setupFunc: stock.setupFunc };
+}
