@@ -1,10 +1,10 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { invalidValue, LayersError, shapeMismatch } from '../errors.js';
-import type { CallOptions, Layer, LayerWeight } from '../core/layer.js';
+import type { CallOptions, Layer } from '../core/layer.js';
 import { uniqueLayerName } from '../core/naming.js';
 import { formatShape, type Shape } from '../core/shape.js';
 import type { Model, ModelConfig } from '../model/model.js';
-import { setModelWeights } from '../model/sequential.js';
+import { LayeredModel } from '../model/layered-model.js';
 import { formatSummary, type SummaryRow } from '../model/summary.js';
 import { buildGraph, type FunctionalGraph, type TensorReference } from './graph.js';
 import type { InputDtype, SymbolicTensor } from './symbolic-tensor.js';
@@ -31,7 +31,7 @@ export interface FunctionalGraphConfig {
  * shared layers (one layer connected twice uses the same weights), merge layers. Built by
  * `model({ inputs, outputs })` from symbolic tensors.
  */
-export class FunctionalModel implements Model {
+export class FunctionalModel extends LayeredModel implements Model {
   readonly className = 'Functional';
   readonly name: string;
   readonly inputs: readonly SymbolicTensor[];
@@ -43,6 +43,7 @@ export class FunctionalModel implements Model {
   private readonly graph: FunctionalGraph;
 
   constructor(options: FunctionalModelOptions) {
+    super();
     this.name = options?.name ?? uniqueLayerName('model');
     const where = `Functional '${this.name}'`;
     if (options === null || typeof options !== 'object') throw invalidValue('options', 'model()', '{ inputs, outputs, name? }', options);
@@ -103,38 +104,6 @@ export class FunctionalModel implements Model {
     });
   }
 
-  get weights(): readonly LayerWeight[] {
-    return this.layers.flatMap((layer) => layer.weights);
-  }
-
-  get trainableWeights(): tf.Variable[] {
-    return this.layers.flatMap((layer) => layer.trainableWeights);
-  }
-
-  get nonTrainableWeights(): tf.Variable[] {
-    return this.layers.flatMap((layer) => layer.nonTrainableWeights);
-  }
-
-  regularizationLoss(): tf.Scalar | null {
-    const penalties = this.layers.map((layer) => layer.regularizationLoss()).filter((p): p is tf.Scalar => p !== null);
-    if (penalties.length <= 1) return penalties[0] ?? null;
-    const total = tf.addN(penalties) as tf.Scalar;
-    tf.dispose(penalties);
-    return total;
-  }
-
-  getWeights(): tf.Tensor[] {
-    return this.weights.map((w) => w.variable);
-  }
-
-  setWeights(weights: tf.Tensor[]): void {
-    setModelWeights(this, weights);
-  }
-
-  countParams(): number {
-    return this.layers.reduce((sum, layer) => sum + layer.countParams(), 0);
-  }
-
   /**
    * A table of the inputs and layers: output shape, parameter count (a shared layer's once),
    * and the tensors each layer is connected to (`name[call]`, calls separated by `;`).
@@ -177,9 +146,6 @@ export class FunctionalModel implements Model {
     };
   }
 
-  dispose(): void {
-    for (const layer of this.layers) layer.dispose();
-  }
 }
 
 /**

@@ -1,9 +1,10 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { invalidValue, LayersError, shapeMismatch } from '../errors.js';
-import { Layer, type CallOptions, type LayerWeight } from '../core/layer.js';
+import { Layer, type CallOptions } from '../core/layer.js';
 import { uniqueLayerName } from '../core/naming.js';
 import { formatShape, type Shape } from '../core/shape.js';
 import type { Model, ModelConfig } from './model.js';
+import { LayeredModel } from './layered-model.js';
 import { formatSummary } from './summary.js';
 
 export interface SequentialOptions {
@@ -16,7 +17,7 @@ export interface SequentialOptions {
  * A stack of layers, each feeding the next. Weights are created up front from the input
  * shape, so an optimizer can be built before the first batch.
  */
-export class Sequential implements Model {
+export class Sequential extends LayeredModel implements Model {
   readonly className = 'Sequential';
   readonly name: string;
   readonly layers: readonly Layer[];
@@ -24,6 +25,7 @@ export class Sequential implements Model {
   readonly outputShape: Shape;
 
   constructor(layers: Layer[], options: SequentialOptions = {}) {
+    super();
     this.name = options.name ?? uniqueLayerName('sequential');
     if (!Array.isArray(layers) || layers.length === 0 || !layers.every((l) => l instanceof Layer)) {
       throw invalidValue('layers', `Sequential '${this.name}'`, 'a non-empty array of layers', layers);
@@ -79,38 +81,6 @@ export class Sequential implements Model {
     });
   }
 
-  get weights(): readonly LayerWeight[] {
-    return this.layers.flatMap((layer) => layer.weights);
-  }
-
-  get trainableWeights(): tf.Variable[] {
-    return this.layers.flatMap((layer) => layer.trainableWeights);
-  }
-
-  get nonTrainableWeights(): tf.Variable[] {
-    return this.layers.flatMap((layer) => layer.nonTrainableWeights);
-  }
-
-  regularizationLoss(): tf.Scalar | null {
-    const penalties = this.layers.map((layer) => layer.regularizationLoss()).filter((p): p is tf.Scalar => p !== null);
-    if (penalties.length <= 1) return penalties[0] ?? null;
-    const total = tf.addN(penalties) as tf.Scalar;
-    tf.dispose(penalties);
-    return total;
-  }
-
-  getWeights(): tf.Tensor[] {
-    return this.weights.map((w) => w.variable);
-  }
-
-  setWeights(weights: tf.Tensor[]): void {
-    setModelWeights(this, weights);
-  }
-
-  countParams(): number {
-    return this.layers.reduce((sum, layer) => sum + layer.countParams(), 0);
-  }
-
   /** A table of layers, output shapes and parameter counts. */
   summary(): string {
     let shape: Shape = [null, ...this.inputShape];
@@ -130,24 +100,6 @@ export class Sequential implements Model {
     };
   }
 
-  dispose(): void {
-    for (const layer of this.layers) layer.dispose();
-  }
-}
-
-/** Shared by every model: assigns values in `weights` order after checking count and shapes. */
-export function setModelWeights(model: Model, values: tf.Tensor[]): void {
-  const weights = model.weights;
-  if (values.length !== weights.length) {
-    throw new LayersError(`${model.className} '${model.name}' has ${weights.length} weights, setWeights received ${values.length}.`);
-  }
-  weights.forEach((w, i) => {
-    const value = values[i]!;
-    if (!tf.util.arraysEqual(value.shape, w.variable.shape)) {
-      throw shapeMismatch(`setWeights for '${w.path}'`, `a tensor of shape ${formatShape(w.variable.shape)}`, value.shape);
-    }
-  });
-  weights.forEach((w, i) => w.variable.assign(values[i]!.dtype === w.variable.dtype ? values[i]! : tf.cast(values[i]!, w.variable.dtype)));
 }
 
 /**
