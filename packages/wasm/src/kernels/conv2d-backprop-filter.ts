@@ -41,6 +41,11 @@ function conv2dBackpropFilter(args: Parameters<KernelFunc>[0]): TensorInfo {
     'channelsLast',
   );
   const [kernelHeight, kernelWidth, inChannels, outChannels] = filterShape;
+  if (kernelHeight * kernelWidth * inChannels <= IM2COL_MAX_PATCH) {
+    const out = filterGradientByPatches(backend, x, dy, info, filterShape);
+    disposeAll(backend, temporaries);
+    return out;
+  }
   const xByChannel = runKernel('Transpose', backend, { x }, { perm: [3, 1, 2, 0] });
   const dyAsFilter = runKernel('Transpose', backend, { x: dy }, { perm: [1, 2, 0, 3] });
   temporaries.push(xByChannel, dyAsFilter);
@@ -73,6 +78,60 @@ function conv2dBackpropFilter(args: Parameters<KernelFunc>[0]): TensorInfo {
   }
   disposeAll(backend, temporaries);
   return out;
+}
+
+// Up to this many values per patch (kh * kw * inChannels, e.g. 9 for a 3x3 filter on one
+// channel), dW is computed as patchesᵀ · dy, one GEMM with a long inner dimension. Above it the
+// patches matrix grows too large and the correlation below is faster.
+const IM2COL_MAX_PATCH = 16;
+
+/**
+ * dW = patchesᵀ · dy, with patches[(b, oh, ow), (kh, kw, ci)] the input values each output
+ * position saw (zero where the window covers padding). The correlation path computes few
+ * output rows per channel when inChannels is small (one for a first layer on grey images),
+ * which XNNPACK runs poorly; this GEMM has the long (batch x positions) inner dimension instead.
+ */
+function filterGradientByPatches(
+  backend: WasmBackendLike,
+  x: TensorInfo,
+  dy: TensorInfo,
+  info: tf.backend_util.Conv2DInfo,
+  filterShape: [number, number, number, number],
+): TensorInfo {
+  const [kernelHeight, kernelWidth, inChannels, outChannels] = filterShape;
+  const { batchSize, inHeight, inWidth, outHeight, outWidth, strideHeight, strideWidth } = info;
+  const { top, left } = info.padInfo;
+  const rows = batchSize * outHeight * outWidth;
+  const patchSize = kernelHeight * kernelWidth * inChannels;
+  const patches = backend.makeOutput([1, rows, patchSize], 'float32');
+  const dyRows = runKernel('Reshape', backend, { x: dy }, { shape: [1, rows, outChannels] });
+  // Views are taken after makeOutput: allocating may grow (and so detach) the heap.
+  const source = f32View(backend, x);
+  const target = f32View(backend, patches);
+  target.fill(0);
+  let row = 0;
+  for (let b = 0; b < batchSize; b++) {
+    for (let oh = 0; oh < outHeight; oh++) {
+      for (let ow = 0; ow < outWidth; ow++, row++) {
+        const rowBase = row * patchSize;
+        for (let kh = 0; kh < kernelHeight; kh++) {
+          const ih = oh * strideHeight + kh - top;
+          if (ih < 0 || ih >= inHeight) continue;
+          for (let kw = 0; kw < kernelWidth; kw++) {
+            const iw = ow * strideWidth + kw - left;
+            if (iw < 0 || iw >= inWidth) continue;
+            const from = ((b * inHeight + ih) * inWidth + iw) * inChannels;
+            const to = rowBase + (kh * kernelWidth + kw) * inChannels;
+            for (let ci = 0; ci < inChannels; ci++) target[to + ci] = source[from + ci] as number;
+          }
+        }
+      }
+    }
+  }
+  const product = runKernel('BatchMatMul', backend, { a: patches, b: dyRows }, { transposeA: true, transposeB: false });
+  disposeAll(backend, [patches, dyRows]);
+  // [1, kh*kw*ci, co] is [kh, kw, ci, co] in row-major order: same data, the filter's shape.
+  return { dataId: product.dataId, shape: [...filterShape], dtype: 'float32' };
 }
 
 /** Conv2DBackpropFilter for the wasm backend (missing from tfjs-backend-wasm 4.22.0). */

@@ -24,6 +24,11 @@ function maxPoolGrad(args: Parameters<KernelFunc>[0]): TensorInfo {
   const gradient = f32View(backend, dy);
   const target = f32View(backend, dx);
   target.fill(0);
+  // Channels innermost: each window position is one contiguous run of `channels` values, so the
+  // running maximum of every channel is kept side by side (strict > keeps the first maximum in
+  // row-major window order, as before).
+  const bestValue = new Float32Array(channels);
+  const bestIndex = new Int32Array(channels);
   for (let b = 0; b < batchSize; b++) {
     for (let oh = 0; oh < outHeight; oh++) {
       const rowStart = oh * strideHeight - top;
@@ -33,21 +38,32 @@ function maxPoolGrad(args: Parameters<KernelFunc>[0]): TensorInfo {
         const columnStart = ow * strideWidth - left;
         const columnFrom = Math.max(0, columnStart);
         const columnTo = Math.min(inWidth, columnStart + filterWidth);
+        if (rowFrom >= rowTo || columnFrom >= columnTo) continue; // a window of padding only
         const outBase = ((b * outHeight + oh) * outWidth + ow) * channels;
-        for (let c = 0; c < channels; c++) {
-          let best = Number.NEGATIVE_INFINITY;
-          let bestIndex = -1;
-          for (let r = rowFrom; r < rowTo; r++) {
-            for (let col = columnFrom; col < columnTo; col++) {
-              const index = ((b * inHeight + r) * inWidth + col) * channels + c;
-              const value = x[index] as number;
-              if (value > best || bestIndex < 0) {
-                best = value;
-                bestIndex = index;
+        let first = true;
+        for (let r = rowFrom; r < rowTo; r++) {
+          for (let col = columnFrom; col < columnTo; col++) {
+            const base = ((b * inHeight + r) * inWidth + col) * channels;
+            if (first) {
+              for (let c = 0; c < channels; c++) {
+                bestValue[c] = x[base + c] as number;
+                bestIndex[c] = base + c;
+              }
+              first = false;
+              continue;
+            }
+            for (let c = 0; c < channels; c++) {
+              const value = x[base + c] as number;
+              if (value > (bestValue[c] as number)) {
+                bestValue[c] = value;
+                bestIndex[c] = base + c;
               }
             }
           }
-          if (bestIndex >= 0) target[bestIndex] = (target[bestIndex] as number) + (gradient[outBase + c] as number);
+        }
+        for (let c = 0; c < channels; c++) {
+          const index = bestIndex[c] as number;
+          target[index] = (target[index] as number) + (gradient[outBase + c] as number);
         }
       }
     }
