@@ -86,7 +86,7 @@ function conv2dBackpropFilter(args: Parameters<KernelFunc>[0]): TensorInfo {
 const IM2COL_MAX_PATCH = 16;
 
 /**
- * dW = patchesᵀ · dy, with patches[(b, oh, ow), (kh, kw, ci)] the input values each output
+ * dW = (dyᵀ · patches)ᵀ, with patches[(b, oh, ow), (kh, kw, ci)] the input values each output
  * position saw (zero where the window covers padding). The correlation path computes few
  * output rows per channel when inChannels is small (one for a first layer on grey images),
  * which XNNPACK runs poorly; this GEMM has the long (batch x positions) inner dimension instead.
@@ -128,8 +128,11 @@ function filterGradientByPatches(
       }
     }
   }
-  const product = runKernel('BatchMatMul', backend, { a: patches, b: dyRows }, { transposeA: true, transposeB: false });
-  disposeAll(backend, [patches, dyRows]);
+  // dWᵀ = dyᵀ · patches: XNNPACK packs its right operand on every call, and the patches matrix
+  // (kh*kw*ci columns) is far smaller to pack than dy (outChannels columns).
+  const productT = runKernel('BatchMatMul', backend, { a: dyRows, b: patches }, { transposeA: true, transposeB: false });
+  const product = runKernel('Transpose', backend, { x: productT }, { perm: [0, 2, 1] });
+  disposeAll(backend, [patches, dyRows, productT]);
   // [1, kh*kw*ci, co] is [kh, kw, ci, co] in row-major order: same data, the filter's shape.
   return { dataId: product.dataId, shape: [...filterShape], dtype: 'float32' };
 }
