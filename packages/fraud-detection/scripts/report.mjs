@@ -11,7 +11,7 @@ import { readCsvFile, seededRandom } from '@loom-ml/data';
 import { loadLendingClub, loadShuttle, SHUTTLE_CLASSES } from '@loom-ml/datasets';
 import { initWasm, registerGradients } from '@loom-ml/wasm';
 import {
-  AutoencoderDetector, IsolationForest, LogisticRegression, MlpClassifier, StackingClassifier, TabularEncoder,
+  AutoencoderDetector, GradientBoostedTrees, IsolationForest, LogisticRegression, MlpClassifier, StackingClassifier, TabularEncoder,
   averagePrecision, rankAverage, recallAtFalsePositiveRate, rocAuc,
 } from '../dist/index.js';
 
@@ -115,6 +115,35 @@ await run('MLP 64 (balanced 50/50 batches)', () => mlpScores({ ...mlpOptions, ep
 await run('isolation forest (unsupervised)', () => scoreWith(learners.forest));
 await run('autoencoder (trained on good loans)', () => scoreWith(learners.autoencoder));
 await run('rank average (logistic + MLP, class weights)', async () => rankAverage([testScores.get('logistic regression (balanced class weights)'), testScores.get('MLP 64 (balanced class weights)')]));
+// Gradient-boosted trees: settings chosen on a stratified 25% validation share of the TRAINING
+// loans only (never the test loans), then refit on every training loan.
+await run('gradient-boosted trees (settings picked on validation)', async () => {
+  const validation = [];
+  const fitPart = [];
+  let vState = (seed * 7919 + 17) >>> 0;
+  const vRandom = () => ((vState = (Math.imul(vState, 1664525) + 1013904223) >>> 0) / 2 ** 32);
+  for (const cls of [0, 1]) {
+    const idx = yTrain.map((y, i) => (y === cls ? i : -1)).filter((i) => i >= 0);
+    for (let i = idx.length - 1; i > 0; i--) {
+      const j = Math.floor(vRandom() * (i + 1));
+      [idx[i], idx[j]] = [idx[j], idx[i]];
+    }
+    const cut = Math.round(idx.length * 0.25);
+    validation.push(...idx.slice(0, cut));
+    fitPart.push(...idx.slice(cut));
+  }
+  const grid = [];
+  for (const trees of values.quick ? [50] : [150, 400]) for (const maxDepth of [2, 3]) for (const minChildWeight of [1, 5]) grid.push({ trees, maxDepth, minChildWeight, learningRate: 0.03, subsample: 0.8, seed });
+  let bestSetting;
+  let bestValidation = -1;
+  for (const setting of grid) {
+    const model = new GradientBoostedTrees(setting).fit(fitPart.map((i) => xTrain[i]), fitPart.map((i) => yTrain[i]));
+    const ap = averagePrecision(validation.map((i) => yTrain[i]), Array.from(model.predictProba(validation.map((i) => xTrain[i]))));
+    if (ap > bestValidation) [bestValidation, bestSetting] = [ap, setting];
+  }
+  console.log(`    picked on validation (AUPRC ${bestValidation.toFixed(4)}): trees ${bestSetting.trees}, maxDepth ${bestSetting.maxDepth}, minChildWeight ${bestSetting.minChildWeight}, learningRate 0.03, subsample 0.8`);
+  return new GradientBoostedTrees(bestSetting).fit(xTrain, yTrain).predictProba(xTest);
+});
 let stackWeights;
 // Three folds and three base models keep the run short: each learner trains folds + 1 times.
 await run('stacking (logistic over 3-fold OOF scores: logistic, MLP, forest)', async () => {
@@ -127,7 +156,7 @@ await run('stacking (logistic over 3-fold OOF scores: logistic, MLP, forest)', a
 
 const baselineName = 'logistic regression (balanced class weights)';
 const best = results.reduce((a, b) => (b.AUPRC > a.AUPRC ? b : a));
-// The target compares the new models (MLPs, detectors, combiners) with the weighted logistic baseline.
+// The target compares the new models (trees, MLPs, detectors, combiners) with the weighted logistic baseline.
 const bestOther = results.filter((r) => !r.model.startsWith('logistic regression')).reduce((a, b) => (b.AUPRC > a.AUPRC ? b : a));
 const baseline = results.find((r) => r.model === baselineName);
 console.log(`\nheld-out results (${testIdx.length} loans, base rate ${(yTest.reduce((a, b) => a + b, 0) / yTest.length).toFixed(3)}); * = best AUPRC:\n`);
@@ -151,7 +180,7 @@ gaps.sort((x, y) => x - y);
 const quantile = (q) => gaps[Math.min(gaps.length - 1, Math.floor(q * gaps.length))];
 const met = bestOther.AUPRC >= baseline.AUPRC;
 console.log(`best AUPRC overall: ${best.model} (${best.AUPRC.toFixed(4)}).`);
-console.log(`target "AUPRC of the best new model (MLP, detector, combiner) >= logistic with class weights": ${met ? 'MET' : 'NOT MET'} — ${bestOther.model}, AUPRC ${bestOther.AUPRC.toFixed(4)} vs ${baseline.AUPRC.toFixed(4)} (gap ${(bestOther.AUPRC - baseline.AUPRC).toFixed(4)}, 95% paired bootstrap interval [${quantile(0.025).toFixed(4)}, ${quantile(0.975).toFixed(4)}], ${gaps.length} resamples).`);
+console.log(`target "AUPRC of the best new model (trees, MLP, detector, combiner) >= logistic with class weights": ${met ? 'MET' : 'NOT MET'} — ${bestOther.model}, AUPRC ${bestOther.AUPRC.toFixed(4)} vs ${baseline.AUPRC.toFixed(4)} (gap ${(bestOther.AUPRC - baseline.AUPRC).toFixed(4)}, 95% paired bootstrap interval [${quantile(0.025).toFixed(4)}, ${quantile(0.975).toFixed(4)}], ${gaps.length} resamples).`);
 
 // ---- 2. Shuttle anomaly detection ------------------------------------------------------------
 // ODDS protocol (Rayana 2016): class 'High' dropped, 'Rad.Flow' normal, the five small classes anomalies.

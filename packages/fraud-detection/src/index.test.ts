@@ -5,7 +5,7 @@ describe('public API', () => {
   it('exports exactly the documented names', () => {
     expect(Object.keys(api).sort()).toEqual(
       [
-        'FraudError', 'IsolationForest', 'IsotonicCalibrator', 'LogisticRegression', 'LoomError', 'PlattScaling',
+        'FraudError', 'GradientBoostedTrees', 'IsolationForest', 'IsotonicCalibrator', 'LogisticRegression', 'LoomError', 'PlattScaling',
         'TabularEncoder', 'averagePathLength', 'averagePrecision', 'balancedClassWeights', 'ksStatistic',
         'populationStabilityIndex', 'precisionAtK', 'randomResample', 'precisionRecallCurve', 'recallAtFalsePositiveRate', 'rocAuc',
         'rocCurve', 'smote', 'thresholdByCost', 'thresholdForPrecision', 'thresholdForRecall',

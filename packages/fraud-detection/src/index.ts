@@ -1,6 +1,8 @@
 // Public API of @loom-ml/fraud-detection: an explicit list of named re-exports.
 export { LoomError, FraudError } from './errors.js';
 export { IsolationForest, averagePathLength } from './isolation-forest.js';
+export { GradientBoostedTrees } from './gradient-boosted-trees.js';
+export type { GradientBoostedTreesOptions, GradientBoostedTreesJSON } from './gradient-boosted-trees.js';
 export type { IsolationForestOptions, IsolationForestJSON, IsolationTreeNode } from './isolation-forest.js';
 export { populationStabilityIndex, ksStatistic } from './drift.js';
 export { thresholdByCost, thresholdForPrecision, thresholdForRecall, precisionAtK, recallAtFalsePositiveRate } from './thresholds.js';
