@@ -172,16 +172,18 @@ const pairwiseRuns = [
 if (!args['no-warp']) {
   pairwiseRuns.push({ name: 'WARP f=64', Model: WarpMf, options: { factors: 64, epochs: Number(args['warp-epochs']), batchSize: 1024, learningRate: 0.002, regularization: 0.001, maxNegatives: 16, margin: 0.5 } });
 }
-for (const { name, Model, options } of pairwiseRuns) {
-  start = performance.now();
-  const model = new Model({
+// Fits one epoch-trained model (progress every 5 epochs), then adds its metrics, fit time and
+// median epoch time to the table.
+function fitAndEvaluate(name, options, build) {
+  const started = performance.now();
+  const model = build({
     ...options,
     seed: 1,
     onEpoch: ({ epoch, loss, seconds, samples }) => {
       if (epoch % 5 === 0 || epoch === options.epochs) console.log(`  ${name} epoch ${epoch}: loss ${loss.toFixed(4)}, ${seconds.toFixed(2)} s, ${(samples / seconds).toFixed(0)} samples/s`);
     },
-  }).fit(train);
-  const seconds = (performance.now() - start) / 1000;
+  });
+  const seconds = (performance.now() - started) / 1000;
   const epochTimes = model.history.map((h) => h.seconds).sort((a, b) => a - b);
   rows.push({
     name,
@@ -189,6 +191,8 @@ for (const { name, Model, options } of pairwiseRuns) {
     extra: { 'fit s': seconds.toFixed(2), 'epoch s (median)': (epochTimes[Math.floor(epochTimes.length / 2)] ?? Number.NaN).toFixed(3) },
   });
 }
+
+for (const { name, Model, options } of pairwiseRuns) fitAndEvaluate(name, options, (resolved) => new Model(resolved).fit(train));
 
 if (!args['no-two-tower']) {
   // Item side features: each movie's genres, multi-hot, in the training matrix's item order.
@@ -205,23 +209,7 @@ if (!args['no-two-tower']) {
   const towerRuns = [
     { name: 'two-tower d=64 +genres', options: { embeddingDimension: 64, temperature: 0.1, learningRate: 0.01, batchSize: 256, epochs }, data: { itemFeatures: genres.rows } },
   ];
-  for (const { name, options, data } of towerRuns) {
-    start = performance.now();
-    const model = new TwoTower({
-      ...options,
-      seed: 1,
-      onEpoch: ({ epoch, loss, seconds, samples }) => {
-        if (epoch % 5 === 0 || epoch === options.epochs) console.log(`  ${name} epoch ${epoch}: loss ${loss.toFixed(4)}, ${seconds.toFixed(2)} s, ${(samples / seconds).toFixed(0)} samples/s`);
-      },
-    }).fit(train, data);
-    const seconds = (performance.now() - start) / 1000;
-    const epochTimes = model.history.map((h) => h.seconds).sort((a, b) => a - b);
-    rows.push({
-      name,
-      metrics: evaluateRecommender(model, split, { k }),
-      extra: { 'fit s': seconds.toFixed(2), 'epoch s (median)': (epochTimes[Math.floor(epochTimes.length / 2)] ?? Number.NaN).toFixed(3) },
-    });
-  }
+  for (const { name, options, data } of towerRuns) fitAndEvaluate(name, options, (resolved) => new TwoTower(resolved).fit(train, data));
   console.log(`  two-tower item features: ${genres.vocabulary.length} genres (${genres.vocabulary.join(', ')}).`);
 }
 
