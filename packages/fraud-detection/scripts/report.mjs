@@ -49,18 +49,23 @@ console.log(`lending-club: ${rows.length} loans, ${labels.reduce((a, b) => a + b
 // report, so the split, and the logistic baseline's numbers, are unchanged.)
 let state = seed >>> 0;
 const lcg = () => ((state = (Math.imul(state, 1664525) + 1013904223) >>> 0) / 2 ** 32);
-const testIdx = [];
-const trainIdx = [];
-for (const cls of [0, 1]) {
-  const idx = labels.map((y, i) => (y === cls ? i : -1)).filter((i) => i >= 0);
-  for (let i = idx.length - 1; i > 0; i--) {
-    const j = Math.floor(lcg() * (i + 1));
-    [idx[i], idx[j]] = [idx[j], idx[i]];
+// Shuffles each class's indices with `random` and holds out `fraction` of each (stratified).
+function stratifiedHoldout(classLabels, fraction, random) {
+  const held = [];
+  const kept = [];
+  for (const cls of [0, 1]) {
+    const idx = classLabels.map((y, i) => (y === cls ? i : -1)).filter((i) => i >= 0);
+    for (let i = idx.length - 1; i > 0; i--) {
+      const j = Math.floor(random() * (i + 1));
+      [idx[i], idx[j]] = [idx[j], idx[i]];
+    }
+    const cut = Math.round(idx.length * fraction);
+    held.push(...idx.slice(0, cut));
+    kept.push(...idx.slice(cut));
   }
-  const cut = Math.round(idx.length * 0.25);
-  testIdx.push(...idx.slice(0, cut));
-  trainIdx.push(...idx.slice(cut));
+  return { held, kept };
 }
+const { held: testIdx, kept: trainIdx } = stratifiedHoldout(labels, 0.25, lcg);
 const encoder = TabularEncoder.fit(trainIdx.map((i) => rows[i]), { numeric, categorical });
 const xTrain = encoder.transform(trainIdx.map((i) => rows[i]));
 const xTest = encoder.transform(testIdx.map((i) => rows[i]));
@@ -118,20 +123,9 @@ await run('rank average (logistic + MLP, class weights)', async () => rankAverag
 // Gradient-boosted trees: settings chosen on a stratified 25% validation share of the TRAINING
 // loans only (never the test loans), then refit on every training loan.
 await run('gradient-boosted trees (settings picked on validation)', async () => {
-  const validation = [];
-  const fitPart = [];
   let vState = (seed * 7919 + 17) >>> 0;
   const vRandom = () => ((vState = (Math.imul(vState, 1664525) + 1013904223) >>> 0) / 2 ** 32);
-  for (const cls of [0, 1]) {
-    const idx = yTrain.map((y, i) => (y === cls ? i : -1)).filter((i) => i >= 0);
-    for (let i = idx.length - 1; i > 0; i--) {
-      const j = Math.floor(vRandom() * (i + 1));
-      [idx[i], idx[j]] = [idx[j], idx[i]];
-    }
-    const cut = Math.round(idx.length * 0.25);
-    validation.push(...idx.slice(0, cut));
-    fitPart.push(...idx.slice(cut));
-  }
+  const { held: validation, kept: fitPart } = stratifiedHoldout(yTrain, 0.25, vRandom);
   const grid = [];
   for (const trees of values.quick ? [50] : [150, 400]) for (const maxDepth of [2, 3]) for (const minChildWeight of [1, 5]) grid.push({ trees, maxDepth, minChildWeight, learningRate: 0.03, subsample: 0.8, seed });
   let bestSetting;
