@@ -7,6 +7,9 @@ useWasmBackend();
 
 const cases: Array<{ x: number[]; filter: [number, number]; strides: [number, number]; pad: 'valid' | 'same' | number }> = [
   { x: [2, 6, 6, 3], filter: [2, 2], strides: [2, 2], pad: 'valid' },
+  // The disjoint 2x2 fast path with an odd input: the last row and column get no gradient.
+  { x: [2, 7, 5, 3], filter: [2, 2], strides: [2, 2], pad: 'valid' },
+  { x: [1, 5, 5, 2], filter: [2, 2], strides: [2, 2], pad: 'same' },
   { x: [2, 7, 7, 2], filter: [3, 3], strides: [2, 2], pad: 'same' },
   { x: [1, 9, 8, 4], filter: [3, 2], strides: [1, 1], pad: 'valid' },
   { x: [3, 5, 5, 1], filter: [2, 2], strides: [1, 1], pad: 'same' },
@@ -39,6 +42,16 @@ describe('MaxPoolGrad on loom-wasm', () => {
     const dx = tf.grad((v: tf.Tensor) => tf.sum(tf.mul(tf.maxPool(v as tf.Tensor4D, 2, 2, 'valid'), tf.scalar(7))))(x);
     expect(Array.from(dx.dataSync())).toEqual([0, 7, 0, 0]);
     tf.dispose([x, dx]);
+  });
+
+  it("sends a tied window's gradient to its first maximum in row-major order, as cpu does", async () => {
+    const { wasm, cpu } = await onBothBackends(() => {
+      // Channel 0 ties everywhere; channel 1 ties in the bottom row (channels interleaved).
+      const x = tf.tensor4d([2, 5, 2, 1, 2, 9, 2, 9], [1, 2, 2, 2]);
+      return tf.grad((v: tf.Tensor) => tf.sum(tf.mul(tf.maxPool(v as tf.Tensor4D, 2, 2, 'valid'), tf.tensor4d([3, 4], [1, 1, 1, 2]))))(x);
+    });
+    expect(Array.from(wasm[0] as Float32Array)).toEqual(Array.from(cpu[0] as Float32Array));
+    expect(Array.from(wasm[0] as Float32Array)).toEqual([3, 0, 0, 0, 0, 4, 0, 0]);
   });
 
   it('passes a finite-difference gradient check', async () => {

@@ -24,6 +24,10 @@ function maxPoolGrad(args: Parameters<KernelFunc>[0]): TensorInfo {
   const gradient = f32View(backend, dy);
   const target = f32View(backend, dx);
   target.fill(0);
+  if (filterHeight === 2 && filterWidth === 2 && strideHeight === 2 && strideWidth === 2 && top === 0 && left === 0 && 2 * outHeight <= inHeight && 2 * outWidth <= inWidth) {
+    gradientOfDisjoint2x2(x, gradient, target, batchSize, inHeight, inWidth, outHeight, outWidth, channels);
+    return dx;
+  }
   // Channels innermost: each window position is one contiguous run of `channels` values, so the
   // running maximum of every channel is kept side by side (strict > keeps the first maximum in
   // row-major window order, as before).
@@ -69,6 +73,50 @@ function maxPoolGrad(args: Parameters<KernelFunc>[0]): TensorInfo {
     }
   }
   return dx;
+}
+
+/**
+ * The common 2x2 pool with stride 2 and no padding: windows do not overlap and lie inside the
+ * input, so each gradient is written once and the four candidates are compared directly
+ * (same tie rule: the first maximum in row-major window order wins).
+ */
+function gradientOfDisjoint2x2(
+  x: Float32Array,
+  gradient: Float32Array,
+  target: Float32Array,
+  batchSize: number,
+  inHeight: number,
+  inWidth: number,
+  outHeight: number,
+  outWidth: number,
+  channels: number,
+): void {
+  const rowStride = inWidth * channels;
+  let outIndex = 0;
+  for (let b = 0; b < batchSize; b++) {
+    for (let oh = 0; oh < outHeight; oh++) {
+      for (let ow = 0; ow < outWidth; ow++) {
+        const topLeft = ((b * inHeight + 2 * oh) * inWidth + 2 * ow) * channels;
+        const bottomLeft = topLeft + rowStride;
+        for (let c = 0; c < channels; c++, outIndex++) {
+          let index = topLeft + c;
+          let best = x[index] as number;
+          const topRight = index + channels;
+          if ((x[topRight] as number) > best) {
+            best = x[topRight] as number;
+            index = topRight;
+          }
+          const lowerLeft = bottomLeft + c;
+          if ((x[lowerLeft] as number) > best) {
+            best = x[lowerLeft] as number;
+            index = lowerLeft;
+          }
+          if ((x[lowerLeft + channels] as number) > best) index = lowerLeft + channels;
+          target[index] = gradient[outIndex] as number;
+        }
+      }
+    }
+  }
 }
 
 /** A correct MaxPoolGrad for the wasm backend (replaces the stock one). */
