@@ -86,10 +86,12 @@ function conv2dBackpropFilter(args: Parameters<KernelFunc>[0]): TensorInfo {
 const IM2COL_MAX_PATCH = 16;
 
 /**
- * dW = (dyᵀ · patches)ᵀ, with patches[(b, oh, ow), (kh, kw, ci)] the input values each output
- * position saw (zero where the window covers padding). The correlation path computes few
- * output rows per channel when inChannels is small (one for a first layer on grey images),
- * which XNNPACK runs poorly; this GEMM has the long (batch x positions) inner dimension instead.
+ * dW = patchesᵀ · dy, with patchesᵀ[(kh, kw, ci), (b, oh, ow)] the input value each output
+ * position saw (zero where the window covers padding), built directly in that transposed
+ * layout. The correlation path computes few output rows per channel when inChannels is small
+ * (one for a first layer on grey images), which XNNPACK runs poorly; this GEMM has the long
+ * (batch x positions) inner dimension instead, and dy is its right operand as it stands, so
+ * nothing of dy's size is transposed.
  */
 function filterGradientByPatches(
   backend: WasmBackendLike,
@@ -103,36 +105,35 @@ function filterGradientByPatches(
   const { top, left } = info.padInfo;
   const rows = batchSize * outHeight * outWidth;
   const patchSize = kernelHeight * kernelWidth * inChannels;
-  const patches = backend.makeOutput([1, rows, patchSize], 'float32');
+  const patchesT = backend.makeOutput([1, patchSize, rows], 'float32');
   const dyRows = runKernel('Reshape', backend, { x: dy }, { shape: [1, rows, outChannels] });
   // Views are taken after makeOutput: allocating may grow (and so detach) the heap.
   const source = f32View(backend, x);
-  const target = f32View(backend, patches);
-  target.fill(0);
-  let row = 0;
-  for (let b = 0; b < batchSize; b++) {
-    for (let oh = 0; oh < outHeight; oh++) {
-      for (let ow = 0; ow < outWidth; ow++, row++) {
-        const rowBase = row * patchSize;
-        for (let kh = 0; kh < kernelHeight; kh++) {
-          const ih = oh * strideHeight + kh - top;
-          if (ih < 0 || ih >= inHeight) continue;
-          for (let kw = 0; kw < kernelWidth; kw++) {
-            const iw = ow * strideWidth + kw - left;
-            if (iw < 0 || iw >= inWidth) continue;
-            const from = ((b * inHeight + ih) * inWidth + iw) * inChannels;
-            const to = rowBase + (kh * kernelWidth + kw) * inChannels;
-            for (let ci = 0; ci < inChannels; ci++) target[to + ci] = source[from + ci] as number;
+  const target = f32View(backend, patchesT);
+  for (let kh = 0; kh < kernelHeight; kh++) {
+    for (let kw = 0; kw < kernelWidth; kw++) {
+      for (let ci = 0; ci < inChannels; ci++) {
+        let to = ((kh * kernelWidth + kw) * inChannels + ci) * rows;
+        for (let b = 0; b < batchSize; b++) {
+          for (let oh = 0; oh < outHeight; oh++) {
+            const ih = oh * strideHeight + kh - top;
+            if (ih < 0 || ih >= inHeight) {
+              target.fill(0, to, to + outWidth);
+              to += outWidth;
+              continue;
+            }
+            const rowBase = (b * inHeight + ih) * inWidth;
+            for (let ow = 0; ow < outWidth; ow++, to++) {
+              const iw = ow * strideWidth + kw - left;
+              target[to] = iw < 0 || iw >= inWidth ? 0 : (source[(rowBase + iw) * inChannels + ci] as number);
+            }
           }
         }
       }
     }
   }
-  // dWᵀ = dyᵀ · patches: XNNPACK packs its right operand on every call, and the patches matrix
-  // (kh*kw*ci columns) is far smaller to pack than dy (outChannels columns).
-  const productT = runKernel('BatchMatMul', backend, { a: dyRows, b: patches }, { transposeA: true, transposeB: false });
-  const product = runKernel('Transpose', backend, { x: productT }, { perm: [0, 2, 1] });
-  disposeAll(backend, [patches, dyRows, productT]);
+  const product = runKernel('BatchMatMul', backend, { a: patchesT, b: dyRows }, { transposeA: false, transposeB: false });
+  disposeAll(backend, [patchesT, dyRows]);
   // [1, kh*kw*ci, co] is [kh, kw, ci, co] in row-major order: same data, the filter's shape.
   return { dataId: product.dataId, shape: [...filterShape], dtype: 'float32' };
 }
