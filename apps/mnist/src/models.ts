@@ -21,7 +21,7 @@ export function buildModel(kind: ModelKind, seed: number): Sequential {
   // Conv-Pool-Conv-Pool-Conv-Dense.
   return sequential(
     [
-      conv2d({ filters: 32, kernelSize: 3, activation: 'relu', inputShape: [28, 28, 1], kernelInitializer: { name: 'heNormal', seed } }),
+      conv2d({ filters: 16, kernelSize: 3, activation: 'relu', inputShape: [28, 28, 1], kernelInitializer: { name: 'heNormal', seed } }),
       maxPool2d({ poolSize: 2 }),
       conv2d({ filters: 64, kernelSize: 3, activation: 'relu', kernelInitializer: { name: 'heNormal', seed: seed + 1 } }),
       maxPool2d({ poolSize: 2 }),

@@ -8,9 +8,10 @@ describe('parseTrainOptions', () => {
     });
   });
 
-  it('gives the CNN its own default epochs and reads every flag', () => {
+  it('gives the CNN its own default epochs and learning rate, and reads every flag', () => {
     const options = parseTrainOptions(['--model', 'cnn', '--batch-size', '64', '--limit', '1000', '--threads', '2', '--out', 'tmp']);
-    expect(options).toMatchObject({ model: 'cnn', epochs: 1, batchSize: 64, limit: 1000, threads: 2, outDir: 'tmp' });
+    expect(options).toMatchObject({ model: 'cnn', epochs: 1, learningRate: 0.002, batchSize: 64, limit: 1000, threads: 2, outDir: 'tmp' });
+    expect(parseTrainOptions(['--model', 'cnn', '--learning-rate', '0.0005']).learningRate).toBe(0.0005);
   });
 
   it('names the offending flag and value', () => {

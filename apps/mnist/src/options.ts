@@ -16,6 +16,8 @@ export interface TrainOptions {
 }
 
 const DEFAULT_EPOCHS: Record<ModelKind, number> = { mlp: 2, cnn: 1 };
+// The CNN trains best (and fastest to 99%) with a larger peak rate under cosine decay.
+const DEFAULT_LEARNING_RATE: Record<ModelKind, number> = { mlp: 0.001, cnn: 0.002 };
 
 const usage = `Usage: pnpm start [--model mlp|cnn] [--epochs N] [--batch-size N] [--learning-rate X]
                   [--limit N] [--threads auto|N] [--seed N] [--out DIR]`;
@@ -29,7 +31,7 @@ export function parseTrainOptions(argv: string[]): TrainOptions {
       model: { type: 'string', default: 'mlp' },
       epochs: { type: 'string' },
       'batch-size': { type: 'string', default: '128' },
-      'learning-rate': { type: 'string', default: '0.001' },
+      'learning-rate': { type: 'string' },
       limit: { type: 'string' },
       threads: { type: 'string', default: 'auto' },
       seed: { type: 'string', default: '42' },
@@ -44,7 +46,8 @@ export function parseTrainOptions(argv: string[]): TrainOptions {
     model,
     epochs: values.epochs === undefined ? DEFAULT_EPOCHS[model] : positiveInteger('epochs', values.epochs),
     batchSize: positiveInteger('batch-size', values['batch-size']),
-    learningRate: positiveNumber('learning-rate', values['learning-rate']),
+    learningRate:
+      values['learning-rate'] === undefined ? DEFAULT_LEARNING_RATE[model] : positiveNumber('learning-rate', values['learning-rate']),
     limit: values.limit === undefined ? undefined : positiveInteger('limit', values.limit),
     threads: values.threads === 'auto' ? 'auto' : positiveInteger('threads', values.threads),
     seed: positiveInteger('seed', values.seed),
