@@ -1,0 +1,55 @@
+const LOOM_ERROR = Symbol.for('loom-ml.error');
+
+/**
+ * Base of every error thrown by Loom packages. `LoomError.isInstance` checks a `Symbol.for`
+ * marker, so it recognises errors from every Loom package and from duplicate copies of one.
+ *
+ * @example
+ * try { await readFileBounded('model.bin', { maxBytes: 1e6 }); }
+ * catch (e) { if (LoomError.isInstance(e)) console.log(e.message); }
+ */
+export class LoomError extends Error {
+  readonly [LOOM_ERROR] = true;
+
+  constructor(message: string) {
+    super(message);
+    this.name = new.target.name;
+  }
+
+  static isInstance(error: unknown): error is LoomError {
+    return typeof error === 'object' && error !== null && (error as Record<symbol, unknown>)[LOOM_ERROR] === true;
+  }
+}
+
+/**
+ * Thrown by `@loom-ml/core` when a file or byte source is refused: outside its folder, too
+ * large, not a regular file, truncated.
+ *
+ * @example
+ * expect(() => resolveInside('models/a', '../../etc/passwd', 'weightsFile')).toThrow(FileRefusedError);
+ */
+export class FileRefusedError extends LoomError {}
+
+/**
+ * Describes a received value for an error message: strings quoted, long values cut, so a
+ * hostile 1 MB string never ends up whole in a message or a log.
+ *
+ * @example
+ * describeValue('x'.repeat(500)); // "'xxxx…' (500 characters)"
+ */
+export function describeValue(value: unknown, maxLength = 80): string {
+  let text: string;
+  if (typeof value === 'function') return 'a function';
+  if (typeof value === 'string') {
+    return value.length > maxLength ? `'${value.slice(0, maxLength)}…' (${value.length} characters)` : `'${value}'`;
+  }
+  if (typeof value === 'bigint') text = `${value}n`;
+  else if (typeof value === 'object' && value !== null) {
+    try {
+      text = JSON.stringify(value) ?? String(value);
+    } catch {
+      text = Object.prototype.toString.call(value);
+    }
+  } else text = String(value);
+  return text.length > maxLength ? `${text.slice(0, maxLength)}…` : text;
+}
