@@ -1,6 +1,7 @@
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { access, mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { loadRecommender, saveRecommender, type IdMapping, type SavableRecommender } from '@loom-ml/recommenders';
+import type { IdMapping, SavableRecommender } from '@loom-ml/recommenders';
+import { loadRecommender, saveRecommender } from '@loom-ml/recommenders/node';
 import { MovieCatalog } from './catalog.js';
 import { AppError } from './errors.js';
 import type { Movie } from './movielens.js';
@@ -38,6 +39,7 @@ export async function loadBundle(directory: string): Promise<ModelBundle> {
   let loaded;
   let movies: Movie[];
   try {
+    await access(join(directory, 'model.json'));
     loaded = await loadRecommender(directory);
     movies = JSON.parse(await readFile(join(directory, 'movies.json'), 'utf8')) as Movie[];
   } catch (error) {

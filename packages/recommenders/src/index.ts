@@ -1,4 +1,5 @@
-// Public API of @loom-ml/recommenders: an explicit list of named re-exports.
+// Public API of @loom-ml/recommenders: an explicit list of named re-exports. It runs anywhere;
+// file save/load is in './node.ts' (the '@loom-ml/recommenders/node' entry).
 export { LoomError, RecommenderError } from './errors.js';
 export { IdMapping, type ExternalId, type IdMappingJson } from './id-mapping.js';
 export { CsrMatrix, type DuplicatePolicy, type FromTripletsOptions } from './csr-matrix.js';
@@ -59,8 +60,6 @@ export {
 export {
   serializeRecommender,
   deserializeRecommender,
-  saveRecommender,
-  loadRecommender,
   type SavableRecommender,
   type SerializedRecommenderJson,
   type LoadedRecommender,

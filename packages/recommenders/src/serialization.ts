@@ -1,5 +1,3 @@
-import { mkdir, rename, writeFile, readFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import { CsrMatrix } from './csr-matrix.js';
 import { invalidValue, RecommenderError } from './errors.js';
 import { BprMf, type BprMfOptions } from './bpr-mf.js';
@@ -128,7 +126,8 @@ export function serializeRecommender(
 }
 
 /**
- * Inverse of {@link serializeRecommender}.
+ * Inverse of {@link serializeRecommender}. Runs anywhere (no file system); in Node.js,
+ * `loadRecommender` from `@loom-ml/recommenders/node` reads the files and calls it.
  *
  * @example
  * const { model, users, items } = deserializeRecommender(json, binary);
@@ -185,41 +184,4 @@ export function deserializeRecommender(json: SerializedRecommenderJson, binary: 
   if (json.users !== undefined) result.users = IdMapping.fromJSON(json.users);
   if (json.items !== undefined) result.items = IdMapping.fromJSON(json.items);
   return result;
-}
-
-/**
- * Saves a model to `directory/model.json` and `directory/weights.bin`, each written to a
- * temporary file then renamed; the JSON goes last, so a crash never leaves a JSON pointing
- * at a half-written binary.
- *
- * @example
- * await saveRecommender(als, './models/als', { users, items });
- */
-export async function saveRecommender(
-  model: SavableRecommender,
-  directory: string,
-  mappings: { users?: IdMapping; items?: IdMapping } = {},
-): Promise<void> {
-  const { json, binary } = serializeRecommender(model, mappings);
-  await mkdir(directory, { recursive: true });
-  await writeAtomic(join(directory, 'weights.bin'), binary);
-  await writeAtomic(join(directory, 'model.json'), JSON.stringify(json));
-}
-
-/**
- * Loads what {@link saveRecommender} wrote.
- *
- * @example
- * const { model, users, items } = await loadRecommender('./models/als');
- */
-export async function loadRecommender(directory: string): Promise<LoadedRecommender> {
-  const json = JSON.parse(await readFile(join(directory, 'model.json'), 'utf8')) as SerializedRecommenderJson;
-  const binary = new Uint8Array(await readFile(join(directory, 'weights.bin')));
-  return deserializeRecommender(json, binary);
-}
-
-async function writeAtomic(path: string, data: string | Uint8Array): Promise<void> {
-  const temporary = `${path}.${process.pid}.${Date.now()}.tmp`;
-  await writeFile(temporary, data);
-  await rename(temporary, path);
 }

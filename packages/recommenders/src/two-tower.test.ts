@@ -9,7 +9,8 @@ import { CsrMatrix } from './csr-matrix.js';
 import { evaluateRecommender } from './evaluate.js';
 import { PopularityRecommender } from './popularity.js';
 import { createRng } from './rng.js';
-import { deserializeRecommender, loadRecommender, saveRecommender, serializeRecommender } from './serialization.js';
+import { loadRecommender, saveRecommender } from './recommender-files.js';
+import { deserializeRecommender, serializeRecommender } from './serialization.js';
 import { TwoTower } from './two-tower.js';
 
 // Planted fixture: 4 taste groups of users, each owning a block of 15 of the 60 items.

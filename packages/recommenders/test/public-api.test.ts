@@ -1,5 +1,6 @@
 import { expect, it } from 'vitest';
 import * as api from '../src/index.js';
+import * as nodeApi from '../src/node.js';
 import { LoomError, RecommenderError } from '../src/index.js';
 
 it('exports exactly the documented runtime API', () => {
@@ -29,15 +30,17 @@ it('exports exactly the documented runtime API', () => {
       'evaluateRecommender',
       'formatMetricsTable',
       'leaveKOut',
-      'loadRecommender',
       'randomSplit',
-      'saveRecommender',
       'selectTopK',
       'serializeRecommender',
       'tfidfWeight',
       'timeSplit',
     ].sort(),
   );
+});
+
+it('exports only the file save/load from the Node entry', () => {
+  expect(Object.keys(nodeApi).sort()).toEqual(['loadRecommender', 'saveRecommender']);
 });
 
 it('errors carry the shared Loom marker', () => {

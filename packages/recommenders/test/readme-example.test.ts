@@ -13,12 +13,11 @@ import {
   createRng,
   evaluateRecommender,
   formatMetricsTable,
-  loadRecommender,
   multiHotEncode,
   randomSplit,
-  saveRecommender,
   type InteractionEvent,
 } from '../src/index.js';
+import { loadRecommender, saveRecommender } from '../src/node.js';
 
 it('runs the README example end to end', async () => {
   // Two taste groups over 40 films; 60 users; ratings 1..5 and timestamps.
