@@ -1,11 +1,14 @@
 #!/usr/bin/env node
 // Packs every published package the way `pnpm publish` would, then checks the
-// tarball with `publint --strict` and `attw` (ESM-only profile, see README) and
-// that it ships nothing but dist/ and the package's docs. Exits 1 on any finding.
+// tarball with `publint --strict` and `attw` (ESM-only profile, see README),
+// that it ships nothing but dist/ and the package's docs, and that its
+// `dependencies` are exactly what dist imports (check-dependencies.mjs).
+// Exits 1 on any finding.
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, existsSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { checkDependencies } from './check-dependencies.mjs';
 
 const root = resolve(import.meta.dirname, '../..');
 // dist/ plus docs; data/ only for packages that ship datasets (with data/ATTRIBUTION.md).
@@ -51,7 +54,8 @@ for (const dir of packageDirs) {
         failures.push(`${manifest.name}: ${tool} failed:\n${error.stdout ?? ''}${error.stderr ?? ''}`);
       }
     }
-    console.log(`checked ${manifest.name}: ${listing.length} files, publint + attw`);
+    failures.push(...checkDependencies(dir));
+    console.log(`checked ${manifest.name}: ${listing.length} files, publint + attw + dependencies`);
     // `--list` prints each tarball's contents (pnpm 9's `pnpm pack` has no --dry-run).
     if (process.argv.includes('--list')) for (const file of listing) console.log(`  ${file}`);
   } finally {
