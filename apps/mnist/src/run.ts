@@ -2,7 +2,7 @@ import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import { loadMnist, type ImageDataset } from '@loom-ml/datasets';
-import { saveModel } from '@loom-ml/layers';
+import { saveModel } from '@loom-ml/layers/node';
 import { sparseCategoricalCrossentropy } from '@loom-ml/losses';
 import { adam, cosineDecaySchedule } from '@loom-ml/optimizers';
 import { confusionMatrix } from '@loom-ml/metrics';

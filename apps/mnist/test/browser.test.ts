@@ -33,7 +33,7 @@ describe.skipIf(!existsSync(CHROMIUM))('the digit page in headless Chromium (nee
       { quiet: true },
     );
     expect(result.testAccuracy).toBeGreaterThan(0.9);
-    const { loadModel } = await import('@loom-ml/layers');
+    const { loadModel } = await import('@loom-ml/layers/node');
     const model = await loadModel(result.modelPath);
     modelBytes = await serializeModel(model);
     model.dispose();

@@ -1,7 +1,8 @@
 import { readFile } from 'node:fs/promises';
 import * as tf from '@tensorflow/tfjs-core';
 import { Tokenizer, type TokenizerJSON } from '@loom-ml/data';
-import { loadModel, type Sequential } from '@loom-ml/layers';
+import type { Sequential } from '@loom-ml/layers';
+import { loadModel } from '@loom-ml/layers/node';
 import { SEQUENCE_OPTIONS } from './data.js';
 
 /** A trained model with the tokenizer and sequence length it was trained with. */

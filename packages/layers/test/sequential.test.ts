@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import { expectTensorsClose } from '@loom-ml/test-utils';
 import { describe, expect, it } from 'vitest';
-import { conv2d, dense, deserializeModel, dropout, flatten, loadModel, maxPool2d, saveModel, sequential } from '../src/index.js';
+import { conv2d, dense, deserializeModel, dropout, flatten, maxPool2d, sequential } from '../src/index.js';
+import { loadModel, saveModel } from '../src/node.js';
 
 function smallCnn() {
   return sequential([

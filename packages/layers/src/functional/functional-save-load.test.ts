@@ -13,7 +13,7 @@ import { add, average, maximum, minimum, multiply, subtract } from '../core/laye
 import { concatenate } from '../core/layers/merge-concatenate.js';
 import { dot } from '../core/layers/merge-dot.js';
 import { flatten } from '../core/layers/reshaping.js';
-import { loadModel, saveModel } from '../serialization/files.js';
+import { loadModel, saveModel } from '../node/files.js';
 import { deserializeModel, modelArtifacts, modelFromArtifacts, serializeModel } from '../serialization/portable.js';
 import { FunctionalModel, model } from './functional-model.js';
 import { input } from './symbolic-tensor.js';

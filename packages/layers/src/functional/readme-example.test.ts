@@ -5,7 +5,8 @@ import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import { expectTensorsClose } from '@loom-ml/test-utils';
 import { expect, it } from 'vitest';
-import { dense, dot, embedding, flatten, input, loadModel, model, saveModel, type FunctionalModel } from '../index.js';
+import { dense, dot, embedding, flatten, input, model, type FunctionalModel } from '../index.js';
+import { loadModel, saveModel } from '../node.js';
 
 it('README: a two-tower recommender scored by cosine, saved and loaded', async () => {
   const runs = mkdtempSync(join(tmpdir(), 'loom-readme-'));

@@ -95,7 +95,8 @@ describe('importTfjsModel errors name the layer, its class and the field', () =>
     const renamed = { ...artifacts, modelTopology: { ...topology, class_name: 'Subclassed', config: { ...topology.config, name: 'custom' } } };
     await expect(importTfjsModel(renamed)).rejects.toThrow("Invalid value for `class_name` in the tfjs model Subclassed 'custom'. Expected 'Sequential', 'Model' or 'Functional'. Received: 'Subclassed'.");
     await expect(importTfjsModel({ ...(await mlp()), format: 'graph-model' })).rejects.toThrow("Invalid value for `format` in the tfjs model. Expected 'layers-model' (graph models from tfjs-converter have no layers to import). Received: 'graph-model'.");
-    await expect(importTfjsModel(42 as never)).rejects.toThrow('Invalid value for `pathOrArtifacts` in importTfjsModel. Expected the path of a model.json or { modelTopology, weightSpecs, weightData }. Received: 42.');
+    await expect(importTfjsModel(42 as never)).rejects.toThrow('Invalid value for `artifacts` in importTfjsModel. Expected { modelTopology, weightSpecs, weightData } or a tfjs io handler. Received: 42.');
+    await expect(importTfjsModel('exported/model.json' as never)).rejects.toThrow("for a model.json path in Node.js use importTfjsModel(await readTfjsModel(path)) with readTfjsModel from '@loom-ml/layers/node'. Received: 'exported/model.json'.");
   });
 
   it('an open input dimension needs options.inputShape; with it the predictions match tfjs-layers', async () => {

@@ -9,7 +9,6 @@ import { input, type SymbolicTensor } from '../functional/symbolic-tensor.js';
 import { readKerasGraph, type KerasGraph, type KerasGraphLayer, type KerasTensorReference } from './functional-topology.js';
 import { LAYER_CONVERTERS, type ConvertedLayer } from './layer-converters.js';
 import { LayerConfigReader } from './layer-config-reader.js';
-import { readModelJson } from './read-model-json.js';
 import type { TfjsModelArtifacts } from './tfjs-artifacts.js';
 import { concatWeightData, TfjsWeightStore, type WeightValue } from './tfjs-weights.js';
 
@@ -49,18 +48,18 @@ function batchShape(config: Record<string, unknown>): unknown {
  * Imports a tfjs-layers model (`model.json` + weight shards) with the same weights, for the
  * layers both libraries have: a `Sequential` becomes a Loom `Sequential`, a functional
  * `Model`/`Functional` graph (several inputs or outputs, shared layers, merge layers) a Loom
- * `FunctionalModel`. In Node.js pass the path of `model.json`; anywhere, pass in-memory
- * artifacts (`{ modelTopology, weightSpecs, weightData }`) as tfjs `io` handlers produce them,
- * or the handler itself (anything with `load()`). Anything Loom cannot compute exactly (an
+ * `FunctionalModel`. Pass in-memory artifacts (`{ modelTopology, weightSpecs, weightData }`)
+ * as tfjs `io` handlers produce them, or the handler itself (anything with `load()`); in
+ * Node.js, `readTfjsModel(path)` from `@loom-ml/layers/node` reads a `model.json` and its shards. Anything Loom cannot compute exactly (an
  * unknown layer class, channels_first, hard_sigmoid, a reset_after=false GRU, a weight of the
  * wrong shape) is a LayersError naming the layer, its class and the field. The type parameter
  * only names the class you expect (default `Sequential`): `importTfjsModel<FunctionalModel>(...)`.
  *
  * @example
- * const model = await importTfjsModel('exported/model.json');
+ * const model = await importTfjsModel(await readTfjsModel('exported/model.json'));
  * const probabilities = model.apply(tf.zeros([1, 784])) as tf.Tensor;
  */
-export async function importTfjsModel<M extends Model = Sequential>(source: string | TfjsModelArtifacts | tf.io.IOHandler, options: ImportTfjsOptions = {}): Promise<M> {
+export async function importTfjsModel<M extends Model = Sequential>(source: TfjsModelArtifacts | tf.io.IOHandler, options: ImportTfjsOptions = {}): Promise<M> {
   if (options.inputShape !== undefined && !isKnownShape(options.inputShape)) {
     throw invalidValue('inputShape', 'importTfjsModel', 'an array of positive integers without the batch dimension', options.inputShape);
   }
@@ -190,10 +189,13 @@ function isKnownShape(shape: unknown): shape is number[] {
   return Array.isArray(shape) && shape.length > 0 && shape.every((d) => Number.isInteger(d) && d > 0);
 }
 
-async function resolveArtifacts(source: string | TfjsModelArtifacts | tf.io.IOHandler): Promise<TfjsModelArtifacts> {
-  const artifacts = typeof source === 'string' ? await readModelJson(source) : isLoadHandler(source) ? ((await source.load()) as TfjsModelArtifacts) : (source as TfjsModelArtifacts);
+async function resolveArtifacts(source: TfjsModelArtifacts | tf.io.IOHandler): Promise<TfjsModelArtifacts> {
+  if (typeof source === 'string') {
+    throw invalidValue('artifacts', 'importTfjsModel', "{ modelTopology, weightSpecs, weightData } or a tfjs io handler; for a model.json path in Node.js use importTfjsModel(await readTfjsModel(path)) with readTfjsModel from '@loom-ml/layers/node'", source);
+  }
+  const artifacts = isLoadHandler(source) ? ((await source.load()) as TfjsModelArtifacts) : (source as TfjsModelArtifacts);
   if (artifacts === null || typeof artifacts !== 'object' || artifacts.modelTopology === undefined) {
-    throw invalidValue('pathOrArtifacts', 'importTfjsModel', 'the path of a model.json or { modelTopology, weightSpecs, weightData }', artifacts);
+    throw invalidValue('artifacts', 'importTfjsModel', '{ modelTopology, weightSpecs, weightData } or a tfjs io handler', artifacts);
   }
   if (artifacts.format !== undefined && artifacts.format !== 'layers-model') {
     throw invalidValue('format', 'the tfjs model', "'layers-model' (graph models from tfjs-converter have no layers to import)", artifacts.format);

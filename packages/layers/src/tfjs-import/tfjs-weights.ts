@@ -32,8 +32,28 @@ interface Entry {
 
 const BYTES: Record<string, number> = { float32: 4, int32: 4, uint16: 2, float16: 2, uint8: 1, bool: 1 };
 
-function size(shape: number[]): number {
-  return shape.reduce((a, b) => a * b, 1);
+/**
+ * The bytes one weight spec takes in `weightData`, after checking its name, shape and dtype
+ * (so a hostile manifest is refused before anything is read or allocated).
+ *
+ * @example
+ * weightSpecByteLength({ name: 'dense/kernel', shape: [784, 10], dtype: 'float32' }, 'weightSpecs[0]', 'the tfjs model'); // 31360
+ */
+export function weightSpecByteLength(spec: unknown, field: string, where: string): number {
+  const { name, shape, dtype, quantization } = (spec ?? {}) as Partial<TfjsWeightSpec>;
+  if (typeof name !== 'string' || name.length === 0) throw invalidValue(`${field}.name`, where, 'a weight name', name ?? null);
+  if (!Array.isArray(shape) || shape.length > 8 || !shape.every((d) => Number.isSafeInteger(d) && d >= 0)) {
+    throw invalidValue(`${field}.shape`, where, 'a list of at most 8 non-negative integers', shape ?? null);
+  }
+  const storedAs = quantization !== undefined && quantization !== null && typeof quantization === 'object' ? quantization.dtype : dtype;
+  const bytesPer = typeof storedAs === 'string' && Object.hasOwn(BYTES, storedAs) ? BYTES[storedAs]! : undefined;
+  if (bytesPer === undefined) throw invalidValue(`${field}.dtype`, `${where} (weight '${name}')`, "'float32' (or uint8/uint16 quantized)", storedAs ?? null);
+  let bytes = bytesPer;
+  for (const d of shape as number[]) {
+    bytes *= d;
+    if (bytes > Number.MAX_SAFE_INTEGER) throw invalidValue(`${field}.shape`, `${where} (weight '${name}')`, 'a shape of at most 2^53 bytes', shape);
+  }
+  return bytes;
 }
 
 /**
@@ -69,14 +89,10 @@ export class TfjsWeightStore {
   private readonly used = new Set<Entry>();
 
   constructor(specs: TfjsWeightSpec[], private readonly data: Uint8Array) {
+    if (!Array.isArray(specs)) throw invalidValue('weightSpecs', 'the tfjs model', 'a list of weight specs', specs);
     let offset = 0;
-    for (const spec of specs) {
-      const storedAs = spec.quantization?.dtype ?? spec.dtype;
-      const bytesPer = BYTES[storedAs];
-      if (bytesPer === undefined) {
-        throw invalidValue('dtype', `the weight manifest (weight '${spec.name}')`, "'float32' (or uint8/uint16 quantized)", storedAs);
-      }
-      const byteLength = size(spec.shape) * bytesPer;
+    for (const [index, spec] of specs.entries()) {
+      const byteLength = weightSpecByteLength(spec, `weightSpecs[${index}]`, 'the tfjs model');
       this.entries.push({ spec, segments: spec.name.replace(/:\d+$/, '').split('/'), byteOffset: offset, byteLength });
       offset += byteLength;
     }
