@@ -6,7 +6,8 @@ import type { Sequential } from '@loom-ml/layers';
 import { saveModel } from '@loom-ml/layers/node';
 import { binaryCrossentropy } from '@loom-ml/losses';
 import { adam } from '@loom-ml/optimizers';
-import { atomicWriteFile, evaluate, fit, progressBar, type Callback } from '@loom-ml/train';
+import { writeFileAtomic } from '@loom-ml/core/node';
+import { evaluate, fit, progressBar, type Callback } from '@loom-ml/train';
 import { toTensors } from './data.js';
 import { buildModel } from './models.js';
 import type { ModelKind, TrainOptions } from './options.js';
@@ -68,6 +69,6 @@ export async function saveArtifacts(outDir: string, kind: ModelKind, { model, to
   const paths = artifactPaths(outDir, kind);
   await mkdir(outDir, { recursive: true });
   await saveModel(model, paths.modelPath);
-  await atomicWriteFile(paths.tokenizerPath, JSON.stringify({ maxLength, tokenizer: tokenizer.toJSON() }));
+  await writeFileAtomic(paths.tokenizerPath, JSON.stringify({ maxLength, tokenizer: tokenizer.toJSON() }));
   return paths;
 }

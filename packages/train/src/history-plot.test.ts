@@ -1,8 +1,5 @@
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { History, historyToSvg, writeHistoryPlot } from './index.js';
+import { History, historyToSvg } from './index.js';
 
 function sampleHistory(): History {
   const history = new History();
@@ -32,24 +29,6 @@ describe('history plot', () => {
     const validationLoss = /<path class="validation" d="([^"]+)"/.exec(svg)![1]!;
     expect(validationLoss.match(/M/g)).toHaveLength(2);
     expect(validationLoss).not.toContain('L');
-  });
-
-  it('writes SVG and self-contained HTML files, and rejects other extensions', async () => {
-    const directory = await mkdtemp(path.join(tmpdir(), 'loom-train-plot-'));
-    try {
-      await writeHistoryPlot(path.join(directory, 'h.svg'), sampleHistory());
-      await writeHistoryPlot(path.join(directory, 'h.html'), sampleHistory(), { title: 'Run' });
-      expect(await readFile(path.join(directory, 'h.svg'), 'utf8')).toBe(historyToSvg(sampleHistory()));
-      const html = await readFile(path.join(directory, 'h.html'), 'utf8');
-      expect(html).toMatch(/^<!doctype html>/);
-      expect(html).toContain('<title>Run</title>');
-      expect(html).toContain('<svg');
-      await expect(writeHistoryPlot(path.join(directory, 'h.png'), sampleHistory())).rejects.toThrow(
-        `Invalid value for \`file\` in writeHistoryPlot. Expected a path ending in '.svg' or '.html'. Received: '${path.join(directory, 'h.png')}'.`,
-      );
-    } finally {
-      await rm(directory, { recursive: true, force: true });
-    }
   });
 
   it('handles an empty history', () => {

@@ -1,5 +1,3 @@
-import { atomicWriteFile } from './atomic-write.js';
-import { invalidValue } from './errors.js';
 import type { History } from './history.js';
 
 /** Options of `historyToSvg`. */
@@ -15,7 +13,7 @@ export interface HistoryPlotOptions {
 const TRAIN_COLOR = '#1f77b4';
 const VALIDATION_COLOR = '#ff7f0e';
 
-function escapeXml(text: string): string {
+export function escapeXml(text: string): string {
   return text.replace(/[<>&'"]/g, (c) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;', "'": '&apos;', '"': '&quot;' })[c]!);
 }
 
@@ -114,21 +112,4 @@ export function historyToSvg(history: History, options: HistoryPlotOptions = {})
   });
   parts.push('</svg>');
   return `${parts.join('\n')}\n`;
-}
-
-/**
- * Writes the history plot atomically: a `.svg` file holds the SVG, a `.html` file wraps it in
- * a minimal self-contained page.
- *
- * @example
- * await writeHistoryPlot('runs/history.html', history, { title: 'XOR' });
- */
-export async function writeHistoryPlot(file: string, history: History, options: HistoryPlotOptions = {}): Promise<void> {
-  const svg = historyToSvg(history, options);
-  if (file.endsWith('.svg')) return atomicWriteFile(file, svg);
-  if (file.endsWith('.html')) {
-    const title = escapeXml(options.title ?? 'Training history');
-    return atomicWriteFile(file, `<!doctype html>\n<html><head><meta charset="utf-8"><title>${title}</title></head>\n<body>\n${svg}</body></html>\n`);
-  }
-  throw invalidValue('file', 'writeHistoryPlot', "a path ending in '.svg' or '.html'", file);
 }

@@ -5,11 +5,15 @@ describe('public API', () => {
   it('exports exactly the documented runtime names', () => {
     expect(Object.keys(api).sort()).toEqual(
       [
-        'CallbackList', 'History', 'LoomError', 'TrainError', 'atomicWriteFile', 'checkpoint', 'createCheckpoint', 'csvLogger',
-        'earlyStopping', 'evaluate', 'fit', 'formatDuration', 'historyToCsv', 'historyToSvg', 'jsonLogger', 'listCheckpoints',
-        'loadCheckpoint', 'predict', 'progressBar', 'reportMetricToOptimizer', 'restoreCheckpoint', 'seededRandom',
-        'shuffledIndices', 'terminateOnNaN', 'writeHistoryPlot',
+        'CallbackList', 'History', 'LoomError', 'TrainError', 'createCheckpoint', 'earlyStopping', 'evaluate', 'fit',
+        'formatDuration', 'historyToCsv', 'historyToSvg', 'predict', 'progressBar', 'reportMetricToOptimizer',
+        'restoreCheckpoint', 'seededRandom', 'shuffledIndices', 'terminateOnNaN',
       ].sort(),
     );
+  });
+
+  it('./node exports exactly the file-writing callbacks and checkpoint files', async () => {
+    const node = await import('./node.js');
+    expect(Object.keys(node).sort()).toEqual(['checkpoint', 'csvLogger', 'jsonLogger', 'listCheckpoints', 'loadCheckpoint', 'writeHistoryPlot']);
   });
 });

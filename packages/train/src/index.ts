@@ -1,4 +1,6 @@
-// Public API of @loom-ml/train: an explicit list of named re-exports.
+// Public API of @loom-ml/train (runs anywhere: Node.js, browsers, workers): an explicit list of
+// named re-exports. File-writing callbacks and checkpoint files are in './node.ts'
+// (the '@loom-ml/train/node' entry); nothing here reaches a Node builtin.
 export { LoomError, TrainError } from './errors.js';
 export type { Batch, Logs, LossLike, MetricLike, TrainableModel } from './types.js';
 
@@ -18,17 +20,15 @@ export { progressBar, formatDuration } from './progress-bar.js';
 export type { ProgressBarOptions, ProgressStream } from './progress-bar.js';
 export { earlyStopping } from './early-stopping.js';
 export type { EarlyStoppingCallback, EarlyStoppingOptions } from './early-stopping.js';
-export { checkpoint, createCheckpoint, listCheckpoints, loadCheckpoint, restoreCheckpoint } from './checkpoint.js';
-export type { CheckpointCallback, CheckpointData, CheckpointOptions, SerializedWeight } from './checkpoint.js';
+export { createCheckpoint, restoreCheckpoint } from './checkpoint-data.js';
+export type { CheckpointData, SerializedWeight } from './checkpoint-data.js';
 export { reportMetricToOptimizer } from './report-metric-to-optimizer.js';
 export type { ReportMetricOptions } from './report-metric-to-optimizer.js';
-export { csvLogger, historyToCsv, jsonLogger } from './history-logger.js';
+export { historyToCsv } from './history-csv.js';
 export { terminateOnNaN } from './terminate-on-nan.js';
 export type { TerminateOnNaNCallback } from './terminate-on-nan.js';
-export { historyToSvg, writeHistoryPlot } from './history-plot.js';
+export { historyToSvg } from './history-plot.js';
 export type { HistoryPlotOptions } from './history-plot.js';
 export type { MonitorMode } from './monitor.js';
 
-export { atomicWriteFile } from './atomic-write.js';
-export type { AtomicWriteIo } from './atomic-write.js';
 export { seededRandom, shuffledIndices } from './seeded-random.js';

@@ -39,8 +39,9 @@ export async function predict(model: TrainableModel, inputs: tf.Tensor | tf.Tens
       return Array.isArray(output) ? output : [output];
     });
     pieces.push(outputs);
-    // Yield to the event loop between batches so long predictions do not starve it.
-    await new Promise<void>((resolve) => setImmediate(resolve));
+    // Yield to the event loop between batches so long predictions do not starve it
+    // (setImmediate is Node-only; browsers and workers get a macrotask from setTimeout).
+    await new Promise<void>((resolve) => (typeof setImmediate === 'function' ? setImmediate(resolve) : setTimeout(resolve, 0)));
   }
   const outputCount = pieces[0]!.length;
   const joined = Array.from({ length: outputCount }, (_, k) => {

@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { formatDuration, progressBar, type TrainingContext } from './index.js';
 
 function recorder(isTTY: boolean): { write(text: string): void; isTTY: boolean; output: string[] } {
@@ -67,6 +67,26 @@ describe('progressBar', () => {
     clock.time = 500;
     callback.onBatchEnd!(0, { size: 50, loss: 2 }, unknown);
     expect(stream.output[0]).toBe('\rEpoch 1/1 50 samples - 100 samples/s - loss 2.0000\x1b[K');
+  });
+
+  it('without `process` (a browser) prints one line per epoch to the console by default', () => {
+    const global = globalThis as { process?: unknown };
+    const saved = global.process;
+    let callback: ReturnType<typeof progressBar>;
+    // Only the construction runs without `process`; it is where the default stream is picked.
+    global.process = undefined;
+    try {
+      callback = progressBar({ now: () => 0 });
+    } finally {
+      global.process = saved;
+    }
+    const log = vi.spyOn(console, 'log').mockImplementation(() => undefined);
+    try {
+      runEpoch(callback, { time: 0 });
+      expect(log.mock.calls).toEqual([['Epoch 1/3 - 100 samples - 0.0s - loss 0.2500 - accuracy 0.7500 - val_loss 0.3000']]);
+    } finally {
+      log.mockRestore();
+    }
   });
 
   it('formats durations', () => {

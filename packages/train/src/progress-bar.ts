@@ -1,7 +1,7 @@
 import type { BatchLogs, Callback, TrainingContext } from './callback.js';
 import type { Logs } from './types.js';
 
-/** Where the progress bar writes; `process.stdout` by default. */
+/** Where the progress bar writes; `process.stdout` in Node.js, the console elsewhere. */
 export interface ProgressStream {
   write(text: string): unknown;
   isTTY?: boolean;
@@ -9,7 +9,7 @@ export interface ProgressStream {
 
 /** Options of `progressBar`. */
 export interface ProgressBarOptions {
-  /** Output stream. Default `process.stdout`. */
+  /** Output stream. Default `process.stdout` in Node.js; in a browser or worker, `console.log` (one line per epoch). */
   stream?: ProgressStream;
   /** Print nothing. Default false. */
   quiet?: boolean;
@@ -19,6 +19,25 @@ export interface ProgressBarOptions {
   now?: () => number;
   /** Minimum milliseconds between redraws on a terminal. Default 100. */
   redrawInterval?: number;
+}
+
+/** Sends whole lines to `console.log`, for runtimes without `process.stdout` (browsers, workers). */
+function consoleStream(): ProgressStream {
+  let pending = '';
+  return {
+    isTTY: false,
+    write(text: string) {
+      const lines = (pending + text).split('\n');
+      pending = lines.pop() ?? '';
+      for (const line of lines) console.log(line);
+    },
+  };
+}
+
+function defaultStream(): ProgressStream {
+  // `typeof` guard: a browser has no `process`, and bundlers must not need a polyfill for it.
+  const stdout = typeof process === 'undefined' ? undefined : (process as { stdout?: ProgressStream }).stdout;
+  return stdout !== undefined && typeof stdout.write === 'function' ? stdout : consoleStream();
 }
 
 /** "1m 05s", "12s", "0.4s". */
@@ -52,7 +71,7 @@ function formatLogs(logs: Logs): string {
  * // Epoch 2/5 [=============>..........] 640/1000 ETA 0.8s - 812 samples/s - loss 0.1234
  */
 export function progressBar(options: ProgressBarOptions = {}): Callback {
-  const stream: ProgressStream = options.stream ?? process.stdout;
+  const stream: ProgressStream = options.stream ?? defaultStream();
   const quiet = options.quiet ?? false;
   const width = options.width ?? 24;
   const now = options.now ?? (() => performance.now());

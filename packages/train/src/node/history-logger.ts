@@ -1,31 +1,13 @@
-import { atomicWriteFile } from './atomic-write.js';
-import type { Callback } from './callback.js';
-import { invalidValue } from './errors.js';
-import { History } from './history.js';
-import type { Logs } from './types.js';
+import { writeFileAtomic } from '@loom-ml/core/node';
+import type { Callback } from '../callback.js';
+import { invalidValue } from '../errors.js';
+import { historyToCsv } from '../history-csv.js';
+import { History } from '../history.js';
+import type { Logs } from '../types.js';
 
 function requirePath(file: unknown, where: string): string {
   if (typeof file !== 'string' || file === '') throw invalidValue('file', where, 'a non-empty path', file);
   return file;
-}
-
-/**
- * CSV text of a history: an `epoch` column then one column per value; missing values are empty.
- *
- * @example
- * historyToCsv(history); // "epoch,loss,val_loss\n0,0.9,1.1\n..."
- */
-export function historyToCsv(history: History): string {
-  const keys = history.keys;
-  const rows = [['epoch', ...keys].join(',')];
-  history.epochs.forEach((epoch, i) => {
-    const cells = keys.map((key) => {
-      const value = history.values[key]![i]!;
-      return Number.isNaN(value) ? '' : String(value);
-    });
-    rows.push([String(epoch), ...cells].join(','));
-  });
-  return `${rows.join('\n')}\n`;
 }
 
 /**
@@ -45,7 +27,7 @@ export function csvLogger(file: string): Callback {
     },
     async onEpochEnd(epoch: number, logs: Logs) {
       history.record(epoch, logs);
-      await atomicWriteFile(target, historyToCsv(history));
+      await writeFileAtomic(target, historyToCsv(history));
     },
   };
 }
@@ -66,7 +48,7 @@ export function jsonLogger(file: string): Callback {
     },
     async onEpochEnd(epoch: number, logs: Logs) {
       history.record(epoch, logs);
-      await atomicWriteFile(target, `${JSON.stringify(history, null, 2)}\n`);
+      await writeFileAtomic(target, `${JSON.stringify(history, null, 2)}\n`);
     },
   };
 }

@@ -2,7 +2,8 @@ import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { csvLogger, History, historyToCsv, jsonLogger, type TrainingContext } from './index.js';
+import { History, historyToCsv, type TrainingContext } from '../index.js';
+import { csvLogger, jsonLogger } from '../node.js';
 
 let directory: string;
 beforeEach(async () => {

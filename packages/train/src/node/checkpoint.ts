@@ -1,29 +1,10 @@
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
-import * as tf from '@tensorflow/tfjs-core';
-import type { SerializedOptState } from '@loom-ml/optimizers';
-import { atomicWriteFile, type AtomicWriteIo } from './atomic-write.js';
-import type { Callback, TrainingContext, TrainingOptimizer } from './callback.js';
-import { invalidValue, TrainError } from './errors.js';
-import type { Logs, TrainableModel } from './types.js';
-
-/** A weight tensor in JSON form. */
-export interface SerializedWeight {
-  shape: number[];
-  dtype: tf.DataType;
-  values: number[];
-}
-
-/** What a checkpoint file holds: the epoch just finished, model weights and optimizer state. */
-export interface CheckpointData {
-  format: 'loom-checkpoint';
-  version: 1;
-  epoch: number;
-  modelName: string;
-  weights: SerializedWeight[];
-  optimizer: SerializedOptState;
-  logs: Logs;
-}
+import { writeFileAtomic } from '@loom-ml/core/node';
+import type { Callback, TrainingContext } from '../callback.js';
+import { createCheckpoint, restoreCheckpoint, type CheckpointData } from '../checkpoint-data.js';
+import { invalidValue, TrainError } from '../errors.js';
+import type { Logs } from '../types.js';
 
 const FILE_PATTERN = /^checkpoint-epoch-(\d+)\.json$/;
 
@@ -54,24 +35,6 @@ export async function listCheckpoints(directory: string): Promise<string[]> {
 }
 
 /**
- * Serialises the model's weights and the optimizer's state after `epoch`.
- *
- * @example
- * const data = await createCheckpoint(model, optimizer, 3, { loss: 0.1 });
- */
-export async function createCheckpoint(model: TrainableModel, optimizer: TrainingOptimizer, epoch: number, logs: Logs = {}): Promise<CheckpointData> {
-  const weights = model.getWeights();
-  const serialized: SerializedWeight[] = [];
-  for (const weight of weights) {
-    serialized.push({ shape: [...weight.shape], dtype: weight.dtype, values: Array.from(await weight.data() as ArrayLike<number>) });
-  }
-  // Non-finite values have no JSON form; keep logs JSON-safe.
-  const safeLogs: Logs = {};
-  for (const [key, value] of Object.entries(logs)) if (Number.isFinite(value)) safeLogs[key] = value;
-  return { format: 'loom-checkpoint', version: 1, epoch, modelName: model.name, weights: serialized, optimizer: await optimizer.getState(), logs: safeLogs };
-}
-
-/**
  * Reads and checks a checkpoint file.
  *
  * @example
@@ -91,32 +54,6 @@ export async function loadCheckpoint(file: string): Promise<CheckpointData> {
   return data;
 }
 
-/**
- * Puts a checkpoint's weights into `model` and its state into `optimizer`.
- *
- * @example
- * restoreCheckpoint(model, optimizer, await loadCheckpoint(file));
- */
-export function restoreCheckpoint(model: TrainableModel, optimizer: TrainingOptimizer, data: CheckpointData): void {
-  const current = model.getWeights();
-  if (current.length !== data.weights.length) {
-    throw invalidValue('weights', 'restoreCheckpoint', `${current.length} weight tensors for model '${model.name}'`, `${data.weights.length} tensors`);
-  }
-  data.weights.forEach((weight, i) => {
-    const shape = current[i]!.shape;
-    if (shape.length !== weight.shape.length || shape.some((d, k) => d !== weight.shape[k])) {
-      throw invalidValue(`weights[${i}]`, 'restoreCheckpoint', `shape [${shape.join(', ')}]`, `[${weight.shape.join(', ')}]`);
-    }
-  });
-  const tensors = data.weights.map((w) => tf.tensor(w.values, w.shape, w.dtype));
-  try {
-    model.setWeights(tensors);
-  } finally {
-    tf.dispose(tensors);
-  }
-  optimizer.setState(data.optimizer);
-}
-
 /** Options of `checkpoint`. */
 export interface CheckpointOptions {
   /** Folder the checkpoint files go to (created when missing). */
@@ -127,8 +64,6 @@ export interface CheckpointOptions {
   every?: number;
   /** On train begin, restore the newest checkpoint in `directory` and resume after its epoch. Default false. */
   resume?: boolean;
-  /** File operations; tests replace them to simulate a failed write. */
-  io?: AtomicWriteIo;
 }
 
 /** The `checkpoint` callback; `resumedFrom` is the restored epoch, if any. */
@@ -150,7 +85,7 @@ export function checkpoint(options: CheckpointOptions): CheckpointCallback {
   if (options === null || typeof options !== 'object' || typeof options.directory !== 'string' || options.directory === '') {
     throw invalidValue('directory', where, 'a non-empty path', options?.directory);
   }
-  const { directory, io } = options;
+  const { directory } = options;
   const keep = options.keep ?? 3;
   if (!Number.isInteger(keep) || keep < 1) throw invalidValue('keep', where, 'a positive integer', keep);
   const every = options.every ?? 1;
@@ -176,7 +111,7 @@ export function checkpoint(options: CheckpointOptions): CheckpointCallback {
       const last = epoch === context.epochs - 1 || context.stopTraining;
       if ((epoch + 1) % every !== 0 && !last) return;
       const data = await createCheckpoint(context.model, context.optimizer, epoch, logs);
-      await atomicWriteFile(path.join(directory, checkpointFileName(epoch)), JSON.stringify(data), io);
+      await writeFileAtomic(path.join(directory, checkpointFileName(epoch)), JSON.stringify(data));
       // Prune only after the new file is in place, so there is always a complete checkpoint.
       const files = await listCheckpoints(directory);
       for (const old of files.slice(0, Math.max(0, files.length - keep))) await fs.rm(old, { force: true });
