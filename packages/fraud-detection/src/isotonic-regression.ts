@@ -11,6 +11,9 @@ export interface IsotonicCalibratorJSON {
   values: number[];
 }
 
+/** Scores closer than this to the first score of a group are ties (numpy's float64 resolution, as sklearn). */
+const TIE_TOLERANCE = 1e-15;
+
 /**
  * Isotonic (non-decreasing) calibration by pool-adjacent-violators: maps a raw score to the
  * fitted step function; between fitted points it interpolates linearly, outside it clamps.
@@ -24,24 +27,58 @@ export class IsotonicCalibrator {
   private xs: number[] = [];
   private ys: number[] = [];
 
+  /**
+   * Fits the non-decreasing step function that minimises Σ wᵢ (targetᵢ − f(scoreᵢ))², as
+   * scikit-learn's `IsotonicRegression` does: rows are sorted by score, rows whose scores tie
+   * (differ by less than 1e-15) are first replaced by one point at their weighted mean target
+   * (the "secondary" tie rule, so tied rows always share a value and the row order never
+   * matters), then adjacent points that are not strictly increasing are pooled
+   * (pool-adjacent-violators). Rows of weight 0 are ignored. `predict` interpolates linearly
+   * between the fitted points and clamps outside them (sklearn's `out_of_bounds='clip'`).
+   *
+   * @example
+   * new IsotonicCalibrator().fit([0.1, 0.3, 0.3], [0.4, 0, 1]).predict([0.1, 0.3]); // [0.4, 0.5]
+   */
   fit(scores: ArrayLike<number>, targets: ArrayLike<number>, weights?: ArrayLike<number>): this {
+    const where = 'IsotonicCalibrator.fit';
     if (scores.length !== targets.length || scores.length === 0) {
-      throw invalidValue('targets', 'IsotonicCalibrator.fit', `a non-empty array as long as scores (${scores.length})`, targets.length);
+      throw invalidValue('targets', where, `a non-empty array as long as scores (${scores.length})`, targets.length);
     }
+    if (weights !== undefined && weights.length !== scores.length) {
+      throw invalidValue('weights', where, `an array as long as scores (${scores.length})`, weights.length);
+    }
+    const kept: number[] = [];
     for (let i = 0; i < scores.length; i++) {
-      if (!Number.isFinite(scores[i])) throw invalidValue(`scores[${i}]`, 'IsotonicCalibrator.fit', 'a finite number', scores[i]);
+      if (!Number.isFinite(scores[i])) throw invalidValue(`scores[${i}]`, where, 'a finite number', scores[i]);
+      if (!Number.isFinite(targets[i])) throw invalidValue(`targets[${i}]`, where, 'a finite number', targets[i]);
+      const weight = weights === undefined ? 1 : weights[i]!;
+      if (!(Number.isFinite(weight) && weight >= 0)) throw invalidValue(`weights[${i}]`, where, 'a finite number >= 0', weight);
+      if (weight > 0) kept.push(i);
     }
-    const order = Array.from({ length: scores.length }, (_, i) => i).sort((a, b) => scores[a]! - scores[b]!);
-    // Blocks of pooled points: mean value, total weight, and the x-range they cover.
+    if (kept.length === 0) throw invalidValue('weights', where, 'at least one weight above 0', 'all 0');
+    const weightOf = (i: number) => (weights === undefined ? 1 : weights[i]!);
+    // Sorted by score, then target, then weight: a total order on the rows' contents, so the
+    // floating-point sums below are the same for any order of the input rows.
+    kept.sort((a, b) => scores[a]! - scores[b]! || targets[a]! - targets[b]! || weightOf(a) - weightOf(b));
+    // Blocks of pooled points: weighted mean target, total weight, and the score range they cover.
     const blocks: { value: number; weight: number; xMin: number; xMax: number }[] = [];
-    for (const i of order) {
-      const weight = weights ? weights[i]! : 1;
-      blocks.push({ value: targets[i]!, weight, xMin: scores[i]!, xMax: scores[i]! });
-      // Merge backwards while the order constraint is violated (ties in x must share a value too).
+    let k = 0;
+    while (k < kept.length) {
+      // One point per group of tied scores (sklearn's _make_unique: within 1e-15 of the group's first score).
+      const x = scores[kept[k]!]!;
+      let weightedSum = 0;
+      let weight = 0;
+      for (; k < kept.length && scores[kept[k]!]! - x < TIE_TOLERANCE; k++) {
+        const w = weightOf(kept[k]!);
+        weightedSum += targets[kept[k]!]! * w;
+        weight += w;
+      }
+      blocks.push({ value: weightedSum / weight, weight, xMin: x, xMax: x });
+      // Pool backwards while the last two blocks are not strictly increasing.
       while (blocks.length > 1) {
         const last = blocks[blocks.length - 1]!;
         const prev = blocks[blocks.length - 2]!;
-        if (prev.value < last.value && prev.xMax !== last.xMin) break;
+        if (prev.value < last.value) break;
         const total = prev.weight + last.weight;
         prev.value = (prev.value * prev.weight + last.value * last.weight) / total;
         prev.weight = total;
