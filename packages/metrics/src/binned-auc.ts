@@ -40,8 +40,8 @@ export class BinnedAuc implements StreamingMetric {
   }
 
   update(yTrue: tf.Tensor, yPred: tf.Tensor, sampleWeight?: tf.Tensor): void {
-    const labels = read(yTrue).data;
-    const scores = read(yPred);
+    const labels = read(yTrue, 'yTrue', this.name).data;
+    const scores = read(yPred, 'yPred', this.name);
     if (scores.data.length !== labels.length) throw invalidValue('yPred', this.name, `one score per label (${labels.length})`, scores.shape);
     const weights = sampleWeight?.dataSync();
     if (weights !== undefined && weights.length !== labels.length) throw invalidValue('sampleWeight', this.name, `${labels.length} weights (one per sample)`, sampleWeight!.shape);

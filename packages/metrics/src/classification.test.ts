@@ -43,6 +43,33 @@ describe('classification metrics (hand-computed)', () => {
     expect(() => confusionMatrix([0, 1], [0, 1], 2, [1])).toThrow('Invalid value for `sampleWeight` in confusionMatrix. Expected 2 weights (one per label). Received: 1.');
   });
 
+  it('reads arrays of rows as per-class scores, like a [n, classes] tensor', () => {
+    // Hand-computed: the argmax of [0.1, 0.9] and of [0.2, 0.8] is class 1, the label of both rows.
+    expect(accuracy([1, 1], [[0.1, 0.9], [0.2, 0.8]])).toBe(1);
+    expect(accuracy([[0, 1], [1, 0]], [[0.1, 0.9], [0.2, 0.8]])).toBe(0.5); // one-hot labels: rows 1 and 0
+    expect(accuracy([1, 0], [[0.8], [0.3]])).toBe(1); // [n, 1]: binary scores
+    // Class 2 has the lowest score of [0.5, 0.4, 0.1], so it is not in the top 2; in [0.5, 0.1, 0.4] it is second.
+    expect(topKAccuracy([2], [[0.5, 0.4, 0.1]], 2)).toBe(0);
+    expect(topKAccuracy([2], [[0.5, 0.1, 0.4]], 2)).toBe(1);
+    // The JSDoc examples, as written.
+    expect(accuracy([0, 2], [[0.9, 0.1, 0], [0.2, 0.7, 0.1]])).toBe(0.5);
+    expect(accuracy([1, 0], [0.8, 0.3])).toBe(1);
+    expect(confusionMatrix([0, 1, 1], [0, 0, 1], 2)).toEqual([[1, 0], [1, 1]]);
+    // The same answers from tensors.
+    expect(accuracy(tf.tensor1d([1, 1]), tf.tensor2d([[0.1, 0.9], [0.2, 0.8]]))).toBe(1);
+    expect(topKAccuracy(tf.tensor1d([2]), tf.tensor2d([[0.5, 0.4, 0.1]]), 2)).toBe(0);
+  });
+
+  it('names ragged rows, labels out of range and per-class scores where one number per sample is expected', () => {
+    expect(() => accuracy([1, 1], [[0.1, 0.9], [0.2]])).toThrow("Invalid value for `yPred[1]` in accuracy. Expected a row of 2 numbers (like yPred[0]). Received: 'a row of 1'.");
+    expect(() => accuracy([1, 1], [0.1, [0.2, 0.8]] as never)).toThrow("Invalid value for `yPred[1]` in accuracy. Expected a number (like yPred[0]). Received: 'an array'.");
+    expect(() => topKAccuracy([7], [[0.5, 0.4, 0.1]], 2)).toThrow('Invalid value for `yTrue[0]` in topKAccuracy. Expected an integer label in [0, 3). Received: 7.');
+    expect(() => topKAccuracy([0], [[0.5, 0.4, 0.1]], 0)).toThrow('Invalid value for `k` in topKAccuracy. Expected a positive integer. Received: 0.');
+    expect(() => confusionMatrix([1, 0], [[0.1, 0.9], [0.8, 0.2]], 2)).toThrow(
+      "Invalid value for `predictions` in confusionMatrix. Expected one class index per sample (take the argmax of per-class scores first) (shape [n] or [n, 1]). Received: 'shape [2, 2]'.",
+    );
+  });
+
   it('names out-of-range labels', () => {
     expect(() => confusionMatrix([0, 3], [0, 1], 3)).toThrow(/Invalid value for `labels` in confusionMatrix\. Expected integers in \[0, 3\)\. Received: '3 at index 1'/);
   });

@@ -1,5 +1,5 @@
 import { invalidValue, MetricError } from './errors.js';
-import { argmaxRows, read, type Values } from './values.js';
+import { argmaxRows, read, readPerSample, type Values } from './values.js';
 
 export interface AccuracyOptions {
   /** For binary predictions: a score above it counts as positive. Default 0.5 (use 0 for logits). */
@@ -13,8 +13,8 @@ export interface AccuracyOptions {
  * - `yPred` `[n]` or `[n, 1]`: binary, `yPred > threshold` against `yTrue` 0/1.
  */
 export function correctPerSample(yTrue: Values, yPred: Values, options: AccuracyOptions = {}): Uint8Array {
-  const truth = read(yTrue);
-  const pred = read(yPred);
+  const truth = read(yTrue, 'yTrue', 'accuracy');
+  const pred = read(yPred, 'yPred', 'accuracy');
   const classes = pred.shape.length >= 2 ? pred.shape[pred.shape.length - 1]! : 1;
   const n = pred.data.length / classes;
   if (classes > 1) {
@@ -31,9 +31,12 @@ export function correctPerSample(yTrue: Values, yPred: Values, options: Accuracy
 
 /**
  * Fraction of correct predictions (see `correctPerSample` for how the task is detected).
+ * Arrays of rows are per-class scores, like a `[n, classes]` tensor.
  *
  * @example
- * accuracy([0, 2], [[0.9, 0.1, 0], [0.2, 0.7, 0.1]]); // 0.5
+ * accuracy([0, 2], [[0.9, 0.1, 0], [0.2, 0.7, 0.1]]); // 0.5: argmaxes 0 and 1
+ * accuracy([1, 1], [[0.1, 0.9], [0.2, 0.8]]); // 1
+ * accuracy([1, 0], [0.8, 0.3]); // 1: binary, score > 0.5 is class 1
  */
 export function accuracy(yTrue: Values, yPred: Values, options: AccuracyOptions = {}): number {
   const correct = correctPerSample(yTrue, yPred, options);
@@ -43,19 +46,26 @@ export function accuracy(yTrue: Values, yPred: Values, options: AccuracyOptions 
 
 /**
  * Fraction of samples whose label is among the k highest scores (ties broken by lower index).
+ * `yPred` holds per-class scores, `[n, classes]` (a tensor or an array of rows; a flat array is
+ * one sample); `yTrue` holds n integer labels in [0, classes).
  *
  * @example
- * topKAccuracy([2], [[0.5, 0.1, 0.4]], 2); // 1
+ * topKAccuracy([2], [[0.5, 0.1, 0.4]], 2); // 1: class 2 has the second-highest score
+ * topKAccuracy([2], [[0.5, 0.4, 0.1]], 2); // 0: class 2 has the lowest
  */
 export function topKAccuracy(yTrue: Values, yPred: Values, k = 5): number {
-  const truth = read(yTrue);
-  const pred = read(yPred);
+  const where = 'topKAccuracy';
+  if (!Number.isInteger(k) || k < 1) throw invalidValue('k', where, 'a positive integer', k);
+  const truth = readPerSample(yTrue, 'yTrue', where, 'one integer label per sample');
+  const pred = read(yPred, 'yPred', where);
   const classes = pred.shape[pred.shape.length - 1]!;
-  const n = pred.data.length / classes;
-  if (truth.data.length !== n) throw invalidValue('yTrue', 'topKAccuracy', `${n} integer labels`, truth.shape);
+  const n = classes === 0 ? 0 : pred.data.length / classes;
+  if (truth.length !== n) throw invalidValue('yTrue', where, `${n} integer labels (one per row of yPred)`, `${truth.length} labels`);
+  if (n === 0) throw new MetricError('topKAccuracy of an empty batch is undefined: received 0 samples.');
   let hits = 0;
   for (let i = 0; i < n; i++) {
-    const label = truth.data[i]!;
+    const label = truth[i]!;
+    if (!Number.isInteger(label) || label < 0 || label >= classes) throw invalidValue(`yTrue[${i}]`, where, `an integer label in [0, ${classes})`, label);
     const score = pred.data[i * classes + label]!;
     let better = 0;
     for (let c = 0; c < classes; c++) {
@@ -75,7 +85,12 @@ export function topKAccuracy(yTrue: Values, yPred: Values, k = 5): number {
  * confusionMatrix([0, 1, 1], [0, 0, 1], 2); // [[1, 0], [1, 1]]
  */
 export function confusionMatrix(labels: Values, predictions: Values, numClasses: number, sampleWeight?: Values): number[][] {
-  return confusionMatrixOf(read(labels).data, read(predictions).data, numClasses, sampleWeight === undefined ? undefined : read(sampleWeight).data);
+  return confusionMatrixOf(
+    readPerSample(labels, 'labels', 'confusionMatrix', 'one class index per sample'),
+    readPerSample(predictions, 'predictions', 'confusionMatrix', 'one class index per sample (take the argmax of per-class scores first)'),
+    numClasses,
+    sampleWeight === undefined ? undefined : readPerSample(sampleWeight, 'sampleWeight', 'confusionMatrix', 'one weight per sample'),
+  );
 }
 
 function confusionMatrixOf(labels: ArrayLike<number>, predictions: ArrayLike<number>, numClasses: number, sampleWeight?: ArrayLike<number>): number[][] {

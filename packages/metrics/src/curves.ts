@@ -1,5 +1,5 @@
 import { invalidValue, MetricError } from './errors.js';
-import { read, type Values } from './values.js';
+import { readPerSample, type Values } from './values.js';
 
 function checkBinary(where: string, labels: ArrayLike<number>, scores: ArrayLike<number>): { positives: number; negatives: number } {
   if (labels.length !== scores.length) throw invalidValue('scores', where, `${labels.length} scores (one per label)`, scores.length);
@@ -30,7 +30,7 @@ export interface Curve {
  * rocCurve([0, 0, 1, 1], [0.1, 0.4, 0.35, 0.8]); // fpr [0, 0, 0.5, 0.5, 1], tpr [0, 0.5, 0.5, 1, 1]
  */
 export function rocCurve(labels: Values, scores: Values): Curve & { fpr: number[]; tpr: number[] } {
-  return rocCurveIn('rocCurve', read(labels).data, read(scores).data);
+  return rocCurveIn('rocCurve', readPerSample(labels, 'labels', 'rocCurve'), readPerSample(scores, 'scores', 'rocCurve', 'one score per sample'));
 }
 
 function rocCurveIn(where: string, labels: ArrayLike<number>, scores: ArrayLike<number>): Curve & { fpr: number[]; tpr: number[] } {
@@ -66,7 +66,7 @@ function rocCurveIn(where: string, labels: ArrayLike<number>, scores: ArrayLike<
  * rocAuc([0, 0, 1, 1], [0.1, 0.4, 0.35, 0.8]); // 0.75 (sklearn's documented example)
  */
 export function rocAuc(labels: Values, scores: Values): number {
-  const { fpr, tpr } = rocCurveIn('rocAuc', read(labels).data, read(scores).data);
+  const { fpr, tpr } = rocCurveIn('rocAuc', readPerSample(labels, 'labels', 'rocAuc'), readPerSample(scores, 'scores', 'rocAuc', 'one score per sample'));
   let area = 0;
   for (let i = 1; i < fpr.length; i++) area += ((fpr[i]! - fpr[i - 1]!) * (tpr[i]! + tpr[i - 1]!)) / 2;
   return area;
@@ -79,7 +79,7 @@ export function rocAuc(labels: Values, scores: Values): number {
  * precisionRecallCurve([0, 0, 1, 1], [0.1, 0.4, 0.35, 0.8]);
  */
 export function precisionRecallCurve(labels: Values, scores: Values): Curve & { precision: number[]; recall: number[] } {
-  return precisionRecallCurveIn('precisionRecallCurve', read(labels).data, read(scores).data);
+  return precisionRecallCurveIn('precisionRecallCurve', readPerSample(labels, 'labels', 'precisionRecallCurve'), readPerSample(scores, 'scores', 'precisionRecallCurve', 'one score per sample'));
 }
 
 function precisionRecallCurveIn(where: string, labels: ArrayLike<number>, scores: ArrayLike<number>): Curve & { precision: number[]; recall: number[] } {
@@ -110,7 +110,7 @@ function precisionRecallCurveIn(where: string, labels: ArrayLike<number>, scores
  * averagePrecision([0, 0, 1, 1], [0.1, 0.4, 0.35, 0.8]); // 0.8333 (sklearn's documented example)
  */
 export function averagePrecision(labels: Values, scores: Values): number {
-  const { precision, recall } = precisionRecallCurveIn('averagePrecision', read(labels).data, read(scores).data);
+  const { precision, recall } = precisionRecallCurveIn('averagePrecision', readPerSample(labels, 'labels', 'averagePrecision'), readPerSample(scores, 'scores', 'averagePrecision', 'one score per sample'));
   let previousRecall = 0;
   let area = 0;
   precision.forEach((p, i) => {

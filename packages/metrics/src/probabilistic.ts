@@ -1,5 +1,5 @@
 import { invalidValue } from './errors.js';
-import { read, type Values } from './values.js';
+import { readPerSample, type Values } from './values.js';
 
 const EPSILON = 1e-15;
 
@@ -20,7 +20,7 @@ function check(where: string, labels: ArrayLike<number>, probabilities: ArrayLik
  * logLoss([1, 0], [0.9, 0.2]); // -(ln 0.9 + ln 0.8) / 2
  */
 export function logLoss(labels: Values, probabilities: Values): number {
-  return logLossOf(read(labels).data, read(probabilities).data);
+  return logLossOf(readPerSample(labels, 'labels', 'logLoss'), readPerSample(probabilities, 'probabilities', 'logLoss', 'one probability of class 1 per sample'));
 }
 
 function logLossOf(labels: ArrayLike<number>, probabilities: ArrayLike<number>): number {
@@ -40,7 +40,7 @@ function logLossOf(labels: ArrayLike<number>, probabilities: ArrayLike<number>):
  * brierScore([1, 0], [0.9, 0.2]); // (0.01 + 0.04) / 2
  */
 export function brierScore(labels: Values, probabilities: Values): number {
-  return brierScoreOf(read(labels).data, read(probabilities).data);
+  return brierScoreOf(readPerSample(labels, 'labels', 'brierScore'), readPerSample(probabilities, 'probabilities', 'brierScore', 'one probability of class 1 per sample'));
 }
 
 function brierScoreOf(labels: ArrayLike<number>, probabilities: ArrayLike<number>): number {
@@ -58,7 +58,7 @@ function brierScoreOf(labels: ArrayLike<number>, probabilities: ArrayLike<number
  * expectedCalibrationError([0, 1, 1, 1], [0.2, 0.6, 0.7, 0.9], 2);
  */
 export function expectedCalibrationError(labels: Values, probabilities: Values, bins = 10): number {
-  return expectedCalibrationErrorOf(read(labels).data, read(probabilities).data, bins);
+  return expectedCalibrationErrorOf(readPerSample(labels, 'labels', 'expectedCalibrationError'), readPerSample(probabilities, 'probabilities', 'expectedCalibrationError', 'one probability of class 1 per sample'), bins);
 }
 
 function expectedCalibrationErrorOf(labels: ArrayLike<number>, probabilities: ArrayLike<number>, bins = 10): number {

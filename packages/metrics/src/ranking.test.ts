@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { catalogueCoverage, hitRateAtK, mapAtK, meanRankingMetrics, mrr, ndcgAtK, precisionAtK, rankingMetricsAtK, recallAtK } from './index.js';
+import { MetricError, catalogueCoverage, hitRateAtK, mapAtK, meanRankingMetrics, mrr, ndcgAtK, precisionAtK, rankingMetricsAtK, recallAtK } from './index.js';
 
 describe('ranking metrics (hand-computed)', () => {
   const rankings = [[3, 1, 7], [5, 6, 8]];
@@ -12,6 +12,16 @@ describe('ranking metrics (hand-computed)', () => {
     expect(m.ndcg).toBeCloseTo(1 / Math.log2(3) / (1 + 1 / Math.log2(3)));
     expect(m.averagePrecision).toBeCloseTo(0.5 / 2); // one hit at rank 2 (precision 1/2), normalised by min(3, 2)
     expect(m.reciprocalRank).toBe(0.5);
+  });
+
+  it('refuses a ranked list that repeats an item', () => {
+    // [1, 1, 1] against {1} gave precision 1, recall 3 and NDCG 2.13 (1 + 1/log2 3 + 1/2); the
+    // correct values for the deduplicated list [1] would be 1/3, 1 and 1.
+    expect(() => rankingMetricsAtK([1, 1, 1], new Set([1]), 3)).toThrow(
+      "Invalid value for `ranked` in rankingMetricsAtK. Expected a ranking with no repeated item. Received: 'item 1 at positions 0 and 1'.",
+    );
+    expect(() => meanRankingMetrics([[4, 2, 4]], [new Set([2])], 2)).toThrow(MetricError);
+    expect(rankingMetricsAtK([1], new Set([1]), 3)).toMatchObject({ precision: 1 / 3, recall: 1, ndcg: 1 });
   });
 
   it('graded relevance uses the gains and the ideal ordering', () => {

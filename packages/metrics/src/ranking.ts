@@ -16,11 +16,25 @@ export interface RankingMetrics {
  * precision = Σ_hits precision@rank / min(k, |relevant|); reciprocal rank = 1 / rank of the
  * first hit within k (else 0); hit = 1 if any hit.
  *
+ * A ranked list must not repeat an item (a repeat would count one relevant item as several
+ * hits, giving recall and NDCG above 1): a list with a repeat is refused with a `MetricError`
+ * naming the item and both positions, rather than silently deduplicated, since a repeat almost
+ * always means a bug in the code that produced the ranking.
+ *
  * @example
  * rankingMetricsAtK([3, 1, 7], new Set([1, 9]), 3).ndcg; // (1/log2 3) / (1 + 1/log2 3)
  */
 export function rankingMetricsAtK(ranked: ArrayLike<number>, relevant: ReadonlySet<number>, k: number, gains?: ReadonlyMap<number, number>): RankingMetrics {
   if (!Number.isInteger(k) || k < 1) throw invalidValue('k', 'rankingMetricsAtK', 'a positive integer', k);
+  const firstPosition = new Map<number, number>();
+  for (let position = 0; position < ranked.length; position++) {
+    const item = ranked[position]!;
+    const earlier = firstPosition.get(item);
+    if (earlier !== undefined) {
+      throw invalidValue('ranked', 'rankingMetricsAtK', 'a ranking with no repeated item', `item ${item} at positions ${earlier} and ${position}`);
+    }
+    firstPosition.set(item, position);
+  }
   const gain = (item: number) => (gains ? (gains.get(item) ?? 0) : relevant.has(item) ? 1 : 0);
   let hits = 0;
   let dcg = 0;

@@ -7,7 +7,7 @@ function check(where: string, yTrue: ArrayLike<number>, yPred: ArrayLike<number>
 
 /** @example meanSquaredError([1, 2], [1, 4]); // 2 */
 export function meanSquaredError(yTrue: Values, yPred: Values): number {
-  return meanSquaredErrorOf(read(yTrue).data, read(yPred).data);
+  return meanSquaredErrorOf(read(yTrue, 'yTrue', 'meanSquaredError').data, read(yPred, 'yPred', 'meanSquaredError').data);
 }
 
 function meanSquaredErrorOf(yTrue: ArrayLike<number>, yPred: ArrayLike<number>): number {
@@ -19,7 +19,7 @@ function meanSquaredErrorOf(yTrue: ArrayLike<number>, yPred: ArrayLike<number>):
 
 /** @example meanAbsoluteError([1, 2], [1, 4]); // 1 */
 export function meanAbsoluteError(yTrue: Values, yPred: Values): number {
-  return meanAbsoluteErrorOf(read(yTrue).data, read(yPred).data);
+  return meanAbsoluteErrorOf(read(yTrue, 'yTrue', 'meanAbsoluteError').data, read(yPred, 'yPred', 'meanAbsoluteError').data);
 }
 
 function meanAbsoluteErrorOf(yTrue: ArrayLike<number>, yPred: ArrayLike<number>): number {
@@ -31,7 +31,7 @@ function meanAbsoluteErrorOf(yTrue: ArrayLike<number>, yPred: ArrayLike<number>)
 
 /** @example rootMeanSquaredError([1, 2], [1, 4]); // √2 */
 export function rootMeanSquaredError(yTrue: Values, yPred: Values): number {
-  return rootMeanSquaredErrorOf(read(yTrue).data, read(yPred).data);
+  return rootMeanSquaredErrorOf(read(yTrue, 'yTrue', 'rootMeanSquaredError').data, read(yPred, 'yPred', 'rootMeanSquaredError').data);
 }
 
 function rootMeanSquaredErrorOf(yTrue: ArrayLike<number>, yPred: ArrayLike<number>): number {
@@ -46,7 +46,7 @@ function rootMeanSquaredErrorOf(yTrue: ArrayLike<number>, yPred: ArrayLike<numbe
  * r2Score([1, 2, 3], [1, 2, 4]); // 0.5
  */
 export function r2Score(yTrue: Values, yPred: Values): number {
-  return r2ScoreOf(read(yTrue).data, read(yPred).data);
+  return r2ScoreOf(read(yTrue, 'yTrue', 'r2Score').data, read(yPred, 'yPred', 'r2Score').data);
 }
 
 function r2ScoreOf(yTrue: ArrayLike<number>, yPred: ArrayLike<number>): number {

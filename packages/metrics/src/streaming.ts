@@ -72,8 +72,8 @@ export class TopKAccuracy extends MeanOverSamples {
     this.name = `top${k}Accuracy`;
   }
   protected perSample(yTrue: tf.Tensor, yPred: tf.Tensor): ArrayLike<number> {
-    const labels = read(yTrue).data;
-    const { data, shape } = read(yPred);
+    const labels = read(yTrue, 'yTrue', this.name).data;
+    const { data, shape } = read(yPred, 'yPred', this.name);
     if (shape.length !== 2) throw invalidValue('yPred', this.name, 'scores of shape [batch, classes]', shape);
     const classes = shape[1]!;
     return Array.from(labels, (label, i) => topKAccuracy([label], Array.prototype.slice.call(data, i * classes, (i + 1) * classes) as number[], this.k));
@@ -86,8 +86,8 @@ export class MeanError extends MeanOverSamples {
     super();
   }
   protected perSample(yTrue: tf.Tensor, yPred: tf.Tensor): ArrayLike<number> {
-    const t = read(yTrue).data;
-    const p = read(yPred);
+    const t = read(yTrue, 'yTrue', this.name).data;
+    const p = read(yPred, 'yPred', this.name);
     if (t.length !== p.data.length) throw invalidValue('yPred', this.name, `${t.length} values like yTrue`, p.shape);
     const n = p.shape[0] ?? p.data.length;
     const per = p.data.length / n;
@@ -104,8 +104,8 @@ export class MeanError extends MeanOverSamples {
 
 /** Binary scores for threshold-free metrics: `[n]`, `[n, 1]`, or `[n, 2]` (column 1). */
 function binaryScores(name: string, yTrue: tf.Tensor, yPred: tf.Tensor): { labels: ArrayLike<number>; scores: ArrayLike<number> } {
-  const labels = read(yTrue).data;
-  const { data, shape } = read(yPred);
+  const labels = read(yTrue, 'yTrue', name).data;
+  const { data, shape } = read(yPred, 'yPred', name);
   if (data.length === labels.length) return { labels, scores: data };
   if (shape.length === 2 && shape[1] === 2 && data.length === 2 * labels.length) return { labels, scores: Array.from(labels, (_, i) => data[2 * i + 1]!) };
   throw invalidValue('yPred', name, `one score per label (${labels.length})`, shape);
@@ -162,8 +162,8 @@ export class ConfusionMatrix implements StreamingMetric {
     return Array.from({ length: this.numClasses }, () => new Array<number>(this.numClasses).fill(0));
   }
   update(yTrue: tf.Tensor, yPred: tf.Tensor, sampleWeight?: tf.Tensor): void {
-    const truth = read(yTrue);
-    const pred = read(yPred);
+    const truth = read(yTrue, 'yTrue', this.name);
+    const pred = read(yPred, 'yPred', this.name);
     const classes = pred.shape.length >= 2 ? pred.shape[pred.shape.length - 1]! : 1;
     const predicted = classes === 1 ? Array.from(pred.data, (p) => (p > this.threshold ? 1 : 0)) : argmaxRows(pred.data, classes);
     const labels = truth.data.length === pred.data.length && classes > 1 ? argmaxRows(truth.data, classes) : Array.from(truth.data, (v) => Math.round(v));
