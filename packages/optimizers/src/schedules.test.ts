@@ -87,6 +87,29 @@ describe('schedules', () => {
     close(s(2000), 4e-7);
   });
 
+  it('cosineOneCycleSchedule truncates the peak step to an integer, as optax', () => {
+    // optax.cosine_onecycle_schedule(10, 1.0, pct_start=0.25) is piecewise_interpolate_schedule(
+    // 'cosine', 1/25, {int(2.5) = 2: 25, 10: 1/(25 * 1e4)}): values 0.04, 1, 4e-6 at steps 0, 2, 10,
+    // each segment end + (start - end) / 2 * (cos(pi * pct) + 1). By hand:
+    const s = cosineOneCycleSchedule({ transitionSteps: 10, peakValue: 1, pctStart: 0.25 });
+    const start = 0.04;
+    const end = 4e-6;
+    close(s(0), start);
+    close(s(1), 1 + ((start - 1) / 2) * (Math.cos(Math.PI / 2) + 1)); // pct 1/2 of [0, 2): 0.52
+    close(s(2), 1); // the peak (it was 0.9045 with the peak at the fractional step 2.5)
+    close(s(3), end + ((1 - end) / 2) * (Math.cos(Math.PI / 8) + 1)); // pct 1/8 of [2, 10)
+    close(s(6), end + (1 - end) / 2); // pct 1/2: 0.500002
+    close(s(10), end);
+    close(s(11), end);
+    // A peak at step 0 (int(0.3 * 3) = 0): the cycle starts at the peak and decays over 3 steps.
+    const short = cosineOneCycleSchedule({ transitionSteps: 3, peakValue: 1 });
+    close(short(0), 1);
+    close(short(3), end);
+    expect(() => cosineOneCycleSchedule({ transitionSteps: 2.5, peakValue: 1 })).toThrow(
+      'Invalid value for `transitionSteps` in cosineOneCycleSchedule. Expected a positive integer. Received: 2.5.',
+    );
+  });
+
   it('rejects bad options with the standard message', () => {
     expect(() => stepDecaySchedule({ initValue: 1, stepSize: 0, decayRate: 0.5 })).toThrow(
       'Invalid value for `stepSize` in stepDecaySchedule. Expected a positive integer. Received: 0.',

@@ -212,9 +212,9 @@ export function warmupCosineDecaySchedule(options: WarmupCosineDecayOptions): Sc
 
 /** Options of `cosineOneCycleSchedule`. */
 export interface OneCycleOptions {
-  /** Length of the cycle in steps. */
+  /** Length of the cycle in steps (a positive integer). */
   transitionSteps: number;
-  /** Highest value, reached at `pctStart * transitionSteps`. */
+  /** Highest value, reached at step `floor(pctStart * transitionSteps)`. */
   peakValue: number;
   /** Fraction of the cycle spent rising. Default 0.3. */
   pctStart?: number;
@@ -225,17 +225,21 @@ export interface OneCycleOptions {
 }
 
 /**
- * One-cycle policy (Smith & Topin 2018), with cosine annealing in both phases: rises from
- * `peakValue / divFactor` to `peakValue` over the first `pctStart` of the cycle, then falls
- * to `peakValue / (divFactor * finalDivFactor)`; constant after the cycle.
+ * One-cycle policy (Smith & Topin 2018), with cosine annealing in both phases, as optax's
+ * `cosine_onecycle_schedule`: rises from `peakValue / divFactor` to `peakValue` over the first
+ * `peakStep = floor(pctStart * transitionSteps)` steps (optax truncates the peak to a whole
+ * step), then falls to `peakValue / (divFactor * finalDivFactor)` at `transitionSteps`;
+ * constant after the cycle. With `peakStep` 0 the cycle starts at the peak.
  *
  * @example
  * const s = cosineOneCycleSchedule({ transitionSteps: 1000, peakValue: 0.1 });
  * s(0); // 0.004   s(300); // 0.1   s(1000); // 4e-7
+ * const t = cosineOneCycleSchedule({ transitionSteps: 10, peakValue: 1, pctStart: 0.25 });
+ * t(2); // 1: the peak is at step floor(2.5) = 2
  */
 export function cosineOneCycleSchedule(options: OneCycleOptions): Schedule {
   const where = 'cosineOneCycleSchedule';
-  const transitionSteps = requireNumber(options?.transitionSteps, 'transitionSteps', where, 'positive');
+  const transitionSteps = requirePositiveInteger(options?.transitionSteps, 'transitionSteps', where);
   const peakValue = requireNumber(options.peakValue, 'peakValue', where, 'finite');
   const pctStart = options.pctStart ?? 0.3;
   if (typeof pctStart !== 'number' || !(pctStart > 0 && pctStart < 1)) {
@@ -243,14 +247,19 @@ export function cosineOneCycleSchedule(options: OneCycleOptions): Schedule {
   }
   const divFactor = requireNumber(options.divFactor ?? 25, 'divFactor', where, 'positive');
   const finalDivFactor = requireNumber(options.finalDivFactor ?? 1e4, 'finalDivFactor', where, 'positive');
+  // optax builds this as piecewise_interpolate_schedule('cosine', peak / div,
+  // { int(pct_start * T): div, T: 1 / (div * final_div) }): the boundary is truncated to an
+  // integer and the values are the running products of the scales.
+  const peakStep = Math.trunc(pctStart * transitionSteps);
   const startValue = peakValue / divFactor;
-  const finalValue = startValue / finalDivFactor;
-  const riseSteps = pctStart * transitionSteps;
+  const peak = startValue * divFactor;
+  const finalValue = peak * (1 / (divFactor * finalDivFactor));
   // Cosine interpolation: `from` at fraction 0, `to` at fraction 1.
-  const interpolate = (from: number, to: number, fraction: number): number =>
-    to + ((from - to) / 2) * (Math.cos(Math.PI * Math.min(Math.max(fraction, 0), 1)) + 1);
-  return (step) =>
-    step < riseSteps
-      ? interpolate(startValue, peakValue, step / riseSteps)
-      : interpolate(peakValue, finalValue, (step - riseSteps) / (transitionSteps - riseSteps));
+  const interpolate = (from: number, to: number, fraction: number): number => to + ((from - to) / 2) * (Math.cos(Math.PI * fraction) + 1);
+  return (step) => {
+    const t = Math.max(step, 0);
+    if (t < peakStep) return interpolate(startValue, peak, t / peakStep);
+    if (t < transitionSteps) return interpolate(peak, finalValue, (t - peakStep) / (transitionSteps - peakStep));
+    return finalValue;
+  };
 }
