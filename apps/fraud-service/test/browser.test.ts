@@ -1,24 +1,21 @@
 import type { AddressInfo } from 'node:net';
-import { chromium, type Browser } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { createFraudServer } from '../src/server.js';
+import { launchChromium } from './chromium.js';
 import { fixtureModel, riskiestRow } from './fixture-bundle.js';
 
-// Debian's chromium (CI installs it from .ci/apt-packages); playwright's own browser download is never used.
+// Chromium from @sparticuz/chromium (or LOOM_CHROMIUM), launched at the top level so that a
+// missing browser fails this file rather than skipping its tests.
+const browser = await launchChromium();
 const fixture = await fixtureModel();
 const { server } = createFraudServer(fixture.bundle, { minimumForDrift: 20 });
-let browser: Browser;
 let base = '';
 beforeAll(async () => {
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
-  });
-}, 30_000);
+});
 afterAll(async () => {
-  await browser?.close();
+  await browser.close();
   await new Promise<void>((resolve) => server.close(() => resolve()));
 });
 

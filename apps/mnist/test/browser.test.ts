@@ -1,28 +1,30 @@
-// The web page end to end in headless Debian Chromium: a model trained here on MNIST is served
+// The web page end to end in headless Chromium: a model trained here on MNIST is served
 // with the Vite-built page, a digit is drawn on the canvas with the mouse, and the page's
 // prediction (computed in the browser on Loom's WASM backend) is checked, both against the
 // drawn digit and against the same model's output in Node for the same 784 inputs.
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as tf from '@tensorflow/tfjs-core';
 import { serializeModel } from '@loom-ml/layers';
 import { initWasm } from '@loom-ml/wasm';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { build } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { trainAndEvaluate } from '../src/run.js';
+import { launchChromium } from './chromium.js';
 import { serveDirectory } from './static-server.js';
 
-const CHROMIUM = '/usr/bin/chromium';
+// Chromium from @sparticuz/chromium (or LOOM_CHROMIUM), launched at the top level so that a
+// missing browser fails this file rather than skipping its tests.
+const browser = await launchChromium();
 const webRoot = fileURLToPath(new URL('../web', import.meta.url));
 const work = mkdtempSync(join(tmpdir(), 'loom-mnist-web-'));
 let server: { url: string; close(): Promise<void> } | undefined;
-let browser: Browser | undefined;
 let modelBytes: Uint8Array;
 
-describe.skipIf(!existsSync(CHROMIUM))('the digit page in headless Chromium (needs Debian chromium at /usr/bin/chromium)', () => {
+describe('the digit page in headless Chromium', () => {
   beforeAll(async () => {
     // A real model: the MLP trained on 12,000 MNIST images for 2 epochs on the WASM backend.
     const wasm = await initWasm({ threads: 1, onNotice: () => {} });
@@ -45,17 +47,16 @@ describe.skipIf(!existsSync(CHROMIUM))('the digit page in headless Chromium (nee
     mkdirSync(join(outDir, 'model'), { recursive: true });
     writeFileSync(join(outDir, 'model', 'mnist.loom'), modelBytes);
     server = await serveDirectory(outDir);
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'] });
   }, 180_000);
 
   afterAll(async () => {
-    await browser?.close();
+    await browser.close();
     await server?.close();
     rmSync(work, { recursive: true, force: true });
   });
 
   async function openPage(): Promise<Page> {
-    const page = await browser!.newPage();
+    const page = await browser.newPage();
     await page.goto(server!.url);
     await page.waitForFunction(() => window.mnistDemo?.ready === true || window.mnistDemo?.error !== undefined, undefined, { timeout: 30_000 });
     const state = await page.evaluate(() => window.mnistDemo);

@@ -1,23 +1,20 @@
 import type { AddressInfo } from 'node:net';
-import { chromium, type Browser } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { createRecommendServer } from '../src/server.js';
+import { launchChromium } from './chromium.js';
 import { fixtureBundle } from './fixture-bundle.js';
 
-// Debian's chromium (CI installs it); playwright's own browser download is never used.
+// Chromium from @sparticuz/chromium (or LOOM_CHROMIUM), launched at the top level so that a
+// missing browser fails this file rather than skipping its tests.
+const browser = await launchChromium();
 const server = createRecommendServer(await fixtureBundle());
-let browser: Browser;
 let base = '';
 beforeAll(async () => {
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
-  });
 });
 afterAll(async () => {
-  await browser?.close();
+  await browser.close();
   await new Promise<void>((resolve) => server.close(() => resolve()));
 });
 
