@@ -31,6 +31,25 @@ export class LoomError extends Error {
 export class FileRefusedError extends LoomError {}
 
 /**
+ * Thrown by `@loom-ml/core` when bytes are not a valid file of the expected kind: a bad magic
+ * number, a header that is not JSON or nests too deep, a tensor whose byte range does not fit.
+ * The message names the field and where it is (`tensors[3].offsets in the container 'x.loom'`).
+ *
+ * @example
+ * expect(() => decodeContainer(new Uint8Array(3))).toThrow(InvalidFileError);
+ */
+export class InvalidFileError extends FileRefusedError {}
+
+/**
+ * Thrown when a container's payload does not hash to the SHA-256 its header records: the
+ * weights were changed or damaged after they were written.
+ *
+ * @example
+ * expect(() => decodeContainer(flipped)).toThrow(ChecksumError);
+ */
+export class ChecksumError extends InvalidFileError {}
+
+/**
  * Describes a received value for an error message: strings quoted, long values cut, so a
  * hostile 1 MB string never ends up whole in a message or a log.
  *

@@ -1,3 +1,31 @@
 // Public API of @loom-ml/core (runs anywhere): an explicit list of named re-exports.
 // Node-only file I/O is in './node.ts' (the '@loom-ml/core/node' entry).
-export { LoomError, FileRefusedError, describeValue } from './errors.js';
+export { LoomError, FileRefusedError, InvalidFileError, ChecksumError, describeValue } from './errors.js';
+export { parseJsonBounded } from './container/json.js';
+export type { ParseJsonOptions } from './container/json.js';
+export {
+  CONTAINER_DTYPES,
+  CONTAINER_MAGIC,
+  isContainer,
+  encodeContainer,
+  encodeContainerParts,
+  decodeContainer,
+  checkContainerHeader,
+  containerPayloadLength,
+  openContainer,
+  verifyContainerChecksum,
+} from './container/container.js';
+export type {
+  Container,
+  ContainerArray,
+  ContainerContents,
+  ContainerDtype,
+  ContainerHeader,
+  ContainerLimits,
+  ContainerTensorInfo,
+  ContainerTensorInput,
+  DecodeContainerOptions,
+} from './container/container.js';
+export { sha256Hex, sha256HexAsync } from './container/sha256.js';
+export { loadBytes, saveBytes, downloadBytes, removeStoredBytes, listStoredBytes } from './storage/bytes.js';
+export type { ByteSource, LoadBytesOptions, SaveBytesOptions } from './storage/bytes.js';
