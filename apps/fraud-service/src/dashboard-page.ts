@@ -26,6 +26,7 @@ export const DASHBOARD_HTML = `<!doctype html>
 <h1>Credit-risk scoring service</h1>
 <p id="model-info" class="muted">Loading…</p>
 <p id="error" role="alert"></p>
+<form id="key-form" hidden><label>API key <input id="api-key" type="password" autocomplete="off"></label> <button>Use it</button> <span class="muted">(kept for this tab only)</span></form>
 <div class="grid">
   <section>
     <h2>Score distribution</h2>
@@ -53,6 +54,15 @@ export const DASHBOARD_HTML = `<!doctype html>
 <script>
 const NS = 'http://www.w3.org/2000/svg';
 const $ = (id) => document.getElementById(id);
+// With an API key set on the server, /api/summary needs it: asked for once, kept in this tab's sessionStorage.
+let apiKey = sessionStorage.getItem('loom-api-key') || '';
+$('key-form').addEventListener('submit', (event) => {
+  event.preventDefault();
+  apiKey = $('api-key').value.trim();
+  sessionStorage.setItem('loom-api-key', apiKey);
+  $('key-form').hidden = true;
+  refresh();
+});
 function el(name, attributes, text) {
   const node = document.createElementNS(NS, name);
   for (const key in attributes) node.setAttribute(key, attributes[key]);
@@ -161,7 +171,11 @@ function drawAlerts(data) {
 
 async function refresh() {
   try {
-    const response = await fetch('/api/summary');
+    const response = await fetch('/api/summary', { headers: apiKey ? { authorization: 'Bearer ' + apiKey } : {} });
+    if (response.status === 401) {
+      $('key-form').hidden = false;
+      throw new Error('This service needs its API key.');
+    }
     if (!response.ok) throw new Error('GET /api/summary answered ' + response.status);
     const data = await response.json();
     $('model-info').textContent = 'Logistic regression trained ' + data.model.trainedAt.slice(0, 16).replace('T', ' ') + ' UTC · test ROC-AUC ' + fmt(data.model.rocAuc, 3)

@@ -1,3 +1,4 @@
+import { describeValue } from '@loom-ml/core';
 import { LoomError } from '@loom-ml/fraud-detection';
 
 /**
@@ -12,27 +13,20 @@ export class AppError extends LoomError {
     message: string,
     /** HTTP status the server answers with. */
     readonly status = 400,
+    /** Extra response headers (Retry-After, WWW-Authenticate, Allow). */
+    readonly headers: Readonly<Record<string, string>> = {},
   ) {
     super(message);
   }
 }
 
-function describe(received: unknown): string {
-  if (typeof received === 'string') return `'${received.length > 60 ? `${received.slice(0, 60)}...` : received}'`;
-  if (received === undefined) return 'nothing';
-  if (typeof received === 'object' && received !== null) {
-    const text = JSON.stringify(received);
-    return text.length > 80 ? `${text.slice(0, 80)}...` : text;
-  }
-  return String(received);
-}
-
 /**
- * Builds the one message form.
+ * Builds the one message form. The received value is cut to 80 characters (`describeValue`), so
+ * a hostile megabyte never ends up whole in an answer or a log.
  *
  * @example
  * throw invalidValue('int_rate', 'POST /score', 'a finite number or null', 'high'); // 400
  */
 export function invalidValue(name: string, where: string, expected: string, received: unknown, status = 400): AppError {
-  return new AppError(`Invalid value for \`${name}\` in ${where}. Expected ${expected}. Received: ${describe(received)}.`, status);
+  return new AppError(`Invalid value for \`${name}\` in ${where}. Expected ${expected}. Received: ${received === undefined ? 'nothing' : describeValue(received)}.`, status);
 }

@@ -1,5 +1,7 @@
-import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { describeValue } from '@loom-ml/core';
+import { readFileBounded } from '@loom-ml/core/node';
 import {
   explainByPerturbation,
   IsolationForest,
@@ -125,29 +127,144 @@ export async function saveBundle(directory: string, bundle: ModelBundle): Promis
   return path;
 }
 
+/** Largest model.json loadBundle reads. Default 64 MiB (a bundle is about 400 kB). */
+export const MAX_BUNDLE_BYTES = 64 * 1024 * 1024;
+
+/** Checks values read from a bundle, naming the field in Loom's one message form. */
+class BundleChecker {
+  constructor(private readonly file: string) {}
+
+  fail(path: string, expected: string, received: unknown): never {
+    throw new AppError(`${this.file}: Invalid value for \`${path}\` in loadBundle. Expected ${expected}. Received: ${received === undefined ? 'nothing' : describeValue(received)}.`);
+  }
+
+  object(value: unknown, path: string, expected = 'an object'): Record<string, unknown> {
+    if (typeof value !== 'object' || value === null || Array.isArray(value)) this.fail(path, expected, value);
+    return value as Record<string, unknown>;
+  }
+
+  string(value: unknown, path: string): string {
+    if (typeof value !== 'string') this.fail(path, 'a string', value);
+    return value;
+  }
+
+  number(value: unknown, path: string, { min = -Infinity, max = Infinity, integer = false } = {}): number {
+    if (typeof value !== 'number' || !Number.isFinite(value) || value < min || value > max || (integer && !Number.isInteger(value))) {
+      const range = min > -Infinity && max < Infinity ? ` from ${min} to ${max}` : min > -Infinity ? ` >= ${min}` : '';
+      this.fail(path, `${integer ? 'an integer' : 'a finite number'}${range}`, value);
+    }
+    return value;
+  }
+
+  numbers(value: unknown, path: string, options: { min?: number; max?: number; integer?: boolean; length?: number; nonEmpty?: boolean } = {}): number[] {
+    if (!Array.isArray(value) || (options.length !== undefined && value.length !== options.length) || (options.nonEmpty && value.length === 0)) {
+      const count = options.length !== undefined ? `${options.length} ` : options.nonEmpty ? 'one or more ' : '';
+      this.fail(path, `an array of ${count}numbers`, Array.isArray(value) ? `${value.length} items` : value);
+    }
+    value.forEach((v, i) => this.number(v, `${path}[${i}]`, options));
+    return value as number[];
+  }
+
+  columns(value: unknown, path: string): string[] {
+    if (!Array.isArray(value) || !value.every((v) => typeof v === 'string' && v !== '')) this.fail(path, 'an array of column names', value);
+    return value as string[];
+  }
+}
+
 /**
- * Reads what {@link saveBundle} wrote, with a clear error when the directory holds no model or a different format.
+ * Checks every field the server reads before anything is built from it: the schema, baseline,
+ * threshold, evaluation, anomaly summary and drift reference (the encoder and the two models are
+ * checked by their own `fromJSON`). A missing or mistyped field is an {@link AppError} naming it,
+ * e.g. "runs/latest/model.json: Invalid value for \`threshold.value\` in loadBundle. Expected a
+ * finite number from 0 to 1. Received: null."
+ *
+ * @example
+ * const bundle = validateBundle(JSON.parse(text), 'runs/latest/model.json');
+ */
+export function validateBundle(value: unknown, file: string): ModelBundle {
+  const check = new BundleChecker(file);
+  const bundle = check.object(value, 'model.json', 'a JSON object written by `pnpm start`');
+  if (bundle.format !== BUNDLE_FORMAT) check.fail('format', `'${BUNDLE_FORMAT}'`, bundle.format ?? null);
+  check.string(bundle.trainedAt, 'trainedAt');
+  const schema = check.object(bundle.schema, 'schema', '{ numeric: [...], categorical: [...] }');
+  const numeric = check.columns(schema.numeric, 'schema.numeric');
+  const categorical = check.columns(schema.categorical, 'schema.categorical');
+  const all = [...numeric, ...categorical];
+  if (all.length === 0 || new Set(all).size !== all.length) check.fail('schema', 'one or more columns, each named once', schema);
+  const encoder = check.object(bundle.encoder, 'encoder');
+  const encoderSchema = check.object(encoder.schema, 'encoder.schema');
+  if (JSON.stringify([encoderSchema.numeric, encoderSchema.categorical]) !== JSON.stringify([numeric, categorical])) {
+    check.fail('encoder.schema', 'the same columns, in the same order, as `schema`', encoderSchema);
+  }
+  check.object(bundle.logistic, 'logistic');
+  const anomaly = check.object(bundle.anomaly, 'anomaly', 'the isolation forest and its evaluation');
+  check.object(anomaly.forest, 'anomaly.forest');
+  check.number(anomaly.rocAuc, 'anomaly.rocAuc', { min: 0, max: 1 });
+  check.number(anomaly.averagePrecision, 'anomaly.averagePrecision', { min: 0, max: 1 });
+  const quantiles = check.object(anomaly.trainingQuantiles, 'anomaly.trainingQuantiles');
+  for (const q of ['p50', 'p90', 'p99']) check.number(quantiles[q], `anomaly.trainingQuantiles.${q}`, { min: 0, max: 1 });
+
+  const baseline = check.object(bundle.baseline, 'baseline', 'the training median/mode row');
+  for (const column of numeric) check.number(baseline[column], `baseline.${column}`);
+  for (const column of categorical) check.string(baseline[column], `baseline.${column}`);
+  const threshold = check.object(bundle.threshold, 'threshold', '{ value, rule }');
+  check.number(threshold.value, 'threshold.value', { min: 0, max: 1 });
+  check.string(threshold.rule, 'threshold.rule');
+
+  const evaluation = check.object(bundle.evaluation, 'evaluation', 'the test-split results');
+  const rows = check.number(evaluation.rows, 'evaluation.rows', { min: 1, integer: true });
+  check.number(evaluation.positives, 'evaluation.positives', { min: 0, max: rows, integer: true });
+  for (const name of ['rocAuc', 'averagePrecision', 'precisionAtThreshold', 'recallAtThreshold', 'flaggedShare']) {
+    check.number(evaluation[name], `evaluation.${name}`, { min: 0, max: 1 });
+  }
+  const curve = check.object(evaluation.prCurve, 'evaluation.prCurve');
+  const precision = check.numbers(curve.precision, 'evaluation.prCurve.precision', { min: 0, max: 1 });
+  check.numbers(curve.recall, 'evaluation.prCurve.recall', { min: 0, max: 1, length: precision.length });
+  check.numbers(curve.thresholds, 'evaluation.prCurve.thresholds');
+  const histogram = check.object(evaluation.scoreHistogram, 'evaluation.scoreHistogram');
+  const good = check.numbers(histogram.good, 'evaluation.scoreHistogram.good', { min: 0, integer: true, nonEmpty: true });
+  check.numbers(histogram.bad, 'evaluation.scoreHistogram.bad', { min: 0, integer: true, length: good.length });
+  check.numbers(histogram.edges, 'evaluation.scoreHistogram.edges', { min: 0, max: 1, length: good.length + 1 });
+
+  const reference = check.object(bundle.reference, 'reference', 'the training distributions for drift');
+  check.number(reference.trainingRows, 'reference.trainingRows', { min: 1, integer: true });
+  const referenceNumeric = check.object(reference.numeric, 'reference.numeric');
+  for (const column of numeric) check.numbers(referenceNumeric[column], `reference.numeric.${column}`, { nonEmpty: true });
+  const referenceCategorical = check.object(reference.categorical, 'reference.categorical');
+  for (const column of categorical) {
+    const shares = check.object(referenceCategorical[column], `reference.categorical.${column}`, 'category shares { "<category>": share }');
+    for (const [category, share] of Object.entries(shares)) check.number(share, `reference.categorical.${column}[${JSON.stringify(category.slice(0, 40))}]`, { min: 0, max: 1 });
+  }
+  return bundle as unknown as ModelBundle;
+}
+
+/**
+ * Reads what {@link saveBundle} wrote (at most {@link MAX_BUNDLE_BYTES}), checks every field
+ * ({@link validateBundle}) and that the models fit the encoder, so a bundle that loads can serve:
+ * a missing or mistyped field is an error naming it, never a TypeError at start-up or a 500 later.
  *
  * @example
  * const bundle = await loadBundle('runs/latest');
  */
-export async function loadBundle(directory: string): Promise<ModelBundle> {
-  let bundle: ModelBundle;
+export async function loadBundle(directory: string, { maxBytes = MAX_BUNDLE_BYTES } = {}): Promise<ModelBundle> {
+  const file = join(directory, 'model.json');
+  let text: string;
   try {
-    bundle = JSON.parse(await readFile(join(directory, 'model.json'), 'utf8')) as ModelBundle;
+    text = new TextDecoder('utf-8', { fatal: true }).decode(await readFileBounded(file, { maxBytes, what: 'model file' }));
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT' || (LoomError.isInstance(error) && /does not exist/.test(error.message))) {
       throw new AppError(`Invalid value for \`model\` in loadBundle. Expected a directory with model.json written by \`pnpm start\`. Received: '${directory}'.`);
     }
-    throw new AppError(`Invalid value for \`model\` in loadBundle. Expected readable JSON in ${join(directory, 'model.json')}. Received: ${(error as Error).message}.`);
+    if (LoomError.isInstance(error)) throw new AppError(error.message);
+    throw new AppError(`Invalid value for \`model\` in loadBundle. Expected readable UTF-8 JSON in ${file}. Received: ${(error as Error).message}.`);
   }
-  if (bundle?.format !== BUNDLE_FORMAT) {
-    throw new AppError(`Invalid value for \`format\` in loadBundle. Expected '${BUNDLE_FORMAT}'. Received: ${JSON.stringify(bundle?.format ?? null)}.`);
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch (error) {
+    throw new AppError(`Invalid value for \`model\` in loadBundle. Expected readable JSON in ${file}. Received: ${(error as Error).message}.`);
   }
-  const file = join(directory, 'model.json');
-  if (typeof bundle.anomaly !== 'object' || bundle.anomaly === null) {
-    throw new AppError(`Invalid value for \`anomaly\` in loadBundle. Expected the isolation forest and its evaluation. Received: ${JSON.stringify(bundle.anomaly ?? null)}.`);
-  }
+  const bundle = validateBundle(parsed, file);
   let scorer: Scorer;
   try {
     scorer = createScorer(bundle);
@@ -158,10 +275,10 @@ export async function loadBundle(directory: string): Promise<ModelBundle> {
   }
   const width = scorer.encoder.featureNames.length;
   if (scorer.model.weights.length !== width) {
-    throw new AppError(`Invalid value for \`logistic.weights\` in loadBundle. Expected ${width} weights (one per encoded feature). Received: ${scorer.model.weights.length} weights.`);
+    throw new AppError(`${file}: Invalid value for \`logistic.weights\` in loadBundle. Expected ${width} weights (one per encoded feature). Received: ${scorer.model.weights.length} weights.`);
   }
   if (bundle.anomaly.forest.features !== width) {
-    throw new AppError(`Invalid value for \`anomaly.forest.features\` in loadBundle. Expected ${width} (one per encoded feature). Received: ${bundle.anomaly.forest.features}.`);
+    throw new AppError(`${file}: Invalid value for \`anomaly.forest.features\` in loadBundle. Expected ${width} (one per encoded feature). Received: ${bundle.anomaly.forest.features}.`);
   }
   return bundle;
 }

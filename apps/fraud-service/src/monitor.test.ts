@@ -11,6 +11,18 @@ describe('categoricalPsi', () => {
     // An unseen 'z' lands in '<other>' (expected share floored at 1e-4).
     expect(categoricalPsi({ a: 1 }, ['a', 'z'])).toBeCloseTo((0.5 - 1) * Math.log(0.5) + (0.5 - 1e-4) * Math.log(0.5 / 1e-4), 12);
   });
+
+  // Issue 18, item 10: `value in expectedShares` found Object.prototype's `constructor` and
+  // `__proto__`, and the PSI became NaN.
+  it('treats constructor, __proto__ and friends as ordinary categories (hand-computed)', () => {
+    const unseen = (share: number) => (share - 1e-4) * Math.log(share / 1e-4);
+    // a: e .5, a .25; b: e .5, a .25; four prototype names unseen: 4/8.
+    const values = ['a', 'b', 'constructor', '__proto__', 'toString', 'hasOwnProperty', 'a', 'b'];
+    expect(categoricalPsi({ a: 0.5, b: 0.5 }, values)).toBeCloseTo(2 * (0.25 - 0.5) * Math.log(0.5) + unseen(0.5), 12);
+    // Shares saved to JSON with a category literally named __proto__ (an own key after JSON.parse).
+    const shares = JSON.parse('{"__proto__": 0.5, "constructor": 0.5}') as Record<string, number>;
+    expect(categoricalPsi(shares, ['__proto__', '__proto__', 'constructor', 'valueOf'])).toBeCloseTo(0 + (0.25 - 0.5) * Math.log(0.5) + unseen(0.25), 12);
+  });
 });
 
 describe('Monitor', () => {
@@ -34,6 +46,30 @@ describe('Monitor', () => {
     expect(shifted.get('annual_inc')!.psi).toBeCloseTo(calm.get('annual_inc')!.psi!, 12);
     expect(monitor.recentScores).toHaveLength(800);
     expect(monitor.scoredTotal).toBe(1600);
+  });
+
+  it('gives a finite PSI when traffic sends prototype names as categories', () => {
+    const monitor = new Monitor(fixture.bundle, { window: 100, minimumForDrift: 100 });
+    const names = ['constructor', '__proto__', 'toString', 'hasOwnProperty', 'valueOf'];
+    fixture.rows.slice(0, 100).forEach((row, i) => monitor.recordScore({ ...row, term: names[i % names.length], sub_grade: names[(i + 1) % names.length] }, 0.2));
+    const drift = new Map(monitor.drift().map((d) => [d.feature, d]));
+    // Every term is unseen: the unseen bin holds all 100, each training term (share e) adds (1e-4 − e) ln(1e-4 / e).
+    const shares = Object.values(fixture.bundle.reference.categorical.term!);
+    const expected = shares.reduce((sum, e) => sum + (1e-4 - e) * Math.log(1e-4 / e), 0) + (1 - 1e-4) * Math.log(1 / 1e-4);
+    expect(drift.get('term')!.psi).toBeCloseTo(expected, 12);
+    expect(Number.isFinite(drift.get('sub_grade')!.psi)).toBe(true);
+  });
+
+  // Issue 18, item 5: the window kept whole rows, so 2,000 requests with a 1 MB category held 2 GB.
+  it('keeps no client string in its window: categories become indices, unseen ones share one', () => {
+    const monitor = new Monitor(fixture.bundle, { window: 50 });
+    const long = 'x'.repeat(10_000);
+    for (let i = 0; i < 120; i++) monitor.recordScore({ ...fixture.rows[i]!, addr_state: `${long}${i}`, emp_length: '__proto__' }, i / 120);
+    expect(JSON.stringify(monitor)).not.toContain(long);
+    expect(monitor.recentScores).toEqual(Array.from({ length: 50 }, (_, k) => (70 + k) / 120)); // the newest 50, oldest first
+    const drift = new Map(monitor.drift().map((d) => [d.feature, d]));
+    expect(drift.get('addr_state')!.count).toBe(50);
+    expect(drift.get('funded_amnt')!.count).toBe(50);
   });
 
   it('keeps the newest alerts first, at most the configured number', () => {

@@ -1,3 +1,4 @@
+import type { HttpGuard } from './http-guard.js';
 import { LATENCY_BUCKETS, SCORE_BUCKETS, type Histogram, type Monitor } from './monitor.js';
 
 const escapeLabel = (value: string) => value.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n');
@@ -17,12 +18,13 @@ function histogramLines(name: string, bounds: readonly number[], histogram: Hist
 /**
  * The monitor in Prometheus text exposition format (version 0.0.4): request counts by route,
  * method and status, latency histograms per route, the score histogram, alert and scored
- * counters, and each feature's PSI against training.
+ * counters, each feature's PSI against training, and (given the server's guard) connections
+ * refused by the connection limits.
  *
  * @example
- * response.end(renderPrometheus(monitor));
+ * response.end(renderPrometheus(monitor, guard));
  */
-export function renderPrometheus(monitor: Monitor): string {
+export function renderPrometheus(monitor: Monitor, guard?: HttpGuard): string {
   const lines: string[] = [];
   lines.push('# HELP fraud_http_requests_total HTTP requests by route, method and status.', '# TYPE fraud_http_requests_total counter');
   for (const [key, count] of [...monitor.requests].sort()) {
@@ -39,5 +41,8 @@ export function renderPrometheus(monitor: Monitor): string {
   lines.push('# HELP fraud_alerts_total Transactions at or above the review threshold.', '# TYPE fraud_alerts_total counter', `fraud_alerts_total ${monitor.alertsTotal}`);
   lines.push('# HELP fraud_feature_psi Population stability index of recent traffic against training (absent until enough traffic).', '# TYPE fraud_feature_psi gauge');
   for (const row of monitor.drift()) if (row.psi !== null) lines.push(`fraud_feature_psi${labels({ feature: row.feature })} ${row.psi}`);
+  if (guard !== undefined) {
+    lines.push('# HELP fraud_connections_refused_total Connections closed on arrival by the connection limits (total or per client).', '# TYPE fraud_connections_refused_total counter', `fraud_connections_refused_total ${guard.refusedConnections}`);
+  }
   return `${lines.join('\n')}\n`;
 }

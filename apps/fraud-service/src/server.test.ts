@@ -1,8 +1,11 @@
-import { connect, type AddressInfo } from 'node:net';
+import type { Server } from 'node:http';
+import { connect, type AddressInfo, type Socket } from 'node:net';
 import { formatAttributions, TabularEncoder } from '@loom-ml/fraud-detection';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fixtureModel, riskiestRow } from '../test/fixture-bundle.js';
+import { closingRequest, rawRequest } from '../test/raw-http.js';
 import { createFraudServer } from './server.js';
+import { numericRanges } from './transactions.js';
 
 const fixture = await fixtureModel();
 const { server, monitor } = createFraudServer(fixture.bundle, { maxBodyBytes: 64 * 1024 });
@@ -67,21 +70,23 @@ describe('POST /score', () => {
   });
 
   const wrongType = { ...loan, int_rate: 'high' };
+const intRate = numericRanges(fixture.bundle.encoder).get('int_rate')!;
+const intRateExpected = `Expected a number from ${intRate.min} to ${intRate.max} (the training mean ± 1000 standard deviations) or null.`;
   const { term: _term, ...missingTerm } = loan;
   it.each([
-    ['a wrong type', JSON.stringify(wrongType), 'application/json', 400, "Invalid value for `int_rate` in POST /score. Expected a finite number or null. Received: 'high'."],
+    ['a wrong type', JSON.stringify(wrongType), 'application/json', 400, `Invalid value for \`int_rate\` in POST /score. ${intRateExpected} Received: 'high'.`],
     ['a missing field', JSON.stringify(missingTerm), 'application/json', 400, 'Invalid value for `term` in POST /score. Expected a string (the field is missing). Received: nothing.'],
-    ['a number for a category', JSON.stringify({ ...loan, term: 36 }), 'application/json', 400, 'Invalid value for `term` in POST /score. Expected a string. Received: 36.'],
-    ['one wrong field and the rest missing', JSON.stringify({ int_rate: 'high' }), 'application/json', 400, "Invalid value for `int_rate` in POST /score. Expected a finite number or null. Received: 'high'."],
-    ['a bad id', JSON.stringify({ ...loan, id: { x: 1 } }), 'application/json', 400, 'Invalid value for `id` in POST /score. Expected a string or a number. Received: {"x":1}.'],
-    ['a bad field in a batch', JSON.stringify({ transactions: [loan, wrongType] }), 'application/json', 400, "Invalid value for `transactions[1].int_rate` in POST /score. Expected a finite number or null. Received: 'high'."],
+    ['a number for a category', JSON.stringify({ ...loan, term: 36 }), 'application/json', 400, 'Invalid value for `term` in POST /score. Expected a string of at most 100 characters. Received: 36.'],
+    ['one wrong field and the rest missing', JSON.stringify({ int_rate: 'high' }), 'application/json', 400, `Invalid value for \`int_rate\` in POST /score. ${intRateExpected} Received: 'high'.`],
+    ['a bad id', JSON.stringify({ ...loan, id: { x: 1 } }), 'application/json', 400, 'Invalid value for `id` in POST /score. Expected a string of at most 100 characters or a number. Received: {"x":1}.'],
+    ['a bad field in a batch', JSON.stringify({ transactions: [loan, wrongType] }), 'application/json', 400, `Invalid value for \`transactions[1].int_rate\` in POST /score. ${intRateExpected} Received: 'high'.`],
     ['a non-object in a batch', JSON.stringify({ transactions: [loan, 5] }), 'application/json', 400, 'Invalid value for `transactions[1]` in POST /score. Expected a JSON object with the loan fields. Received: 5.'],
     ['an empty batch', JSON.stringify({ transactions: [] }), 'application/json', 400, "Invalid value for `transactions` in POST /score. Expected an array of 1 to 1000 transaction objects. Received: '0 items'."],
     ['a non-array batch', JSON.stringify({ transactions: 'all' }), 'application/json', 400, "Invalid value for `transactions` in POST /score. Expected an array of 1 to 1000 transaction objects. Received: 'all'."],
     ['a JSON array', '[1, 2]', 'application/json', 400, 'Invalid value for `body` in POST /score. Expected a JSON object with the loan fields. Received: [1,2].'],
     ['malformed JSON', '{"funded_amnt": 1', 'application/json', 400, "Invalid value for `body` in POST /score. Expected valid JSON. Received: '{\"funded_amnt\": 1'."],
     ['an empty body', '', 'application/json', 400, "Invalid value for `body` in POST /score. Expected valid JSON. Received: ''."],
-    ['a non-JSON content type', 'funded_amnt=1', 'text/plain', 415, "Invalid value for `content-type` in POST /score. Expected 'application/json'. Received: 'text/plain'."],
+    ['a non-JSON content type', 'funded_amnt=1', 'text/plain', 415, "Invalid value for `content-type` in POST /score. Expected 'application/json' (optionally with '; charset=utf-8'). Received: 'text/plain'."],
   ])('rejects %s with a 4xx and a message naming the field', async (_label, body, type, status, message) => {
     const response = await post(body, type);
     expect(response.status).toBe(status);
@@ -199,3 +204,184 @@ describe('other routes', () => {
     expect((await fetch(`${base}/health`)).status).toBe(200);
   }, 30_000);
 });
+
+/** A server on an ephemeral loopback port with the given options; closed after the test file. */
+async function startServer(options: Parameters<typeof createFraudServer>[1] = {}) {
+  const started = createFraudServer(fixture.bundle, options);
+  await new Promise<void>((resolve) => started.server.listen(0, '127.0.0.1', resolve));
+  const port = (started.server.address() as AddressInfo).port;
+  servers.push(started.server);
+  return { ...started, port, url: `http://127.0.0.1:${port}` };
+}
+const servers: Server[] = [];
+afterAll(() => Promise.all(servers.map((s) => new Promise((resolve) => s.close(resolve)))));
+
+describe('issue 18: hostile requests end in a 4xx, never a crash', () => {
+  // Item 1: each of these ended the process with "TypeError: Invalid URL" from new URL(request.url).
+  it.each(['//', '///', '//[', '//:99999', '//evil.example/score'])('GET %s is a 404 and the service keeps running', async (path) => {
+    const answer = await rawRequest(serverPort(), closingRequest('GET', path));
+    expect(answer.status).toBe(404);
+    expect(answer.text).toContain(`"error":"Not found: ${path}. Routes: POST /score, GET /health, GET /metrics, GET /."`);
+    expect((await fetch(`${base}/health`)).status).toBe(200);
+  });
+
+  it('answers a request target that is not a path with 400', async () => {
+    const answer = await rawRequest(serverPort(), closingRequest('OPTIONS', '*'));
+    expect(answer.status).toBe(400);
+    expect(answer.text).toContain("Invalid value for `request target` in the request line. Expected a path such as /health. Received: '*'.");
+  });
+
+  // Item 10.
+  it('refuses numbers outside the field range (1e308 scored NaN and answered 500)', async () => {
+    const range = numericRanges(fixture.bundle.encoder).get('annual_inc')!;
+    let response = await post(JSON.stringify({ ...loan, annual_inc: 1e308 }));
+    expect([response.status, (await response.json()).error]).toEqual([
+      400,
+      `Invalid value for \`annual_inc\` in POST /score. Expected a number from ${range.min} to ${range.max} (the training mean ± 1000 standard deviations) or null. Received: 1e+308.`,
+    ]);
+    const extremes = Object.fromEntries(Object.entries(loan).map(([k, v], i) => [k, typeof v === 'number' ? (i % 2 ? 1e308 : -1e308) : v]));
+    response = await post(JSON.stringify(extremes));
+    expect(response.status).toBe(400);
+    // The edges themselves are fine, and score finitely.
+    response = await post(JSON.stringify({ ...loan, annual_inc: range.max, funded_amnt: numericRanges(fixture.bundle.encoder).get('funded_amnt')!.min }));
+    expect(response.status).toBe(200);
+    expect(Number.isFinite((await response.json()).score)).toBe(true);
+  });
+
+  it.each([
+    ['arrays', '['.repeat(10_000) + ']'.repeat(10_000)],
+    ['objects', '{"a":'.repeat(10_000) + '1' + '}'.repeat(10_000)],
+    ['a batch', JSON.stringify({ transactions: [{ ...loan, id: 'x' }] }).replace('"x"', '['.repeat(5000) + ']'.repeat(5000))],
+  ])('refuses JSON nested 10,000 deep (%s) with 400 (the error formatter overflowed the stack: 500)', async (_label, body) => {
+    const response = await post(body);
+    expect(response.status).toBe(400);
+    expect((await response.json()).error).toMatch(/^Invalid value for `body` in POST \/score\. Expected JSON nested at most 8 levels deep\. Received: '.{80}…' \(\d+ characters\)\.$/);
+  });
+
+  it.each(['application/jsonfoo', 'application/json-seq', 'text/json', 'application/json; charset=latin1'])('refuses content type %s with 415', async (type) => {
+    const response = await post(JSON.stringify(loan), type);
+    expect(response.status).toBe(415);
+    expect((await response.json()).error).toBe(`Invalid value for \`content-type\` in POST /score. Expected 'application/json' (optionally with '; charset=utf-8'). Received: '${type}'.`);
+  });
+
+  it('accepts application/json with a UTF-8 charset, and refuses bytes that are not UTF-8', async () => {
+    expect((await post(JSON.stringify(loan), 'application/json; charset=UTF-8')).status).toBe(200);
+    const response = await fetch(`${base}/score`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: new Uint8Array([0x7b, 0x22, 0xff, 0x22, 0x3a, 0x31, 0x7d]) });
+    expect([response.status, (await response.json()).error]).toEqual([400, "Invalid value for `body` in POST /score. Expected UTF-8 text. Received: '7 bytes that are not UTF-8'."]);
+  });
+
+  // Item 5: a 1 MB category was scored and kept in the drift window (2,600 requests held 2.5 GB).
+  it('refuses a category or id longer than 100 characters, quoting only the start of it', async () => {
+    const { url } = await startServer(); // the default 1 MiB body limit
+    const post = (body: string) => fetch(`${url}/score`, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+    const huge = 'A'.repeat(1024 * 1024 - 2000);
+    let response = await post(JSON.stringify({ ...loan, addr_state: huge }));
+    expect([response.status, (await response.json()).error]).toEqual([
+      400,
+      `Invalid value for \`addr_state\` in POST /score. Expected a string of at most 100 characters. Received: '${'A'.repeat(80)}…' (${huge.length} characters).`,
+    ]);
+    response = await post(JSON.stringify({ ...loan, id: 'i'.repeat(101) }));
+    expect(response.status).toBe(400);
+    response = await post(JSON.stringify({ ...loan, addr_state: 'Z'.repeat(100), id: 'i'.repeat(100) }));
+    expect(response.status).toBe(200);
+  });
+});
+
+describe('issue 18 item 6: access control and limits', () => {
+  const key = 'test-key-0123456789abcdef';
+
+  it('answers a Host outside the allowlist with 403 (DNS rebinding) and accepts the loopback names', async () => {
+    const { port } = await startServer();
+    let answer = await rawRequest(port, closingRequest('GET', '/api/summary', { host: 'evil.example' }));
+    expect(answer.status).toBe(403);
+    expect(answer.text).toContain("Invalid value for `host` in the request headers. Expected one of localhost, 127.0.0.1, [::1] (set --allowed-hosts to serve other names). Received: 'evil.example'.");
+    for (const host of [`localhost:${port}`, `127.0.0.1:${port}`, `[::1]:${port}`, 'LOCALHOST']) {
+      answer = await rawRequest(port, closingRequest('GET', '/health', { host }));
+      expect(answer.status).toBe(200);
+    }
+    const custom = await startServer({ allowedHosts: ['scores.example'] });
+    expect((await rawRequest(custom.port, closingRequest('GET', '/health', { host: 'scores.example:443' }))).status).toBe(200);
+    expect((await rawRequest(custom.port, closingRequest('GET', '/health', { host: 'localhost' }))).status).toBe(403);
+  });
+
+  it('requires the API key, when one is set, on /score, /metrics and /api/summary', async () => {
+    const { url } = await startServer({ apiKey: key });
+    const body = JSON.stringify(loan);
+    let response = await fetch(`${url}/score`, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+    expect([response.status, response.headers.get('www-authenticate'), response.headers.get('connection'), (await response.json()).error]).toEqual([
+      401,
+      'Bearer realm="loom"',
+      'close', // the unread body is not left on a kept-alive connection
+      "Missing API key for POST /score: send the header 'Authorization: Bearer <key>'.",
+    ]);
+    response = await fetch(`${url}/score`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: 'Bearer wrong-key-0123456789' }, body });
+    expect([response.status, response.headers.get('www-authenticate'), (await response.json()).error]).toEqual([
+      401,
+      'Bearer realm="loom", error="invalid_token"',
+      "Invalid API key for POST /score: send the header 'Authorization: Bearer <key>'.",
+    ]);
+    response = await fetch(`${url}/score`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` }, body });
+    expect(response.status).toBe(200);
+    for (const path of ['/metrics', '/api/summary']) {
+      expect((await fetch(`${url}${path}`)).status).toBe(401);
+      expect((await fetch(`${url}${path}`, { headers: { authorization: `bearer ${key}` } })).status).toBe(200);
+    }
+    // The page and liveness stay open; the model details of /health need the key.
+    expect((await fetch(`${url}/`)).status).toBe(200);
+    expect(Object.keys(await (await fetch(`${url}/health`)).json())).toEqual(['status', 'uptimeSeconds']);
+    expect(Object.keys(await (await fetch(`${url}/health`, { headers: { authorization: `Bearer ${key}` } })).json())).toEqual(['status', 'trainedAt', 'threshold', 'uptimeSeconds']);
+  });
+
+  it('limits each client with a token bucket: a batch pays per transaction, then 429 with Retry-After', async () => {
+    // 0.1 token per second: the bucket barely refills while the test runs, however slow the machine.
+    const { url } = await startServer({ rateLimit: 0.1, rateBurst: 1001 });
+    const batch = JSON.stringify({ transactions: Array.from({ length: 1000 }, () => loan) });
+    expect((await fetch(`${url}/score`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: batch })).status).toBe(200); // 1000 tokens
+    const answers = [];
+    for (let i = 0; i < 3; i++) {
+      const response = await fetch(`${url}/health`);
+      answers.push({ status: response.status, retryAfter: response.headers.get('retry-after'), body: await response.json() });
+    }
+    expect(answers.map((a) => a.status)).toEqual([200, 429, 429]); // 1 token was left
+    const wait = Number(answers[2]!.retryAfter);
+    expect(Number.isInteger(wait) && wait >= 1 && wait <= 10).toBe(true); // (1 − what refilled) / 0.1 per second
+    expect(answers[2]!.body.error).toBe(`Too many requests: the limit is 0.1 per second per client (bursts of 1001). Retry in ${wait} s.`);
+    expect(() => createFraudServer(fixture.bundle, { rateBurst: 999 })).toThrow('Invalid value for `rateBurst` in the server options. Expected an integer >= 1001, so a full batch of 1000 can pass. Received: 999.');
+  });
+
+  it('closes connections beyond the per-client limit on arrival and counts them in /metrics', async () => {
+    const { port, url, guard } = await startServer({ maxConnectionsPerClient: 2 });
+    const held = await Promise.all([0, 1].map(() => openSocket(port)));
+    const third = await rawRequest(port, closingRequest('GET', '/health'), { timeoutMs: 1000 });
+    expect([third.status, third.closed]).toEqual([null, true]);
+    held.forEach((socket) => socket.destroy());
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect((await fetch(`${url}/metrics`)).status).toBe(200);
+    expect(guard.refusedConnections).toBe(1);
+    expect(await (await fetch(`${url}/metrics`)).text()).toContain('\nfraud_connections_refused_total 1\n');
+  });
+
+  it('closes a connection whose headers never finish (slowloris) after headersTimeoutMs, with 408', async () => {
+    const { port } = await startServer({ headersTimeoutMs: 300, requestTimeoutMs: 600 });
+    const started = performance.now();
+    const answer = await rawRequest(port, 'GET /health HTTP/1.1\r\nhost: localhost\r\nx-slow: 1', { timeoutMs: 3000 });
+    expect([answer.status, answer.closed]).toEqual([408, true]);
+    expect(performance.now() - started).toBeLessThan(1500);
+  });
+
+  it('answers oversized headers with 431', async () => {
+    const { port } = await startServer({ maxHeaderBytes: 2048 });
+    const answer = await rawRequest(port, closingRequest('GET', '/health', { headers: { 'x-big': 'b'.repeat(4096) } }));
+    expect(answer.status).toBe(431);
+  });
+});
+
+function serverPort(): number {
+  return (server.address() as AddressInfo).port;
+}
+
+function openSocket(port: number): Promise<Socket> {
+  return new Promise((resolve) => {
+    const socket = connect(port, '127.0.0.1', () => resolve(socket));
+  });
+}

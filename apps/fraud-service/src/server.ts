@@ -1,86 +1,131 @@
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { formatAttributions } from '@loom-ml/fraud-detection';
 import { DASHBOARD_HTML } from './dashboard-page.js';
 import { AppError, invalidValue } from './errors.js';
+import { HttpGuard, parseRequestTarget, readJsonBody, resolveGuardOptions, sendError, sendJson as send, type GuardOptions } from './http-guard.js';
 import { createScorer, type ModelBundle, type Scorer } from './model-bundle.js';
 import { Monitor, type MonitorOptions } from './monitor.js';
 import { renderPrometheus } from './prometheus.js';
-import { parseScoreRequest } from './transactions.js';
+import { MAX_BATCH, MAX_STRING_LENGTH, numericRanges, parseScoreRequest, type NumericRanges } from './transactions.js';
 
-export interface ServerOptions extends MonitorOptions {
+/** Defaults of the per-client rate limit: tokens per second and bucket size (one token per transaction scored, one per other request). */
+export const FRAUD_RATE_DEFAULTS = { rateLimit: 500, rateBurst: 2 * MAX_BATCH };
+
+export interface ServerOptions extends MonitorOptions, GuardOptions {
   /** Largest request body accepted. Default 1 MiB (a full batch of 1000 loans is about 600 kB). */
   maxBodyBytes?: number;
+  /** Deepest nesting of the JSON body. Default 8 (a batch needs 3). */
+  maxJsonDepth?: number;
+  /** Longest category value or string id. Default 100 characters. */
+  maxStringLength?: number;
   /** Attributions returned per scored transaction. Default 3. */
   topAttributions?: number;
 }
 
 /** Routes and the methods each accepts (anything else on a known path is a 405). */
 const ROUTES: Record<string, string> = { '/': 'GET', '/health': 'GET', '/metrics': 'GET', '/api/summary': 'GET', '/score': 'POST' };
+/** Routes that need the API key when one is set: everything that scores or shows traffic. */
+const PROTECTED = new Set(['/score', '/metrics', '/api/summary']);
+/** Transactions scored between two turns of the event loop, so a 1,000-loan batch cannot stall /health. */
+const CHUNK = 50;
+
+const allowedMethod = (path: string): string | undefined => (Object.prototype.hasOwnProperty.call(ROUTES, path) ? ROUTES[path] : undefined);
+
+interface Context {
+  scorer: Scorer;
+  monitor: Monitor;
+  guard: HttpGuard;
+  ranges: NumericRanges;
+  maxBodyBytes: number;
+  maxJsonDepth: number;
+  maxStringLength: number;
+  topAttributions: number;
+}
 
 /**
  * The scoring service (node:http, no framework):
  * - `POST /score` — one loan object, or `{ "transactions": [...] }` (1 to 1000): score, decision
  *   ('review' at or above the threshold, else 'accept') and the top attributions of each;
- * - `GET /health` — liveness and the model in use; `GET /metrics` — Prometheus text;
+ * - `GET /health` — liveness (and the model in use, to authorised callers); `GET /metrics` — Prometheus text;
  * - `GET /` — the dashboard page, which reads `GET /api/summary`.
  * Bad input gets a 4xx JSON `{ "error": "Invalid value for ..." }`; nothing a client sends can
- * crash the process.
+ * crash the process or grow its memory without bound. Limits, the per-client rate limit, the
+ * Host allowlist and the optional API key (required on /score, /metrics and /api/summary when
+ * set) come from `options` (see the README's Security section for the defaults).
  *
  * @example
- * const { server } = createFraudServer(await loadBundle('runs/latest'));
- * server.listen(3000);
+ * const { server } = createFraudServer(await loadBundle('runs/latest'), { apiKey: process.env.LOOM_API_KEY });
+ * server.listen(3000, '127.0.0.1');
  */
-export function createFraudServer(bundle: ModelBundle, options: ServerOptions = {}): { server: Server; monitor: Monitor; scorer: Scorer } {
+export function createFraudServer(bundle: ModelBundle, options: ServerOptions = {}): { server: Server; monitor: Monitor; scorer: Scorer; guard: HttpGuard } {
+  const guard = new HttpGuard(resolveGuardOptions(options, FRAUD_RATE_DEFAULTS));
+  if (guard.options.rateLimit > 0 && guard.options.rateBurst < MAX_BATCH + 1) {
+    throw invalidValue('rateBurst', 'the server options', `an integer >= ${MAX_BATCH + 1}, so a full batch of ${MAX_BATCH} can pass`, guard.options.rateBurst);
+  }
   const scorer = createScorer(bundle);
   const monitor = new Monitor(bundle, options);
-  const server = createServer((request, response) => {
+  const context: Context = {
+    scorer,
+    monitor,
+    guard,
+    ranges: numericRanges(bundle.encoder),
+    maxBodyBytes: options.maxBodyBytes ?? 1024 * 1024,
+    maxJsonDepth: options.maxJsonDepth ?? 8,
+    maxStringLength: options.maxStringLength ?? MAX_STRING_LENGTH,
+    topAttributions: options.topAttributions ?? 3,
+  };
+  const server = guard.createServer((request, response) => {
     const started = performance.now();
-    const path = new URL(request.url ?? '/', 'http://localhost').pathname;
-    const route = path in ROUTES ? path : 'other';
+    let route = 'other';
     response.on('finish', () => monitor.recordRequest(route, request.method ?? '', response.statusCode, (performance.now() - started) / 1000));
-    handle(scorer, monitor, options, path, request, response).catch((error: unknown) => {
-      if (response.headersSent || response.destroyed) return;
-      if (error instanceof AppError) {
-        const headers: Record<string, string> = {};
-        if (error.status === 405) headers.allow = ROUTES[path]!;
-        // An oversized body may still be arriving: answer, then close the connection.
-        if (error.status === 413) headers.connection = 'close';
-        send(response, error.status, { error: error.message }, headers);
-      } else {
-        console.error(error);
-        send(response, 500, { error: 'Internal error.' });
-      }
-    });
+    let path = '';
+    const run = async () => {
+      path = parseRequestTarget(request.url).path;
+      if (allowedMethod(path) !== undefined) route = path;
+      guard.admit(request);
+      await handle(context, path, request, response);
+    };
+    run().catch((error: unknown) => sendError(request, response, error, error instanceof AppError && error.status === 405 ? { allow: ROUTES[path]! } : {}));
   });
-  // Malformed HTTP (not even a request line) never reaches the handler: answer 400 and close.
-  server.on('clientError', (_error, socket) => {
-    if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nconnection: close\r\ncontent-length: 0\r\n\r\n');
-    else socket.destroy();
-  });
-  return { server, monitor, scorer };
+  return { server, monitor, scorer, guard };
 }
 
-async function handle(scorer: Scorer, monitor: Monitor, options: ServerOptions, path: string, request: IncomingMessage, response: ServerResponse): Promise<void> {
-  const allowed = ROUTES[path];
-  if (allowed === undefined) throw new AppError(`Not found: ${path}. Routes: POST /score, GET /health, GET /metrics, GET /.`, 404);
+async function handle(context: Context, path: string, request: IncomingMessage, response: ServerResponse): Promise<void> {
+  const { scorer, monitor, guard } = context;
+  const allowed = allowedMethod(path);
+  if (allowed === undefined) throw new AppError(`Not found: ${path.length > 100 ? `${path.slice(0, 100)}…` : path}. Routes: POST /score, GET /health, GET /metrics, GET /.`, 404);
   if (request.method !== allowed && !(allowed === 'GET' && request.method === 'HEAD')) {
     throw new AppError(`Method ${request.method} is not allowed on ${path}; use ${allowed}.`, 405);
   }
+  if (PROTECTED.has(path)) guard.authorize(request, `${allowed} ${path}`);
   const { bundle } = scorer;
   if (path === '/') {
-    response.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
+    response.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'x-content-type-options': 'nosniff', 'x-frame-options': 'DENY' });
     response.end(DASHBOARD_HTML);
   } else if (path === '/health') {
-    send(response, 200, { status: 'ok', trainedAt: bundle.trainedAt, threshold: bundle.threshold.value, uptimeSeconds: Math.round((Date.now() - monitor.startedAt) / 1000) });
+    const uptimeSeconds = Math.round((Date.now() - monitor.startedAt) / 1000);
+    // The threshold tells an attacker how far to tune a loan: only authorised callers see the model.
+    send(response, 200, guard.isAuthorized(request) ? { status: 'ok', trainedAt: bundle.trainedAt, threshold: bundle.threshold.value, uptimeSeconds } : { status: 'ok', uptimeSeconds });
   } else if (path === '/metrics') {
     response.writeHead(200, { 'content-type': 'text/plain; version=0.0.4; charset=utf-8' });
-    response.end(renderPrometheus(monitor));
+    response.end(renderPrometheus(monitor, guard));
   } else if (path === '/api/summary') {
     send(response, 200, summary(bundle, monitor));
   } else {
-    const body = await readJson(request, options.maxBodyBytes ?? 1024 * 1024);
-    const parsed = parseScoreRequest(body, bundle.schema);
-    const results = parsed.rows.map((row, i) => scoreOne(scorer, monitor, row, parsed.ids[i], options.topAttributions ?? 3));
+    const body = await readJsonBody(request, { maxBytes: context.maxBodyBytes, maxDepth: context.maxJsonDepth, where: 'POST /score' });
+    const parsed = parseScoreRequest(body, bundle.schema, 'POST /score', { maxStringLength: context.maxStringLength, ranges: context.ranges });
+    // One token was taken on arrival; a batch pays one per further transaction.
+    if (parsed.rows.length > 1) guard.charge(request, parsed.rows.length - 1);
+    const results = [];
+    for (let start = 0; start < parsed.rows.length; start += CHUNK) {
+      if (start > 0) {
+        await new Promise((resolve) => setImmediate(resolve));
+        if (response.destroyed) return; // the client left: stop scoring for nobody
+      }
+      for (let i = start; i < Math.min(start + CHUNK, parsed.rows.length); i++) {
+        results.push(scoreOne(scorer, monitor, parsed.rows[i]!, parsed.ids[i], context.topAttributions));
+      }
+    }
     send(response, 200, parsed.batch ? { results } : results[0]);
   }
 }
@@ -137,29 +182,4 @@ function summary(bundle: ModelBundle, monitor: Monitor) {
     alerts: monitor.alerts,
     totals: { scored: monitor.scoredTotal, alerts: monitor.alertsTotal },
   };
-}
-
-async function readJson(request: IncomingMessage, limit: number): Promise<unknown> {
-  const type = request.headers['content-type'] ?? '';
-  if (!type.startsWith('application/json')) throw invalidValue('content-type', 'POST /score', "'application/json'", type, 415);
-  const tooLarge = () => new AppError(`Request body too large: more than ${limit} bytes.`, 413);
-  if (Number(request.headers['content-length'] ?? 0) > limit) throw tooLarge();
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of request) {
-    size += (chunk as Buffer).length;
-    if (size > limit) throw tooLarge();
-    chunks.push(chunk as Buffer);
-  }
-  const text = Buffer.concat(chunks).toString('utf8');
-  try {
-    return JSON.parse(text);
-  } catch {
-    throw invalidValue('body', 'POST /score', 'valid JSON', text);
-  }
-}
-
-function send(response: ServerResponse, status: number, payload: unknown, headers: Record<string, string> = {}): void {
-  response.writeHead(status, { 'content-type': 'application/json; charset=utf-8', ...headers });
-  response.end(JSON.stringify(payload));
 }

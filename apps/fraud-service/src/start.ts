@@ -6,35 +6,43 @@
 // anomaly signal. `pnpm full` trains the logistic regression for 60 epochs instead of 30.
 import { parseArgs } from 'node:util';
 import { initWasm } from '@loom-ml/wasm';
-import { numberFlag } from './cli-options.js';
+import { flagError, numberFlag, SERVICE_FLAGS, serviceOptions } from './cli-options.js';
 import { AppError } from './errors.js';
+import { describeGuard, urlHost } from './http-guard.js';
 import { LOAN_SCHEMA, loadLoans } from './lending-club.js';
 import { saveBundle } from './model-bundle.js';
 import { createFraudServer } from './server.js';
 import { trainFraudModel } from './train-model.js';
 
-const { values: args } = parseArgs({
-  options: {
-    out: { type: 'string', default: 'runs/latest' },
-    port: { type: 'string', default: '3000' },
-    seed: { type: 'string', default: '42' },
-    'false-positive-cost': { type: 'string', default: '1' },
-    'false-negative-cost': { type: 'string', default: '10' },
-    'target-precision': { type: 'string' },
-    'no-serve': { type: 'boolean', default: false },
-    full: { type: 'boolean', default: false },
-  },
-});
-
+const parse = () =>
+  parseArgs({
+    options: {
+      out: { type: 'string', default: 'runs/latest' },
+      port: { type: 'string', default: '3000' },
+      seed: { type: 'string', default: '42' },
+      'false-positive-cost': { type: 'string', default: '1' },
+      'false-negative-cost': { type: 'string', default: '10' },
+      'target-precision': { type: 'string' },
+      'no-serve': { type: 'boolean', default: false },
+      full: { type: 'boolean', default: false },
+      ...SERVICE_FLAGS,
+    },
+  });
+let args: ReturnType<typeof parse>['values'];
 let options;
+let service;
 try {
+  args = parse().values;
   options = {
     seed: numberFlag('seed', args.seed, { integer: true, min: 0 })!,
     port: numberFlag('port', args.port, { integer: true, min: 0, max: 65535 })!,
     costs: { falsePositive: numberFlag('false-positive-cost', args['false-positive-cost'], { min: 0 })!, falseNegative: numberFlag('false-negative-cost', args['false-negative-cost'], { min: 0 })! },
     targetPrecision: numberFlag('target-precision', args['target-precision'], { min: 0, max: 1 }),
   };
-} catch (error) {
+  // Checked before training, so a refused --host or a short key fails in a second, not after the training.
+  service = serviceOptions(args);
+} catch (caught) {
+  const error = flagError(caught);
   if (!(error instanceof AppError)) throw error;
   console.error(error.message);
   process.exit(2);
@@ -72,9 +80,14 @@ await wasm.dispose();
 const path = await saveBundle(args.out, bundle);
 console.log(`saved ${path}.`);
 if (!args['no-serve']) {
-  const { server } = createFraudServer(bundle);
-  server.listen(options.port, '127.0.0.1', () => {
+  const { server, guard } = createFraudServer(bundle, service.options);
+  server.on('error', (error) => {
+    console.error(`Cannot listen on ${service.host}:${options.port}: ${error.message}`);
+    process.exit(1);
+  });
+  server.listen(options.port, service.host, () => {
     const { port } = server.address() as { port: number };
-    console.log(`serving on http://127.0.0.1:${port}/ (dashboard), POST /score, GET /health, GET /metrics. Ctrl+C stops.`);
+    console.log(`serving on http://${urlHost(service.host)}:${port}/ (dashboard), POST /score, GET /health, GET /metrics. Ctrl+C stops.`);
+    console.log(describeGuard(guard.options, 'POST /score, GET /metrics, GET /api/summary'));
   });
 }

@@ -126,12 +126,13 @@ export async function trainFraudModel(rows: readonly TabularRow[], labels: reado
     reference.numeric[column] = sampleIdx.map((i) => Number(rows[i]![column])).filter((v) => Number.isFinite(v));
   }
   for (const column of schema.categorical) {
-    const shares: Record<string, number> = {};
+    // A Map, not an object: a category named `constructor` or `__proto__` is counted like any other.
+    const shares = new Map<string, number>();
     for (const row of trainRows) {
       const value = String(row[column] ?? '');
-      shares[value] = (shares[value] ?? 0) + 1 / trainRows.length;
+      shares.set(value, (shares.get(value) ?? 0) + 1 / trainRows.length);
     }
-    reference.categorical[column] = shares;
+    reference.categorical[column] = Object.fromEntries(shares);
   }
 
   const bundle: ModelBundle = {
