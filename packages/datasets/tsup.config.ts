@@ -1,7 +1,9 @@
 import { defineConfig } from 'tsup';
 
+// Two entries: `.` runs anywhere (no Node builtin is reachable from it); `./node` reads the shipped files.
+
 export default defineConfig({
-  entry: ['src/index.ts'],
+  entry: ['src/index.ts', 'src/node.ts'],
   format: ['esm'],
   dts: true,
   clean: true,

@@ -1,4 +1,4 @@
-import { loadLendingClub } from '@loom-ml/datasets';
+import { loadLendingClub } from '@loom-ml/datasets/node';
 import type { TabularRow, TabularSchema } from '@loom-ml/fraud-detection';
 
 /**

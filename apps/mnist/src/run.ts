@@ -1,7 +1,8 @@
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
-import { loadMnist, type ImageDataset } from '@loom-ml/datasets';
+import type { ImageDataset } from '@loom-ml/datasets';
+import { loadMnist } from '@loom-ml/datasets/node';
 import { saveModel } from '@loom-ml/layers/node';
 import { sparseCategoricalCrossentropy } from '@loom-ml/losses';
 import { adam, cosineDecaySchedule } from '@loom-ml/optimizers';

@@ -1,6 +1,6 @@
 // `pnpm start`: trains a sentiment model on IMDB reviews with Loom on the WASM backend and
 // reports test accuracy. `--help` lists the flags; `pnpm full` trains both models on all data.
-import { loadImdb } from '@loom-ml/datasets';
+import { loadImdb } from '@loom-ml/datasets/node';
 import { initWasm } from '@loom-ml/wasm';
 import { parseTrainOptions, UsageError } from './options.js';
 import { saveArtifacts, trainOnTexts } from './train-model.js';

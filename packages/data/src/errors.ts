@@ -1,50 +1,16 @@
-const LOOM_ERROR = Symbol.for('loom-ml.error');
+import { LoomError, describeValue } from '@loom-ml/core';
+
+export { LoomError };
 
 /**
- * Base of every error thrown by Loom packages. `LoomError.isInstance` checks a `Symbol.for`
- * marker, so it recognises errors from other Loom packages and from duplicate copies.
- *
- * @example
- * try { parseIdx(new Uint8Array(2)); } catch (e) { if (LoomError.isInstance(e)) console.log(e.message); }
- */
-export class LoomError extends Error {
-  readonly [LOOM_ERROR] = true;
-
-  constructor(message: string) {
-    super(message);
-    this.name = new.target.name;
-  }
-
-  static isInstance(error: unknown): error is LoomError {
-    return typeof error === 'object' && error !== null && (error as Record<symbol, unknown>)[LOOM_ERROR] === true;
-  }
-}
-
-/**
- * Thrown by `@loom-ml/data` for invalid arguments and mismatched state.
+ * Thrown by `@loom-ml/data` for invalid arguments, malformed input and mismatched state.
  *
  * @example
  * expect(() => parseIdx(new Uint8Array(2))).toThrow(DataError);
  */
 export class DataError extends LoomError {}
 
-function describeValue(value: unknown): string {
-  if (typeof value === 'function') return 'a function';
-  if (typeof value === 'string') return `'${value}'`;
-  if (Array.isArray(value)) return `[${value.map(describeValue).join(', ')}]`;
-  if (typeof value === 'object' && value !== null) {
-    try {
-      return JSON.stringify(value);
-    } catch {
-      return String(value);
-    }
-  }
-  return String(value);
-}
-
 /** Builds the one message form: "Invalid value for `x` in Where. Expected ... Received: ...". */
 export function invalidValue(name: string, where: string, expected: string, received: unknown): DataError {
-  return new DataError(
-    `Invalid value for \`${name}\` in ${where}. Expected ${expected}. Received: ${describeValue(received)}.`,
-  );
+  return new DataError(`Invalid value for \`${name}\` in ${where}. Expected ${expected}. Received: ${describeValue(received)}.`);
 }

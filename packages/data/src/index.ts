@@ -1,11 +1,15 @@
-// Public API of @loom-ml/data: an explicit list of named re-exports.
+// Public API of @loom-ml/data: an explicit list of named re-exports. It runs anywhere; the
+// file readers are in './node.ts' (the '@loom-ml/data/node' entry).
 export { LoomError, DataError } from './errors.js';
-export { parseIdx, readIdxFile, isGzip } from './loaders/idx.js';
-export type { IdxArray, IdxData } from './loaders/idx.js';
+export { parseIdx, readIdx } from './loaders/idx.js';
+export type { IdxArray, IdxData, ReadIdxOptions } from './loaders/idx.js';
+export { isGzip, readBytes } from './loaders/byte-input.js';
+export type { ByteInput, ReadBytesOptions } from './loaders/byte-input.js';
 export { CsvParser } from './loaders/csv-parser.js';
 export type { CsvRecord } from './loaders/csv-parser.js';
-export { parseCsv, readCsvFile, streamCsv, CsvRowReader } from './loaders/csv.js';
-export type { BadRow, ColumnSpec, ColumnType, CsvOptions, CsvReport, CsvRow, CsvValue } from './loaders/csv.js';
+export { parseCsv, readCsv, streamCsv, CsvRowReader } from './loaders/csv.js';
+export type { BadRow, ColumnSpec, ColumnType, CsvInput, CsvOptions, CsvReport, CsvRow, CsvValue } from './loaders/csv.js';
+export type { ChunkSource } from './loaders/chunk-source.js';
 export { Dataset, batchToTensors, seededRandom } from './dataset.js';
 export type { ToTensorsOptions } from './dataset.js';
 export { Tokenizer, PADDING_ID, OUT_OF_VOCABULARY_ID } from './transforms/tokenizer.js';

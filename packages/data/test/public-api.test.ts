@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import * as api from '../src/index.js';
+import * as nodeApi from '../src/node.js';
 
 describe('public API', () => {
   it('exports exactly the documented names', () => {
@@ -7,10 +8,11 @@ describe('public API', () => {
       [
         'CsvParser', 'CsvRowReader', 'DataError', 'Dataset', 'LoomError', 'MinMaxScaler', 'OUT_OF_VOCABULARY_ID',
         'PADDING_ID', 'StandardScaler', 'StringLookup', 'Tokenizer', 'batchToTensors', 'hashBucket', 'isGzip',
-        'kFold', 'parseCsv', 'parseIdx', 'parseJsonLines', 'readCsvFile', 'readIdxFile', 'seededRandom',
+        'kFold', 'parseCsv', 'parseIdx', 'parseJsonLines', 'readBytes', 'readCsv', 'readIdx', 'seededRandom',
         'streamCsv', 'streamJsonLines', 'timeSplit', 'trainTestSplit',
       ].sort(),
     );
+    expect(Object.keys(nodeApi).sort()).toEqual(['readCsvFile', 'readIdxFile']);
   });
 
   it('errors carry the shared Loom marker', () => {

@@ -1,28 +1,51 @@
 import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import * as datasets from './index.js';
+import * as nodeDatasets from './node.js';
+
+const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
+
+/** Runs a README code block with its import lines replaced by the given bindings. */
+async function runSnippet(snippet: string, bindings: Record<string, unknown>): Promise<unknown[][]> {
+  const logged: unknown[][] = [];
+  const body = snippet.replace(/^import .*$/gm, '').replace(/console\.log/g, 'log');
+  const AsyncFunction = Object.getPrototypeOf(async () => {}).constructor as new (...args: string[]) => (...values: unknown[]) => Promise<void>;
+  await new AsyncFunction(...Object.keys(bindings), 'log', body)(...Object.values(bindings), (...values: unknown[]) => logged.push(values));
+  return logged;
+}
 
 describe('public API', () => {
-  it('exports exactly the documented names', () => {
+  afterEach(() => vi.unstubAllGlobals());
+
+  it('exports exactly the documented names from each entry', () => {
     expect(Object.keys(datasets).sort()).toEqual(
-      ['DatasetError', 'FASHION_MNIST_CLASSES', 'LoomError', 'MOVIELENS_100K_GENRES', 'SHUTTLE_CLASSES', 'imageDatasetToTensors', 'imdbDataFile', 'loadCreditCardFraud', 'loadFashionMnist', 'loadFineFoods', 'loadIdxImageDataset', 'loadImdb', 'loadLendingClub', 'loadMnist', 'loadMovieLens100k', 'loadMovieLens1m', 'loadMovieLensSmall', 'loadShuttle', 'mnistDataDirectory', 'shippedDataFile'].sort(),
+      ['DatasetError', 'FASHION_MNIST_CLASSES', 'LoomError', 'MOVIELENS_100K_GENRES', 'SHUTTLE_CLASSES', 'creditCardFraudFromCsv', 'fetchImdb', 'fetchMnist', 'fineFoodsFromCsv', 'imageDatasetToTensors', 'imdbFromReviews', 'lendingClubFromCsv', 'mnistFromIdx', 'movieLensSmallFromCsv', 'shuttleFromCsv'].sort(),
     );
-    const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
-    for (const name of Object.keys(datasets)) expect(readme).toContain(`\`${name}`);
+    expect(Object.keys(nodeDatasets).sort()).toEqual(
+      ['imdbDataFile', 'loadCreditCardFraud', 'loadFashionMnist', 'loadFineFoods', 'loadIdxImageDataset', 'loadImdb', 'loadLendingClub', 'loadMnist', 'loadMovieLens100k', 'loadMovieLens1m', 'loadMovieLensSmall', 'loadShuttle', 'mnistDataDirectory', 'shippedDataFile'].sort(),
+    );
+    for (const name of [...Object.keys(datasets), ...Object.keys(nodeDatasets)]) expect(readme).toContain(`\`${name}`);
   });
 
-  it('runs the README example (its printed values match the comments)', async () => {
-    const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
-    const snippet = /## Example\n\n```ts\n([\s\S]*?)```/.exec(readme)![1]!;
-    const logged: unknown[][] = [];
-    const body = snippet.replace(/^import .*$/m, '').replace(/console\.log/g, 'log');
-    const AsyncFunction = Object.getPrototypeOf(async () => {}).constructor as new (...args: string[]) => (...values: unknown[]) => Promise<void>;
+  it('runs the README Node.js example (its printed values match the comments)', async () => {
+    const snippet = /Node\.js, reading the shipped files:\n\n```ts\n([\s\S]*?)```/.exec(readme)![1]!;
     const before = tf.memory().numTensors;
-    await new AsyncFunction('loadMnist', 'loadMovieLensSmall', 'imageDatasetToTensors', 'log', body)(
-      datasets.loadMnist, datasets.loadMovieLensSmall, datasets.imageDatasetToTensors, (...values: unknown[]) => logged.push(values),
-    );
+    const logged = await runSnippet(snippet, { loadMnist: nodeDatasets.loadMnist, loadMovieLensSmall: nodeDatasets.loadMovieLensSmall, imageDatasetToTensors: datasets.imageDatasetToTensors });
     expect(logged).toEqual([[[100, 28, 28, 1], 7], [100_004, 9_066]]);
     expect(tf.memory().numTensors).toBe(before);
+  });
+
+  it('runs the README browser example against a fetch that serves the shipped files', async () => {
+    const snippet = /In a browser \(or anywhere with `fetch`\), from files your site serves:\n\n```ts\n([\s\S]*?)```/.exec(readme)![1]!;
+    const files: Record<string, string> = {
+      '/mnist/t10k-images-idx3-ubyte': join(nodeDatasets.mnistDataDirectory(), 't10k-images-idx3-ubyte'),
+      '/mnist/t10k-labels-idx1-ubyte': join(nodeDatasets.mnistDataDirectory(), 't10k-labels-idx1-ubyte'),
+      '/data/shuttle.csv.gz': nodeDatasets.shippedDataFile('shuttle.csv.gz'),
+    };
+    vi.stubGlobal('fetch', async (url: string) => (files[url] ? new Response(readFileSync(files[url]!)) : new Response('', { status: 404 })));
+    const logged = await runSnippet(snippet, { fetchMnist: datasets.fetchMnist, shuttleFromCsv: datasets.shuttleFromCsv });
+    expect(logged).toEqual([[1000, 58_000]]);
   });
 });

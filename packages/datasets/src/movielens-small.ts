@@ -1,5 +1,7 @@
-import { readCsvFile } from '@loom-ml/data';
-import { requireFile, shippedDataFile } from './shipped-data.js';
+import { readCsv, type ColumnSpec, type ColumnType, type CsvInput, type CsvRow } from '@loom-ml/data';
+
+/** The 19 genre flags of MovieLens 100K's u.item, in file order. */
+export const MOVIELENS_100K_GENRES = ['unknown', 'Action', 'Adventure', 'Animation', "Children's", 'Comedy', 'Crime', 'Documentary', 'Drama', 'Fantasy', 'Film-Noir', 'Horror', 'Musical', 'Mystery', 'Romance', 'Sci-Fi', 'Thriller', 'War', 'Western'] as const;
 
 export interface Ratings {
   userId: Int32Array;
@@ -24,6 +26,9 @@ export interface MovieLensData {
   movies: Movie[];
 }
 
+export const MOVIELENS_RATINGS_SCHEMA: Record<string, ColumnType | ColumnSpec> = { userId: 'integer', movieId: 'integer', rating: 'number', timestamp: 'integer' };
+export const MOVIELENS_MOVIES_SCHEMA: Record<string, ColumnType | ColumnSpec> = { movieId: 'integer', title: 'string', year: { type: 'integer', missing: null }, genres: 'string' };
+
 /** Turns parsed rows into column typed arrays. */
 export function ratingsFromRows(rows: ReadonlyArray<Record<string, unknown>>): Ratings {
   const count = rows.length;
@@ -37,29 +42,30 @@ export function ratingsFromRows(rows: ReadonlyArray<Record<string, unknown>>): R
   return ratings;
 }
 
-/**
- * Loads MovieLens latest-small (GroupLens, 2016 snapshot as shipped in R's dslabs): 100,004
- * ratings by 671 users of 9,066 movies, plus titles and genre lists. Shipped in this package.
- *
- * @example
- * const { ratings, movies } = await loadMovieLensSmall();
- * console.log(ratings.count, movies[0]?.title); // 100004 'Toy Story'
- */
-export async function loadMovieLensSmall(): Promise<MovieLensData> {
-  const ratingsPath = shippedDataFile('movielens_small_ratings.csv.gz');
-  const moviesPath = shippedDataFile('movielens_small_movies.csv.gz');
-  const help = 'It ships in the data/ folder of @loom-ml/datasets; reinstall the package.';
-  await requireFile(ratingsPath, 'loadMovieLensSmall', help);
-  await requireFile(moviesPath, 'loadMovieLensSmall', help);
-  const [ratingRows, movieRows] = await Promise.all([
-    readCsvFile(ratingsPath, { schema: { userId: 'integer', movieId: 'integer', rating: 'number', timestamp: 'integer' } }),
-    readCsvFile(moviesPath, { schema: { movieId: 'integer', title: 'string', year: { type: 'integer', missing: null }, genres: 'string' } }),
-  ]);
-  const movies = movieRows.rows.map((row) => ({
+export function moviesFromRows(rows: CsvRow[]): Movie[] {
+  return rows.map((row) => ({
     movieId: row.movieId as number,
     title: String(row.title ?? ''),
     year: (row.year as number | null) ?? null,
     genres: typeof row.genres === 'string' && row.genres !== '(no genres listed)' ? row.genres.split('|') : [],
   }));
-  return { ratings: ratingsFromRows(ratingRows.rows), movies };
+}
+
+/**
+ * Reads MovieLens latest-small from its two CSVs (this package's
+ * `movielens_small_ratings.csv.gz` and `movielens_small_movies.csv.gz`, or the same columns),
+ * each as text, a `Blob`/`File`, a fetch `Response` or a stream.
+ *
+ * @example
+ * const { ratings, movies } = await movieLensSmallFromCsv({
+ *   ratings: await fetch('/data/movielens_small_ratings.csv.gz'),
+ *   movies: await fetch('/data/movielens_small_movies.csv.gz'),
+ * });
+ */
+export async function movieLensSmallFromCsv(inputs: { ratings: CsvInput; movies: CsvInput }): Promise<MovieLensData> {
+  const [ratingRows, movieRows] = await Promise.all([
+    readCsv(inputs.ratings, { schema: MOVIELENS_RATINGS_SCHEMA }),
+    readCsv(inputs.movies, { schema: MOVIELENS_MOVIES_SCHEMA }),
+  ]);
+  return { ratings: ratingsFromRows(ratingRows.rows), movies: moviesFromRows(movieRows.rows) };
 }

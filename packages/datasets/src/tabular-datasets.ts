@@ -1,13 +1,18 @@
-import { readCsvFile, type ColumnType, type CsvRow } from '@loom-ml/data';
+import { readCsv, type ColumnType, type CsvInput, type CsvRow } from '@loom-ml/data';
 import { invalidValue } from './errors.js';
-import { requireFile, shippedDataFile } from './shipped-data.js';
 
-const HELP = 'It ships in the data/ folder of @loom-ml/datasets; reinstall the package.';
+// Each dataset is a schema plus a function from parsed rows to the dataset. The `…FromCsv`
+// functions here read any CSV input (text, Blob, Response, stream; gzip is inflated) and run
+// anywhere; the Node.js entry reads the shipped files with the same schemas and row functions.
 
-async function readShipped(name: string, where: string, schema: Record<string, ColumnType>): Promise<CsvRow[]> {
-  const path = shippedDataFile(name);
-  await requireFile(path, where, HELP);
-  return (await readCsvFile(path, { schema })).rows;
+/** Options of the `…FromCsv` loaders. */
+export interface FromCsvOptions {
+  /** Names the input in errors (default: the File name or Response URL). */
+  source?: string;
+}
+
+export async function rowsOf(input: CsvInput, schema: Record<string, ColumnType>, options: FromCsvOptions = {}): Promise<CsvRow[]> {
+  return (await readCsv(input, { schema, ...(options.source === undefined ? {} : { source: options.source }) })).rows;
 }
 
 const LENDING_NUMERIC = ['funded_amnt', 'int_rate', 'annual_inc', 'delinq_2yrs', 'inq_last_6mths', 'revol_util', 'acc_now_delinq', 'open_il_6m', 'open_il_12m', 'open_il_24m', 'total_bal_il', 'all_util', 'inq_fi', 'inq_last_12m', 'delinq_amnt', 'num_il_tl', 'total_il_high_credit_limit'] as const;
@@ -16,19 +21,19 @@ const LENDING_CATEGORICAL = ['term', 'sub_grade', 'addr_state', 'verification_st
 /** One loan of the lending-club data: 17 numeric and 5 categorical features, and its class. */
 export type LendingClubLoan = Record<(typeof LENDING_NUMERIC)[number], number> & Record<(typeof LENDING_CATEGORICAL)[number], string> & { Class: 'good' | 'bad' };
 
+export const LENDING_CLUB_SCHEMA: Record<string, ColumnType> = { Class: 'string' };
+for (const name of LENDING_NUMERIC) LENDING_CLUB_SCHEMA[name] = 'number';
+for (const name of LENDING_CATEGORICAL) LENDING_CLUB_SCHEMA[name] = 'string';
+
 /**
- * Loads 9,857 Lending Club loans (R modeldata's `lending_club`, MIT): 22 features and
- * `Class` 'good' / 'bad' (517 bad, 5.2%). Shipped in this package.
+ * Reads the lending-club loans (`lending_club.csv.gz` of this package's `data/` folder, or any
+ * CSV with the same columns) from text, a `Blob`/`File`, a fetch `Response` or a stream.
  *
  * @example
- * const loans = await loadLendingClub();
- * const bad = loans.filter((loan) => loan.Class === 'bad').length; // 517
+ * const loans = await lendingClubFromCsv(await fetch('/data/lending_club.csv.gz'));
  */
-export async function loadLendingClub(): Promise<LendingClubLoan[]> {
-  const schema: Record<string, ColumnType> = { Class: 'string' };
-  for (const name of LENDING_NUMERIC) schema[name] = 'number';
-  for (const name of LENDING_CATEGORICAL) schema[name] = 'string';
-  return (await readShipped('lending_club.csv.gz', 'loadLendingClub', schema)) as unknown as LendingClubLoan[];
+export async function lendingClubFromCsv(input: CsvInput, options: FromCsvOptions = {}): Promise<LendingClubLoan[]> {
+  return (await rowsOf(input, LENDING_CLUB_SCHEMA, options)) as unknown as LendingClubLoan[];
 }
 
 /** The 7 classes of the Statlog shuttle data, in UCI's order 1..7. */
@@ -43,26 +48,30 @@ export interface ShuttleData {
   classNames: readonly string[];
 }
 
-/**
- * Loads the Statlog (shuttle) data (UCI, via R mlbench's `Shuttle`, GPL-2): 58,000 rows, 9
- * numeric features, 7 very unbalanced classes; a common anomaly-detection benchmark.
- *
- * @example
- * const { features, labels, count } = await loadShuttle(); // count 58000, 9 features per row
- */
-export async function loadShuttle(): Promise<ShuttleData> {
-  const schema: Record<string, ColumnType> = { Class: 'string' };
-  for (let i = 1; i <= 9; i++) schema[`V${i}`] = 'number';
-  const rows = await readShipped('shuttle.csv.gz', 'loadShuttle', schema);
+export const SHUTTLE_SCHEMA: Record<string, ColumnType> = { Class: 'string' };
+for (let i = 1; i <= 9; i++) SHUTTLE_SCHEMA[`V${i}`] = 'number';
+
+export function shuttleFromRows(rows: CsvRow[], source: string): ShuttleData {
   const features = new Float32Array(rows.length * 9);
   const labels = new Int32Array(rows.length);
   rows.forEach((row, r) => {
     for (let i = 0; i < 9; i++) features[r * 9 + i] = row[`V${i + 1}`] as number;
     const label = SHUTTLE_CLASSES.indexOf(row.Class as (typeof SHUTTLE_CLASSES)[number]);
-    if (label < 0) throw invalidValue('Class', `shuttle.csv.gz row ${r + 1}`, `one of ${SHUTTLE_CLASSES.join(', ')}`, row.Class);
+    if (label < 0) throw invalidValue('Class', `${source} row ${r + 1}`, `one of ${SHUTTLE_CLASSES.join(', ')}`, row.Class);
     labels[r] = label;
   });
   return { features, labels, count: rows.length, classNames: SHUTTLE_CLASSES };
+}
+
+/**
+ * Reads the Statlog shuttle data (`shuttle.csv.gz` of this package's `data/` folder, or a CSV
+ * with columns V1..V9 and Class) from text, a `Blob`/`File`, a fetch `Response` or a stream.
+ *
+ * @example
+ * const { features, labels, count } = await shuttleFromCsv(await fetch('/data/shuttle.csv.gz'));
+ */
+export async function shuttleFromCsv(input: CsvInput, options: FromCsvOptions = {}): Promise<ShuttleData> {
+  return shuttleFromRows(await rowsOf(input, SHUTTLE_SCHEMA, options), options.source ?? 'the shuttle CSV');
 }
 
 export interface FineFoodReview {
@@ -71,16 +80,49 @@ export interface FineFoodReview {
   score: 'great' | 'other';
 }
 
+export const FINE_FOODS_SCHEMA: Record<string, ColumnType> = { product: 'string', review: 'string', score: 'string' };
+
 /**
- * Loads Amazon fine-food reviews (R modeldata's `small_fine_foods`, MIT): 4,000 train and 1,000
- * test reviews, `score` 'great' (5 stars) or 'other'. Shipped in this package.
+ * Reads Amazon fine-food reviews (`fine_foods_train.csv.gz` / `fine_foods_test.csv.gz` of this
+ * package's `data/` folder) from text, a `Blob`/`File`, a fetch `Response` or a stream.
  *
  * @example
- * const test = await loadFineFoods({ split: 'test' }); // 1,000 reviews, 658 great
+ * const test = await fineFoodsFromCsv(await fetch('/data/fine_foods_test.csv.gz')); // 1,000 reviews
  */
-export async function loadFineFoods(options: { split: 'train' | 'test' }): Promise<FineFoodReview[]> {
-  const split = options?.split;
-  if (split !== 'train' && split !== 'test') throw invalidValue('split', 'loadFineFoods', "'train' or 'test'", split);
-  const rows = await readShipped(`fine_foods_${split}.csv.gz`, 'loadFineFoods', { product: 'string', review: 'string', score: 'string' });
-  return rows as unknown as FineFoodReview[];
+export async function fineFoodsFromCsv(input: CsvInput, options: FromCsvOptions = {}): Promise<FineFoodReview[]> {
+  return (await rowsOf(input, FINE_FOODS_SCHEMA, options)) as unknown as FineFoodReview[];
+}
+
+export interface CreditCardFraudData {
+  /** `count * 30` features per row: Time, V1..V28, Amount. */
+  features: Float32Array;
+  featureNames: string[];
+  /** 1 = fraud, 0 = genuine. */
+  labels: Int32Array;
+  count: number;
+}
+
+const CREDIT_CARD_FEATURES = ['Time', ...Array.from({ length: 28 }, (_, i) => `V${i + 1}`), 'Amount'];
+export const CREDIT_CARD_SCHEMA: Record<string, ColumnType> = Object.fromEntries([...CREDIT_CARD_FEATURES.map((name) => [name, 'number']), ['Class', 'integer']]);
+
+export function creditCardFromRows(rows: CsvRow[]): CreditCardFraudData {
+  const featureNames = [...CREDIT_CARD_FEATURES];
+  const features = new Float32Array(rows.length * featureNames.length);
+  const labels = new Int32Array(rows.length);
+  rows.forEach((row, r) => {
+    featureNames.forEach((name, c) => (features[r * featureNames.length + c] = row[name] as number));
+    labels[r] = row.Class as number;
+  });
+  return { features, featureNames, labels, count: rows.length };
+}
+
+/**
+ * Reads the ULB credit-card fraud data (`creditcard.csv`: Time, V1..V28, Amount, Class) from
+ * text, a `Blob`/`File` (e.g. the file a user picks), a fetch `Response` or a stream.
+ *
+ * @example
+ * const { features, labels, count } = await creditCardFraudFromCsv(fileInput.files[0]);
+ */
+export async function creditCardFraudFromCsv(input: CsvInput, options: FromCsvOptions = {}): Promise<CreditCardFraudData> {
+  return creditCardFromRows(await rowsOf(input, CREDIT_CARD_SCHEMA, options));
 }

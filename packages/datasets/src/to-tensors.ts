@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import type { ImageDataset } from './mnist.js';
+import type { ImageDataset } from './image-dataset.js';
 
 /**
  * Turns an image dataset into tensors: images `[count, height, width, 1]` float32 and labels

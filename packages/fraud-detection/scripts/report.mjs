@@ -7,8 +7,10 @@
 // Runs on Loom's WASM backend; build the package first (it imports ../dist).
 import os from 'node:os';
 import { parseArgs } from 'node:util';
-import { readCsvFile, seededRandom } from '@loom-ml/data';
-import { loadLendingClub, loadShuttle, SHUTTLE_CLASSES } from '@loom-ml/datasets';
+import { seededRandom } from '@loom-ml/data';
+import { readCsvFile } from '@loom-ml/data/node';
+import { SHUTTLE_CLASSES } from '@loom-ml/datasets';
+import { loadLendingClub, loadShuttle } from '@loom-ml/datasets/node';
 import { initWasm, registerGradients } from '@loom-ml/wasm';
 import {
   AutoencoderDetector, GradientBoostedTrees, IsolationForest, LogisticRegression, MlpClassifier, StackingClassifier, TabularEncoder,

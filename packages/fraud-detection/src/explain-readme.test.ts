@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { loadLendingClub } from '@loom-ml/datasets';
+import { loadLendingClub } from '@loom-ml/datasets/node';
 import { expectNoLeakedTensors } from '@loom-ml/test-utils';
 import { expect, it } from 'vitest';
 import {

@@ -1,3 +1,5 @@
+import { isReadableStream, readStream } from './byte-input.js';
+
 /** Text or byte chunks from any source the loaders accept. */
 export type ChunkSource =
   | AsyncIterable<string | Uint8Array>
@@ -9,17 +11,9 @@ export type ChunkSource =
  * browser makes them async-iterable; everything else is iterated directly.
  */
 export async function* readChunks(input: ChunkSource): AsyncGenerator<string | Uint8Array> {
-  if (typeof (input as ReadableStream).getReader === 'function' && !(Symbol.asyncIterator in input)) {
-    const reader = (input as ReadableStream<string | Uint8Array>).getReader();
-    try {
-      while (true) {
-        const { done, value } = await reader.read();
-        if (done) return;
-        yield value;
-      }
-    } finally {
-      reader.releaseLock();
-    }
+  if (isReadableStream(input) && !(Symbol.asyncIterator in input)) {
+    yield* readStream(input as ReadableStream<string | Uint8Array>);
+    return;
   }
   yield* input as AsyncIterable<string | Uint8Array>;
 }

@@ -1,9 +1,5 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
-import { CsvParser, parseCsv, readCsvFile, streamCsv } from '../index.js';
+import { CsvParser, parseCsv, streamCsv } from '../index.js';
 
 async function collect<T>(items: AsyncIterable<T>): Promise<T[]> {
   const out: T[] = [];
@@ -98,15 +94,5 @@ describe('typed rows and bad rows', () => {
   it('names schema columns missing from the header and duplicate header names', () => {
     expect(() => parseCsv('a,b\n1,2\n', { schema: { c: 'number' }, source: 's.csv' })).toThrow('s.csv: the schema names column `c`, which the header does not have (columns: a, b).');
     expect(() => parseCsv('a,a\n1,2\n')).toThrow(/header names column `a` twice/);
-  });
-
-  it('reads plain and gzipped files', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'loom-csv-'));
-    writeFileSync(join(dir, 'x.csv'), 'n\n1\n2\n');
-    writeFileSync(join(dir, 'x.csv.gz'), gzipSync('n\n1\n2\n'));
-    for (const file of ['x.csv', 'x.csv.gz']) {
-      expect((await readCsvFile(join(dir, file), { schema: { n: 'integer' } })).rows).toEqual([{ n: 1 }, { n: 2 }]);
-    }
-    await expect(readCsvFile(join(dir, 'nope.csv'))).rejects.toThrow(/Cannot read CSV file .*nope\.csv: no such file/);
   });
 });

@@ -1,4 +1,5 @@
 import { readChunks, type ChunkSource } from './chunk-source.js';
+import { byteChunks, gunzipIfCompressed, isBlob, isResponse } from './byte-input.js';
 import { DataError, invalidValue } from '../errors.js';
 import { CsvParser, type CsvRecord } from './csv-parser.js';
 
@@ -151,24 +152,88 @@ export class CsvRowReader {
   }
 }
 
+/** Where CSV text can come from: the text itself, a `Blob`/`File`, a fetch `Response`, or string or byte chunks (an iterable, async iterable, Node.js stream or Web `ReadableStream`). Bytes are UTF-8, gzip-compressed bytes are inflated (detected by their first two bytes). */
+export type CsvInput = string | Blob | Response | ChunkSource;
+
+function sourceName(input: CsvInput, options: CsvOptions): string {
+  if (options.source !== undefined) return options.source;
+  if (isResponse(input) && input.url) return input.url;
+  if (typeof File !== 'undefined' && input instanceof File && input.name) return input.name;
+  return 'CSV input';
+}
+
+/** The text of any CSV input, chunk by chunk; bytes are decoded as UTF-8 across chunk boundaries. */
+async function* textChunks(input: CsvInput, source: string): AsyncGenerator<string> {
+  if (typeof input === 'string') {
+    yield input;
+    return;
+  }
+  let chunks: AsyncIterable<string | Uint8Array>;
+  if (isBlob(input) || isResponse(input)) chunks = byteChunks(input, source);
+  else chunks = readChunks(input);
+  const iterator = chunks[Symbol.asyncIterator]();
+  // Every way out (the end, an error, a consumer that stops early) closes the source.
+  try {
+    const first = await iterator.next();
+    if (first.done) return;
+    const isText = typeof first.value === 'string';
+    async function* rest(): AsyncGenerator<string | Uint8Array> {
+      yield first.value as string | Uint8Array;
+      while (true) {
+        const next = await iterator.next();
+        if (next.done) return;
+        if ((typeof next.value === 'string') !== isText) throw new DataError(`${source}: a chunk source mixes text and bytes; give one or the other.`);
+        yield next.value;
+      }
+    }
+    if (isText) {
+      yield* rest() as AsyncGenerator<string>;
+      return;
+    }
+    const decoder = new TextDecoder('utf-8', { fatal: false });
+    for await (const chunk of gunzipIfCompressed(rest() as AsyncGenerator<Uint8Array>, source)) {
+      const text = decoder.decode(chunk, { stream: true });
+      if (text) yield text;
+    }
+    const tail = decoder.decode();
+    if (tail) yield tail;
+  } finally {
+    await iterator.return?.();
+  }
+}
+
 /**
- * Streams typed rows from text chunks or bytes (UTF-8, decoded across chunk boundaries).
+ * Streams typed rows from CSV text, a `Blob`/`File`, a fetch `Response`, or string or byte
+ * chunks (a Node.js stream, a Web `ReadableStream`, any iterable). Memory stays bounded by one
+ * record at a time; bytes are UTF-8 (decoded across chunk boundaries), gzip is inflated.
  *
  * @example
- * for await (const row of streamCsv(chunks, { schema: { age: 'integer' }, source: 'people.csv' })) console.log(row.age);
+ * for await (const row of streamCsv(await fetch('/people.csv'), { schema: { age: 'integer' } })) console.log(row.age);
  */
-export async function* streamCsv(input: ChunkSource, options: CsvOptions = {}, report?: (r: CsvReport) => void): AsyncGenerator<CsvRow> {
-  const parser = new CsvParser(options.source ?? 'CSV input', options.delimiter ?? ',');
-  const reader = new CsvRowReader(options);
-  const decoder = new TextDecoder('utf-8', { fatal: false });
-  for await (const chunk of readChunks(input)) {
-    const text = typeof chunk === 'string' ? chunk : decoder.decode(chunk, { stream: true });
-    yield* reader.read(parser.push(text));
-  }
-  const tail = decoder.decode();
-  if (tail) yield* reader.read(parser.push(tail));
+export async function* streamCsv(input: CsvInput, options: CsvOptions = {}, report?: (r: CsvReport) => void): AsyncGenerator<CsvRow> {
+  const source = sourceName(input, options);
+  const parser = new CsvParser(source, options.delimiter ?? ',');
+  const reader = new CsvRowReader({ ...options, source });
+  for await (const text of textChunks(input, source)) yield* reader.read(parser.push(text));
   yield* reader.read(parser.end());
   report?.(reader.report);
+}
+
+/**
+ * Reads every row of a CSV from text, a `Blob`/`File`, a fetch `Response` or chunks (see
+ * `streamCsv`), with the same options, errors and line numbers as `parseCsv`.
+ *
+ * @example
+ * const { rows, columns, badRows } = await readCsv(fileInput.files[0], { schema: { amount: 'number' }, onBadRow: 'collect' });
+ */
+export async function readCsv(input: CsvInput, options: CsvOptions = {}): Promise<{ rows: CsvRow[]; columns: string[] } & CsvReport> {
+  const source = sourceName(input, options);
+  const parser = new CsvParser(source, options.delimiter ?? ',');
+  const reader = new CsvRowReader({ ...options, source });
+  const rows: CsvRow[] = [];
+  for await (const text of textChunks(input, source)) for (const row of reader.read(parser.push(text))) rows.push(row);
+  for (const row of reader.read(parser.end())) rows.push(row);
+  return { rows, columns: [...(reader.columns ?? [])], ...reader.report };
 }
 
 /**
@@ -182,27 +247,4 @@ export function parseCsv(text: string, options: CsvOptions = {}): { rows: CsvRow
   const reader = new CsvRowReader(options);
   const rows = [...reader.read(parser.push(text)), ...reader.read(parser.end())];
   return { rows, columns: [...(reader.columns ?? [])], ...reader.report };
-}
-
-/**
- * Reads a CSV file (Node.js), gunzipping `.gz` files, streaming so memory stays bounded by the rows kept.
- *
- * @example
- * const { rows, skippedRows } = await readCsvFile('loans.csv.gz', { schema: { amount: 'number' }, onBadRow: 'collect' });
- */
-export async function readCsvFile(path: string, options: Omit<CsvOptions, 'source'> = {}): Promise<{ rows: CsvRow[] } & CsvReport> {
-  const { createReadStream } = await import('node:fs');
-  const { access } = await import('node:fs/promises');
-  await access(path).catch(() => {
-    throw new DataError(`Cannot read CSV file ${path}: no such file.`);
-  });
-  let stream: AsyncIterable<Uint8Array> = createReadStream(path);
-  if (path.endsWith('.gz')) {
-    const { createGunzip } = await import('node:zlib');
-    stream = createReadStream(path).pipe(createGunzip());
-  }
-  const rows: CsvRow[] = [];
-  let report: CsvReport = { badRows: [], skippedRows: 0 };
-  for await (const row of streamCsv(stream, { ...options, source: path }, (r) => (report = r))) rows.push(row);
-  return { rows, ...report };
 }

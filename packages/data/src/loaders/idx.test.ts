@@ -1,9 +1,6 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
-import { parseIdx, readIdxFile } from '../index.js';
+import { parseIdx, readIdx } from '../index.js';
 
 /** Builds an IDX file by hand: magic, big-endian dims, big-endian values. */
 function idx(type: number, shape: number[], values: number[], bytesPer: number): Uint8Array {
@@ -43,14 +40,53 @@ describe('parseIdx', () => {
     expect(() => parseIdx(new Uint8Array([1, 2, 3, 4]), 'x.csv')).toThrow(/x\.csv is not an IDX file: expected the magic bytes 00 00/);
     expect(() => parseIdx(gzipSync(full))).toThrow(/gzip-compressed/);
   });
+});
 
-  it('reads plain and gzipped files from disk', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'loom-idx-'));
-    const bytes = idx(0x08, [4], [5, 0, 4, 1], 1);
-    writeFileSync(join(dir, 'plain'), bytes);
-    writeFileSync(join(dir, 'packed.gz'), gzipSync(bytes));
-    expect(Array.from((await readIdxFile(join(dir, 'plain'))).data)).toEqual([5, 0, 4, 1]);
-    expect(Array.from((await readIdxFile(join(dir, 'packed.gz'))).data)).toEqual([5, 0, 4, 1]);
-    await expect(readIdxFile(join(dir, 'missing'))).rejects.toThrow(/Cannot read IDX file .*missing/);
+describe('readIdx (bytes, Blob, Response, stream; gzip anywhere)', () => {
+  const labels = idx(0x08, [4], [5, 0, 4, 1], 1);
+
+  it('reads an ArrayBuffer, a typed-array view at an offset, a Blob and a byte stream', async () => {
+    const padded = new Uint8Array(labels.length + 3);
+    padded.set(labels, 3);
+    const stream = new ReadableStream<Uint8Array>({
+      start(controller) {
+        controller.enqueue(labels.slice(0, 5));
+        controller.enqueue(labels.slice(5));
+        controller.close();
+      },
+    });
+    for (const input of [labels.slice().buffer, padded.subarray(3), new Blob([labels]), stream]) {
+      expect(Array.from((await readIdx(input)).data)).toEqual([5, 0, 4, 1]);
+    }
+  });
+
+  it('inflates gzip with DecompressionStream, from bytes and from a fetch Response', async () => {
+    expect(Array.from((await readIdx(gzipSync(labels))).data)).toEqual([5, 0, 4, 1]);
+    const response = new Response(gzipSync(labels));
+    expect((await readIdx(response)).shape).toEqual([4]);
+  });
+
+  it('refuses more than maxBytes: declared, streamed, or inflated from a small gzip (a bomb)', async () => {
+    const declared = new Response(labels, { headers: { 'content-length': '999999' } });
+    await expect(readIdx(declared, { maxBytes: 100, source: 'labels.idx' })).rejects.toThrow(
+      'labels.idx is larger than maxBytes (100 bytes; Content-Length says 999999); refused. Raise maxBytes if you trust it.',
+    );
+    await expect(readIdx(new Blob([labels]), { maxBytes: 8, source: 'b' })).rejects.toThrow('b is larger than maxBytes (8 bytes; it has 12)');
+    const zeros = new Uint8Array(8 + 1_000_000); // a valid header for 1 MB of zero pixels, about 1 KB gzipped
+    zeros.set([0, 0, 8, 1, 0, 0x0f, 0x42, 0x40]);
+    const bomb = gzipSync(zeros);
+    expect(bomb.length).toBeLessThan(10_000);
+    await expect(readIdx(bomb, { maxBytes: 100_000, source: 'bomb.gz' })).rejects.toThrow('bomb.gz is larger than maxBytes (100000 bytes once inflated)');
+  });
+
+  it('names HTTP failures, corrupt gzip and aborted reads', async () => {
+    await expect(readIdx(new Response('gone', { status: 404, statusText: 'Not Found' }), { source: 'https://example.test/x' })).rejects.toThrow(
+      'https://example.test/x: the server answered HTTP 404 Not Found, not the data.',
+    );
+    const corrupt = gzipSync(labels).slice(0, 15);
+    await expect(readIdx(corrupt, { source: 'cut.gz' })).rejects.toThrow(/^cut\.gz: the gzip data is corrupt or truncated/);
+    const controller = new AbortController();
+    controller.abort();
+    await expect(readIdx(labels, { signal: controller.signal })).rejects.toThrow(/abort/i);
   });
 });

@@ -1,4 +1,5 @@
 import { DataError } from '../errors.js';
+import { isGzip, isResponse, readBytes, type ByteInput } from './byte-input.js';
 
 /** The element types IDX files declare in their third magic byte. */
 const IDX_TYPES = {
@@ -19,23 +20,16 @@ export interface IdxArray {
   dtype: (typeof IDX_TYPES)[keyof typeof IDX_TYPES]['name'];
 }
 
-const GZIP_MAGIC = [0x1f, 0x8b];
-
-/** True for gzip-compressed bytes (the first two bytes are 1f 8b). */
-export function isGzip(bytes: Uint8Array): boolean {
-  return bytes[0] === GZIP_MAGIC[0] && bytes[1] === GZIP_MAGIC[1];
-}
-
 /**
  * Parses an IDX file (the MNIST format: "0 0 type rank", big-endian int32 dimensions, then
  * big-endian values). `source` names the file in errors. Gzipped input must be inflated first
- * (`readIdxFile` does it in Node).
+ * (`readIdx` does it anywhere, `readIdxFile` for files in Node.js).
  *
  * @example
  * const { data, shape } = parseIdx(bytes); // shape [60000, 28, 28] for MNIST training images
  */
 export function parseIdx(bytes: Uint8Array, source = 'IDX data'): IdxArray {
-  if (isGzip(bytes)) throw new DataError(`${source} is gzip-compressed; inflate it first (readIdxFile does this for files).`);
+  if (isGzip(bytes)) throw new DataError(`${source} is gzip-compressed; inflate it first (readIdx and readIdxFile do it).`);
   if (bytes.length < 4 || bytes[0] !== 0 || bytes[1] !== 0) {
     throw new DataError(`${source} is not an IDX file: expected the magic bytes 00 00 <type> <rank>, received ${Array.from(bytes.subarray(0, 4), (b) => b.toString(16).padStart(2, '0')).join(' ')}.`);
   }
@@ -67,23 +61,25 @@ export function parseIdx(bytes: Uint8Array, source = 'IDX data'): IdxArray {
   return { data, shape, dtype: type.name };
 }
 
+export interface ReadIdxOptions {
+  /** Names the input in errors (a file name or URL). */
+  source?: string;
+  /** Refuse inputs larger than this many bytes, compressed or inflated. Default 256 MiB. */
+  maxBytes?: number;
+  /** Stops reading when aborted. */
+  signal?: AbortSignal;
+}
+
 /**
- * Reads an IDX file from disk (Node.js), gunzipping it when it is compressed.
+ * Reads an IDX array from bytes in memory, a `Blob`/`File`, a fetch `Response` or a byte
+ * stream, inflating gzip (with the platform's `DecompressionStream`, in browsers and Node.js).
+ * More than `maxBytes` (default 256 MiB), compressed or inflated, is refused while reading.
  *
  * @example
- * const labels = await readIdxFile('data/train-labels-idx1-ubyte.gz');
+ * const labels = await readIdx(await fetch('/mnist/t10k-labels-idx1-ubyte.gz'), { maxBytes: 1e6 });
  */
-export async function readIdxFile(path: string): Promise<IdxArray> {
-  const { readFile } = await import('node:fs/promises');
-  let bytes: Uint8Array;
-  try {
-    bytes = new Uint8Array(await readFile(path));
-  } catch (error) {
-    throw new DataError(`Cannot read IDX file ${path}: ${(error as Error).message}`);
-  }
-  if (isGzip(bytes)) {
-    const { gunzipSync } = await import('node:zlib');
-    bytes = new Uint8Array(gunzipSync(bytes));
-  }
-  return parseIdx(bytes, path);
+export async function readIdx(input: ByteInput, options: ReadIdxOptions = {}): Promise<IdxArray> {
+  const source = options.source ?? (isResponse(input) && input.url ? input.url : 'IDX data');
+  const bytes = await readBytes(input, { ...options, source });
+  return parseIdx(bytes, source);
 }

