@@ -48,8 +48,14 @@ const withOptions = new Set([
 
 const aliases: Record<string, string> = { mse: 'meanSquaredError', mae: 'meanAbsoluteError', kld: 'klDivergence' };
 
+function lossNames(): string[] {
+  return [...Object.keys(factories), ...Object.keys(aliases)];
+}
+
+// Marked pure so that bundlers drop it, and with it every loss factory, from an app that uses
+// neither LOSS_NAMES nor getLoss: a bare top-level call would keep all sixteen losses.
 /** Every name `getLoss` accepts (aliases included). */
-export const LOSS_NAMES = [...Object.keys(factories), ...Object.keys(aliases)];
+export const LOSS_NAMES = /* @__PURE__ */ lossNames();
 
 /**
  * A loss from its name (with default options), from `{ name, config }` as `getConfig` saves it,

@@ -207,8 +207,14 @@ const factories: Record<string, () => StreamingMetric> = {
   rmse: () => new MeanError('rmse'),
 };
 
+function metricNames(): string[] {
+  return Object.keys(factories);
+}
+
+// Marked pure so that bundlers drop it, and with it every streaming metric class, from an app
+// that uses neither METRIC_NAMES nor getMetric: a bare top-level call would keep them all.
 /** Every name `getMetric` accepts. */
-export const METRIC_NAMES = Object.keys(factories);
+export const METRIC_NAMES = /* @__PURE__ */ metricNames();
 
 /**
  * A fresh streaming metric by name, or the given metric itself.

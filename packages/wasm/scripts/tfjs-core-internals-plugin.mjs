@@ -40,10 +40,16 @@ function exportNames(source, file) {
 }
 
 // Modules whose importers need bindings tfjs-core does not make public: bundle the real file.
-const FORCE_BUNDLE = new Set(['types']);
+const FORCE_BUNDLE = new Set([]);
 
-// Hand-written shims for the two private bindings the bundled files need.
+// Hand-written shims for the private bindings the bundled files need. (types.js itself is not
+// bundled: its enums compile to top-level IIFEs that bundlers cannot drop.)
 const EXTRA = {
+  // Copies of tfjs-core 4.22.0's two private type guards, used by tensor_util_env.
+  types: [
+    "export function isWebGLData(values) { return values != null && typeof values === 'object' && 'texture' in values && values.texture instanceof WebGLTexture; }",
+    "export function isWebGPUData(values) { return typeof GPUBuffer !== 'undefined' && values != null && typeof values === 'object' && 'buffer' in values && values.buffer instanceof GPUBuffer; }",
+  ].join('\n'),
   engine: "import { engine } from '@tensorflow/tfjs-core';\nexport const ENGINE = /* @__PURE__ */ engine();",
   // tfjs-core's public Tensor is the global Tensor class that getGlobalTensorClass() returns.
   tensor: "import { Tensor as GlobalTensor } from '@tensorflow/tfjs-core';\nexport const getGlobalTensorClass = () => GlobalTensor;",
@@ -59,7 +65,9 @@ export function tfjsCoreInternals() {
       build.onResolve({ filter: /.*/ }, (args) => {
         let file;
         if (args.path.startsWith('@tensorflow/tfjs-core/dist/')) file = require.resolve(args.path);
-        else if (args.path.startsWith('.') && args.resolveDir.startsWith(coreDist)) {
+        // Only imports made by the bundled files; tfjs-core's own modules (loaded when a build
+        // bundles its public entry too, as the tree-shaking test does) resolve normally.
+        else if (args.path.startsWith('.') && args.resolveDir.startsWith(coreDist) && (args.namespace === 'tfjs-core-internal' || /[\\/]gradients[\\/]/.test(args.importer))) {
           file = path.resolve(args.resolveDir, args.path);
           if (!file.endsWith('.js')) file += '.js';
         } else return undefined;
@@ -67,12 +75,18 @@ export function tfjsCoreInternals() {
         if (relative.startsWith('gradients/')) return { path: file, namespace: 'file' };
         return { path: relative, namespace: 'tfjs-core-internal', pluginData: { file } };
       });
+      // ComplexAbs_grad.js reads `absGradConfig.gradFunc` at top level, a property read that
+      // bundlers must keep (and with it both configs); a wrapper reads it only when called.
+      build.onLoad({ filter: /[\\/]tfjs-core[\\/]dist[\\/]gradients[\\/]\w+_grad\.js$/ }, (args) => {
+        const source = readFileSync(args.path, 'utf8');
+        return { contents: source.replace(/gradFunc: (\w+)\.gradFunc,/g, 'gradFunc: (...args) => $1.gradFunc(...args),'), loader: 'js' };
+      });
       build.onLoad({ filter: /.*/, namespace: 'tfjs-core-internal' }, (args) => {
         const file = args.pluginData.file;
         const source = readFileSync(file, 'utf8');
         if (args.path === 'engine') {
           shimmedModules.add(args.path);
-          return { contents: EXTRA.engine + '\n', loader: 'js' };
+          return { contents: EXTRA.engine + '\n', loader: 'js', resolveDir: coreDist };
         }
         // Re-export the public subset; if an importer needs a private binding, esbuild fails
         // the build with "No matching export", and the module goes into FORCE_BUNDLE.
@@ -87,12 +101,17 @@ export function tfjsCoreInternals() {
           const byNs = sources.filter(([, s]) => s.kind === 'ns');
           const used = [...new Set(byNs.map(([, s]) => s.ns))];
           if (used.length) lines.push(`import { ${used.join(', ')} } from '@tensorflow/tfjs-core';`);
-          for (const [name, s] of byNs) lines.push(`export const ${name} = ${s.ns}.${name};`);
+          // A property read at top level counts as a side effect to bundlers, so each one is an
+          // annotated pure call: an app that never calls registerGradients drops all of them.
+          for (const [name, s] of byNs) lines.push(`export const ${name} = /* @__PURE__ */ (() => ${s.ns}.${name})();`);
           if (EXTRA[args.path]) lines.push(EXTRA[args.path]);
-          return { contents: lines.join('\n') + '\n', loader: 'js' };
+          // resolveDir lets a build that bundles tfjs-core too (the tree-shaking test) resolve it.
+          return { contents: lines.join('\n') + '\n', loader: 'js', resolveDir: coreDist };
         }
         bundledModules.add(args.path);
-        return { contents: source, loader: 'js', resolveDir: path.dirname(file) };
+        // tfjs-core marks its public ops `/* @__PURE__ */ op({...})` but not these internal ones.
+        const contents = source.replace(/^(export const \w+ = )op\(\{/gm, '$1/* @__PURE__ */ op({');
+        return { contents, loader: 'js', resolveDir: path.dirname(file) };
       });
     },
   };

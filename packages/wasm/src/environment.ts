@@ -12,7 +12,7 @@ export interface WasmEnvironment {
 
 // A tiny module using one SIMD instruction (the probe tfjs-backend-wasm itself uses, from
 // GoogleChromeLabs/wasm-feature-detect).
-const SIMD_PROBE = new Uint8Array([
+const SIMD_PROBE = /* @__PURE__ */ new Uint8Array([
   0, 97, 115, 109, 1, 0, 0, 0, 1, 4, 1, 96, 0, 0, 3, 2, 1, 0, 10, 9, 1, 7, 0, 65, 0, 253, 15, 26, 11,
 ]);
 
