@@ -5,7 +5,7 @@ export { LoomError, OptimizerError } from './errors.js';
 export { chain } from './chain.js';
 export { applyUpdates } from './apply-updates.js';
 export { Optimizer } from './optimizer.js';
-export { serializeOptState, deserializeOptState } from './serialize-state.js';
+export { serializeOptState, deserializeOptState, validateSerializedOptState } from './serialize-state.js';
 export type { SerializedNode, SerializedOptState, SerializedTensor } from './serialize-state.js';
 
 export { scale, scaleBySchedule } from './scale.js';

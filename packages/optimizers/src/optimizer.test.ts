@@ -101,6 +101,23 @@ describe('Optimizer', () => {
     tf.dispose(variables);
   });
 
+  it('setState refuses a damaged snapshot whole: no tensor made, state and step count kept', async () => {
+    const variables = [tf.variable(tf.tensor1d([1, 2]), true, 'damaged/w'), tf.variable(tf.tensor1d([3]), true, 'damaged/b')];
+    const optimizer = new Optimizer(adam({ learningRate: 0.1 }), variables);
+    optimizer.step({ 'damaged/w': tf.ones([2]), 'damaged/b': tf.ones([1]) });
+    const good = await optimizer.getState();
+    // A NaN moment turns into null in JSON text; the first variable's state is intact.
+    const damaged = JSON.parse(JSON.stringify(good).replace(/("damaged\/b":\{"type":"tensor","shape":\[1\],"dtype":"float32","values":\[)[^\]]*/, '$1null'));
+    const before = tf.scalar(0);
+    expect(() => optimizer.setState({ ...damaged, stepCount: 7 })).toThrow(/Invalid value for `state\[0\]\.\w+\.damaged\/b\.values\[0\]` in Optimizer\.setState\. Expected a finite number\. Received: null\./);
+    const after = tf.scalar(0);
+    expect(after.id - before.id).toBe(1);
+    expect(optimizer.stepCount).toBe(1);
+    expect(await optimizer.getState()).toEqual(good);
+    optimizer.dispose();
+    tf.dispose([before, after, ...variables]);
+  });
+
   it('setState rejects a snapshot of another shape and leaks nothing', async () => {
     const a = [tf.variable(tf.tensor1d([1, 2]), true, 'shape/w')];
     const b = [tf.variable(tf.tensor1d([1, 2, 3]), true, 'shape/w2')];

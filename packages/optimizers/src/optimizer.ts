@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { invalidValue, OptimizerError } from './errors.js';
-import { deserializeOptState, renameVariables, serializeOptState, type SerializedOptState } from './serialize-state.js';
+import { deserializeOptState, renameVariables, serializeOptState, validateSerializedOptState, type SerializedOptState } from './serialize-state.js';
 import { collectTensors, disposeStateExcept } from './tree.js';
 import type { GradientTransformation, OptState, Params, UpdateExtras } from './types.js';
 
@@ -111,15 +111,14 @@ export class Optimizer {
    * Restores a snapshot from `getState`. It must come from the same transformation over
    * variables of the same shapes in the same order; when the names differ (a model re-created
    * in the same process gets new unique names), state is matched to variables by position.
+   * The whole snapshot is checked first (format, step count, every tensor's dtype, shape,
+   * value count and finiteness against the current state): a bad snapshot throws an
+   * `OptimizerError` naming the field, allocates nothing and leaves the state as it was.
    */
   setState(snapshot: SerializedOptState): void {
     this.assertAlive();
-    if (snapshot === null || typeof snapshot !== 'object' || snapshot.format !== 'loom-optimizer-state' || snapshot.version !== 1) {
-      throw invalidValue('state', 'Optimizer.setState', "a snapshot from Optimizer.getState() (format 'loom-optimizer-state', version 1)", snapshot === null || typeof snapshot !== 'object' ? snapshot : { format: snapshot.format, version: snapshot.version });
-    }
-    if (!Number.isInteger(snapshot.stepCount) || snapshot.stepCount < 0) {
-      throw invalidValue('stepCount', 'Optimizer.setState', 'a non-negative integer', snapshot.stepCount);
-    }
+    // Everything is checked (here and against the current state) before a tensor is made.
+    validateSerializedOptState(snapshot);
     const names = [...this.variables.keys()];
     const saved = snapshot.variables;
     const sameNames = saved === undefined || (saved.length === names.length && saved.every((n, i) => n === names[i]));
