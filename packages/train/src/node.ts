@@ -2,6 +2,6 @@
 // Node.js. Everything else is imported from '@loom-ml/train'. This entry may import the main
 // entry's modules; the main entry never imports these.
 export { checkpoint, listCheckpoints, loadCheckpoint } from './node/checkpoint.js';
-export type { CheckpointCallback, CheckpointOptions } from './node/checkpoint.js';
+export type { CheckpointCallback, CheckpointOptions, LoadCheckpointOptions } from './node/checkpoint.js';
 export { csvLogger, jsonLogger } from './node/history-logger.js';
 export { writeHistoryPlot } from './node/write-history-plot.js';

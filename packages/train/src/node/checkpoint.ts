@@ -1,12 +1,18 @@
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
-import { writeFileAtomic } from '@loom-ml/core/node';
+import { readFileBounded, removeStaleTempFiles, writeFileAtomic } from '@loom-ml/core/node';
 import type { Callback, TrainingContext } from '../callback.js';
-import { createCheckpoint, restoreCheckpoint, type CheckpointData } from '../checkpoint-data.js';
+import { checkCheckpointData, createCheckpoint, restoreCheckpoint, type CheckpointData } from '../checkpoint-data.js';
 import { invalidValue, TrainError } from '../errors.js';
 import type { Logs } from '../types.js';
 
 const FILE_PATTERN = /^checkpoint-epoch-(\d+)\.json$/;
+
+/**
+ * Default `maxBytes` of a checkpoint file: 512 MiB, about the longest string V8 can make, so
+ * the default refuses only files that could never be parsed anyway.
+ */
+const DEFAULT_MAX_BYTES = 512 * 2 ** 20;
 
 function checkpointFileName(epoch: number): string {
   return `checkpoint-epoch-${String(epoch).padStart(6, '0')}.json`;
@@ -34,24 +40,42 @@ export async function listCheckpoints(directory: string): Promise<string[]> {
     .map((entry) => path.join(directory, entry.name));
 }
 
+/** Options of `loadCheckpoint`. */
+export interface LoadCheckpointOptions {
+  /** Refuse files larger than this many bytes, before reading them. Default 512 MiB. */
+  maxBytes?: number;
+}
+
 /**
- * Reads and checks a checkpoint file.
+ * Reads a checkpoint file and checks all of it before anything is allocated: a regular file
+ * within `maxBytes`, valid UTF-8 JSON, then every field (weights' dtypes, shapes against value
+ * counts, finite values, the whole optimizer snapshot). An empty, truncated or damaged file
+ * throws a `TrainError` naming the file and the field; a missing, oversized or special file a
+ * `FileRefusedError` (from `@loom-ml/core`).
  *
  * @example
  * const data = await loadCheckpoint('runs/mnist/checkpoint-epoch-000004.json');
  */
-export async function loadCheckpoint(file: string): Promise<CheckpointData> {
-  const text = await fs.readFile(file, 'utf8');
-  let data: CheckpointData;
+export async function loadCheckpoint(file: string, options: LoadCheckpointOptions = {}): Promise<CheckpointData> {
+  const maxBytes = options.maxBytes ?? DEFAULT_MAX_BYTES;
+  if (!Number.isSafeInteger(maxBytes) || maxBytes < 1) throw invalidValue('maxBytes', 'loadCheckpoint', 'a positive integer', maxBytes);
+  const bytes = await readFileBounded(file, { maxBytes, what: 'checkpoint file' });
+  const damaged = (why: string) =>
+    new TrainError(`Invalid value for \`file\` in loadCheckpoint. Expected a checkpoint JSON file. Received: '${file}' (${why}).`);
+  if (bytes.length === 0) throw damaged('an empty file');
+  let text: string;
   try {
-    data = JSON.parse(text) as CheckpointData;
+    text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
   } catch {
-    throw new TrainError(`Invalid value for \`file\` in loadCheckpoint. Expected a checkpoint JSON file. Received: '${file}' (not valid JSON).`);
+    throw damaged('not valid UTF-8');
   }
-  if (data === null || typeof data !== 'object' || data.format !== 'loom-checkpoint' || data.version !== 1 || !Array.isArray(data.weights)) {
-    throw new TrainError(`Invalid value for \`file\` in loadCheckpoint. Expected a 'loom-checkpoint' version 1 file. Received: '${file}'.`);
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    throw damaged('not valid JSON: truncated or damaged');
   }
-  return data;
+  return checkCheckpointData(parsed, `checkpoint file '${file}'`);
 }
 
 /** Options of `checkpoint`. */
@@ -62,8 +86,15 @@ export interface CheckpointOptions {
   keep?: number;
   /** Save every this many epochs (the last epoch is always saved). Default 1. */
   every?: number;
-  /** On train begin, restore the newest checkpoint in `directory` and resume after its epoch. Default false. */
+  /**
+   * On train begin, restore the newest checkpoint in `directory` that validates and resume after
+   * its epoch. Default false.
+   */
   resume?: boolean;
+  /** Refuse checkpoint files larger than this when resuming. Default 512 MiB. */
+  maxBytes?: number;
+  /** Called with a one-line notice when resuming skips a damaged checkpoint. Default `console.warn`. */
+  onNotice?: (message: string) => void;
 }
 
 /** The `checkpoint` callback; `resumedFrom` is the restored epoch, if any. */
@@ -72,11 +103,16 @@ export interface CheckpointCallback extends Callback {
 }
 
 /**
- * Saves model weights and optimizer state after each epoch, atomically (temporary file then
- * rename, so a crash mid-write leaves the previous checkpoints intact), keeps the newest
- * `keep` files, and with `resume: true` continues a run from the newest checkpoint.
+ * Saves model weights and optimizer state after each epoch, atomically and durably (temporary
+ * file, fsync, rename, fsync of the folder: after a crash or power cut each file is whole or
+ * absent), keeps the newest `keep` files, and with `resume: true` continues a run from the
+ * newest checkpoint that validates. A damaged one (empty, truncated, not a checkpoint) is
+ * renamed to `<file>.invalid`, reported through `onNotice`, and the next older one is tried;
+ * with none left, training starts from the beginning. Temporary files left by writes that
+ * were interrupted (their process is gone) are removed on train begin.
  *
  * @example
+ * import { checkpoint } from '@loom-ml/train/node';
  * await fit(model, data, { loss: 'mse', optimizer, epochs: 20,
  *   callbacks: [checkpoint({ directory: 'runs/demo', keep: 2, resume: true })] });
  */
@@ -90,6 +126,10 @@ export function checkpoint(options: CheckpointOptions): CheckpointCallback {
   if (!Number.isInteger(keep) || keep < 1) throw invalidValue('keep', where, 'a positive integer', keep);
   const every = options.every ?? 1;
   if (!Number.isInteger(every) || every < 1) throw invalidValue('every', where, 'a positive integer', every);
+  const maxBytes = options.maxBytes ?? DEFAULT_MAX_BYTES;
+  if (!Number.isSafeInteger(maxBytes) || maxBytes < 1) throw invalidValue('maxBytes', where, 'a positive integer', maxBytes);
+  const onNotice = options.onNotice ?? ((message: string) => console.warn(message));
+  if (typeof onNotice !== 'function') throw invalidValue('onNotice', where, 'a function', onNotice);
   let resumedFrom: number | undefined;
 
   return {
@@ -98,14 +138,27 @@ export function checkpoint(options: CheckpointOptions): CheckpointCallback {
     },
     async onTrainBegin(context: TrainingContext) {
       resumedFrom = undefined;
+      await removeStaleTempFiles(directory);
       if (options.resume !== true) return;
       const files = await listCheckpoints(directory);
-      const newest = files.at(-1);
-      if (newest === undefined) return;
-      const data = await loadCheckpoint(newest);
-      restoreCheckpoint(context.model, context.optimizer, data);
-      resumedFrom = data.epoch;
-      context.initialEpoch = data.epoch + 1;
+      for (const file of files.reverse()) {
+        let data: CheckpointData;
+        try {
+          data = await loadCheckpoint(file, { maxBytes });
+        } catch (error) {
+          // Damaged contents: skip. Anything else (too large, unreadable) is the user's to fix.
+          if (!(error instanceof TrainError)) throw error;
+          const aside = `${file}.invalid`;
+          await fs.rename(file, aside);
+          onNotice(`checkpoint: skipped a damaged checkpoint and moved it to '${aside}'. ${error.message}`);
+          continue;
+        }
+        // A valid checkpoint that does not fit the model or optimizer is an error, not damage.
+        restoreCheckpoint(context.model, context.optimizer, data);
+        resumedFrom = data.epoch;
+        context.initialEpoch = data.epoch + 1;
+        return;
+      }
     },
     async onEpochEnd(epoch: number, logs: Logs, context: TrainingContext) {
       const last = epoch === context.epochs - 1 || context.stopTraining;
