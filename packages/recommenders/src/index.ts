@@ -60,6 +60,7 @@ export {
 export {
   serializeRecommender,
   deserializeRecommender,
+  type DeserializeRecommenderOptions,
   type SavableRecommender,
   type SerializedRecommenderJson,
   type LoadedRecommender,

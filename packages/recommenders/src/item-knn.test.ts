@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { CsrMatrix } from './csr-matrix.js';
 import { ItemKnnRecommender } from './item-knn.js';
+import { createRng } from './rng.js';
+import { selectTopK } from './top-k.js';
 
 // 3 users × 4 items. Item columns: i0 = (2,1,0), i1 = (1,0,1), i2 = (0,3,1), i3 = (0,0,1).
 const dense = [
@@ -88,5 +90,39 @@ describe('ItemKnnRecommender options', () => {
       'Invalid value for `neighbours` in ItemKnnRecommender. Expected a positive integer. Received: 0.',
     );
     expect(() => new ItemKnnRecommender().recommend(0, 1)).toThrow('ItemKnnRecommender is not fitted');
+  });
+});
+
+describe('ItemKnnRecommender.fit on sparse data', () => {
+  it('keeps exactly the top neighbours of the dense similarity rows (ties to the lower index), whatever path the fit takes', () => {
+    // 600 items, users with 1 to 40 items: most items touch few others (sorted path), the
+    // popular ones touch many (dense-scan path); 50 items have no users at all.
+    const random = createRng(11);
+    const r: number[] = [];
+    const c: number[] = [];
+    const v: number[] = [];
+    for (let user = 0; user < 120; user++) {
+      const count = 1 + Math.floor(random() ** 3 * 40);
+      for (let n = 0; n < count; n++) {
+        r.push(user);
+        c.push(random() < 0.3 ? Math.floor(random() * 10) : 10 + Math.floor(random() * 540));
+        v.push(1 + Math.floor(random() * 3));
+      }
+    }
+    const sparse = CsrMatrix.fromTriplets(120, 600, r, c, v, { duplicates: 'last' });
+    for (const weighting of ['cosine', 'bm25'] as const) {
+      const knn = new ItemKnnRecommender({ neighbours: 7, weighting }).fit(sparse);
+      const similarity = knn.similarityMatrix;
+      for (let item = 0; item < 600; item++) {
+        // Reference: the full (dense) similarity row, nonzero entries, best 7 with ties to the lower index.
+        const row = knn.similarityRow(item);
+        const expected = selectTopK(row, 7, (j) => row[j] === 0);
+        // The similarity matrix stores each row by column, as CSR does.
+        const byColumn = Array.from(expected.indices, (j, n) => [j, expected.scores[n]!]).sort((a, b) => a[0]! - b[0]!);
+        expect(Array.from(similarity.rowIndices(item))).toEqual(byColumn.map(([j]) => j));
+        expect(Array.from(similarity.rowValues(item))).toEqual(byColumn.map(([, score]) => score));
+      }
+      expect(similarity.rowIndices(590)).toHaveLength(0); // an item nobody has
+    }
   });
 });

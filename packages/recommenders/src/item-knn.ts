@@ -60,17 +60,51 @@ export class ItemKnnRecommender extends BaseRecommender {
     else weighted = normaliseRowsSparse(itemUsers);
     this.userItems = userItems;
     this.weightedItemUsers = weighted;
-    this.weightedUserItems = weighted.transpose();
+    const weightedUserItems = weighted.transpose();
+    this.weightedUserItems = weightedUserItems;
     const rows: number[] = [];
     const columns: number[] = [];
     const values: number[] = [];
+    // Sparse accumulation: only the items that share a user with `item` are touched, so the fit
+    // costs O(Σ_u n_u²), not items² — an item with no users has no neighbours.
     const accumulator = new Float64Array(userItems.columns);
+    const seen = new Uint8Array(userItems.columns);
+    const touched = new Int32Array(userItems.columns);
     for (let item = 0; item < userItems.columns; item++) {
-      const top = this.topForItem(item, this.neighbours, accumulator, false);
+      if (weighted.indptr[item] === weighted.indptr[item + 1]) continue;
+      let count = 0;
+      for (let k = weighted.indptr[item]!; k < weighted.indptr[item + 1]!; k++) {
+        const user = weighted.indices[k]!;
+        const weight = weighted.values[k]!;
+        for (let j = weightedUserItems.indptr[user]!; j < weightedUserItems.indptr[user + 1]!; j++) {
+          const other = weightedUserItems.indices[j]!;
+          if (seen[other] === 0) {
+            seen[other] = 1;
+            touched[count++] = other;
+          }
+          accumulator[other]! += weight * weightedUserItems.values[j]!;
+        }
+      }
+      // Selection in ascending item order keeps selectTopK's tie rule (lower index first): scan
+      // the whole accumulator when many items were touched (as cheap as sorting them), else
+      // sort the touched items. Either way the cost stays within 16 · Σ_u n_u².
+      let candidates: Int32Array | null = null;
+      let top;
+      if (count * 16 >= userItems.columns) {
+        top = selectTopK(accumulator, this.neighbours, (j) => accumulator[j] === 0);
+      } else {
+        candidates = touched.subarray(0, count).sort();
+        const scores = Float64Array.from(candidates, (j) => accumulator[j]!);
+        top = selectTopK(scores, this.neighbours, (n) => scores[n] === 0);
+      }
       for (let n = 0; n < top.indices.length; n++) {
         rows.push(item);
-        columns.push(top.indices[n]!);
+        columns.push(candidates === null ? top.indices[n]! : candidates[top.indices[n]!]!);
         values.push(top.scores[n]!);
+      }
+      for (let n = 0; n < count; n++) {
+        accumulator[touched[n]!] = 0;
+        seen[touched[n]!] = 0;
       }
     }
     this.similarity = CsrMatrix.fromTriplets(userItems.columns, userItems.columns, rows, columns, values);

@@ -1,4 +1,4 @@
-import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { FileRefusedError } from '@loom-ml/core';
@@ -84,6 +84,19 @@ describe('loadRecommender refusals', () => {
       /^The recommender weights file .*weights\.bin has \d+ bytes, more than the limit of 8 \(raise maxBytes if you trust it\)\.$/,
     );
     await expect(loadRecommender(directory, { maxJsonBytes: 8 })).rejects.toThrow(FileRefusedError);
+  });
+
+  it('refuses a model.json declaring 2e9 items before allocating anything (RSS bounded)', async () => {
+    const directory = await mkdtemp(join(tmpdir(), 'loom-recommenders-'));
+    directories.push(directory);
+    await saveRecommender(model, directory);
+    const json = JSON.parse(await readFile(join(directory, 'model.json'), 'utf8'));
+    json.matrixShape = [json.matrixShape[0], 2e9];
+    await writeFile(join(directory, 'model.json'), JSON.stringify(json));
+    const before = process.memoryUsage().rss;
+    await expect(loadRecommender(directory)).rejects.toThrow('Invalid value for `json.matrixShape[1]` in deserializeRecommender. Expected an integer from 0 to 134217728');
+    await expect(loadRecommender(directory, { maxElements: 3e9 })).rejects.toThrow('Expected a model of at most maxElements = 3000000000 numbers once loaded');
+    expect(process.memoryUsage().rss - before).toBeLessThan(64 * 2 ** 20);
   });
 
   it('names a model.json that does not parse', async () => {

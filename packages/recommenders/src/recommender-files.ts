@@ -3,22 +3,25 @@ import { readFileBounded, writeFileAtomic } from '@loom-ml/core/node';
 import { RecommenderError } from './errors.js';
 import type { IdMapping } from './id-mapping.js';
 import {
+  DEFAULT_MAX_MODEL_BYTES,
   deserializeRecommender,
+  type DeserializeRecommenderOptions,
   serializeRecommender,
   type LoadedRecommender,
   type SavableRecommender,
   type SerializedRecommenderJson,
 } from './serialization.js';
 
-/** Options of {@link loadRecommender}. */
-export interface LoadRecommenderOptions {
-  /** Refuse a `weights.bin` larger than this many bytes (checked before reading). Default 1 GiB. */
-  maxBytes?: number;
+/**
+ * Options of {@link loadRecommender}: the limits of `deserializeRecommender` (`maxBytes`, default
+ * 512 MiB, also bounds the size of `weights.bin` before it is read; `maxElements`, default 2^27)
+ * and the size of `model.json`.
+ */
+export interface LoadRecommenderOptions extends DeserializeRecommenderOptions {
   /** Refuse a `model.json` larger than this many bytes (checked before reading). Default 64 MiB. */
   maxJsonBytes?: number;
 }
 
-const DEFAULT_MAX_BYTES = 2 ** 30;
 const DEFAULT_MAX_JSON_BYTES = 64 * 2 ** 20;
 
 /**
@@ -42,7 +45,8 @@ export async function saveRecommender(
 
 /**
  * Loads what {@link saveRecommender} wrote (Node.js). Files larger than the limits are refused
- * before they are read (`FileRefusedError` from `@loom-ml/core`), and a missing file is named.
+ * before they are read (`FileRefusedError` from `@loom-ml/core`), a missing file is named, and
+ * the contents go through every check of `deserializeRecommender` before anything is allocated.
  *
  * @example
  * import { loadRecommender } from '@loom-ml/recommenders/node';
@@ -59,6 +63,7 @@ export async function loadRecommender(directory: string, options: LoadRecommende
   } catch (error) {
     throw new RecommenderError(`Invalid value for \`model.json\` in loadRecommender. Expected JSON written by saveRecommender. Received: a file that does not parse (${(error as Error).message}) in ${jsonPath}.`);
   }
-  const binary = await readFileBounded(join(directory, 'weights.bin'), { maxBytes: options.maxBytes ?? DEFAULT_MAX_BYTES, what: 'recommender weights file' });
-  return deserializeRecommender(json, binary);
+  const binary = await readFileBounded(join(directory, 'weights.bin'), { maxBytes: options.maxBytes ?? DEFAULT_MAX_MODEL_BYTES, what: 'recommender weights file' });
+  const { maxJsonBytes: _, ...limits } = options;
+  return deserializeRecommender(json, binary, limits);
 }

@@ -19,8 +19,10 @@ export function selectTopK(
   exclude?: Uint8Array | ((index: number) => boolean),
 ): TopK {
   if (!Number.isInteger(k) || k < 0) throw invalidValue('k', 'selectTopK', 'a non-negative integer', k);
-  const heapIndices = new Int32Array(k);
-  const heapScores = new Float64Array(k);
+  // The heap never holds more than the scores, whatever k a caller (or a saved model) asks for.
+  const capacity = Math.min(k, scores.length);
+  const heapIndices = new Int32Array(capacity);
+  const heapScores = new Float64Array(capacity);
   let size = 0;
   // "worse" = lower score, or equal score and higher index.
   const worse = (a: number, b: number): boolean =>
@@ -46,12 +48,12 @@ export function selectTopK(
       node = smallest;
     }
   };
-  if (k > 0) {
+  if (capacity > 0) {
     for (let index = 0; index < scores.length; index++) {
       if (exclude !== undefined && (typeof exclude === 'function' ? exclude(index) : exclude[index] === 1)) continue;
       const score = scores[index]!;
       if (Number.isNaN(score)) continue;
-      if (size < k) {
+      if (size < capacity) {
         heapIndices[size] = index;
         heapScores[size] = score;
         let node = size++;

@@ -154,7 +154,7 @@ describe('TwoTower', () => {
     expect(() => new TwoTower({ embeddingDimension: 0 })).toThrow('Invalid value for `embeddingDimension` in TwoTower. Expected a positive integer. Received: 0.');
     expect(() => new TwoTower({ temperature: -1 })).toThrow('Invalid value for `temperature` in TwoTower. Expected a positive number. Received: -1.');
     expect(() => new TwoTower({ batchSize: 1 })).toThrow('Invalid value for `batchSize` in TwoTower. Expected an integer >= 2. Received: 1.');
-    expect(() => new TwoTower({ hiddenUnits: [8, 0] })).toThrow('Invalid value for `hiddenUnits` in TwoTower. Expected an array of positive integers. Received: [8, 0].');
+    expect(() => new TwoTower({ hiddenUnits: [8, 0] })).toThrow('Invalid value for `hiddenUnits` in TwoTower. Expected an array of positive integers. Received: [8,0].');
     expect(() => new TwoTower().recommend(0, 3)).toThrow('TwoTower is not fitted. Call fit(userItems) first.');
     expect(() => new TwoTower(options).fit(matrix, { itemFeatures: splitFeatures.slice(1) })).toThrow(
       `Invalid value for \`itemFeatures\` in TwoTower.fit. Expected ${matrix.columns} rows (one per item). Received: '${matrix.columns - 1} rows'.`,
