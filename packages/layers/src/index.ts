@@ -58,6 +58,9 @@ export type { FunctionalModelOptions, FunctionalGraphConfig } from './functional
 export type { TensorReference } from './functional/graph.js';
 export { serializeModel, deserializeModel, modelFromArtifacts } from './serialization/portable.js';
 export type { LoadOptions, ModelArtifactsHeader, WeightSpec } from './serialization/portable.js';
+export { saveModel, loadModel } from './serialization/storage.js';
+export type { LoadModelOptions } from './serialization/storage.js';
+export { DEFAULT_LIMITS } from './serialization/limits.js';
 export { layerFromConfig } from './serialization/registry.js';
 export type { LayerFactory } from './serialization/registry.js';
 export { importTfjsModel } from './tfjs-import/import-tfjs-model.js';

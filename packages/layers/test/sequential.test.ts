@@ -74,7 +74,7 @@ describe('Sequential', () => {
   });
 
   it('rejects bytes that are not a Loom model, naming the problem', () => {
-    expect(() => deserializeModel(new Uint8Array([1, 2, 3, 4, 5, 6, 7, 8]))).toThrow(/expected bytes written by serializeModel/);
+    expect(() => deserializeModel(new Uint8Array([1, 2, 3, 4, 5, 6, 7, 8]))).toThrow('The saved model is not a Loom model file: it starts with neither "LOOMSAFE" (format 2) nor "LOOM" (format 1). Was the file truncated or is it a different format?');
     expect(() => deserializeModel(new Uint8Array([0x4c, 0x4f, 0x4f, 0x4d, 255, 0, 0, 0, 1]))).toThrow(/truncated/);
   });
 

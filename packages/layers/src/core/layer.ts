@@ -5,6 +5,7 @@ import { uniqueLayerName, uniqueVariableName } from './naming.js';
 import { penalty, type RegularizerConfig } from './regularizers.js';
 import { formatShape, type Shape } from './shape.js';
 import { connectLayer, type SymbolicTensor } from '../functional/symbolic-tensor.js';
+import { activeWeightSource } from '../serialization/weight-source.js';
 
 /** Options every layer accepts. */
 export interface LayerArgs {
@@ -142,14 +143,23 @@ export abstract class Layer {
   }
 
   /**
-   * Adds a weight `${layer}/${name}` initialised by `initializer`. Call from `createWeights`.
+   * Adds a weight `${layer}/${name}` initialised by `initializer` (or by `initialValue`, e.g.
+   * an LSTM's forget-gate bias of ones). Call from `createWeights`. While a saved model loads,
+   * the value comes from the file instead.
    */
-  protected addWeight(name: string, shape: number[], initializer: InitializerConfig, options: { trainable?: boolean; regularizer?: RegularizerConfig } = {}): tf.Variable {
+  protected addWeight(
+    name: string,
+    shape: number[],
+    initializer: InitializerConfig,
+    options: { trainable?: boolean; regularizer?: RegularizerConfig; initialValue?: (shape: number[]) => tf.Tensor } = {},
+  ): tf.Variable {
     const path = `${this.name}/${name}`;
     const trainable = (options.trainable ?? true) && this.trainable;
-    const initial = initialize(initializer, shape, this.describe());
+    const source = activeWeightSource();
+    const initial = source !== null ? source.take(path, shape, this.describe()) : options.initialValue ? options.initialValue(shape) : initialize(initializer, shape, this.describe());
     const variable = tf.variable(initial, trainable, uniqueVariableName(path));
     initial.dispose();
+    source?.created(variable);
     this.layerWeights.push({ path, variable, trainable, ...(options.regularizer ? { regularizer: options.regularizer } : {}) });
     return variable;
   }

@@ -33,8 +33,8 @@ export function functionalFromConfig(config: ModelConfig, customLayers: Record<s
       tensors.set(key([tensor.name, 0]), tensor);
       return tensor;
     });
-    for (const saved of graph.layers) {
-      const layer = layerFromConfig(saved.className, saved.config, customLayers);
+    for (const [index, saved] of graph.layers.entries()) {
+      const layer = layerFromConfig(saved?.className, saved?.config, customLayers, `layers[${index}] of the saved ${where}`);
       if (layers.has(layer.name)) throw new LayersError(`The saved ${where} has two layers named '${layer.name}'.`);
       layers.set(layer.name, layer);
     }

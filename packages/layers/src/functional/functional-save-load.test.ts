@@ -14,7 +14,7 @@ import { concatenate } from '../core/layers/merge-concatenate.js';
 import { dot } from '../core/layers/merge-dot.js';
 import { flatten } from '../core/layers/reshaping.js';
 import { loadModel, saveModel } from '../node/files.js';
-import { deserializeModel, modelArtifacts, modelFromArtifacts, serializeModel } from '../serialization/portable.js';
+import { deserializeModel, modelContainerParts, modelFromArtifacts, serializeModel } from '../serialization/portable.js';
 import { FunctionalModel, model } from './functional-model.js';
 import { input } from './symbolic-tensor.js';
 
@@ -127,19 +127,19 @@ describe('FunctionalModel save / load', () => {
 
   it('refuses a broken graph with a clear error and leaks nothing', async () => {
     const recommender = twoTower();
-    const { header, data } = await modelArtifacts(recommender);
+    const { header, payload: data } = await modelContainerParts(recommender);
     recommender.dispose();
     const broken = structuredClone(header);
-    (broken.model.nodes as { layer: string }[])[2]!.layer = 'missing_tower';
+    ((broken.metadata as { model: { nodes: unknown } }).model.nodes as { layer: string }[])[2]!.layer = 'missing_tower';
     expectNoLeakedTensors(() => {
       expect(() => modelFromArtifacts(broken, data)).toThrow("Invalid value for `nodes[2].layer` in the saved Functional 'two_tower'. Expected the name of one of its layers. Received: 'missing_tower'.");
     });
     const dangling = structuredClone(header);
-    (dangling.model.nodes as { inbound: unknown }[])[0]!.inbound = [['nobody', 0]];
+    ((dangling.metadata as { model: { nodes: unknown } }).model.nodes as { inbound: unknown }[])[0]!.inbound = [['nobody', 0]];
     expect(() => modelFromArtifacts(dangling, data)).toThrow(/Invalid value for `nodes\[0\].inbound` in the saved Functional 'two_tower'. Expected references \[name, call\] to inputs or to earlier calls. Received: \[\['nobody', 0\]\]./);
     const truncated = data.slice(0, 16);
     expectNoLeakedTensors(() => {
-      expect(() => modelFromArtifacts(header, truncated)).toThrow(/the file is truncated/);
+      expect(() => modelFromArtifacts(header, truncated)).toThrow(/The file is truncated/);
     });
   });
 });

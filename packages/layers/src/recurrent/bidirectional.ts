@@ -49,12 +49,7 @@ export class Bidirectional extends Layer {
     const make = (direction: string): RecurrentWeights => {
       const weights: RecurrentWeights = { kernel: null as never, recurrentKernel: null as never, bias: null, recurrentBias: null };
       for (const spec of this.layer.weightSpecs(inputShape[2] as number)) {
-        const variable = this.addWeight(`${direction}/${spec.name}`, spec.shape, spec.initializer);
-        if (spec.initialValue) {
-          const value = spec.initialValue(spec.shape);
-          variable.assign(value);
-          value.dispose();
-        }
+        const variable = this.addWeight(`${direction}/${spec.name}`, spec.shape, spec.initializer, spec.initialValue ? { initialValue: spec.initialValue } : {});
         weights[spec.name] = variable;
       }
       return weights;

@@ -97,12 +97,7 @@ export abstract class Recurrent extends Layer {
 
   protected override createWeights(inputShape: Shape): void {
     for (const spec of this.weightSpecs(inputShape[2] as number)) {
-      const variable = this.addWeight(spec.name, spec.shape, spec.initializer);
-      if (spec.initialValue) {
-        const value = spec.initialValue(spec.shape);
-        variable.assign(value);
-        value.dispose();
-      }
+      const variable = this.addWeight(spec.name, spec.shape, spec.initializer, spec.initialValue ? { initialValue: spec.initialValue } : {});
       this.own[spec.name] = variable;
     }
   }

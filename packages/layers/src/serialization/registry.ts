@@ -1,5 +1,5 @@
-import { LayersError } from '../errors.js';
-import type { Layer } from '../core/layer.js';
+import { invalidValue, LayersError } from '../errors.js';
+import { Layer } from '../core/layer.js';
 import { Conv1D } from '../core/layers/conv1d.js';
 import { Conv2D } from '../core/layers/conv2d.js';
 import { Dense } from '../core/layers/dense.js';
@@ -58,12 +58,17 @@ const builtIn: Record<string, LayerFactory> = {
 
 /**
  * Re-creates a layer from its saved class name and config. Layers outside this package are
- * found in `custom` (class name → factory).
+ * found in `custom` (class name → factory). `where` names the place in a saved model for
+ * error messages (`model.layers[2] of the saved model`).
  */
-export function layerFromConfig(className: string, config: Record<string, unknown>, custom: Record<string, LayerFactory> = {}): Layer {
-  const factory = custom[className] ?? builtIn[className];
+export function layerFromConfig(className: string, config: Record<string, unknown>, custom: Record<string, LayerFactory> = {}, where = 'a saved model'): Layer {
+  // Own properties only: 'constructor' or '__proto__' must not find Object's.
+  const factory = typeof className !== 'string' ? undefined : custom !== null && Object.hasOwn(custom, className) ? custom[className] : Object.hasOwn(builtIn, className) ? builtIn[className] : undefined;
   if (factory === undefined) {
-    throw new LayersError(`Unknown layer class '${className}' in a saved model. Known: ${Object.keys(builtIn).join(', ')}. Pass a factory for custom layers in options.customLayers.`);
+    throw new LayersError(`Unknown layer class ${typeof className === 'string' ? `'${className.slice(0, 80)}'` : String(className)} in ${where}. Known: ${Object.keys(builtIn).join(', ')}. Pass a factory for custom layers in options.customLayers.`);
   }
-  return factory(config);
+  if (config === null || typeof config !== 'object' || Array.isArray(config)) throw invalidValue('config', `${className} in ${where}`, 'an object of layer options', config ?? null);
+  const layer = factory(config);
+  if (!(layer instanceof Layer)) throw invalidValue('customLayers', `${className} in ${where}`, 'a factory that returns a Layer', layer);
+  return layer;
 }

@@ -1,5 +1,8 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { describeValue, LoomError } from '@loom-ml/core';
 import { LayersError, invalidValue } from '../errors.js';
+import { DEFAULT_LIMITS } from '../serialization/limits.js';
+import { withWeightSource } from '../serialization/weight-source.js';
 import type { Layer } from '../core/layer.js';
 import type { Shape } from '../core/shape.js';
 import { Sequential } from '../model/sequential.js';
@@ -26,6 +29,10 @@ export interface ImportTfjsOptions {
   inputShape?: number[];
   /** Name of the returned model; default the saved model's name. */
   name?: string;
+  /** Largest weight data accepted, in bytes (default 512 MiB). */
+  maxBytes?: number;
+  /** Most weight values the manifest may declare (default 2^27). */
+  maxParameters?: number;
 }
 
 interface KerasLayerJson {
@@ -63,26 +70,58 @@ export async function importTfjsModel<M extends Model = Sequential>(source: Tfjs
   if (options.inputShape !== undefined && !isKnownShape(options.inputShape)) {
     throw invalidValue('inputShape', 'importTfjsModel', 'an array of positive integers without the batch dimension', options.inputShape);
   }
+  const maxBytes = options.maxBytes ?? DEFAULT_LIMITS.maxBytes;
+  const maxParameters = options.maxParameters ?? DEFAULT_LIMITS.maxParameters;
   const artifacts = await resolveArtifacts(source);
   const { className, config, kerasVersion } = modelConfig(artifacts.modelTopology);
-  const store = new TfjsWeightStore(artifacts.weightSpecs ?? [], concatWeightData(artifacts.weightData));
-  const gruResetAfterDefault = !kerasVersion.startsWith('tfjs');
-  if (className === 'Model' || className === 'Functional') {
-    const where = `${className} '${(config as { name?: unknown } | undefined)?.name ?? 'model'}'`;
-    const graph = readKerasGraph(config, `the tfjs model ${where}`);
-    const { model, converted } = buildFunctional(graph, options, gruResetAfterDefault);
-    assignAllWeights(model, converted, store);
-    return model as unknown as M;
+  const data = concatWeightData(artifacts.weightData, maxBytes);
+  const store = new TfjsWeightStore(artifacts.weightSpecs ?? [], data);
+  const parameters = store.parameterCount();
+  if (parameters > maxParameters) {
+    throw new LayersError(`The tfjs model's weight manifest declares ${parameters} weight values, more than the maxParameters limit of ${maxParameters} (raise it if you trust the model).`);
   }
-  const { name: savedName, layers: layerJsons } = sequentialConfig(className, config);
-  const { inputShape, converted } = convertLayers(layerJsons, options.inputShape, gruResetAfterDefault);
-  const name = options.name ?? savedName;
-  const model = new Sequential(
-    converted.map((c) => c.result.layer),
-    { ...(name !== undefined ? { name } : {}), inputShape },
-  );
-  assignAllWeights(model, converted, store);
-  return model as unknown as M;
+  const gruResetAfterDefault = !kerasVersion.startsWith('tfjs');
+  // Layers are built with zeros, and only about as many values as the manifest holds: a topology
+  // declaring 20000x20000 kernels over a small manifest is refused before any allocation. The
+  // slack lets the exact checks below name a missing or misshapen weight, and covers the weights
+  // Loom layers have that tfjs ones may lack (LayerNormalization's gamma/beta when not scaled/centred).
+  let budget = 2 * parameters + 65536;
+  const variables: tf.Variable[] = [];
+  const source_ = {
+    take: (path: string, shape: number[], where: string) => {
+      const size = shape.reduce((a, b) => a * b, 1);
+      if (size > budget) {
+        throw new LayersError(`${where} needs a weight '${path}' of shape [${shape.join(', ')}] (${size} values), more than the tfjs model's weight manifest can account for (${budget} values left); refused before allocating.`);
+      }
+      budget -= size;
+      return tf.zeros(shape);
+    },
+    created: (variable: tf.Variable) => variables.push(variable),
+  };
+  try {
+    return withWeightSource(source_, () => {
+      if (className === 'Model' || className === 'Functional') {
+        const where = `${className} '${(config as { name?: unknown } | undefined)?.name ?? 'model'}'`;
+        const graph = readKerasGraph(config, `the tfjs model ${where}`);
+        const { model, converted } = buildFunctional(graph, options, gruResetAfterDefault);
+        assignAllWeights(model, converted, store);
+        return model as unknown as M;
+      }
+      const { name: savedName, layers: layerJsons } = sequentialConfig(className, config);
+      const { inputShape, converted } = convertLayers(layerJsons, options.inputShape, gruResetAfterDefault);
+      const name = options.name ?? savedName;
+      const model = new Sequential(
+        converted.map((c) => c.result.layer),
+        { ...(name !== undefined ? { name } : {}), inputShape },
+      );
+      assignAllWeights(model, converted, store);
+      return model as unknown as M;
+    });
+  } catch (error) {
+    for (const variable of variables) if (!variable.isDisposed) variable.dispose();
+    if (LoomError.isInstance(error)) throw error;
+    throw new LayersError(`The tfjs model could not be imported: ${describeValue(`${(error as Error)?.name}: ${(error as Error)?.message}`, 200)}.`);
+  }
 }
 
 /** Copies every converted layer's weights from the store; disposes the model on any error. */

@@ -62,8 +62,12 @@ export function weightSpecByteLength(spec: unknown, field: string, where: string
  * @example
  * concatWeightData([shard1, shard2]); // Uint8Array of both, in order
  */
-export function concatWeightData(data: ArrayBuffer | ArrayBuffer[] | ArrayBufferView | undefined): Uint8Array {
+export function concatWeightData(data: ArrayBuffer | ArrayBuffer[] | ArrayBufferView | undefined, maxBytes = Number.MAX_SAFE_INTEGER): Uint8Array {
   if (data === undefined) return new Uint8Array(0);
+  const size = ArrayBuffer.isView(data) || data instanceof ArrayBuffer ? data.byteLength : Array.isArray(data) ? data.reduce((sum, part) => sum + (part?.byteLength ?? 0), 0) : NaN;
+  if (!(size <= maxBytes)) {
+    throw new LayersError(`Invalid value for \`weightData\` in the tfjs model. Expected an ArrayBuffer, a list of them or a typed array of at most ${maxBytes} bytes (the maxBytes limit). Received: ${Number.isNaN(size) ? typeof data : `${size} bytes`}.`);
+  }
   if (ArrayBuffer.isView(data)) return new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
   if (!Array.isArray(data)) return new Uint8Array(data);
   const total = data.reduce((sum, part) => sum + part.byteLength, 0);
@@ -112,6 +116,11 @@ export class TfjsWeightStore {
       (entry) => this.decode(entry, where),
       (entry) => this.used.add(entry),
     );
+  }
+
+  /** How many values the specs declare in all. */
+  parameterCount(): number {
+    return this.entries.reduce((sum, e) => sum + e.spec.shape.reduce((a, b) => a * b, 1), 0);
   }
 
   /** Names of weights no layer claimed (a manifest that does not match the topology). */
