@@ -51,7 +51,7 @@ export async function saveModel(model: Model, target: string): Promise<void> {
  */
 export async function loadModel<M extends Model = Sequential>(source: ByteSource, options: LoadModelOptions = {}): Promise<M> {
   const what = describeSource(source);
-  const bytes = await loadBytes(source, { maxBytes: options.maxBytes ?? DEFAULT_LIMITS.maxBytes, what, ...(options.signal ? { signal: options.signal } : {}) });
+  const bytes = await loadBytes(source, { maxBytes: options.maxBytes ?? DEFAULT_LIMITS.maxBytes, what: 'model', ...(options.signal ? { signal: options.signal } : {}) });
   return modelFromBytes<M>(bytes, options, what);
 }
 
