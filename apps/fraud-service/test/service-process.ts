@@ -30,7 +30,7 @@ export async function startService(args: string[]): Promise<ServiceProcess> {
     let output = '';
     child.stdout!.on('data', (chunk: Buffer) => {
       output += chunk.toString();
-      const match = /listening on http:\/\/127\.0\.0\.1:(\d+)\//.exec(output);
+      const match = / on http:\/\/127\.0\.0\.1:(\d+)\//.exec(output);
       if (match) resolve(Number(match[1]));
     });
     child.on('exit', (code) => reject(new Error(`serve.ts exited with code ${code} before listening: ${stderr}`)));

@@ -1,21 +1,32 @@
+import { describeValue } from '@loom-ml/core';
 import { LoomError } from '@loom-ml/recommenders';
 
 /**
- * Bad input to the app (CLI flags, HTTP requests), in Loom's one message form:
+ * Bad input to the app (CLI flags, HTTP requests, a saved model), in Loom's one message form:
  * "Invalid value for `user` in recommend. Expected a user id from the training data. Received: 99999."
+ *
+ * @example
+ * throw new AppError('Not found: /nope.', 404);
  */
 export class AppError extends LoomError {
   constructor(
     message: string,
     /** HTTP status the server answers with. */
     readonly status = 400,
+    /** Extra response headers (Retry-After, WWW-Authenticate, Allow). */
+    readonly headers: Readonly<Record<string, string>> = {},
   ) {
     super(message);
   }
 }
 
-/** Builds the one message form. */
+/**
+ * Builds the one message form. The received value is cut to 80 characters (`describeValue`), so
+ * a hostile megabyte never ends up whole in an answer or a log.
+ *
+ * @example
+ * throw invalidValue('k', 'POST /api/recommend', 'an integer from 1 to 50', 0); // 400
+ */
 export function invalidValue(name: string, where: string, expected: string, received: unknown, status = 400): AppError {
-  const shown = typeof received === 'string' ? `'${received}'` : Array.isArray(received) || (typeof received === 'object' && received !== null) ? JSON.stringify(received) : String(received);
-  return new AppError(`Invalid value for \`${name}\` in ${where}. Expected ${expected}. Received: ${shown}.`, status);
+  return new AppError(`Invalid value for \`${name}\` in ${where}. Expected ${expected}. Received: ${received === undefined ? 'nothing' : describeValue(received)}.`, status);
 }

@@ -31,6 +31,7 @@ export const PAGE_HTML = `<!doctype html>
     <ul id="liked" aria-label="liked movies"></ul>
     <button id="recommend" disabled>Recommend</button>
     <p id="error" role="alert"></p>
+    <form id="key-form" hidden><label>API key <input id="api-key" type="password" autocomplete="off"></label> <button>Use it</button></form>
     <h2>Recommended for you</h2>
     <ol id="recommendations" aria-label="recommendations"></ol>
   </section>
@@ -38,6 +39,21 @@ export const PAGE_HTML = `<!doctype html>
 <script>
 const liked = new Map();
 const $ = (id) => document.getElementById(id);
+// With an API key set on the server, the /api routes need it: asked for once, kept in this tab's sessionStorage.
+let apiKey = sessionStorage.getItem('loom-api-key') || '';
+$('key-form').addEventListener('submit', (event) => {
+  event.preventDefault();
+  apiKey = $('api-key').value.trim();
+  sessionStorage.setItem('loom-api-key', apiKey);
+  $('key-form').hidden = true;
+  $('error').textContent = '';
+});
+async function api(path, init) {
+  const headers = Object.assign({}, (init && init.headers) || {}, apiKey ? { authorization: 'Bearer ' + apiKey } : {});
+  const response = await fetch(path, Object.assign({}, init, { headers }));
+  if (response.status === 401) $('key-form').hidden = false;
+  return response;
+}
 function item(movie, buttonLabel, onClick) {
   const li = document.createElement('li');
   const text = document.createElement('span');
@@ -67,7 +83,7 @@ $('search').addEventListener('input', () => {
   searchTimer = setTimeout(async () => {
     const q = $('search').value.trim();
     if (q === '') { $('results').replaceChildren(); return; }
-    const response = await fetch('/api/movies?q=' + encodeURIComponent(q) + '&limit=10');
+    const response = await api('/api/movies?q=' + encodeURIComponent(q) + '&limit=10');
     const body = await response.json();
     if (!response.ok) { $('error').textContent = body.error; return; }
     $('results').replaceChildren(...body.movies.map((movie) => item(movie, 'like', () => { liked.set(movie.id, movie); renderLiked(); })));
@@ -75,7 +91,7 @@ $('search').addEventListener('input', () => {
 });
 $('recommend').addEventListener('click', async () => {
   $('error').textContent = '';
-  const response = await fetch('/api/recommend', {
+  const response = await api('/api/recommend', {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify({ likes: [...liked.keys()], k: 10 }),
