@@ -30,8 +30,9 @@ export interface WasmBackendHandle {
   /** Threads in the XNNPACK pool, as reported by the wasm module. */
   threads: number;
   /**
-   * Removes the backend, frees its memory and terminates its worker threads so the process can
-   * exit. Tensors that live on it become unusable. If `loom-wasm` was active, the backend that
+   * Removes the backend, frees its memory and terminates its worker threads. (A Node process
+   * that never calls it still exits: the workers do not hold it open.) Tensors that live on it
+   * become unusable. If `loom-wasm` was active, the backend that
    * was active before `initWasm` is restored (when it is still registered).
    */
   dispose(): Promise<void>;
@@ -55,7 +56,7 @@ let activeHandle: WasmBackendHandle | null = null;
  * import { initWasm } from '@loom-ml/wasm';
  * const wasm = await initWasm({ threads: 2 });
  * tf.matMul(tf.ones([2, 3]), tf.ones([3, 2])).print();
- * await wasm.dispose(); // lets a Node process exit
+ * await wasm.dispose(); // frees the heap and stops the worker threads
  */
 export async function initWasm(options: InitWasmOptions = {}): Promise<WasmBackendHandle> {
   if (typeof options !== 'object' || options === null) throw invalidValue('options', 'initWasm', 'an options object', options);

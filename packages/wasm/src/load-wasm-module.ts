@@ -8,7 +8,10 @@ export interface WasmModule {
   _malloc(bytes: number): number;
   _free(pointer: number): void;
   HEAPU8: Uint8Array;
-  PThread?: { terminateAllThreads(): void };
+  /** The raw exports of the wasm instance. */
+  asm?: Record<string, unknown>;
+  _dispose?: (...args: number[]) => void;
+  PThread?: PThreadPool;
   tfjs: {
     init(): void;
     initWithThreadsCount(threads: number): void;
@@ -17,6 +20,20 @@ export interface WasmModule {
     disposeData(id: number): void;
     dispose(): void;
   };
+}
+
+/** A pthread worker: a Node `Worker` (with `ref`/`unref`) or a browser `Worker`. */
+interface PThreadWorker {
+  ref?(): void;
+  unref?(): void;
+}
+
+/** The parts of Emscripten's pthread pool this package touches. */
+interface PThreadPool {
+  terminateAllThreads(): void;
+  unusedWorkers: PThreadWorker[];
+  runningWorkers: PThreadWorker[];
+  allocateUnusedWorker(): void;
 }
 
 type Imports = Record<string, Record<string, unknown>>;
@@ -110,6 +127,53 @@ async function writeNodeWorker(contents: string): Promise<string> {
   return target;
 }
 
+const PROCESS_EVENTS = ['uncaughtException', 'unhandledRejection'] as const;
+
+interface ProcessLike {
+  listeners(event: string): Array<(...args: unknown[]) => void>;
+  removeListener(event: string, listener: (...args: unknown[]) => void): void;
+}
+
+/**
+ * Emscripten's Node glue installs process-wide 'uncaughtException' and 'unhandledRejection'
+ * handlers that re-throw every error of the whole process: Node then prints the error after
+ * the handler's line of minified module code (~38 KB) and exits with code 7 instead of 1.
+ * The factory adds them synchronously while it runs, so take the listeners before and remove
+ * the ones that appeared once it returns. Returns the function that does the removal.
+ */
+function keepProcessListeners(): () => void {
+  const processLike = typeof process === 'undefined' ? undefined : (process as unknown as Partial<ProcessLike>);
+  if (typeof processLike?.listeners !== 'function' || typeof processLike.removeListener !== 'function') return () => undefined;
+  const target = processLike as ProcessLike;
+  const before = PROCESS_EVENTS.map((event) => new Set(target.listeners(event)));
+  return () => {
+    PROCESS_EVENTS.forEach((event, i) => {
+      for (const listener of target.listeners(event)) if (!before[i]!.has(listener)) target.removeListener(event, listener);
+    });
+  };
+}
+
+/**
+ * In Node, Emscripten keeps the event loop alive with every pthread worker that runs a thread,
+ * and XNNPACK's pool threads run until `dispose()`: a script that forgets `dispose()` never
+ * exits. The workers only ever answer the main thread's synchronous calls, so nothing is lost
+ * if they do not hold the process open: unref them, now and whenever one is created or started.
+ */
+function unrefWorkers(pool: PThreadPool): void {
+  const release = (worker: PThreadWorker | undefined) => {
+    if (worker === undefined || typeof worker.unref !== 'function') return;
+    worker.unref();
+    worker.ref = () => undefined;
+  };
+  pool.unusedWorkers.forEach(release);
+  pool.runningWorkers.forEach(release);
+  const allocate = pool.allocateUnusedWorker.bind(pool);
+  pool.allocateUnusedWorker = () => {
+    allocate();
+    release(pool.unusedWorkers.at(-1));
+  };
+}
+
 /**
  * Instantiates the SIMD (threads = 1) or threaded-SIMD (threads > 1) build of
  * tfjs-backend-wasm 4.22.0 with the requested XNNPACK pool size, in Node or a browser.
@@ -172,8 +236,24 @@ export async function loadWasmModule(options: LoadOptions): Promise<WasmModule> 
   let rejectLoad: ((error: unknown) => void) | undefined;
   const module = await new Promise<WasmModule>((resolve, reject) => {
     rejectLoad = reject;
-    factory(config).then(resolve, (error: unknown) => reject(failure ?? error));
+    const removeAddedListeners = keepProcessListeners();
+    let ready: Promise<WasmModule>;
+    try {
+      ready = factory(config);
+    } finally {
+      removeAddedListeners();
+    }
+    ready.then(resolve, (error: unknown) => reject(failure ?? error));
   });
+  // The module's own _dispose also removes every 'uncaughtException'/'unhandledRejection'
+  // listener that existed when it loaded, the application's included (its filter is always
+  // true): call the wasm export directly instead. `cwrap('dispose')` below picks this up.
+  const exports = module.asm;
+  if (exports !== undefined && typeof exports.dispose === 'function') {
+    const disposeExport = exports.dispose as (...args: number[]) => void;
+    module._dispose = (...args: number[]) => disposeExport(...args);
+  }
+  if (options.isNode && module.PThread !== undefined) unrefWorkers(module.PThread);
   module.tfjs = {
     init: module.cwrap('init', null, []),
     initWithThreadsCount: module.cwrap('init_with_threads_count', null, ['number']),
