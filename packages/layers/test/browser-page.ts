@@ -1,8 +1,7 @@
 // Page program for browser.test.ts, bundled from the built dist with no externals.
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
-import { loadBytes, saveBytes } from '@loom-ml/core';
-import { dense, deserializeModel, sequential, serializeModel, type Sequential } from '@loom-ml/layers';
+import { dense, deserializeModel, loadModel, saveModel, sequential, serializeModel, type Sequential } from '@loom-ml/layers';
 import { exposeToTest } from '@loom-ml/test-utils/page';
 
 const X = [[1, -2, 0.5], [0, 3, -1]];
@@ -37,13 +36,13 @@ exposeToTest({
   async saveToIndexedDb(name: string) {
     const model = smallModel();
     const rows = await predict(model);
-    await saveBytes(`indexeddb://${name}`, await serializeModel(model));
+    await saveModel(model, `indexeddb://${name}`);
     model.dispose();
     return rows;
   },
 
   async loadFromIndexedDb(name: string) {
-    const model = deserializeModel(await loadBytes(`indexeddb://${name}`));
+    const model = await loadModel(`indexeddb://${name}`);
     const rows = await predict(model);
     model.dispose();
     return rows;
@@ -51,18 +50,32 @@ exposeToTest({
 
   /** Loads a model file written in Node (fetched from the page's origin). */
   async loadFromUrl(path: string) {
-    const model = deserializeModel(await loadBytes(path));
+    const model = await loadModel(path, { maxBytes: 1e6, signal: AbortSignal.timeout(10_000) });
     const rows = await predict(model);
     model.dispose();
     return rows;
   },
 
-  /** A model made here, as bytes for Node, with its predictions. */
+  /** Whether loading a download larger than maxBytes is refused, and how. */
+  async refuseLargeUrl(path: string) {
+    try {
+      (await loadModel(path, { maxBytes: 64 })).dispose();
+      return 'loaded';
+    } catch (error) {
+      return (error as Error).message;
+    }
+  },
+
+  /** A model made here, as bytes for Node, with its predictions (and that deserializeModel reads them). */
   async serializeForNode() {
     const model = smallModel();
     const rows = await predict(model);
-    const bytes = Array.from(await serializeModel(model));
+    const serialized = await serializeModel(model);
+    const again = deserializeModel(serialized);
+    const sameHere = JSON.stringify(await predict(again)) === JSON.stringify(rows);
+    again.dispose();
+    const bytes = Array.from(serialized);
     model.dispose();
-    return { bytes, rows };
+    return { bytes, rows, sameHere };
   },
 });

@@ -1,6 +1,6 @@
 // @loom-ml/layers in headless Chromium: a page bundled from dist/index.js (esbuild, platform
-// browser, no externals) builds and predicts, saves to IndexedDB and loads after a reload, and
-// exchanges model files with Node in both directions.
+// browser, no externals) builds and predicts, saves to IndexedDB with saveModel and loads after a
+// reload, loads a URL within a size limit, and exchanges model files with Node in both directions.
 import * as tf from '@tensorflow/tfjs-core';
 import { openPage } from '@loom-ml/test-utils/browser';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -61,8 +61,15 @@ describe('@loom-ml/layers in Chromium', () => {
     expectRowsClose(await opened.call<number[][]>('loadFromUrl', 'models/from-node.loom'), await nodePredict(nodeModelBytes), 1e-6);
   });
 
+  it('refuses a download past maxBytes, naming the URL', async () => {
+    expect(await opened.call<string>('refuseLargeUrl', 'models/from-node.loom')).toMatch(
+      /^The model at http:\/\/127\.0\.0\.1:\d+\/models\/from-node\.loom sent more than the limit of 64 bytes; the download was stopped \(raise maxBytes if you trust it\)\.$/,
+    );
+  });
+
   it('serializes a model in the page that Node loads with the same predictions (atol 1e-6)', async () => {
-    const fromPage = await opened.call<{ bytes: number[]; rows: number[][] }>('serializeForNode');
+    const fromPage = await opened.call<{ bytes: number[]; rows: number[][]; sameHere: boolean }>('serializeForNode');
+    expect(fromPage.sameHere).toBe(true);
     expectRowsClose(await nodePredict(Uint8Array.from(fromPage.bytes)), fromPage.rows, 1e-6);
   });
 });
