@@ -2,12 +2,13 @@
 // Packs every published package the way `pnpm publish` would, then checks the
 // tarball with `publint --strict` and `attw` (ESM-only profile, see README),
 // that it ships nothing but dist/ and the package's docs, and that its
-// `dependencies` are exactly what dist imports (check-dependencies.mjs).
-// Exits 1 on any finding.
+// `dependencies` are exactly what dist imports (check-dependencies.mjs); then
+// checks every package's bundle-size budget (bundle-size.mjs). Exits 1 on any finding.
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, existsSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { formatTable, measureAll } from './bundle-size.mjs';
 import { checkDependencies } from './check-dependencies.mjs';
 
 const root = resolve(import.meta.dirname, '../..');
@@ -62,6 +63,10 @@ for (const dir of packageDirs) {
     rmSync(out, { recursive: true, force: true });
   }
 }
+
+const bundles = await measureAll(root);
+console.log(`\nbundle sizes (tools/bundle-budgets.json):\n${formatTable(bundles.results)}`);
+failures.push(...bundles.failures);
 
 if (failures.length > 0) {
   console.error(`\nlint:packages found ${failures.length} problem(s):\n\n${failures.join('\n\n')}`);
