@@ -13,7 +13,8 @@
 //   node tools/scripts/bundle-size.mjs                 table; exit 1 on a failure or a budget exceeded
 //   node tools/scripts/bundle-size.mjs --inputs        also the bytes each input file keeps (why it is big)
 //   node tools/scripts/bundle-size.mjs --write-readme  also writes the table into README.md
-//   node tools/scripts/bundle-size.mjs --set-budgets   sets every budget to today's size + 5%
+//   node tools/scripts/bundle-size.mjs --set-budgets   fills in missing budgets (a new case) with today's size + 5%
+//   node tools/scripts/bundle-size.mjs --set-budgets=all   resets every budget that way
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -154,10 +155,13 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
   const flags = new Set(process.argv.slice(2));
   const started = performance.now();
   let { budgets, results, failures } = await measureAll(root);
-  if (flags.has('--set-budgets')) {
+  if (flags.has('--set-budgets') || flags.has('--set-budgets=all')) {
     for (const testCase of budgets.cases) {
       const result = results.find((r) => r.package === testCase.package && r.imports.join() === testCase.imports.join());
-      if (result && !result.error) Object.assign(testCase, { maxGzip: budgetFor(result.gzip), maxTotalGzip: budgetFor(result.totalGzip) });
+      const missing = !(testCase.maxGzip > 0 && testCase.maxTotalGzip > 0);
+      if (result && !result.error && (missing || flags.has('--set-budgets=all'))) {
+        Object.assign(testCase, { maxGzip: budgetFor(result.gzip), maxTotalGzip: budgetFor(result.totalGzip) });
+      }
     }
     const text = JSON.stringify(budgets, null, 2).replace(/\{\n\s+"package": ([^\n]+)\n\s+"imports": \[\n?([^\]]*)\],\n\s+"maxGzip": (\d+),\n\s+"maxTotalGzip": (\d+)\n\s+\}/g, (_, name, imports, gzip, total) =>
       `{ "package": ${name} "imports": [${imports.split(',').map((s) => s.trim()).join(', ')}], "maxGzip": ${gzip}, "maxTotalGzip": ${total} }`,
