@@ -1,8 +1,10 @@
+import { connect, type AddressInfo } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { AppError } from './errors.js';
 import {
   checkBinding,
   clientKey,
+  HttpGuard,
   defaultAllowedHosts,
   hostOf,
   isJsonContentType,
@@ -153,5 +155,23 @@ describe('resolveGuardOptions', () => {
     expect(() => resolveGuardOptions({ allowedHosts: ['example.com:80'] }, defaults)).toThrow(
       "Invalid value for `allowedHosts[0]` in the server options. Expected a host name or IP address without a port, such as example.com or [::1]. Received: 'example.com:80'.",
     );
+  });
+});
+
+describe('HttpGuard.createServer', () => {
+  it('closes a slowloris connection for good at the header timeout, even when the client ignores the 408 and keeps sending', async () => {
+    const guard = new HttpGuard(resolveGuardOptions({ headersTimeoutMs: 300, requestTimeoutMs: 600 }, { rateLimit: 0, rateBurst: 1 }));
+    const server = guard.createServer((_request, response) => response.end('ok'));
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const socket = connect((server.address() as AddressInfo).port, '127.0.0.1', () => socket.write('POST /score HTTP/1.1\r\nhost: localhost\r\n'));
+    socket.pause(); // never reads the answer
+    socket.on('error', () => undefined);
+    const trickle = setInterval(() => socket.writable && socket.write('x-a: b\r\n'), 50);
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    clearInterval(trickle);
+    const open = await new Promise<number>((resolve) => server.getConnections((_error, count) => resolve(count)));
+    socket.destroy();
+    await new Promise((resolve) => server.close(resolve));
+    expect(open).toBe(0);
   });
 });

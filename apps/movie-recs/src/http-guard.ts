@@ -371,19 +371,20 @@ export class HttpGuard {
     server.on('drop', () => this.refusedConnections++);
     // CONNECT (a proxy request) and protocol upgrades are not served: answer instead of dropping the socket.
     const refuse = (_request: IncomingMessage, socket: Duplex) => {
-      if (socket.writable) socket.end('HTTP/1.1 405 Method Not Allowed\r\nconnection: close\r\ncontent-length: 0\r\n\r\n');
+      if (socket.writable) socket.end('HTTP/1.1 405 Method Not Allowed\r\nconnection: close\r\ncontent-length: 0\r\n\r\n', () => socket.destroy());
       else socket.destroy();
     };
     server.on('connect', refuse);
     server.on('upgrade', refuse);
     // Malformed HTTP never reaches the listener: answer with the matching status and close.
     server.on('clientError', (error: NodeJS.ErrnoException, socket) => {
-      if (!socket.writable || (error.code === 'ECONNRESET')) {
+      if (!socket.writable || error.code === 'ECONNRESET') {
         socket.destroy();
         return;
       }
       const status = error.code === 'HPE_HEADER_OVERFLOW' ? '431 Request Header Fields Too Large' : error.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? '408 Request Timeout' : '400 Bad Request';
-      socket.end(`HTTP/1.1 ${status}\r\nconnection: close\r\ncontent-length: 0\r\n\r\n`);
+      // Then close both ways: a client that ignores the answer and keeps sending must not keep the connection.
+      socket.end(`HTTP/1.1 ${status}\r\nconnection: close\r\ncontent-length: 0\r\n\r\n`, () => socket.destroy());
     });
     return server;
   }
