@@ -1,5 +1,5 @@
 // Page program for browser.test.ts, bundled from the built dist with no externals.
-import { buildInteractions, ImplicitAls } from '@loom-ml/recommenders';
+import { buildInteractions, deserializeRecommender, ImplicitAls, serializeRecommender, type SerializedRecommenderJson } from '@loom-ml/recommenders';
 import { exposeToTest } from '@loom-ml/test-utils/page';
 import { ALS_OPTIONS, EVENTS } from './browser-fixture.js';
 
@@ -9,6 +9,17 @@ exposeToTest({
     const { users, items, matrix } = buildInteractions(EVENTS);
     const als = new ImplicitAls(ALS_OPTIONS).fit(matrix);
     const named = (list: { item: number; score: number }[]) => list.map(({ item, score }) => ({ item: String(items.idAt(item)), score }));
-    return { recommendations: named(als.recommend(users.indexOf('ann'), 3, { excludeSeen: true })), similar: named(als.similarItems(items.indexOf('alien'), 3)) };
+    const { json, binary } = serializeRecommender(als, { users, items });
+    return {
+      recommendations: named(als.recommend(users.indexOf('ann'), 3, { excludeSeen: true })),
+      similar: named(als.similarItems(items.indexOf('alien'), 3)),
+      saved: { json, binary: Array.from(binary) },
+    };
+  },
+
+  /** Restores a model serialized in Node and recommends for ann with it. */
+  recommendFromSaved(json: SerializedRecommenderJson, binary: number[]) {
+    const { model, users, items } = deserializeRecommender(json, Uint8Array.from(binary));
+    return model.recommend(users!.indexOf('ann'), 3, { excludeSeen: true }).map(({ item, score }) => ({ item: String(items!.idAt(item)), score }));
   },
 });
