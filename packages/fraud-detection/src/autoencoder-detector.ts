@@ -4,7 +4,8 @@ import { meanSquaredError } from '@loom-ml/losses';
 import { adam } from '@loom-ml/optimizers';
 import { fit, type Logs } from '@loom-ml/train';
 import { FraudError, invalidValue } from './errors.js';
-import { assignWeightsFromJSON, binaryLabels, packRows, weightsToJSON, type FeatureRows, type WeightJSON } from './feature-matrix.js';
+import { assignWeights, binaryLabels, denseWeightShapes, packRows, savedArchitecture, savedWeights, weightsToJSON, type FeatureRows, type WeightJSON } from './feature-matrix.js';
+import { checkSavedFormat } from './saved-json.js';
 
 export interface AutoencoderDetectorOptions {
   /** Units of the hidden layers, encoder to decoder, e.g. [16, 4, 16]. Default [⌈d/2⌉, ⌈d/4⌉, ⌈d/2⌉] for d features. */
@@ -197,25 +198,39 @@ export class AutoencoderDetector {
   /** Rebuilds a detector saved with `toJSON()`. */
   static fromJSON(json: AutoencoderDetectorJSON): AutoencoderDetector {
     const where = `${WHERE}.fromJSON`;
-    if (json?.format !== 'loom-ml/autoencoder-detector' || json.version !== 1) throw invalidValue('json', where, "the output of toJSON() (format 'loom-ml/autoencoder-detector', version 1)", json?.format);
-    if (!Array.isArray(json.mean) || json.mean.length !== json.inputSize || !Array.isArray(json.scale) || json.scale.length !== json.inputSize) {
-      throw invalidValue('mean', where, `mean and scale of ${json.inputSize} values`, Array.isArray(json.mean) ? `${json.mean.length} values` : json.mean);
-    }
-    const detector = new AutoencoderDetector({ hiddenUnits: json.hiddenUnits, activation: json.activation });
-    const network = buildNetwork(json.inputSize, json.hiddenUnits, json.activation, 0, 0);
+    const record = checkSavedFormat(json, 'loom-ml/autoencoder-detector', 1, where);
+    // Everything is checked before the network exists: its size comes from the saved weights.
+    const { inputSize, hiddenUnits } = savedArchitecture(record, where, false);
+    const activation = record.activation;
+    if (activation !== 'tanh' && activation !== 'relu') throw invalidValue('activation', where, "'tanh' or 'relu'", activation ?? null);
+    const standardisation = (field: 'mean' | 'scale'): Float32Array<ArrayBuffer> => {
+      const values = record[field];
+      if (!Array.isArray(values) || values.length !== inputSize) throw invalidValue(field, where, `${inputSize} values (one per input)`, Array.isArray(values) ? `${values.length} values` : (values ?? null));
+      values.forEach((v: unknown, j) => {
+        const ok = typeof v === 'number' && Number.isFinite(v) && Math.abs(v) <= 3.4028234663852886e38 && (field === 'mean' || v > 0);
+        if (!ok) throw invalidValue(`${field}[${j}]`, where, field === 'mean' ? 'a finite number' : 'a finite number > 0', v ?? null);
+      });
+      return Float32Array.from(values as number[]);
+    };
+    const mean = standardisation('mean');
+    const scale = standardisation('scale');
+    const weights = savedWeights(record.weights, denseWeightShapes(inputSize, [...hiddenUnits, inputSize]), where);
+    const detector = new AutoencoderDetector({ hiddenUnits, activation });
+    const network = buildNetwork(inputSize, hiddenUnits, activation, 0, 0);
     try {
-      assignWeightsFromJSON(network.getWeights() as tf.Variable[], json.weights, where);
+      assignWeights(network.getWeights() as tf.Variable[], weights);
     } catch (error) {
       network.dispose();
       throw error;
     }
     detector.network = network;
-    detector.hidden = [...json.hiddenUnits];
-    detector.inputSize = json.inputSize;
-    detector.mean = Float32Array.from(json.mean);
-    detector.scale = Float32Array.from(json.scale);
+    detector.hidden = hiddenUnits;
+    detector.inputSize = inputSize;
+    detector.mean = mean;
+    detector.scale = scale;
     return detector;
   }
+
 
   /** Frees the network's variables (fit again to reuse the detector). */
   dispose(): void {

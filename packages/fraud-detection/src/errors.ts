@@ -1,3 +1,5 @@
+import { describeValue } from '@loom-ml/core';
+
 const LOOM_ERROR = Symbol.for('loom-ml.error');
 
 /**
@@ -28,21 +30,10 @@ export class LoomError extends Error {
  */
 export class FraudError extends LoomError {}
 
-function describeValue(value: unknown): string {
-  if (typeof value === 'function') return 'a function';
-  if (typeof value === 'string') return `'${value}'`;
-  if (Array.isArray(value)) return `[${value.map(describeValue).join(', ')}]`;
-  if (typeof value === 'object' && value !== null) {
-    try {
-      return JSON.stringify(value);
-    } catch {
-      return String(value);
-    }
-  }
-  return String(value);
-}
-
-/** Builds the one message form: "Invalid value for `x` in Where. Expected ... Received: ...". */
+/**
+ * Builds the one message form: "Invalid value for `x` in Where. Expected ... Received: ...".
+ * The received value is cut by core's `describeValue`, so a hostile file never ends up whole in a message.
+ */
 export function invalidValue(name: string, where: string, expected: string, received: unknown): FraudError {
   return new FraudError(
     `Invalid value for \`${name}\` in ${where}. Expected ${expected}. Received: ${describeValue(received)}.`,

@@ -140,7 +140,7 @@ export class GradientBoostedTrees {
 
   /** Total split gain per feature over all trees (higher = more used for the loss reduction). */
   featureImportance(): Float64Array {
-    return Float64Array.from(this.gains);
+    return this.gains.length === this.features ? Float64Array.from(this.gains) : new Float64Array(this.features);
   }
 
   toJSON(): GradientBoostedTreesJSON {
@@ -159,7 +159,8 @@ export class GradientBoostedTrees {
     model.baseScore = savedNumber(record, 'baseScore', where);
     if (!Array.isArray(record.trees) || record.trees.length === 0) throw invalidValue('trees', where, 'a non-empty array of trees', record.trees ?? null);
     model.trees = record.trees.map((tree: unknown, t: number) => checkTree(tree, t, features, where));
-    model.gains = new Float64Array(features);
+    // Gains are not saved: featureImportance() of a loaded model is all zeros, made when asked
+    // (so a file declaring a billion features allocates nothing on load).
     return model;
   }
 }
@@ -175,7 +176,7 @@ function checkTree(tree: unknown, t: number, features: number, where: string): T
     return value as number[];
   });
   const size = arrays[0]!.length;
-  if (!arrays.every((a) => a.length === size)) throw invalidValue(`trees[${t}]`, where, 'arrays of one length per node', record);
+  if (!arrays.every((a) => a.length === size)) throw invalidValue(`trees[${t}]`, where, 'arrays of one length per node', `lengths ${arrays.map((a) => a.length).join(', ')}`);
   const [feature, , left, right] = arrays as [number[], number[], number[], number[], number[]];
   for (let node = 0; node < size; node++) {
     const f = feature[node]!;

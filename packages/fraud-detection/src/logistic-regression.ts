@@ -5,6 +5,8 @@ import type { FeatureRows } from './feature-matrix.js';
 import { seededRandom } from './random.js';
 import { checkSavedFormat, savedNumber, savedNumbers } from './saved-json.js';
 
+const FLOAT32_MAX = 3.4028234663852886e38;
+
 export interface LogisticRegressionOptions {
   /** L2 penalty on the weights (not the bias). Default 1e-4. */
   l2?: number;
@@ -152,6 +154,12 @@ export class LogisticRegression {
     const where = 'LogisticRegression.fromJSON';
     const record = checkSavedFormat(json, 'loom-ml/logistic-regression', 1, where);
     const weights = savedNumbers(record, 'weights', where);
-    return new LogisticRegression(Float32Array.from(weights), savedNumber(record, 'bias', where));
+    const bias = savedNumber(record, 'bias', where);
+    // Weights and bias are float32: a larger number would load as Infinity.
+    weights.forEach((w, i) => {
+      if (Math.abs(w) > FLOAT32_MAX) throw invalidValue(`weights[${i}]`, where, 'a finite float32', w);
+    });
+    if (Math.abs(bias) > FLOAT32_MAX) throw invalidValue('bias', where, 'a finite float32', bias);
+    return new LogisticRegression(Float32Array.from(weights), bias);
   }
 }

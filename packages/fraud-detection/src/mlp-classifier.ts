@@ -5,8 +5,9 @@ import { adam } from '@loom-ml/optimizers';
 import { earlyStopping, fit, type Batch, type Callback, type Logs } from '@loom-ml/train';
 import { BalancedBatchSampler } from './balanced-batches.js';
 import { FraudError, invalidValue } from './errors.js';
-import { assignWeightsFromJSON, binaryLabels, packRows, rowsToTensor, weightsToJSON, type FeatureRows, type WeightJSON } from './feature-matrix.js';
+import { assignWeights, binaryLabels, denseWeightShapes, packRows, rowsToTensor, savedArchitecture, savedWeights, weightsToJSON, type FeatureRows, type WeightJSON } from './feature-matrix.js';
 import { seededRandom } from './random.js';
+import { checkSavedFormat } from './saved-json.js';
 
 export interface MlpClassifierOptions {
   /** Units of each hidden ReLU layer. Default [64]. */
@@ -231,15 +232,20 @@ export class MlpClassifier {
   /** Rebuilds a classifier saved with `toJSON()`. */
   static fromJSON(json: MlpClassifierJSON): MlpClassifier {
     const where = 'MlpClassifier.fromJSON';
-    if (json?.format !== 'loom-ml/mlp-classifier' || json.version !== 1) throw invalidValue('json', where, "the output of toJSON() (format 'loom-ml/mlp-classifier', version 1)", json?.format);
-    const network = buildNetwork(json.inputSize, json.hiddenUnits, json.dropout, 0, 0);
+    const record = checkSavedFormat(json, 'loom-ml/mlp-classifier', 1, where);
+    // Everything is checked before the network exists: its size comes from the saved weights.
+    const { inputSize, hiddenUnits } = savedArchitecture(record, where, true);
+    const dropoutRate = record.dropout;
+    if (typeof dropoutRate !== 'number' || !(dropoutRate >= 0 && dropoutRate < 1)) throw invalidValue('dropout', where, 'a number in [0, 1)', dropoutRate ?? null);
+    const weights = savedWeights(record.weights, denseWeightShapes(inputSize, [...hiddenUnits, 1]), where);
+    const network = buildNetwork(inputSize, hiddenUnits, dropoutRate, 0, 0);
     try {
-      assignWeightsFromJSON(network.getWeights() as tf.Variable[], json.weights, where);
+      assignWeights(network.getWeights() as tf.Variable[], weights);
     } catch (error) {
       network.dispose();
       throw error;
     }
-    return new MlpClassifier(network, json.inputSize, [...json.hiddenUnits], json.dropout, [], undefined);
+    return new MlpClassifier(network, inputSize, hiddenUnits, dropoutRate, [], undefined);
   }
 
   /** The architecture and weights as plain JSON (`JSON.stringify` it to save). */

@@ -218,6 +218,9 @@ export class StackingClassifier {
     for (const [field, list] of [['center', center], ['spread', spread], ['models', saved]] as const) {
       if (!Array.isArray(list) || list.length !== names.length) throw invalidValue(field, where, `${names.length} entries (one per learner)`, Array.isArray(list) ? `${list.length} entries` : (list ?? null));
     }
+    spread.forEach((s, m) => {
+      if (!(s > 0)) throw invalidValue(`spread[${m}]`, where, 'a number > 0 (a standard deviation)', s);
+    });
     const meta = LogisticRegression.fromJSON(record.meta as LogisticRegressionJSON);
     if (meta.weights.length !== names.length) throw invalidValue('meta.weights', where, `${names.length} weights (one per learner)`, `${meta.weights.length} weights`);
     const models: FittedScorer[] = [];

@@ -77,17 +77,30 @@ export class TabularEncoder {
     for (const kind of ['numeric', 'categorical'] as const) {
       if (!strings(schema[kind])) throw invalidValue(`schema.${kind}`, where, 'an array of column names', schema[kind] ?? null);
     }
-    const numeric = (record.numeric ?? {}) as Record<string, Record<string, unknown> | undefined>;
+    // Own properties only: a column named `constructor` or `toString` must not find Object's.
+    const own = (object: unknown, key: string): unknown =>
+      typeof object === 'object' && object !== null && Object.prototype.hasOwnProperty.call(object, key) ? (object as Record<string, unknown>)[key] : undefined;
+    const columns = [...(schema.numeric as string[]), ...(schema.categorical as string[])];
+    const firstRepeat = (list: readonly string[]): string | undefined => {
+      const seen = new Set<string>();
+      return list.find((item) => seen.size === seen.add(item).size);
+    };
+    const repeated = firstRepeat(columns);
+    if (repeated !== undefined) throw invalidValue('schema', where, 'each column named once', repeated);
+    const numeric = record.numeric;
     for (const column of schema.numeric as string[]) {
-      const stats = numeric[column];
+      const stats = own(numeric, column) as Record<string, unknown> | undefined;
       if (typeof stats !== 'object' || stats === null) throw invalidValue(`numeric.${column}`, where, '{ mean, std, sawMissing }', stats ?? null);
       if (typeof stats.mean !== 'number' || !Number.isFinite(stats.mean)) throw invalidValue(`numeric.${column}.mean`, where, 'a finite number', stats.mean ?? null);
       if (typeof stats.std !== 'number' || !(stats.std > 0 && Number.isFinite(stats.std))) throw invalidValue(`numeric.${column}.std`, where, 'a finite number > 0', stats.std ?? null);
       if (typeof stats.sawMissing !== 'boolean') throw invalidValue(`numeric.${column}.sawMissing`, where, 'true or false', stats.sawMissing ?? null);
     }
-    const categories = (record.categories ?? {}) as Record<string, unknown>;
+    const categories = record.categories;
     for (const column of schema.categorical as string[]) {
-      if (!strings(categories[column])) throw invalidValue(`categories.${column}`, where, 'an array of category strings', categories[column] ?? null);
+      const list = own(categories, column);
+      if (!strings(list)) throw invalidValue(`categories.${column}`, where, 'an array of category strings', list ?? null);
+      const repeatedCategory = firstRepeat(list as string[]);
+      if (repeatedCategory !== undefined) throw invalidValue(`categories.${column}`, where, 'each category once', repeatedCategory);
     }
     return new TabularEncoder(JSON.parse(JSON.stringify({ ...json, format: 'loom-ml/tabular-encoder', version: 1 })) as TabularEncoderJSON);
   }
