@@ -74,12 +74,14 @@ it('runs the README models example', async () => {
   });
 }, 60_000);
 
-it('the README shows exactly the code this test runs', () => {
+// The README block runs as written (backend, lending-club data and all) in tools/readme-examples;
+// this test runs the same code after its set-up on planted data, where the results are known.
+it('the README runs the code this test checks, after its own set-up', () => {
   const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
   const block = /## Models example[^\n]*\n+(?:[^\n]*\n)*?```ts\n([\s\S]*?)```/.exec(readme)?.[1] ?? '';
   const self = readFileSync(new URL(import.meta.url), 'utf8');
   const body = /\/\/ --- README models example \(body\) ---\n([\s\S]*?)\n\s*\/\/ --- end ---/.exec(self)?.[1] ?? '';
   const lines = (text: string) => text.split('\n').map((line) => line.trim()).filter((line) => line !== '' && !line.startsWith('import'));
   expect(lines(body).length).toBeGreaterThan(10);
-  expect(lines(block)).toEqual(lines(body));
+  expect(lines(block).slice(-lines(body).length)).toEqual(lines(body));
 });

@@ -18,13 +18,16 @@ import { runInBrowser, runInNode, toJavaScript, type RunResult } from './run-exa
 const NODE_TIMEOUT_MS = 240_000;
 const BROWSER_TIMEOUT_MS = 120_000;
 
+// LOOM_README_EXAMPLES=optimizers,train runs only the READMEs whose path contains one of these
+// and prints what each example printed.
+const only = (process.env.LOOM_README_EXAMPLES ?? '').split(',').filter((part) => part !== '');
 const readmePaths = [
   'README.md',
   ...readdirSync(join(repoRoot, 'packages'))
     .map((name) => `packages/${name}/README.md`)
     .filter((path) => existsSync(join(repoRoot, path)))
     .sort(),
-];
+].filter((path) => only.length === 0 || only.some((part) => path.includes(part)));
 const readmes: ParsedReadme[] = readmePaths.map((path) => parseReadme(path, readFileSync(join(repoRoot, path), 'utf8')));
 const keyOf = (block: CodeBlock) => `${block.readme} › ${block.name}`;
 
@@ -40,7 +43,9 @@ beforeAll(async () => {
 
 afterAll(async () => {
   if (browser !== undefined) await (await browser.catch(() => undefined))?.close();
-  if (scratch !== '') await rm(scratch, { recursive: true, force: true });
+  // LOOM_README_EXAMPLES_KEEP=1 keeps the projects (and each block's example.mjs) to rerun by hand.
+  if (process.env.LOOM_README_EXAMPLES_KEEP === '1') console.log(`README example projects kept in ${scratch}`);
+  else if (scratch !== '') await rm(scratch, { recursive: true, force: true });
   const fragments = readmes.flatMap((readme) => readme.blocks.filter((block) => block.kind === 'fragment').map((block) => `  ${block.readme}:${block.line} (${block.name}): ${block.reason}`));
   console.log(
     [
@@ -145,6 +150,7 @@ describe.each(readmes.map((readme) => [readme.readme, readme] as const))('%s', (
         reports.push(describeRun('chromium', result));
       }
       const report = `${readme.readme}:${block.line} (${block.name})\n${reports.join('\n')}`;
+      if (only.length > 0) console.log(report); // a chosen few READMEs: show what each example printed
       if (knownFailure !== undefined) {
         summary.knownFailures.push(key);
         expect(ok, `${key} is listed in src/known-failures.ts (${knownFailure}) but passes now: remove it from the list.\n${report}`).toBe(false);
