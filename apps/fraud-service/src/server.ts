@@ -27,7 +27,7 @@ const ROUTES: Record<string, string> = { '/': 'GET', '/health': 'GET', '/metrics
 /** Routes that need the API key when one is set: everything that scores or shows traffic. */
 const PROTECTED = new Set(['/score', '/metrics', '/api/summary']);
 /** Transactions scored between two turns of the event loop, so a 1,000-loan batch cannot stall /health. */
-const CHUNK = 50;
+const CHUNK = 25;
 
 const allowedMethod = (path: string): string | undefined => (Object.prototype.hasOwnProperty.call(ROUTES, path) ? ROUTES[path] : undefined);
 

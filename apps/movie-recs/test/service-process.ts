@@ -36,6 +36,9 @@ export async function startService(args: string[]): Promise<ServiceProcess> {
     child.on('exit', (code) => reject(new Error(`serve.ts exited with code ${code} before listening: ${stderr}`)));
   });
   const peakRssMb = () => {
+    if (child.exitCode !== null || child.signalCode !== null) {
+      throw new Error(`The service process is gone (exit code ${child.exitCode}, signal ${child.signalCode}); its stderr ends: ${stderr.slice(-400)}`);
+    }
     try {
       const status = readFileSync(`/proc/${child.pid}/status`, 'utf8');
       return Number(/VmHWM:\s+(\d+) kB/.exec(status)![1]) / 1024;
