@@ -2,7 +2,7 @@
 // loopback. Starts `serve.ts` on the saved model with its default limits in a child process and
 // prints requests/s, p50/p99 latency and the server's peak RSS for five phases:
 //   normal     4 clients, each on its own loopback address, alternately searching and asking for
-//              recommendations, 5 requests/s each (a person on the page makes about 1 a second);
+//              recommendations, 2 requests/s each (a person on the page makes about 1 a second);
 //   slowloris  the same clients while one address opens 2,000 connections that never finish
 //              their headers, and then while 64 addresses open 32 each (2,048);
 //   oversized  the same clients while 4 clients send the largest requests allowed (100 likes,
@@ -183,7 +183,7 @@ async function phase(name: string, seconds: number, attack: (until: number) => {
   const healthAgent = new Agent({ keepAlive: true, localAddress: address(0, 50) });
   const attacking = attack(until);
   await Promise.all([
-    ...agents.map((agent) => loop(agent, until, normalRequest, clients, 200)),
+    ...agents.map((agent) => loop(agent, until, normalRequest, clients, 500)),
     probe(healthAgent, until, 100, '/', health),
     attacking.done,
   ]);

@@ -147,7 +147,7 @@ export interface ServeRequest {
 }
 
 export const SERVE_USAGE = `Usage: pnpm serve [--port 3000] [--model runs/latest] [--host 127.0.0.1] [--api-key <key>]
-  [--allowed-hosts a.example,b.example] [--rate-limit 50] [--rate-burst 100]
+  [--allowed-hosts a.example,b.example] [--rate-limit 10] [--rate-burst 30]
   [--max-connections 256] [--max-connections-per-client 32]
 LOOM_API_KEY sets the key without showing it in the process list.`;
 

@@ -1,5 +1,5 @@
 // `pnpm serve [--port 3000] [--model runs/latest] [--host 127.0.0.1] [--api-key <key>] [--allowed-hosts a,b]
-//   [--rate-limit 50] [--rate-burst 100] [--max-connections 256] [--max-connections-per-client 32]`:
+//   [--rate-limit 10] [--rate-burst 30] [--max-connections 256] [--max-connections-per-client 32]`:
 // the web page and JSON API over the saved model. LOOM_API_KEY sets the key without showing it in `ps`.
 import { parseServeArgs } from './cli-args.js';
 import { AppError } from './errors.js';

@@ -5,7 +5,8 @@ import { fixtureBundle } from '../test/fixture-bundle.js';
 import { closingRequest, rawRequest } from '../test/raw-http.js';
 import { createRecommendServer } from './server.js';
 
-const server = createRecommendServer(await fixtureBundle());
+// The rate limit (10/s per client by default) is off here: these tests send dozens of requests at once from one address; a test below checks the limiter.
+const server = createRecommendServer(await fixtureBundle(), { rateLimit: 0 });
 let base = '';
 beforeAll(async () => {
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));

@@ -5,8 +5,8 @@ import type { ModelBundle } from './model-bundle.js';
 import { PAGE_HTML } from './page.js';
 import { recommendForLikes } from './recommend.js';
 
-/** Defaults of the per-client rate limit: requests per second and bucket size. */
-export const RECS_RATE_DEFAULTS = { rateLimit: 50, rateBurst: 100 };
+/** Defaults of the per-client rate limit: requests per second and bucket size (a person on the page makes about one a second). */
+export const RECS_RATE_DEFAULTS = { rateLimit: 10, rateBurst: 30 };
 
 /** Longest search text, in characters. */
 export const MAX_QUERY_LENGTH = 100;
