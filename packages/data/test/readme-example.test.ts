@@ -16,7 +16,7 @@ describe('README example', () => {
     const before = tf.memory().numTensors;
     await run(api, tf, { log: (...values: unknown[]) => printed.push(values) });
     expect(tf.memory().numTensors).toBe(before);
-    expect(printed[0]).toEqual([4, 'loans.csv line 4, column `income`: expected a number, received "abc".']);
+    expect(printed[0]).toEqual([4, 'loans.csv line 4, column `income`: expected a decimal number, received "abc".']);
     // 4 good rows, 2 per class; stratified, each class sends round(2 * 0.25) = 1 row to test,
     // leaving 2 train rows: one batch of 2.
     expect(printed.slice(1)).toEqual([[[2, 2], [2]]]);

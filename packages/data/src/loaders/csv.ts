@@ -1,32 +1,46 @@
 import { readChunks, type ChunkSource } from './chunk-source.js';
-import { byteChunks, gunzipIfCompressed, isBlob, isResponse } from './byte-input.js';
+import { byteChunks, gunzipIfCompressed, isBlob, isResponse, type ByteInput } from './byte-input.js';
 import { DataError, invalidValue } from '../errors.js';
-import { CsvParser, type CsvRecord } from './csv-parser.js';
+import { CsvError, CsvParser, type CsvParserOptions, type CsvRecord } from './csv-parser.js';
+import { Utf8ChunkDecoder, type InvalidUtf8 } from './utf8-decoder.js';
 
 export type ColumnType = 'number' | 'integer' | 'string' | 'boolean' | 'category';
 
+/**
+ * What a missing value (a field equal to one of `missingValues`) becomes: `'error'` (a bad
+ * row), `'skip'` (the row is dropped and counted in `skippedForMissing`), `null`, or a fill
+ * value of the column's type.
+ */
+export type MissingPolicy = 'error' | 'skip' | null | number | string | boolean;
+
 export interface ColumnSpec {
   type: ColumnType;
-  /** What a missing value becomes: `'error'` (default for typed columns with `onMissing` unset), `null`, or a fill value. */
-  missing?: 'error' | null | number | string | boolean;
+  /**
+   * What a missing value becomes. Number, integer, boolean and category columns default to
+   * `onMissing` (itself `'error'` by default); string columns keep their text unless this is set.
+   */
+  missing?: MissingPolicy;
 }
 
-export interface CsvOptions {
-  /** Column name → type (or spec). Columns not listed stay strings; listed columns must exist in the header. */
-  schema?: Record<string, ColumnType | ColumnSpec>;
-  /** Default ','. */
-  delimiter?: string;
+export interface CsvOptions extends CsvParserOptions {
+  /**
+   * Column name → type (or spec), as an object or a `Map`. Columns not listed stay strings;
+   * listed columns must exist in the header. Any name works, `__proto__` and `constructor`
+   * included (write `{ ['__proto__']: 'number' }` in an object literal, or use a Map).
+   */
+  schema?: Record<string, ColumnType | ColumnSpec> | ReadonlyMap<string, ColumnType | ColumnSpec>;
   /** Field texts that mean "missing". Default ['', 'NA', 'N/A', 'null', 'NaN']. */
   missingValues?: string[];
-  /** Default for every column's `missing`. Default null (missing values become null). */
-  onMissing?: ColumnSpec['missing'];
+  /** Default `missing` of number, integer, boolean and category columns. Default `'error'`. */
+  onMissing?: MissingPolicy;
   /** What a malformed row does: 'error' (default) throws naming the line and column; 'skip' drops it and counts it; 'collect' drops it and reports it. */
   onBadRow?: 'error' | 'skip' | 'collect';
-  /** Names the input in errors (a file name). */
-  source?: string;
+  /** Bytes that are not UTF-8: `'error'` (default) stops with a `CsvError` naming the line; `'replace'` reads them as U+FFFD. */
+  invalidUtf8?: InvalidUtf8;
 }
 
 export type CsvValue = number | string | boolean | null;
+/** One row: column name → value. A null-prototype object, so a column may be called `__proto__`, `constructor` or `toString`. */
 export type CsvRow = Record<string, CsvValue>;
 
 export interface BadRow {
@@ -35,44 +49,91 @@ export interface BadRow {
   fields: string[];
 }
 
-/** Rows that did not parse, reported instead of silently dropped. */
+/** Rows that did not become typed rows, reported instead of silently dropped. */
 export interface CsvReport {
+  /** With `onBadRow: 'collect'`: each bad row's line, message and fields. */
   badRows: BadRow[];
+  /** Bad rows dropped (with `onBadRow: 'skip'` or `'collect'`). */
   skippedRows: number;
+  /** Rows dropped because a column with `missing: 'skip'` had a missing value. */
+  skippedForMissing: number;
 }
 
-type Converter = (text: string, line: number) => CsvValue;
+/** Marks a row dropped by `missing: 'skip'`. */
+const SKIP_ROW = Symbol('skip row');
+type Converter = (text: string, line: number) => CsvValue | typeof SKIP_ROW;
 
-function converterFor(name: string, spec: ColumnSpec, missingValues: Set<string>, source: string, fallbackMissing: ColumnSpec['missing']): Converter {
-  const missing = spec.missing === undefined ? fallbackMissing : spec.missing;
-  const fail = (line: number, expected: string, text: string) =>
-    new DataError(`${source} line ${line}, column \`${name}\`: expected ${expected}, received ${JSON.stringify(text)}.`);
-  return (text, line) => {
-    if (missingValues.has(text)) {
-      if (missing === 'error') throw fail(line, `a ${spec.type} (missing values are not allowed in this column)`, text);
-      return missing ?? null;
-    }
+/** Decimal numbers only: digits with an optional sign, point and exponent; no spaces, no hex, no Infinity. */
+const DECIMAL = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
+const INTEGER = /^[+-]?\d+$/;
+
+/** A field for an error message: quoted, cut to 80 characters. */
+function shown(text: string): string {
+  return text.length <= 80 ? JSON.stringify(text) : `${JSON.stringify(text.slice(0, 80))}… (${text.length} characters)`;
+}
+
+/** A column name for an error message, cut to 80 characters. */
+function cut(name: string): string {
+  return name.length <= 80 ? name : `${name.slice(0, 80)}…`;
+}
+
+const COLUMN_TYPES: readonly ColumnType[] = ['number', 'integer', 'string', 'boolean', 'category'];
+
+function checkFill(name: string, spec: ColumnSpec, missing: MissingPolicy): void {
+  if (missing === 'error' || missing === 'skip' || missing === null) return;
+  const fits =
+    spec.type === 'number' ? typeof missing === 'number' && Number.isFinite(missing)
+    : spec.type === 'integer' ? Number.isSafeInteger(missing)
+    : spec.type === 'boolean' ? typeof missing === 'boolean'
+    : typeof missing === 'string';
+  if (!fits) throw invalidValue(`missing of column \`${name}\``, 'readCsv', `'error', 'skip', null or a fill value of type ${spec.type}`, missing);
+}
+
+function converterFor(name: string, spec: ColumnSpec, missingValues: ReadonlySet<string>, source: string, missing: MissingPolicy | undefined): Converter {
+  const at = (line: number) => `${source} line ${line}, column \`${cut(name)}\``;
+  const fail = (line: number, expected: string, text: string) => new CsvError(`${at(line)}: expected ${expected}, received ${shown(text)}.`, 'bad-value', line, name);
+  const convert = (text: string, line: number): CsvValue => {
     switch (spec.type) {
       case 'number': {
+        if (!DECIMAL.test(text)) throw fail(line, 'a decimal number', text);
         const value = Number(text);
-        if (text.trim() === '' || !Number.isFinite(value)) throw fail(line, 'a number', text);
+        if (!Number.isFinite(value)) throw fail(line, 'a number within ±1.8e308', text);
+        if (INTEGER.test(text) && !Number.isSafeInteger(value)) throw fail(line, 'an integer within ±(2^53 − 1), which a number holds exactly (read the column as a string to keep it whole)', text);
         return value;
       }
       case 'integer': {
+        if (!INTEGER.test(text)) throw fail(line, 'an integer', text);
         const value = Number(text);
-        if (text.trim() === '' || !Number.isInteger(value)) throw fail(line, 'an integer', text);
+        if (!Number.isSafeInteger(value)) throw fail(line, 'an integer within ±(2^53 − 1), which a number holds exactly (read the column as a string to keep it whole)', text);
         return value;
       }
       case 'boolean': {
         const lower = text.trim().toLowerCase();
-        if (['true', '1', 'yes'].includes(lower)) return true;
-        if (['false', '0', 'no'].includes(lower)) return false;
+        if (lower === 'true' || lower === '1' || lower === 'yes') return true;
+        if (lower === 'false' || lower === '0' || lower === 'no') return false;
         throw fail(line, 'a boolean (true/false, 1/0, yes/no)', text);
       }
       default:
         return text;
     }
   };
+  if (missing === undefined) return convert;
+  return (text, line) => {
+    if (!missingValues.has(text)) return convert(text, line);
+    if (missing === 'error') {
+      throw new CsvError(`${at(line)}: missing value ${shown(text)} in a ${spec.type} column whose \`missing\` is 'error' (set it, or onMissing, to null, 'skip' or a fill value).`, 'missing-value', line, name);
+    }
+    if (missing === 'skip') return SKIP_ROW;
+    return missing;
+  };
+}
+
+function schemaEntries(schema: CsvOptions['schema']): Map<string, ColumnType | ColumnSpec> {
+  if (schema === undefined) return new Map();
+  if (schema instanceof Map) return new Map(schema);
+  if (schema === null || typeof schema !== 'object') throw invalidValue('schema', 'readCsv', 'an object or a Map of column name → type', schema);
+  // Own keys only: a column called `constructor` must not find Object.prototype.constructor.
+  return new Map(Object.keys(schema).map((name) => [name, (schema as Record<string, ColumnType | ColumnSpec>)[name]!]));
 }
 
 /**
@@ -82,14 +143,19 @@ function converterFor(name: string, spec: ColumnSpec, missingValues: Set<string>
 export class CsvRowReader {
   private header: string[] | null = null;
   private converters: Converter[] = [];
-  readonly report: CsvReport = { badRows: [], skippedRows: 0 };
+  readonly report: CsvReport = { badRows: [], skippedRows: 0, skippedForMissing: 0 };
   private readonly source: string;
   private readonly onBadRow: NonNullable<CsvOptions['onBadRow']>;
+  private readonly schema: Map<string, ColumnType | ColumnSpec>;
 
   constructor(private readonly options: CsvOptions = {}) {
     this.source = options.source ?? 'CSV input';
     this.onBadRow = options.onBadRow ?? 'error';
     if (!['error', 'skip', 'collect'].includes(this.onBadRow)) throw invalidValue('onBadRow', 'readCsv', "'error', 'skip' or 'collect'", this.onBadRow);
+    if (options.invalidUtf8 !== undefined && options.invalidUtf8 !== 'error' && options.invalidUtf8 !== 'replace') {
+      throw invalidValue('invalidUtf8', 'readCsv', "'error' or 'replace'", options.invalidUtf8);
+    }
+    this.schema = schemaEntries(options.schema);
   }
 
   /** The header, once the first record has been read. */
@@ -98,62 +164,81 @@ export class CsvRowReader {
   }
 
   read(records: CsvRecord[]): CsvRow[] {
-    const rows: CsvRow[] = [];
+    return [...this.rows(records)];
+  }
+
+  /** The typed rows of `records`, one at a time: every good row comes out before an error. */
+  *rows(records: Iterable<CsvRecord>): Generator<CsvRow> {
     for (const record of records) {
       if (this.header === null) {
         this.setHeader(record);
         continue;
       }
+      let row: CsvRow | null;
       try {
-        rows.push(this.convert(record));
+        row = this.convert(record);
       } catch (error) {
-        if (this.onBadRow === 'error' || !(error instanceof DataError)) throw error;
+        if (this.onBadRow === 'error' || !(error instanceof CsvError)) throw error;
         this.report.skippedRows++;
         if (this.onBadRow === 'collect') this.report.badRows.push({ line: record.line, message: error.message, fields: record.fields });
+        continue;
       }
+      if (row === null) this.report.skippedForMissing++;
+      else yield row;
     }
-    return rows;
   }
 
   private setHeader(record: CsvRecord): void {
     const header = record.fields.map((f) => f.trim());
     const seen = new Set<string>();
+    const headerError = (what: string) => new CsvError(`${this.source} line ${record.line}: ${what}`, 'bad-header', record.line);
     header.forEach((name, i) => {
-      if (name === '') throw new DataError(`${this.source} line ${record.line}: header column ${i + 1} has no name.`);
-      if (seen.has(name)) throw new DataError(`${this.source} line ${record.line}: header names column \`${name}\` twice.`);
+      if (name === '') throw headerError(`header column ${i + 1} has no name.`);
+      if (seen.has(name)) throw headerError(`header names column \`${cut(name)}\` twice.`);
       seen.add(name);
     });
-    const schema = this.options.schema ?? {};
-    for (const name of Object.keys(schema)) {
-      if (!seen.has(name)) throw new DataError(`${this.source}: the schema names column \`${name}\`, which the header does not have (columns: ${header.join(', ')}).`);
+    for (const name of this.schema.keys()) {
+      if (!seen.has(name)) {
+        const columns = header.length <= 50 ? header.join(', ') : `${header.slice(0, 50).join(', ')}, … (${header.length} in all)`;
+        throw new CsvError(`${this.source}: the schema names column \`${name}\`, which the header does not have (columns: ${columns}).`, 'bad-header', record.line, name);
+      }
     }
     const missingValues = new Set(this.options.missingValues ?? ['', 'NA', 'N/A', 'null', 'NaN']);
+    const onMissing = this.options.onMissing === undefined ? 'error' : this.options.onMissing;
     this.converters = header.map((name) => {
-      const raw = schema[name] ?? 'string';
-      const spec = typeof raw === 'string' ? { type: raw } : raw;
-      if (!['number', 'integer', 'string', 'boolean', 'category'].includes(spec.type)) {
-        throw invalidValue(`schema.${name}`, 'readCsv', 'number, integer, string, boolean or category', spec.type);
+      const raw = this.schema.get(name);
+      // Untyped columns keep their text, even when it looks like a missing token.
+      if (raw === undefined) return (text: string) => text;
+      const spec: ColumnSpec = typeof raw === 'string' ? { type: raw } : raw;
+      if (spec === null || typeof spec !== 'object' || !COLUMN_TYPES.includes(spec.type)) {
+        throw invalidValue(`schema.${name}`, 'readCsv', 'number, integer, string, boolean or category', typeof raw === 'object' && raw !== null ? raw.type : raw);
       }
-      // Untyped string columns keep their text, even when it looks like a missing token.
-      if (schema[name] === undefined) return (text: string) => text;
-      return converterFor(name, spec, missingValues, this.source, this.options.onMissing === undefined ? null : this.options.onMissing);
+      const missing = spec.missing !== undefined ? spec.missing : spec.type === 'string' ? undefined : onMissing;
+      if (missing !== undefined) checkFill(name, spec, missing);
+      return converterFor(name, spec, missingValues, this.source, missing);
     });
     this.header = header;
   }
 
-  private convert(record: CsvRecord): CsvRow {
+  /** The typed row, or null when a `missing: 'skip'` column drops it. */
+  private convert(record: CsvRecord): CsvRow | null {
     const header = this.header!;
     if (record.fields.length !== header.length) {
-      throw new DataError(`${this.source} line ${record.line}: expected ${header.length} fields (as in the header), received ${record.fields.length}.`);
+      throw new CsvError(`${this.source} line ${record.line}: expected ${header.length} fields (as in the header), received ${record.fields.length}.`, 'field-count', record.line);
     }
-    const row: CsvRow = {};
-    for (let i = 0; i < header.length; i++) row[header[i]!] = this.converters[i]!(record.fields[i]!, record.line);
-    return row;
+    const row = Object.create(null) as CsvRow;
+    let skip = false;
+    for (let i = 0; i < header.length; i++) {
+      const value = this.converters[i]!(record.fields[i]!, record.line);
+      if (value === SKIP_ROW) skip = true;
+      else row[header[i]!] = value;
+    }
+    return skip ? null : row;
   }
 }
 
-/** Where CSV text can come from: the text itself, a `Blob`/`File`, a fetch `Response`, or string or byte chunks (an iterable, async iterable, Node.js stream or Web `ReadableStream`). Bytes are UTF-8, gzip-compressed bytes are inflated (detected by their first two bytes). */
-export type CsvInput = string | Blob | Response | ChunkSource;
+/** Where CSV text can come from: the text itself, its bytes, a `Blob`/`File`, a fetch `Response`, or string or byte chunks (an iterable, async iterable, Node.js stream or Web `ReadableStream`). Bytes are UTF-8, gzip-compressed bytes are inflated (detected by their first two bytes). */
+export type CsvInput = string | ArrayBuffer | ArrayBufferView | Blob | Response | ChunkSource;
 
 function sourceName(input: CsvInput, options: CsvOptions): string {
   if (options.source !== undefined) return options.source;
@@ -162,60 +247,91 @@ function sourceName(input: CsvInput, options: CsvOptions): string {
   return 'CSV input';
 }
 
-/** The text of any CSV input, chunk by chunk; bytes are decoded as UTF-8 across chunk boundaries. */
-async function* textChunks(input: CsvInput, source: string): AsyncGenerator<string> {
+/**
+ * The records of any CSV input, chunk by chunk, through one parser: bytes are decoded as
+ * UTF-8 across chunk boundaries (invalid bytes stop with a `CsvError` naming the line unless
+ * `invalidUtf8: 'replace'`).
+ */
+async function* csvRecords(input: CsvInput, source: string, options: CsvOptions): AsyncGenerator<CsvRecord[]> {
+  const parser = new CsvParser({ ...options, source });
   if (typeof input === 'string') {
-    yield input;
+    yield parser.push(input);
+    yield parser.end();
     return;
   }
-  let chunks: AsyncIterable<string | Uint8Array>;
-  if (isBlob(input) || isResponse(input)) chunks = byteChunks(input, source);
-  else chunks = readChunks(input);
+  const isBytes = input instanceof ArrayBuffer || ArrayBuffer.isView(input);
+  const chunks = isBytes || isBlob(input) || isResponse(input) ? byteChunks(input as ByteInput, source) : readChunks(input as ChunkSource);
   const iterator = chunks[Symbol.asyncIterator]();
   // Every way out (the end, an error, a consumer that stops early) closes the source.
   try {
     const first = await iterator.next();
-    if (first.done) return;
-    const isText = typeof first.value === 'string';
-    async function* rest(): AsyncGenerator<string | Uint8Array> {
-      yield first.value as string | Uint8Array;
-      while (true) {
-        const next = await iterator.next();
-        if (next.done) return;
-        if ((typeof next.value === 'string') !== isText) throw new DataError(`${source}: a chunk source mixes text and bytes; give one or the other.`);
-        yield next.value;
+    if (!first.done) {
+      const isText = typeof first.value === 'string';
+      const checked = (chunk: unknown): string | Uint8Array => {
+        if (isText ? typeof chunk === 'string' : chunk instanceof Uint8Array) return chunk as string | Uint8Array;
+        if (!isText && ArrayBuffer.isView(chunk)) return new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength);
+        throw new DataError(`${source}: expected every chunk to be ${isText ? 'a string (like the first)' : 'bytes (a Uint8Array, like the first)'}; received ${typeof chunk === 'object' ? Object.prototype.toString.call(chunk) : typeof chunk}.`);
+      };
+      const head = checked(first.value);
+      async function* all(): AsyncGenerator<string | Uint8Array> {
+        yield head;
+        while (true) {
+          const next = await iterator.next();
+          if (next.done) return;
+          yield checked(next.value);
+        }
+      }
+      if (isText) {
+        for await (const text of all() as AsyncGenerator<string>) yield parser.push(text);
+      } else {
+        const decoder = new Utf8ChunkDecoder(options.invalidUtf8 ?? 'error');
+        // A parser error earlier in the text than the invalid bytes comes first.
+        const parserFailure = (): unknown => {
+          try {
+            parser.push('');
+            return undefined;
+          } catch (failure) {
+            return failure;
+          }
+        };
+        const pushDecoded = ({ text, invalid }: { text: string; invalid?: Uint8Array }): { records: CsvRecord[]; error?: CsvError } => {
+          const records = text ? parser.push(text) : [];
+          if (invalid === undefined) return { records };
+          const bytes = Array.from(invalid, (b) => b.toString(16).padStart(2, '0')).join(' ');
+          const line = parser.currentLine;
+          const message = `${source} line ${line}: invalid UTF-8 (bytes ${bytes}); is the file in another encoding? Pass invalidUtf8: 'replace' to read such bytes as U+FFFD.`;
+          return { records, error: new CsvError(message, 'invalid-utf8', line) };
+        };
+        for await (const chunk of gunzipIfCompressed(all() as AsyncGenerator<Uint8Array>, source)) {
+          // The records before bad bytes are good: hand them out first, then stop.
+          const { records, error } = pushDecoded(decoder.decode(chunk));
+          yield records;
+          if (error) throw parserFailure() ?? error;
+        }
+        const { records, error } = pushDecoded(decoder.end());
+        yield records;
+        if (error) throw parserFailure() ?? error;
       }
     }
-    if (isText) {
-      yield* rest() as AsyncGenerator<string>;
-      return;
-    }
-    const decoder = new TextDecoder('utf-8', { fatal: false });
-    for await (const chunk of gunzipIfCompressed(rest() as AsyncGenerator<Uint8Array>, source)) {
-      const text = decoder.decode(chunk, { stream: true });
-      if (text) yield text;
-    }
-    const tail = decoder.decode();
-    if (tail) yield tail;
   } finally {
-    await iterator.return?.();
+    await iterator.return?.(undefined);
   }
+  yield parser.end();
 }
 
 /**
  * Streams typed rows from CSV text, a `Blob`/`File`, a fetch `Response`, or string or byte
  * chunks (a Node.js stream, a Web `ReadableStream`, any iterable). Memory stays bounded by one
- * record at a time; bytes are UTF-8 (decoded across chunk boundaries), gzip is inflated.
+ * record at a time (`maxFieldBytes`, `maxRecordBytes`); bytes are UTF-8 (decoded across chunk
+ * boundaries), gzip is inflated.
  *
  * @example
  * for await (const row of streamCsv(await fetch('/people.csv'), { schema: { age: 'integer' } })) console.log(row.age);
  */
 export async function* streamCsv(input: CsvInput, options: CsvOptions = {}, report?: (r: CsvReport) => void): AsyncGenerator<CsvRow> {
   const source = sourceName(input, options);
-  const parser = new CsvParser(source, options.delimiter ?? ',');
   const reader = new CsvRowReader({ ...options, source });
-  for await (const text of textChunks(input, source)) yield* reader.read(parser.push(text));
-  yield* reader.read(parser.end());
+  for await (const records of csvRecords(input, source, options)) yield* reader.rows(records);
   report?.(reader.report);
 }
 
@@ -228,11 +344,9 @@ export async function* streamCsv(input: CsvInput, options: CsvOptions = {}, repo
  */
 export async function readCsv(input: CsvInput, options: CsvOptions = {}): Promise<{ rows: CsvRow[]; columns: string[] } & CsvReport> {
   const source = sourceName(input, options);
-  const parser = new CsvParser(source, options.delimiter ?? ',');
   const reader = new CsvRowReader({ ...options, source });
   const rows: CsvRow[] = [];
-  for await (const text of textChunks(input, source)) for (const row of reader.read(parser.push(text))) rows.push(row);
-  for (const row of reader.read(parser.end())) rows.push(row);
+  for await (const records of csvRecords(input, source, options)) for (const row of reader.read(records)) rows.push(row);
   return { rows, columns: [...(reader.columns ?? [])], ...reader.report };
 }
 
@@ -243,7 +357,7 @@ export async function readCsv(input: CsvInput, options: CsvOptions = {}): Promis
  * const { rows, columns } = parseCsv('a,b\n1,x\n', { schema: { a: 'number' } }); // rows [{ a: 1, b: 'x' }]
  */
 export function parseCsv(text: string, options: CsvOptions = {}): { rows: CsvRow[]; columns: string[] } & CsvReport {
-  const parser = new CsvParser(options.source ?? 'CSV input', options.delimiter ?? ',');
+  const parser = new CsvParser(options);
   const reader = new CsvRowReader(options);
   const rows = [...reader.read(parser.push(text)), ...reader.read(parser.end())];
   return { rows, columns: [...(reader.columns ?? [])], ...reader.report };

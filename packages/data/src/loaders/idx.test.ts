@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { parseIdx, readIdx } from '../index.js';
 
 /** Builds an IDX file by hand: magic, big-endian dims, big-endian values. */
-function idx(type: number, shape: number[], values: number[], bytesPer: number): Uint8Array {
+function idx(type: number, shape: number[], values: number[], bytesPer: number): Uint8Array<ArrayBuffer> {
   const bytes = new Uint8Array(4 + 4 * shape.length + values.length * bytesPer);
   const view = new DataView(bytes.buffer);
   bytes[2] = type;
