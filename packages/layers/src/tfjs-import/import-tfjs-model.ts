@@ -33,6 +33,8 @@ export interface ImportTfjsOptions {
   maxBytes?: number;
   /** Most weight values the manifest may declare (default 2^27). */
   maxParameters?: number;
+  /** Accept NaN and ±Infinity weights (default false: a model holding any is refused). */
+  allowNonFinite?: boolean;
 }
 
 interface KerasLayerJson {
@@ -75,7 +77,7 @@ export async function importTfjsModel<M extends Model = Sequential>(source: Tfjs
   const artifacts = await resolveArtifacts(source);
   const { className, config, kerasVersion } = modelConfig(artifacts.modelTopology);
   const data = concatWeightData(artifacts.weightData, maxBytes);
-  const store = new TfjsWeightStore(artifacts.weightSpecs ?? [], data);
+  const store = new TfjsWeightStore(artifacts.weightSpecs ?? [], data, options.allowNonFinite === true);
   const parameters = store.parameterCount();
   if (parameters > maxParameters) {
     throw new LayersError(`The tfjs model's weight manifest declares ${parameters} weight values, more than the maxParameters limit of ${maxParameters} (raise it if you trust the model).`);

@@ -92,7 +92,11 @@ export class TfjsWeightStore {
   private readonly entries: Entry[] = [];
   private readonly used = new Set<Entry>();
 
-  constructor(specs: TfjsWeightSpec[], private readonly data: Uint8Array) {
+  constructor(
+    specs: TfjsWeightSpec[],
+    private readonly data: Uint8Array,
+    private readonly allowNonFinite = false,
+  ) {
     if (!Array.isArray(specs)) throw invalidValue('weightSpecs', 'the tfjs model', 'a list of weight specs', specs);
     let offset = 0;
     for (const [index, spec] of specs.entries()) {
@@ -129,6 +133,14 @@ export class TfjsWeightStore {
   }
 
   private decode(entry: Entry, where: string): WeightValue {
+    const value = this.decodeValues(entry, where);
+    if (!this.allowNonFinite && !value.values.every(Number.isFinite)) {
+      throw new LayersError(`The tfjs model has NaN or infinite values in weight '${entry.spec.name}' of ${where}; refused (pass allowNonFinite: true to import it anyway).`);
+    }
+    return value;
+  }
+
+  private decodeValues(entry: Entry, where: string): WeightValue {
     const { spec } = entry;
     const bytes = this.data.slice(entry.byteOffset, entry.byteOffset + entry.byteLength);
     const quantization = spec.quantization;
