@@ -1,7 +1,4 @@
-// README blocks known to fail today, by README and block name (as the test names them), with why.
-// A listed block still runs and must still fail: once it passes, the test fails until its entry
-// is removed. Keep this list short and shrinking; it is printed on every run.
-export const KNOWN_FAILURES: Record<string, string> = {
-  'packages/recommenders/README.md › ## Example › block 1': 'events elided with `// ...`; no backend for BprMf',
-  'packages/recommenders/README.md › ### Two-tower retrieval with item features › block 1': 'goes on from the example above (matrix, items, users)',
-};
+// README blocks known to fail today, by README and the name of the block that starts the example
+// (as the test names it), with why. A listed block still runs and must still fail: once it passes,
+// the test fails until its entry is removed. Keep this list empty; it is printed on every run.
+export const KNOWN_FAILURES: Record<string, string> = {};

@@ -70,15 +70,18 @@ function projectFor(specs: string[]): Promise<string> {
   return project;
 }
 
-/** The program a block runs as: itself, after the blocks it continues. */
-function programOf(readme: ParsedReadme, block: CodeBlock): string {
-  const runnable = readme.blocks.filter((b) => b.kind === 'run');
-  let start = runnable.indexOf(block);
-  while (start > 0 && runnable[start]!.continues) start--;
-  return runnable
-    .slice(start, runnable.indexOf(block) + 1)
-    .map((b) => b.code)
-    .join('\n');
+/**
+ * The programs a README runs: each runnable block together with the blocks that continue it
+ * (`<!-- test: continues -->`), in order. A chain runs once, as one program, where any of its
+ * blocks says it runs.
+ */
+function chainsOf(readme: ParsedReadme): CodeBlock[][] {
+  const chains: CodeBlock[][] = [];
+  for (const block of readme.blocks.filter((b) => b.kind === 'run')) {
+    if (block.continues && chains.length > 0) chains.at(-1)!.push(block);
+    else chains.push([block]);
+  }
+  return chains;
 }
 
 function describeRun(target: string, result: RunResult): string {
@@ -113,43 +116,47 @@ describe.each(readmes.map((readme) => [readme.readme, readme] as const))('%s', (
       }
     }
     for (const key of Object.keys(KNOWN_FAILURES)) {
-      if (key.startsWith(`${readme.readme} › `) && !runnable.some((block) => keyOf(block) === key)) {
-        problems.push(`src/known-failures.ts lists '${key}', which is not a runnable block of ${readme.readme} (renamed or fixed? update the list).`);
+      if (key.startsWith(`${readme.readme} › `) && !chainsOf(readme).some(([first]) => keyOf(first!) === key)) {
+        problems.push(`src/known-failures.ts lists '${key}', which does not start a runnable example of ${readme.readme} (renamed or fixed? update the list).`);
       }
     }
     expect(problems, problems.join('\n')).toEqual([]);
   });
 
-  for (const block of runnable) {
-    const key = keyOf(block);
+  for (const chain of chainsOf(readme)) {
+    const [first] = chain as [CodeBlock, ...CodeBlock[]];
+    const key = keyOf(first);
     const knownFailure = KNOWN_FAILURES[key];
-    const title = `${block.name} (line ${block.line}, ${block.targets.join(' + ')}${block.continues ? ', continues the block before' : ''})${knownFailure === undefined ? '' : ' [known failure]'}`;
+    const targets = (['node', 'browser'] as const).filter((target) => chain.some((block) => block.targets.includes(target)));
+    const names = chain.map((block) => `${block.name} (line ${block.line})`).join(' + ');
+    const title = `${names}, ${targets.join(' + ')}${knownFailure === undefined ? '' : ' [known failure]'}`;
     it(title, async () => {
       expect(readme.install, `${readme.readme} has no install line`).toBeDefined();
       const project = await projectFor(readme.install!.specs);
-      const program = programOf(readme, block);
-      const workDir = join(project, `block-${block.line}`);
+      const program = chain.map((block) => block.code).join('\n');
+      const lang = chain.some((block) => block.lang === 'ts' || block.lang === 'typescript') ? 'ts' : first.lang;
+      const workDir = join(project, `block-${first.line}`);
       const fixtures = fixturesFor(readme.readme, project);
       const reports: string[] = [];
       let ok = true;
-      if (block.targets.includes('node')) {
+      if (targets.includes('node')) {
         await mkdir(workDir, { recursive: true });
         for (const [name, contents] of Object.entries(fixtures.files ?? {})) await writeFile(join(workDir, name), contents);
-        const result = await runInNode(program, block.lang, workDir, NODE_TIMEOUT_MS);
-        summary.node++;
+        const result = await runInNode(program, lang, workDir, NODE_TIMEOUT_MS);
+        summary.node += chain.length;
         summary.seconds += result.seconds;
         ok &&= result.ok;
         reports.push(describeRun('node', result));
       }
-      if (block.targets.includes('browser')) {
+      if (targets.includes('browser')) {
         browser ??= launchChromium();
-        const result = await runInBrowser(await browser, program, block.lang, join(workDir, 'browser'), fixtures.page ?? {}, BROWSER_TIMEOUT_MS);
-        summary.browser++;
+        const result = await runInBrowser(await browser, program, lang, join(workDir, 'browser'), fixtures.page ?? {}, BROWSER_TIMEOUT_MS);
+        summary.browser += chain.length;
         summary.seconds += result.seconds;
         ok &&= result.ok;
         reports.push(describeRun('chromium', result));
       }
-      const report = `${readme.readme}:${block.line} (${block.name})\n${reports.join('\n')}`;
+      const report = `${readme.readme}: ${names}\n${reports.join('\n')}`;
       if (only.length > 0) console.log(report); // a chosen few READMEs: show what each example printed
       if (knownFailure !== undefined) {
         summary.knownFailures.push(key);
