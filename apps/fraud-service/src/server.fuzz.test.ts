@@ -11,7 +11,7 @@ import { closingRequest, rawRequest } from '../test/raw-http.js';
 import { startService, type ServiceProcess } from '../test/service-process.js';
 import { saveBundle } from './model-bundle.js';
 
-/** The peak RSS the service may reach under everything below (it idles at about 110 MB). */
+/** The peak RSS the service may reach under everything below (it idles near 115 MB). */
 const RSS_BOUND_MB = 250;
 /** Fuzz cases sent, unless the time budget runs out first. */
 const CASES = 1500;
