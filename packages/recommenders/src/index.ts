@@ -1,5 +1,6 @@
-// Public API of @loom-ml/recommenders: an explicit list of named re-exports. It runs anywhere;
-// file save/load is in './node.ts' (the '@loom-ml/recommenders/node' entry).
+// Public API of @loom-ml/recommenders: an explicit list of named re-exports. It runs anywhere
+// (save/load to IndexedDB, downloads, URLs and bytes included); file paths are in './node.ts'
+// (the '@loom-ml/recommenders/node' entry).
 export { LoomError, RecommenderError } from './errors.js';
 export { IdMapping, type ExternalId, type IdMappingJson } from './id-mapping.js';
 export { CsrMatrix, type DuplicatePolicy, type FromTripletsOptions } from './csr-matrix.js';
@@ -65,4 +66,5 @@ export {
   type SerializedRecommenderJson,
   type LoadedRecommender,
 } from './serialization.js';
+export { saveRecommender, loadRecommender, type LoadRecommenderOptions } from './recommender-storage.js';
 export { createRng } from './rng.js';

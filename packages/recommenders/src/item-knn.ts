@@ -53,15 +53,7 @@ export class ItemKnnRecommender extends BaseRecommender {
   }
 
   fit(userItems: CsrMatrix): this {
-    const itemUsers = userItems.transpose();
-    let weighted: CsrMatrix;
-    if (this.weighting === 'bm25') weighted = bm25Weight(itemUsers, this.bm25);
-    else if (this.weighting === 'tfidf') weighted = normaliseRowsSparse(tfidfWeight(itemUsers));
-    else weighted = normaliseRowsSparse(itemUsers);
-    this.userItems = userItems;
-    this.weightedItemUsers = weighted;
-    const weightedUserItems = weighted.transpose();
-    this.weightedUserItems = weightedUserItems;
+    const { weighted, weightedUserItems } = this.prepare(userItems);
     const rows: number[] = [];
     const columns: number[] = [];
     const values: number[] = [];
@@ -109,6 +101,34 @@ export class ItemKnnRecommender extends BaseRecommender {
     }
     this.similarity = CsrMatrix.fromTriplets(userItems.columns, userItems.columns, rows, columns, values);
     return this;
+  }
+
+  /**
+   * Restores a fitted state (used by `deserializeRecommender`): the training matrix and the kept
+   * similarities (items × items), as `similarityMatrix` gave them. The weighted matrices that
+   * `similarityRow` and `similarItems` use are recomputed from the training matrix (O(nnz)).
+   */
+  setState(userItems: CsrMatrix, similarity: CsrMatrix): this {
+    if (similarity.rows !== userItems.columns || similarity.columns !== userItems.columns) {
+      throw invalidValue('similarity', `${this.name}.setState`, `an items × items matrix (${userItems.columns} × ${userItems.columns})`, `${similarity.rows} × ${similarity.columns}`);
+    }
+    this.prepare(userItems);
+    this.similarity = similarity;
+    return this;
+  }
+
+  /** Weights the item columns as `weighting` says and keeps both orientations. */
+  private prepare(userItems: CsrMatrix): { weighted: CsrMatrix; weightedUserItems: CsrMatrix } {
+    const itemUsers = userItems.transpose();
+    let weighted: CsrMatrix;
+    if (this.weighting === 'bm25') weighted = bm25Weight(itemUsers, this.bm25);
+    else if (this.weighting === 'tfidf') weighted = normaliseRowsSparse(tfidfWeight(itemUsers));
+    else weighted = normaliseRowsSparse(itemUsers);
+    const weightedUserItems = weighted.transpose();
+    this.userItems = userItems;
+    this.weightedItemUsers = weighted;
+    this.weightedUserItems = weightedUserItems;
+    return { weighted, weightedUserItems };
   }
 
   /** Kept neighbour similarities, items × items (row i: the neighbours of item i). */

@@ -1,69 +1,96 @@
+import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { checkContainerHeader, containerPayloadLength, encodeContainerParts, openContainer, parseJsonBounded, verifyContainerChecksum, type ByteSource } from '@loom-ml/core';
 import { readFileBounded, writeFileAtomic } from '@loom-ml/core/node';
 import { RecommenderError } from './errors.js';
 import type { IdMapping } from './id-mapping.js';
 import {
+  DEFAULT_MAX_HEADER_BYTES,
   DEFAULT_MAX_MODEL_BYTES,
-  deserializeRecommender,
-  type DeserializeRecommenderOptions,
+  recommenderContents,
+  recommenderFromContainer,
+  recommenderFromParts,
   serializeRecommender,
   type LoadedRecommender,
   type SavableRecommender,
-  type SerializedRecommenderJson,
 } from './serialization.js';
+import {
+  loadRecommender as loadFromSource,
+  recommenderFromBytes,
+  saveRecommender as saveToStorage,
+  type LoadRecommenderOptions,
+} from './recommender-storage.js';
+
+/** `indexeddb://`, `downloads://`, `http://`, `https://`: anything `scheme://` that is not a path. */
+const URL_SCHEME = /^[a-z][a-z0-9+.-]*:\/\//i;
 
 /**
- * Options of {@link loadRecommender}: the limits of `deserializeRecommender` (`maxBytes`, default
- * 512 MiB, also bounds the size of `weights.bin` before it is read; `maxElements`, default 2^27)
- * and the size of `model.json`.
- */
-export interface LoadRecommenderOptions extends DeserializeRecommenderOptions {
-  /** Refuse a `model.json` larger than this many bytes (checked before reading). Default 64 MiB. */
-  maxJsonBytes?: number;
-}
-
-const DEFAULT_MAX_JSON_BYTES = 64 * 2 ** 20;
-
-/**
- * Saves a model to `directory/model.json` and `directory/weights.bin` (Node.js). Each file is
- * written to a temporary file, flushed to disk and renamed into place; the JSON goes last, so a
- * crash never leaves a JSON pointing at a half-written binary.
+ * Saves a model (Node.js). A path ending in `.loom` gets one portable file (the
+ * `serializeRecommender` bytes, loadable in a browser); any other path is a folder with
+ * `model.json` (the container header: type, options, ids, array shapes and byte ranges, SHA-256)
+ * and `weights.bin` (the arrays). Files are written atomically (temporary file, fsync, rename,
+ * folder fsync), `weights.bin` first, so `model.json` never points at a half-written file.
+ * Targets with a scheme (`'indexeddb://name'`) go to `saveRecommender` of the main entry.
  *
  * @example
  * import { saveRecommender } from '@loom-ml/recommenders/node';
- * await saveRecommender(als, './models/als', { users, items });
+ * await saveRecommender(als, './models/als.loom', { users, items });
+ * await saveRecommender(als, './models/als', { users, items }); // a folder
  */
 export async function saveRecommender(
   model: SavableRecommender,
-  directory: string,
+  path: string,
   mappings: { users?: IdMapping; items?: IdMapping } = {},
 ): Promise<void> {
-  const { json, binary } = serializeRecommender(model, mappings);
-  await writeFileAtomic(join(directory, 'weights.bin'), binary);
-  await writeFileAtomic(join(directory, 'model.json'), JSON.stringify(json));
+  if (URL_SCHEME.test(path)) return saveToStorage(model, path, mappings);
+  if (path.endsWith('.loom')) {
+    await writeFileAtomic(path, serializeRecommender(model, mappings));
+    return;
+  }
+  const { header, payload } = encodeContainerParts(recommenderContents(model, mappings));
+  await writeFileAtomic(join(path, 'weights.bin'), payload);
+  await writeFileAtomic(join(path, 'model.json'), JSON.stringify(header));
 }
 
 /**
- * Loads what {@link saveRecommender} wrote (Node.js). Files larger than the limits are refused
- * before they are read (`FileRefusedError` from `@loom-ml/core`), a missing file is named, and
- * the contents go through every check of `deserializeRecommender` before anything is allocated.
+ * Loads what `saveRecommender` wrote — a `.loom` file, or a folder in format 2 or in 0.1's
+ * format 1 — and everything `loadRecommender` of the main entry takes (`'indexeddb://name'`,
+ * `http(s)` URLs, a `Blob`, bytes). Files are read only if their size is within the limits
+ * (`maxBytes`, default 512 MiB; `maxHeaderBytes`, default 64 MiB, for `model.json`), and a
+ * folder's `weights.bin` must have exactly the size its `model.json` declares; then every check
+ * of `deserializeRecommender` applies before anything is built.
  *
  * @example
  * import { loadRecommender } from '@loom-ml/recommenders/node';
- * const { model, users, items } = await loadRecommender('./models/als');
+ * const { model, users, items } = await loadRecommender('./models/als.loom');
  */
-export async function loadRecommender(directory: string, options: LoadRecommenderOptions = {}): Promise<LoadedRecommender> {
-  const jsonPath = join(directory, 'model.json');
-  const text = new TextDecoder().decode(
-    await readFileBounded(jsonPath, { maxBytes: options.maxJsonBytes ?? DEFAULT_MAX_JSON_BYTES, what: 'recommender model file' }),
-  );
-  let json: SerializedRecommenderJson;
-  try {
-    json = JSON.parse(text) as SerializedRecommenderJson;
-  } catch (error) {
-    throw new RecommenderError(`Invalid value for \`model.json\` in loadRecommender. Expected JSON written by saveRecommender. Received: a file that does not parse (${(error as Error).message}) in ${jsonPath}.`);
+export async function loadRecommender(source: string | URL | ByteSource, options: LoadRecommenderOptions = {}): Promise<LoadedRecommender> {
+  let path: string;
+  if (typeof source === 'string' && !URL_SCHEME.test(source)) path = source;
+  else if ((source instanceof URL && source.protocol === 'file:') || (typeof source === 'string' && source.startsWith('file://'))) path = fileURLToPath(source);
+  else return loadFromSource(source, options);
+  const info = await stat(path).catch(() => {
+    throw new RecommenderError(`loadRecommender: nothing at ${path}. Save a model there first with saveRecommender(model, path).`);
+  });
+  const maxBytes = options.maxBytes ?? DEFAULT_MAX_MODEL_BYTES;
+  if (!info.isDirectory()) return recommenderFromBytes(await readFileBounded(path, { maxBytes, what: 'recommender file' }), options, `recommender file ${path}`);
+  return loadFolder(path, options, maxBytes, options.maxHeaderBytes ?? DEFAULT_MAX_HEADER_BYTES);
+}
+
+async function loadFolder(folder: string, options: LoadRecommenderOptions, maxBytes: number, maxHeaderBytes: number): Promise<LoadedRecommender> {
+  const headerPath = join(folder, 'model.json');
+  const what = `recommender header ${headerPath}`;
+  const json = parseJsonBounded(await readFileBounded(headerPath, { maxBytes: maxHeaderBytes, what: 'recommender header' }), { maxBytes: maxHeaderBytes, what });
+  const weightsPath = join(folder, 'weights.bin');
+  if ((json as { format?: unknown } | null)?.format !== 'loom-container') {
+    // Format 1 (0.1): its JSON says where each array lies; every range is checked against the file.
+    return recommenderFromParts(json, await readFileBounded(weightsPath, { maxBytes, what: 'recommender weights file' }), options);
   }
-  const binary = await readFileBounded(join(directory, 'weights.bin'), { maxBytes: options.maxBytes ?? DEFAULT_MAX_MODEL_BYTES, what: 'recommender weights file' });
-  const { maxJsonBytes: _, ...limits } = options;
-  return deserializeRecommender(json, binary, limits);
+  const header = checkContainerHeader(json, { maxBytes, maxHeaderBytes, dtypes: ['int32', 'float32'], maxTensors: 1024, what });
+  const expected = containerPayloadLength(header);
+  const payload = await readFileBounded(weightsPath, { maxBytes: expected, what: `recommender weights file (${expected} bytes declared by model.json)` });
+  const container = openContainer(header, payload, { what: `recommender folder ${folder}`, verifyChecksum: false });
+  await verifyContainerChecksum(container, `recommender folder ${folder}`);
+  return recommenderFromContainer(container, options);
 }

@@ -30,7 +30,9 @@ it('exports exactly the documented runtime API', () => {
       'evaluateRecommender',
       'formatMetricsTable',
       'leaveKOut',
+      'loadRecommender',
       'randomSplit',
+      'saveRecommender',
       'selectTopK',
       'serializeRecommender',
       'tfidfWeight',
@@ -39,7 +41,7 @@ it('exports exactly the documented runtime API', () => {
   );
 });
 
-it('exports only the file save/load from the Node entry', () => {
+it('exports only save/load (with file paths) from the Node entry', () => {
   expect(Object.keys(nodeApi).sort()).toEqual(['loadRecommender', 'saveRecommender']);
 });
 

@@ -59,8 +59,8 @@ it('runs the README example end to end', async () => {
 
   const directory = await mkdtemp(join(tmpdir(), 'loom-readme-'));
   try {
-    await saveRecommender(als, join(directory, 'als'), { users, items });
-    const loaded = await loadRecommender(join(directory, 'als'));
+    await saveRecommender(als, join(directory, 'als.loom'), { users, items });
+    const loaded = await loadRecommender(join(directory, 'als.loom'));
     expect(loaded.model.recommend(loaded.users!.indexOf('ann'), 10)).toEqual(recs);
   } finally {
     await rm(directory, { recursive: true, force: true });
@@ -95,9 +95,24 @@ it('runs the README two-tower example (genres as item features, a new item from 
   expect(nearest.filter((id) => genresOf[id]![0] === 'Horror').length).toBeGreaterThanOrEqual(4);
   const directory = await mkdtemp(join(tmpdir(), 'loom-readme-tower-'));
   try {
-    await saveRecommender(tower, join(directory, 'two-tower'), { users, items });
-    expect((await loadRecommender(join(directory, 'two-tower'))).model.recommend(users.indexOf('ann'), 10)).toEqual(recs);
+    await saveRecommender(tower, join(directory, 'two-tower.loom'), { users, items });
+    expect((await loadRecommender(join(directory, 'two-tower.loom'))).model.recommend(users.indexOf('ann'), 10)).toEqual(recs);
   } finally {
     await rm(directory, { recursive: true, force: true });
   }
+});
+
+it('runs the README browser-storage example (fake IndexedDB in Node)', async () => {
+  await import('fake-indexeddb/auto');
+  const { buildInteractions, ImplicitAls: Als, loadRecommender: load, saveRecommender: save } = await import('../src/index.js');
+  const { users, items, matrix } = buildInteractions([
+    { user: 'ann', item: 'alien' },
+    { user: 'ann', item: 'aliens' },
+    { user: 'bob', item: 'alien' },
+  ]);
+  const als = new Als({ factors: 2, epochs: 5, seed: 1 }).fit(matrix);
+  await save(als, 'indexeddb://movie-als', { users, items });
+  const { model } = await load('indexeddb://movie-als');
+  const [top] = model.recommend(users.indexOf('bob'), 1);
+  expect(items.idAt(top!.item)).toBe('aliens');
 });
