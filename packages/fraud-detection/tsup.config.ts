@@ -1,7 +1,8 @@
 import { defineConfig } from 'tsup';
 
+// Two entries: `.` runs anywhere (no Node builtin is reachable from it); `./node` holds file I/O.
 export default defineConfig({
-  entry: ['src/index.ts'],
+  entry: ['src/index.ts', 'src/node.ts'],
   format: ['esm'],
   dts: true,
   clean: true,

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import * as api from './index.js';
+import * as nodeApi from './node.js';
 
 describe('public API', () => {
   it('exports exactly the documented names', () => {
@@ -11,8 +12,13 @@ describe('public API', () => {
         'rocCurve', 'smote', 'thresholdByCost', 'thresholdForPrecision', 'thresholdForRecall',
         'explainByPerturbation', 'formatAttributions', 'tabularBaseline', 'integratedGradients', 'attributionsByColumn',
         'BalancedBatchSampler', 'MlpClassifier', 'AutoencoderDetector', 'rankAverage', 'minMaxAverage', 'StackingClassifier', 'outOfFoldScores', 'stratifiedFolds',
+        'serializeFraudModel', 'deserializeFraudModel', 'saveFraudModel', 'loadFraudModel',
       ].sort(),
     );
+  });
+
+  it('exports only file save/load from the Node entry', () => {
+    expect(Object.keys(nodeApi).sort()).toEqual(['loadFraudModel', 'saveFraudModel']);
   });
 
   it('errors carry the cross-package Loom marker', () => {

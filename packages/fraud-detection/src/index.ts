@@ -38,3 +38,7 @@ export { rankAverage, minMaxAverage } from './score-combiner.js';
 export type { ScoreCombinerOptions } from './score-combiner.js';
 export { StackingClassifier, outOfFoldScores, stratifiedFolds } from './stacking-classifier.js';
 export type { BaseLearner, FittedScorer, OutOfFoldOptions, StackingClassifierJSON, StackingOptions } from './stacking-classifier.js';
+export { serializeFraudModel, deserializeFraudModel } from './model-bytes.js';
+export type { SavableFraudModel, DeserializeFraudModelOptions } from './model-bytes.js';
+export { saveFraudModel, loadFraudModel } from './model-storage.js';
+export type { LoadFraudModelOptions } from './model-storage.js';

@@ -73,7 +73,7 @@ describe('fromJSON checks the architecture and every weight before building a ne
       "Invalid value for `weights[0].values` in MlpClassifier.fromJSON. Expected 400000000 values (shape [20000, 20000]). Received: '6 values'.",
     );
     expectRefused(
-      () => AutoencoderDetector.fromJSON(edit(autoencoderJson, (j) => ((j.inputSize = 50000), (j.mean = []), (j.scale = [])))),
+      () => AutoencoderDetector.fromJSON(edit(autoencoderJson, (j) => ((j.inputSize = 50000), (j.mean = []), (j.scale = []))) as never),
       "Invalid value for `mean` in AutoencoderDetector.fromJSON. Expected 50000 values (one per input). Received: '0 values'.",
     );
   });
@@ -94,7 +94,7 @@ describe('fromJSON checks the architecture and every weight before building a ne
   ])('AutoencoderDetector: %s', (_, json, expected) => expectRefused(() => AutoencoderDetector.fromJSON(json as never), expected));
 
   it('LogisticRegression refuses weights that float32 turns into Infinity', () => {
-    const json = new LogisticRegression(Float32Array.of(1, 2), 0.5).toJSON();
+    const json = LogisticRegression.fromJSON({ format: 'loom-ml/logistic-regression', version: 1, weights: [1, 2], bias: 0.5 }).toJSON();
     expectRefused(() => LogisticRegression.fromJSON({ ...json, weights: [1, 1e39] }), 'Invalid value for `weights[1]` in LogisticRegression.fromJSON. Expected a finite float32. Received: 1e+39.');
     expectRefused(() => LogisticRegression.fromJSON({ ...json, bias: -1e40 }), 'Invalid value for `bias` in LogisticRegression.fromJSON. Expected a finite float32. Received: -1e+40.');
   });
@@ -121,7 +121,7 @@ describe('fromJSON of models without tensors', () => {
   });
 
   it('cuts a hostile value in messages', () => {
-    const json = new LogisticRegression(Float32Array.of(1), 0).toJSON();
+    const json = LogisticRegression.fromJSON({ format: 'loom-ml/logistic-regression', version: 1, weights: [1], bias: 0 }).toJSON();
     let message = '';
     try {
       LogisticRegression.fromJSON({ ...json, bias: 'x'.repeat(1_000_000) as never });
