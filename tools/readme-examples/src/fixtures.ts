@@ -2,7 +2,7 @@
 // type="file">`, files a site serves): made here, small, before the example runs. Nothing
 // here is downloaded; served MNIST and CSV files come from the installed packages, as the
 // datasets README tells a user to serve them.
-import { readFileSync, realpathSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, realpathSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { gzipSync } from 'node:zlib';
@@ -34,8 +34,25 @@ function installedDependency(from: string, name: string): string {
   return dirname(createRequire(join(realpathSync(from), 'package.json')).resolve(`${name}/package.json`));
 }
 
+/**
+ * Files every page gets: the `.wasm` binaries of `@loom-ml/wasm` beside the bundle, where its
+ * README says a page looks for them and where bundlers that copy assets put them (esbuild does
+ * not copy them; its users copy them, or pass `wasmPaths`).
+ */
+function pageAssets(projectDir: string): Record<string, Uint8Array> {
+  const wasm = join(projectDir, 'node_modules', '@loom-ml', 'wasm');
+  if (!existsSync(wasm)) return {};
+  const dist = join(realpathSync(wasm), 'dist');
+  return Object.fromEntries(readdirSync(dist).filter((file) => file.endsWith('.wasm')).map((file) => [file, readFileSync(join(dist, file))]));
+}
+
 /** Fixtures by README path; `projectDir` is the example's installed project. */
 export function fixturesFor(readme: string, projectDir: string): Fixtures {
+  const fixtures = readmeFixtures(readme, projectDir);
+  return { ...fixtures, page: { ...fixtures.page, served: { ...pageAssets(projectDir), ...fixtures.page?.served } } };
+}
+
+function readmeFixtures(readme: string, projectDir: string): Fixtures {
   switch (readme) {
     case 'packages/data/README.md':
       return {
