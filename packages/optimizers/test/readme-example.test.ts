@@ -2,7 +2,9 @@ import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
 import { Optimizer, adamw, chain, clipByGlobalNorm, decayMatricesOnly, warmupCosineDecaySchedule } from '../src/index.js';
 
-// The README's example, run as written (with the loss written out), so the docs stay true.
+// The README example's training loop (with the loss written out), checked: the loss falls tenfold,
+// nothing leaks, the state round-trips through JSON. tools/readme-examples runs the README block
+// itself as a user would, from the packed packages.
 describe('README example', () => {
   it('fits a linear model and round-trips the optimizer state through JSON', async () => {
     const kernel = tf.variable(tf.randomNormal([3, 1], 0, 0.1, 'float32', 1), true, 'readme/kernel');

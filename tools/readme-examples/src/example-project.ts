@@ -3,8 +3,9 @@
 // with exactly the install line's packages installed. Node resolves imports from that folder's
 // node_modules only, so an example cannot lean on something the monorepo happens to hold.
 import { execFile } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, rename, writeFile } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 
 export const repoRoot = new URL('../../..', import.meta.url).pathname.replace(/\/$/, '');
@@ -60,7 +61,12 @@ export async function packWorkspace(destination: string): Promise<Map<string, st
     const prefix = `${name.replace(/^@/, '').replace('/', '-')}-`;
     const file = files.find((f) => f.startsWith(prefix) && /^\d+\.\d+\.\d+.*\.tgz$/.test(f.slice(prefix.length)));
     if (file === undefined) throw new Error(`pnpm pack left no tarball for ${name} in ${destination} (found: ${files.join(', ')}).`);
-    tarballs.set(name, join(destination, file));
+    // pnpm's store keys a local tarball by its relative path: a folder named by the content keeps
+    // two runs at once (other worktrees, other branches) from sharing a key for different bytes.
+    const hash = createHash('sha256').update(readFileSync(join(destination, file))).digest('hex').slice(0, 16);
+    await mkdir(join(destination, hash));
+    await rename(join(destination, file), join(destination, hash, file));
+    tarballs.set(name, join(destination, hash, file));
   }
   return tarballs;
 }
@@ -73,7 +79,7 @@ export async function packWorkspace(destination: string): Promise<Map<string, st
  */
 export async function installProject(dir: string, specs: string[], tarballs: Map<string, string>): Promise<void> {
   await mkdir(dir, { recursive: true });
-  // Relative tarball paths keep pnpm's store index to one entry per package across runs.
+  // Relative tarball paths (../tarballs/<content hash>/name.tgz) let runs share pnpm's store entries.
   const local = (tarball: string) => `file:${relative(dir, tarball)}`;
   const manifest = {
     name: 'readme-example',
