@@ -9,6 +9,7 @@ import { adam, cosineDecaySchedule } from '@loom-ml/optimizers';
 import { confusionMatrix } from '@loom-ml/metrics';
 import { evaluate, fit, predict, progressBar, type Callback } from '@loom-ml/train';
 import { csvLogger, writeHistoryPlot } from '@loom-ml/train/node';
+import { startStep } from './command-line.js';
 import { formatConfusionMatrix } from './confusion-table.js';
 import { buildModel, imageShapeFor } from './models.js';
 import type { TrainOptions } from './options.js';
@@ -37,11 +38,12 @@ export async function trainAndEvaluate(
   { quiet = false }: { quiet?: boolean } = {},
 ): Promise<RunResult> {
   const started = performance.now();
+  const loading = startStep('Loading MNIST', { quiet });
   const [trainData, testData] = await Promise.all([
     loadMnist({ split: 'train', ...(options.limit ? { limit: options.limit } : {}) }),
     loadMnist({ split: 'test' }),
   ]);
-  log(`MNIST: ${trainData.count} training images (10% held out for validation), ${testData.count} test images.`);
+  loading.end(`${trainData.count} training images (10% held out for validation), ${testData.count} test images`);
   const imageShape = imageShapeFor(options.model);
   const train = toTensors(trainData, imageShape);
   const test = toTensors(testData, imageShape);
@@ -69,6 +71,7 @@ export async function trainAndEvaluate(
     callbacks: [progressBar({ quiet }), csvLogger(join(options.outDir, `mnist-${options.model}-history.csv`)), ...extraCallbacks],
   });
 
+  const evaluating = startStep(`Evaluating on the ${testData.count} test images`, { quiet });
   const { loss: testLoss, accuracy: testAccuracy } = await evaluate(model, test, {
     loss,
     metrics: ['accuracy'],
@@ -77,6 +80,7 @@ export async function trainAndEvaluate(
   const logits = (await predict(model, test.x, { batchSize: 512 })) as tf.Tensor;
   const predicted = tf.tidy(() => tf.argMax(logits, -1).dataSync());
   const confusion = confusionMatrix(testData.labels, predicted, 10);
+  evaluating.end('done');
 
   const plotPath = join(options.outDir, `mnist-${options.model}-history.html`);
   await writeHistoryPlot(plotPath, history, { title: `MNIST ${options.model.toUpperCase()}` });
@@ -85,7 +89,6 @@ export async function trainAndEvaluate(
 
   log(`\nTest accuracy: ${(100 * testAccuracy!).toFixed(2)}%   test loss: ${testLoss!.toFixed(4)}`);
   log(`Confusion matrix (rows: true digit, columns: predicted):\n${formatConfusionMatrix(confusion)}`);
-  log(`\nSaved the model to ${modelPath} and the accuracy/loss plot to ${plotPath}.`);
 
   tf.dispose([train.x, train.y, test.x, test.y, logits]);
   model.dispose();

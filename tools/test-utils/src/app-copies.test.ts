@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
@@ -11,5 +11,19 @@ describe('files the HTTP apps keep word for word', () => {
   // helpers; the copies must not drift apart.
   it.each(['src/http-guard.ts', 'src/http-guard.test.ts', 'test/raw-http.ts', 'test/service-process.ts'])('%s is the same in fraud-service and movie-recs', (file) => {
     expect(readFileSync(join(apps, 'movie-recs', file), 'utf8')).toBe(readFileSync(join(apps, 'fraud-service', file), 'utf8'));
+  });
+});
+
+describe('files every app keeps word for word', () => {
+  // The command-line convention (apps/README.md): every app reads its flags with the same small
+  // file and checks its scripts with the same test helper, so `--help`, a bad flag and the exit
+  // codes behave alike everywhere. apps/mnist holds the copy the others must equal.
+  const everyApp = readdirSync(apps).filter((app) => existsSync(join(apps, app, 'package.json')));
+  const files = ['src/command-line.ts', 'src/command-line.test.ts', 'test/command-line-checks.ts'];
+
+  it.each(everyApp.filter((app) => app !== 'mnist').flatMap((app) => files.map((file) => [app, file])))('apps/%s/%s is the same as in apps/mnist', (app, file) => {
+    const path = join(apps, app, file);
+    expect(existsSync(path), `apps/${app} has no ${file}: copy it from apps/mnist (see apps/README.md, "Command-line convention").`).toBe(true);
+    expect(readFileSync(path, 'utf8')).toBe(readFileSync(join(apps, 'mnist', file), 'utf8'));
   });
 });

@@ -1,0 +1,7 @@
+import { trainCommand } from '../src/options.js';
+import { checkCommandLines } from './command-line-checks.js';
+
+checkCommandLines(new URL('..', import.meta.url), [
+  { script: 'start', command: trainCommand, badValue: ['--epochs', '-1'] },
+  { script: 'full', command: trainCommand, badValue: ['--threads', '0'] },
+]);
