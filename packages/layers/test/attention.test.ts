@@ -11,7 +11,9 @@ function matmul(x: number[][], w: Float32Array | number[], n: number): number[][
   return x.map((row) => Array.from({ length: n }, (_, j) => row.reduce((s, v, i) => s + v * w[i * n + j]!, 0)));
 }
 
-function referenceAttention(x: number[][], [wq, wk, wv, wo]: Float32Array[], heads: number, keyDim: number, causal: boolean): number[][] {
+/** `allowed(t, s)`: may query step t attend to key step s (default: every pair; `true` = causal). */
+function referenceAttention(x: number[][], [wq, wk, wv, wo]: Float32Array[], heads: number, keyDim: number, allowed: boolean | ((t: number, s: number) => boolean)): number[][] {
+  const permits = typeof allowed === 'function' ? allowed : (t: number, s: number) => !allowed || s <= t;
   const q = matmul(x, wq!, heads * keyDim);
   const k = matmul(x, wk!, heads * keyDim);
   const v = matmul(x, wv!, heads * keyDim);
@@ -20,11 +22,12 @@ function referenceAttention(x: number[][], [wq, wk, wv, wo]: Float32Array[], hea
   for (let h = 0; h < heads; h++) {
     for (let t = 0; t < time; t++) {
       const scores = Array.from({ length: time }, (_, s) => {
-        if (causal && s > t) return -Infinity;
+        if (!permits(t, s)) return -Infinity;
         let dot = 0;
         for (let d = 0; d < keyDim; d++) dot += q[t]![h * keyDim + d]! * k[s]![h * keyDim + d]!;
         return dot / Math.sqrt(keyDim);
       });
+      if (scores.every((v) => v === -Infinity)) scores.fill(0); // a fully masked row: uniform, as with a finite -1e9
       const max = Math.max(...scores);
       const exp = scores.map((s) => Math.exp(s - max));
       const total = exp.reduce((a, b) => a + b, 0);
@@ -37,8 +40,8 @@ function referenceAttention(x: number[][], [wq, wk, wv, wo]: Float32Array[], hea
 const TOLERANCE = { rtol: 1e-4, atol: 1e-5 }; // float32 vs float64 on tiny sums
 
 describe('MultiHeadAttention', () => {
-  it.each([false, true])('matches a plain-JavaScript reference (causal=%s)', (causal) => {
-    const layer = multiHeadAttention({ numHeads: 2, keyDim: 3, causal, kernelInitializer: { name: 'glorotUniform', seed: 5 } });
+  it.each([false, true])('matches a plain-JavaScript reference (useCausalMask=%s)', (causal) => {
+    const layer = multiHeadAttention({ numHeads: 2, keyDim: 3, useCausalMask: causal, kernelInitializer: { name: 'glorotUniform', seed: 5 } });
     const x = tf.tensor(seededValues(2 * 4 * 5, 7), [2, 4, 5]);
     const actual = layer.apply(x);
     const kernels = layer.weights.filter((w) => w.path.endsWith('Kernel')).map((w) => w.variable.dataSync() as Float32Array);
@@ -49,16 +52,88 @@ describe('MultiHeadAttention', () => {
     layer.dispose();
   });
 
-  it('causal: changing a later step leaves earlier outputs unchanged', () => {
-    const layer = multiHeadAttention({ numHeads: 1, causal: true, kernelInitializer: { name: 'glorotUniform', seed: 6 } });
-    const values = seededValues(4 * 3, 8);
-    const a = tf.tensor(values, [1, 4, 3]);
+  it('causal: changing token t+1 leaves the outputs at steps <= t unchanged, for every t', () => {
+    const layer = multiHeadAttention({ numHeads: 2, useCausalMask: true, kernelInitializer: { name: 'glorotUniform', seed: 6 } });
+    const [time, features] = [5, 4];
+    const values = seededValues(time * features, 8);
+    const base = layer.apply(tf.tensor(values, [1, time, features])).dataSync();
+    for (let t = 0; t + 1 < time; t++) {
+      const changed = Float32Array.from(values);
+      for (let d = 0; d < features; d++) changed[(t + 1) * features + d] = 3 - d;
+      const x = tf.tensor(changed, [1, time, features]);
+      const y = layer.apply(x);
+      const out = y.dataSync();
+      tf.dispose([x, y]);
+      // Bit for bit: the rows before t+1 are computed from the same numbers.
+      expect(Array.from(out.subarray(0, (t + 1) * features)), `steps <= ${t}`).toEqual(Array.from(base.subarray(0, (t + 1) * features)));
+      const moved = Math.max(...out.subarray((t + 1) * features, (t + 2) * features).map((v, d) => Math.abs(v - base[(t + 1) * features + d]!)));
+      expect(moved, `step ${t + 1} itself changes`).toBeGreaterThan(1e-3);
+    }
+    layer.dispose();
+  });
+
+  it('a [batch, time] padding mask matches the reference, and padded steps cannot change the other outputs', () => {
+    const layer = multiHeadAttention({ numHeads: 2, keyDim: 2, kernelInitializer: { name: 'glorotUniform', seed: 12 } });
+    const values = seededValues(2 * 4 * 3, 13);
+    const mask = tf.tensor2d([[1, 1, 1, 0], [1, 0, 1, 0]]);
+    const keep = mask.arraySync();
+    const x = tf.tensor(values, [2, 4, 3]);
+    const actual = layer.apply(x, { attentionMask: mask });
+    const kernels = layer.weights.filter((w) => w.path.endsWith('Kernel')).map((w) => w.variable.dataSync() as Float32Array);
+    const rows = x.arraySync() as number[][][];
+    expectTensorsClose(actual, rows.map((r, b) => referenceAttention(r, kernels, 2, 2, (_t, s) => keep[b]![s] === 1)), TOLERANCE);
+    // Changing only padded steps (batch 0 step 3; batch 1 steps 1 and 3) leaves every unpadded step's output as it was.
     const changed = Float32Array.from(values);
-    changed[11] = 5;
-    const b = tf.tensor(changed, [1, 4, 3]);
-    const [ya, yb] = [layer.apply(a), layer.apply(b)];
-    expectTensorsClose(tf.slice(ya, [0, 0, 0], [1, 3, 3]), tf.slice(yb, [0, 0, 0], [1, 3, 3]), { rtol: 0, atol: 1e-6 });
-    expect(Math.abs(ya.dataSync()[11]! - yb.dataSync()[11]!)).toBeGreaterThan(1e-3);
+    for (const [b, t] of [[0, 3], [1, 1], [1, 3]] as const) for (let d = 0; d < 3; d++) changed[(b * 4 + t) * 3 + d] = 7 + d;
+    const after = layer.apply(tf.tensor(changed, [2, 4, 3]), { attentionMask: mask }).arraySync() as number[][][];
+    const before = actual.arraySync() as number[][][];
+    for (const [b, t] of [[0, 0], [0, 1], [0, 2], [1, 0], [1, 2]] as const) expect(after[b]![t]).toEqual(before[b]![t]);
+    layer.dispose();
+  });
+
+  it('a [batch, time, time] mask (bool, broadcast over the batch) combines with the causal mask', () => {
+    const layer = multiHeadAttention({ numHeads: 1, keyDim: 3, useCausalMask: true, kernelInitializer: { name: 'glorotUniform', seed: 14 } });
+    const pattern = [[1, 0, 0, 0], [1, 1, 1, 1], [0, 1, 1, 0], [1, 0, 1, 1]];
+    const mask = tf.tensor3d([pattern], [1, 4, 4], 'bool');
+    const x = tf.tensor(seededValues(2 * 4 * 3, 15), [2, 4, 3]);
+    const actual = layer.apply(x, { attentionMask: mask });
+    const kernels = layer.weights.filter((w) => w.path.endsWith('Kernel')).map((w) => w.variable.dataSync() as Float32Array);
+    const rows = x.arraySync() as number[][][];
+    expectTensorsClose(actual, rows.map((r) => referenceAttention(r, kernels, 1, 3, (t, s) => s <= t && pattern[t]![s] === 1)), TOLERANCE);
+    layer.dispose();
+  });
+
+  it('useCausalMask in a call overrides the layer option, both ways', () => {
+    const plain = multiHeadAttention({ numHeads: 1, kernelInitializer: { name: 'glorotUniform', seed: 16 } });
+    const causal = multiHeadAttention({ numHeads: 1, useCausalMask: true, kernelInitializer: { name: 'glorotUniform', seed: 16 } });
+    const x = tf.tensor(seededValues(3 * 2, 17), [1, 3, 2]);
+    expectTensorsClose(plain.apply(x, { useCausalMask: true }), causal.apply(x), { rtol: 0, atol: 0 });
+    expectTensorsClose(causal.apply(x, { useCausalMask: false }), plain.apply(x), { rtol: 0, atol: 0 });
+    plain.dispose();
+    causal.dispose();
+  });
+
+  it('reads the earlier name `causal` (models saved before useCausalMask) and saves useCausalMask', () => {
+    const layer = multiHeadAttention({ name: 'old', numHeads: 1, causal: true });
+    expect(layer.useCausalMask).toBe(true);
+    expect(layer.getConfig()).toEqual({ name: 'old', numHeads: 1, useCausalMask: true, useBias: true });
+    expect(() => multiHeadAttention({ name: 'both', numHeads: 1, causal: true, useCausalMask: false })).toThrow(
+      "Invalid value for `causal` in MultiHeadAttention 'both'. Expected the same as useCausalMask (false), or only useCausalMask (causal is its earlier name). Received: true.",
+    );
+  });
+
+  it('names a wrong attentionMask', () => {
+    const layer = multiHeadAttention({ name: 'm3', numHeads: 1 });
+    const x = tf.zeros([2, 3, 2]);
+    expect(() => layer.apply(x, { attentionMask: tf.ones([2, 4]) })).toThrow(
+      "MultiHeadAttention 'm3' attentionMask expected shape [2,3] or [2,3,3] (1 broadcasts in the first two axes of the rank-3 form), received shape [2,4].",
+    );
+    expect(() => layer.apply(x, { attentionMask: tf.ones([3, 3, 3]) })).toThrow('received shape [3,3,3].');
+    expect(() => layer.apply(x, { attentionMask: tf.ones([2, 3, 3, 1]) })).toThrow('received shape [2,3,3,1].');
+    expect(() => layer.apply(x, { attentionMask: [[1, 1, 1]] as never })).toThrow(
+      "Invalid value for `attentionMask` in MultiHeadAttention 'm3'. Expected a tensor of 0/1 of shape [batch, time] or [batch, time, time]. Received: an array.",
+    );
+    expect(() => layer.apply(x, { useCausalMask: 1 as never })).toThrow("Invalid value for `useCausalMask` in MultiHeadAttention 'm3' call. Expected a boolean. Received: 1.");
     layer.dispose();
   });
 

@@ -19,6 +19,18 @@ export interface LayerCase {
   training?: boolean;
   /** Finite-difference step when 1e-2 would straddle ReLU kinks. */
   gradientEpsilon?: number;
+  /** Extra call options (an attention mask), made afresh for each use; their tensors are disposed after. */
+  callOptions?: () => Record<string, unknown>;
+}
+
+/** Runs `fn` with the case's call options (plus `training`), then disposes the options' tensors. */
+export function withCallOptions<T>(c: LayerCase, training: boolean, fn: (options: { training: boolean }) => T): T {
+  const extra = c.callOptions?.() ?? {};
+  try {
+    return fn({ ...extra, training });
+  } finally {
+    tf.dispose(Object.values(extra).filter((v): v is tf.Tensor => v instanceof tf.Tensor));
+  }
 }
 
 export const layerCases: LayerCase[] = [
@@ -59,9 +71,27 @@ export const layerCases: LayerCase[] = [
   { label: 'GRU sequences', make: () => gru({ units: 2, returnSequences: true, kernelInitializer: { name: 'glorotUniform', seed: 32 }, recurrentInitializer: { name: 'orthogonal', seed: 33 } }), inputShape: [3, 2], batch: 2, expectedOutputShape: [2, 3, 2] },
   { label: 'Bidirectional LSTM', make: () => bidirectional({ layer: lstm({ units: 2, kernelInitializer: { name: 'glorotUniform', seed: 34 }, recurrentInitializer: { name: 'orthogonal', seed: 35 } }) }), inputShape: [3, 2], batch: 2, expectedOutputShape: [2, 4] },
   { label: 'MultiHeadAttention', make: () => multiHeadAttention({ numHeads: 2, keyDim: 2, kernelInitializer: { name: 'glorotUniform', seed: 40 } }), inputShape: [3, 4], batch: 2, expectedOutputShape: [2, 3, 4] },
-  { label: 'MultiHeadAttention causal', make: () => multiHeadAttention({ numHeads: 1, causal: true, kernelInitializer: { name: 'glorotUniform', seed: 41 } }), inputShape: [3, 2], batch: 2, expectedOutputShape: [2, 3, 2] },
+  { label: 'MultiHeadAttention causal', make: () => multiHeadAttention({ numHeads: 1, useCausalMask: true, kernelInitializer: { name: 'glorotUniform', seed: 41 } }), inputShape: [3, 2], batch: 2, expectedOutputShape: [2, 3, 2] },
+  {
+    label: 'MultiHeadAttention padding mask and causal',
+    make: () => multiHeadAttention({ numHeads: 2, keyDim: 2, useCausalMask: true, kernelInitializer: { name: 'glorotUniform', seed: 45 } }),
+    inputShape: [4, 3], batch: 2, expectedOutputShape: [2, 4, 3],
+    callOptions: () => ({ attentionMask: tf.tensor2d([[1, 1, 1, 1], [1, 1, 0, 0]]) }),
+  },
+  {
+    label: 'MultiHeadAttention per-query mask',
+    make: () => multiHeadAttention({ numHeads: 1, kernelInitializer: { name: 'glorotUniform', seed: 46 } }),
+    inputShape: [3, 2], batch: 2, expectedOutputShape: [2, 3, 2],
+    callOptions: () => ({ attentionMask: tf.tensor3d([[[1, 0, 1], [0, 1, 1], [1, 1, 0]], [[1, 1, 1], [1, 0, 0], [0, 0, 1]]], [2, 3, 3], 'bool') }),
+  },
   { label: 'PositionalEmbedding', make: () => positionalEmbedding({ inputDim: 6, outputDim: 3, sequenceLength: 5, embeddingsInitializer: { name: 'randomNormal', seed: 42, stddev: 0.5 } }), inputShape: [4], batch: 2, expectedOutputShape: [2, 4, 3], idRange: 6 },
   { label: 'TransformerEncoder relu', make: () => transformerEncoder({ numHeads: 2, feedForwardDim: 3, dropout: 0.1, seed: 1, kernelInitializer: { name: 'glorotUniform', seed: 43 } }), inputShape: [3, 4], batch: 2, expectedOutputShape: [2, 3, 4], gradientEpsilon: 1e-3 },
+  {
+    label: 'TransformerEncoder padding mask',
+    make: () => transformerEncoder({ numHeads: 1, feedForwardDim: 3, kernelInitializer: { name: 'glorotUniform', seed: 47 } }),
+    inputShape: [3, 2], batch: 2, expectedOutputShape: [2, 3, 2],
+    callOptions: () => ({ attentionMask: tf.tensor2d([[1, 1, 0], [1, 1, 1]], [2, 3], 'int32') }),
+  },
   { label: 'TransformerEncoder gelu causal', make: () => transformerEncoder({ numHeads: 1, feedForwardDim: 3, activation: 'gelu', causal: true, kernelInitializer: { name: 'glorotUniform', seed: 44 } }), inputShape: [3, 2], batch: 2, expectedOutputShape: [2, 3, 2] },
   { label: 'Bidirectional GRU sequences', make: () => bidirectional({ layer: gru({ units: 2, returnSequences: true, kernelInitializer: { name: 'glorotUniform', seed: 36 }, recurrentInitializer: { name: 'orthogonal', seed: 37 } }) }), inputShape: [3, 2], batch: 2, expectedOutputShape: [2, 3, 4] },
 ];

@@ -4,7 +4,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { checkGradients, expectNoLeakedTensors, expectTensorsClose } from '@loom-ml/test-utils';
 import { describe, expect, it } from 'vitest';
 import { deserializeModel, sequential, serializeModel } from '../src/index.js';
-import { caseInput, layerCases, seededValues } from './layer-cases.js';
+import { caseInput, layerCases, seededValues, withCallOptions } from './layer-cases.js';
 
 // float32 central differences with h = 1e-2: errors of O(h^2 * f''') plus rounding ~1e-4 / h.
 const GRADIENT_TOLERANCE = { epsilon: 1e-2, rtol: 3e-2, atol: 3e-3 };
@@ -18,7 +18,7 @@ describe.each(layerCases)('$label', (c) => {
   it('produces the expected output shape, and computeOutputShape agrees', () => {
     const layer = c.make();
     const x = caseInput(c);
-    const y = layer.apply(x);
+    const y = withCallOptions(c, false, (options) => layer.apply(x, options));
     expect(y.shape).toEqual(c.expectedOutputShape);
     expect(layer.computeOutputShape([null, ...c.inputShape])).toEqual([null, ...c.expectedOutputShape.slice(1)]);
     tf.dispose([x, y]);
@@ -30,8 +30,8 @@ describe.each(layerCases)('$label', (c) => {
     const x = caseInput(c);
     const copy = deserializeModel(await serializeModel(model));
     expect(copy.getConfig()).toEqual(model.getConfig());
-    const expected = model.apply(x) as tf.Tensor;
-    const actual = copy.apply(x) as tf.Tensor;
+    const expected = withCallOptions(c, false, (options) => model.apply(x, options)) as tf.Tensor;
+    const actual = withCallOptions(c, false, (options) => copy.apply(x, options)) as tf.Tensor;
     expectTensorsClose(actual, expected, { rtol: 0, atol: 0 });
     tf.dispose([x, expected, actual]);
     model.dispose();
@@ -44,8 +44,9 @@ describe.each(layerCases)('$label', (c) => {
     const r = projection(c.expectedOutputShape);
     const training = c.training ?? false;
     const tolerance = { ...GRADIENT_TOLERANCE, epsilon: c.gradientEpsilon ?? GRADIENT_TOLERANCE.epsilon };
-    const objective = (input: tf.Tensor) => tf.sum(tf.mul(layer.apply(input, { training }), r));
-    layer.apply(x).dispose(); // build
+    const extra = c.callOptions?.() ?? {};
+    const objective = (input: tf.Tensor) => tf.sum(tf.mul(layer.apply(input, { ...extra, training }), r));
+    layer.apply(x, extra).dispose(); // build
     if (c.idRange === undefined) {
       const result = checkGradients((input) => objective(input!), [x], tolerance);
       expect(result.checked).toBeGreaterThan(0);
@@ -71,27 +72,28 @@ describe.each(layerCases)('$label', (c) => {
       }
       tf.dispose([original, grads[variable.name]!]);
     }
-    tf.dispose([x, r]);
+    tf.dispose([x, r, ...Object.values(extra).filter((v): v is tf.Tensor => v instanceof tf.Tensor)]);
     layer.dispose();
   });
 
   it('leaks no tensors in forward and backward passes', () => {
     const layer = c.make();
     const x = caseInput(c);
-    layer.apply(x).dispose(); // weights are created once, on the first call
+    const extra = c.callOptions?.() ?? {};
+    layer.apply(x, extra).dispose(); // weights are created once, on the first call
     expectNoLeakedTensors(() => {
       for (let step = 0; step < 3; step++) {
         tf.tidy(() => {
-          const y = layer.apply(x, { training: c.training ?? false });
+          const y = layer.apply(x, { ...extra, training: c.training ?? false });
           if (layer.trainableWeights.length > 0) {
-            const { value, grads } = tf.variableGrads(() => tf.sum(layer.apply(x, { training: true })) as tf.Scalar, layer.trainableWeights);
+            const { value, grads } = tf.variableGrads(() => tf.sum(layer.apply(x, { ...extra, training: true })) as tf.Scalar, layer.trainableWeights);
             tf.dispose([value, ...Object.values(grads)]);
           }
           return y;
         }).dispose();
       }
     });
-    x.dispose();
+    tf.dispose([x, ...Object.values(extra).filter((v): v is tf.Tensor => v instanceof tf.Tensor)]);
     layer.dispose();
   });
 });

@@ -4,7 +4,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { expectTensorsClose } from '@loom-ml/test-utils';
 import { initWasm, LOOM_WASM_BACKEND, type WasmBackendHandle } from '@loom-ml/wasm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { caseInput, layerCases, seededValues } from './layer-cases.js';
+import { caseInput, layerCases, seededValues, withCallOptions } from './layer-cases.js';
 
 let handle: WasmBackendHandle | undefined;
 beforeAll(async () => {
@@ -32,7 +32,7 @@ describe.each(layerCases)('$label on loom-wasm', (c) => {
     await tf.setBackend(LOOM_WASM_BACKEND);
     const layer = c.make();
     const x = caseInput(c);
-    layer.apply(x).dispose();
+    withCallOptions(c, false, (options) => layer.apply(x, options)).dispose();
     const values = layer.weights.map((w) => w.variable.dataSync().slice());
     const projection = seededValues(c.expectedOutputShape.reduce((a, b) => a * b, 1), 99);
     const run = () => {
@@ -40,8 +40,9 @@ describe.each(layerCases)('$label on loom-wasm', (c) => {
       layer.weights.forEach((w, i) => w.variable.assign(tf.tensor(values[i]!, w.variable.shape, w.variable.dtype)));
       const input = caseInput(c);
       const r = tf.tensor(projection, c.expectedOutputShape);
-      const objective = () => tf.sum(tf.mul(layer.apply(input, { training: c.training ?? false }), r)) as tf.Scalar;
-      const output = layer.apply(input, { training: c.training ?? false });
+      const options = { ...c.callOptions?.(), training: c.training ?? false }; // inside forwardAndGradients' tidy
+      const objective = () => tf.sum(tf.mul(layer.apply(input, options), r)) as tf.Scalar;
+      const output = layer.apply(input, options);
       if (layer.trainableWeights.length === 0) return [output];
       const { grads } = tf.variableGrads(objective, layer.trainableWeights);
       return [output, ...layer.trainableWeights.map((v) => grads[v.name]!)];

@@ -1,5 +1,5 @@
-import type * as tf from '@tensorflow/tfjs-core';
-import { invalidValue, shapeMismatch } from '../errors.js';
+import * as tf from '@tensorflow/tfjs-core';
+import { invalidValue, LayersError, shapeMismatch } from '../errors.js';
 import type { InitializerConfig } from '../core/initializers.js';
 import { Layer, type CallOptions, type LayerArgs } from '../core/layer.js';
 import type { Shape } from '../core/shape.js';
@@ -10,10 +10,43 @@ export interface MultiHeadAttentionArgs extends LayerArgs {
   numHeads: number;
   /** Size of each head's query/key/value. Default: features / numHeads (rounded down, at least 1). */
   keyDim?: number;
-  /** Each step attends only to itself and earlier steps (for left-to-right models). Default false. */
+  /**
+   * Each step attends only to itself and earlier steps (for left-to-right models), on every
+   * call unless a call says otherwise (`apply(x, { useCausalMask })`). Default false.
+   */
+  useCausalMask?: boolean;
+  /** @deprecated The earlier name of `useCausalMask`, still read from saved models. */
   causal?: boolean;
   useBias?: boolean;
   kernelInitializer?: InitializerConfig;
+}
+
+/** Options of one call of `MultiHeadAttention` (Keras' `attention_mask` and `use_causal_mask`). */
+export interface MultiHeadAttentionCallOptions extends CallOptions {
+  /**
+   * Which steps may be attended to: 1 (or true) allowed, 0 not. `[batch, time]` masks keys,
+   * e.g. padding (every query ignores the padded steps); `[batch, time, time]` gives each
+   * query step its own keys (`[1, ...]` or `[batch, 1, time]` broadcast). Combined with the
+   * causal mask when both are on. Any dtype; values other than 0 and 1 are not checked.
+   */
+  attentionMask?: tf.Tensor;
+  /** Overrides the layer's `useCausalMask` for this call. */
+  useCausalMask?: boolean;
+}
+
+/**
+ * Checks an `attentionMask` against the attention's batch, query and key lengths, as described
+ * in `MultiHeadAttentionCallOptions`.
+ */
+export function checkAttentionMask(mask: unknown, batch: number, queryTime: number, keyTime: number, where: string): tf.Tensor {
+  if (!(mask instanceof tf.Tensor)) {
+    const received = Array.isArray(mask) ? 'an array' : typeof mask === 'object' && mask !== null ? `a ${mask.constructor?.name ?? 'object'}` : String(mask);
+    throw new LayersError(`Invalid value for \`attentionMask\` in ${where}. Expected a tensor of 0/1 of shape [batch, time] or [batch, time, time]. Received: ${received}.`);
+  }
+  const [b, t, s] = mask.rank === 2 ? [mask.shape[0], 1, mask.shape[1]] : mask.shape;
+  const fits = (mask.rank === 2 || mask.rank === 3) && (b === batch || (mask.rank === 3 && b === 1)) && (t === queryTime || t === 1) && s === keyTime;
+  if (!fits) throw shapeMismatch(`${where} attentionMask`, `shape [${batch},${keyTime}] or [${batch},${queryTime},${keyTime}] (1 broadcasts in the first two axes of the rank-3 form)`, mask.shape);
+  return mask;
 }
 
 /** Shape checks shared by the attention layers: input `[batch, time, features]`. */
@@ -47,13 +80,18 @@ export function attentionWeights(
 
 /**
  * Multi-head self-attention: `[batch, time, features]` → same shape. One input tensor (query =
- * key = value), because Sequential models pass one tensor between layers. No padding mask:
- * padded steps (id 0) are attended to like any other step.
+ * key = value), because Sequential models pass one tensor between layers. Masks as in Keras:
+ * `useCausalMask` for left-to-right models, and an `attentionMask` per call (padding, or any
+ * pattern of allowed steps).
+ *
+ * @example
+ * const attention = multiHeadAttention({ numHeads: 4, keyDim: 16, useCausalMask: true });
+ * const y = attention.apply(x, { attentionMask: notPadding }); // notPadding: [batch, time] of 0/1
  */
 export class MultiHeadAttention extends Layer {
   readonly className = 'MultiHeadAttention';
   readonly numHeads: number;
-  readonly causal: boolean;
+  readonly useCausalMask: boolean;
   readonly useBias: boolean;
   private readonly args: MultiHeadAttentionArgs;
   private resolvedKeyDim: number | null;
@@ -63,12 +101,20 @@ export class MultiHeadAttention extends Layer {
     super(args, 'multi_head_attention');
     this.numHeads = positiveInteger(args.numHeads, 'numHeads', this.describe());
     this.resolvedKeyDim = args.keyDim === undefined ? null : positiveInteger(args.keyDim, 'keyDim', this.describe());
-    for (const flag of ['causal', 'useBias'] as const) {
+    for (const flag of ['useCausalMask', 'causal', 'useBias'] as const) {
       if (args[flag] !== undefined && typeof args[flag] !== 'boolean') throw invalidValue(flag, this.describe(), 'a boolean', args[flag]);
     }
-    this.causal = args.causal ?? false;
+    if (args.useCausalMask !== undefined && args.causal !== undefined && args.useCausalMask !== args.causal) {
+      throw invalidValue('causal', this.describe(), `the same as useCausalMask (${args.useCausalMask}), or only useCausalMask (causal is its earlier name)`, args.causal);
+    }
+    this.useCausalMask = args.useCausalMask ?? args.causal ?? false;
     this.useBias = args.useBias ?? true;
     this.args = args;
+  }
+
+  /** @deprecated Read `useCausalMask`. */
+  get causal(): boolean {
+    return this.useCausalMask;
   }
 
   computeOutputShape(inputShape: Shape): Shape {
@@ -82,19 +128,33 @@ export class MultiHeadAttention extends Layer {
     this.projections = attentionWeights((n, s, i) => this.addWeight(n, s, i), features, this.numHeads, this.resolvedKeyDim, this.useBias, this.args.kernelInitializer ?? 'glorotUniform');
   }
 
-  protected call(inputs: tf.Tensor, _options: Required<CallOptions>): tf.Tensor {
-    return selfAttention(inputs, this.projections!, this.numHeads, this.resolvedKeyDim!, this.causal);
+  /**
+   * Self-attention over `inputs` `[batch, time, features]`, with this call's masks.
+   *
+   * @example
+   * const y = layer.apply(x, { attentionMask: tf.tensor2d([[1, 1, 0]]), useCausalMask: true });
+   */
+  override apply(inputs: tf.Tensor | tf.Tensor[], options: MultiHeadAttentionCallOptions = {}): tf.Tensor {
+    return super.apply(inputs, options);
+  }
+
+  protected call(inputs: tf.Tensor, options: Required<CallOptions> & MultiHeadAttentionCallOptions): tf.Tensor {
+    const [batch, time] = inputs.shape as [number, number];
+    const useCausalMask = options.useCausalMask ?? this.useCausalMask;
+    if (typeof useCausalMask !== 'boolean') throw invalidValue('useCausalMask', `${this.describe()} call`, 'a boolean', useCausalMask);
+    const attentionMask = options.attentionMask === undefined ? null : checkAttentionMask(options.attentionMask, batch, time, time, this.describe());
+    return selfAttention(inputs, this.projections!, this.numHeads, this.resolvedKeyDim!, { useCausalMask, attentionMask });
   }
 
   getConfig(): Record<string, unknown> {
-    const { name: _n, inputShape: _s, trainable: _t, ...rest } = this.args;
-    return { ...this.baseConfig(), ...rest, causal: this.causal, useBias: this.useBias };
+    const { name: _n, inputShape: _s, trainable: _t, causal: _c, ...rest } = this.args;
+    return { ...this.baseConfig(), ...rest, useCausalMask: this.useCausalMask, useBias: this.useBias };
   }
 }
 
 /**
  * @example
- * const attention = multiHeadAttention({ numHeads: 4, keyDim: 16, causal: true });
+ * const attention = multiHeadAttention({ numHeads: 4, keyDim: 16, useCausalMask: true });
  */
 export function multiHeadAttention(args: MultiHeadAttentionArgs): MultiHeadAttention {
   return new MultiHeadAttention(args);

@@ -6,7 +6,7 @@ import type { Shape } from '../core/shape.js';
 import { positiveInteger, rate } from '../core/validate.js';
 import { getActivation } from '../core/activations.js';
 import { layerNorm, selfAttention, type AttentionWeights } from './attention-math.js';
-import { attentionWeights, sequenceFeatures } from './multi-head-attention.js';
+import { attentionWeights, checkAttentionMask, sequenceFeatures } from './multi-head-attention.js';
 
 export interface TransformerEncoderArgs extends LayerArgs {
   numHeads: number;
@@ -23,6 +23,12 @@ export interface TransformerEncoderArgs extends LayerArgs {
   causal?: boolean;
   epsilon?: number;
   kernelInitializer?: InitializerConfig;
+}
+
+/** Options of one call of `TransformerEncoder`. */
+export interface TransformerEncoderCallOptions extends CallOptions {
+  /** Steps that may be attended to, 1 allowed, 0 not: `[batch, time]` (padding) or `[batch, time, time]`, as in MultiHeadAttention. */
+  attentionMask?: tf.Tensor;
 }
 
 /**
@@ -85,7 +91,18 @@ export class TransformerEncoder extends Layer {
     ];
   }
 
-  protected call(inputs: tf.Tensor, { training }: Required<CallOptions>): tf.Tensor {
+  /**
+   * Runs the block on `inputs` `[batch, time, features]`, with an optional attention mask.
+   *
+   * @example
+   * const y = block.apply(x, { attentionMask: notPadding }); // [batch, time] of 0/1
+   */
+  override apply(inputs: tf.Tensor | tf.Tensor[], options: TransformerEncoderCallOptions = {}): tf.Tensor {
+    return super.apply(inputs, options);
+  }
+
+  protected call(inputs: tf.Tensor, { training, attentionMask }: Required<CallOptions> & TransformerEncoderCallOptions): tf.Tensor {
+    const mask = attentionMask === undefined ? null : checkAttentionMask(attentionMask, inputs.shape[0], inputs.shape[1]!, inputs.shape[1]!, this.describe());
     const active = training && this.dropout > 0;
     const seed = active && this.args.seed !== undefined ? this.args.seed + 2 * this.calls++ : undefined;
     const drop = (x: tf.Tensor, offset: number) => (active ? tf.dropout(x, this.dropout, undefined, seed === undefined ? undefined : seed + offset) : x);
@@ -93,7 +110,7 @@ export class TransformerEncoder extends Layer {
       const [batch, time, features] = inputs.shape as [number, number, number];
       const [g1, b1, g2, b2] = this.norms as [tf.Variable, tf.Variable, tf.Variable, tf.Variable];
       const [k1, c1, k2, c2] = this.ffn as [tf.Variable, tf.Variable, tf.Variable, tf.Variable];
-      const attended = selfAttention(inputs, this.attention!, this.numHeads, this.keyDim!, this.causal);
+      const attended = selfAttention(inputs, this.attention!, this.numHeads, this.keyDim!, { useCausalMask: this.causal, attentionMask: mask });
       const a = layerNorm(tf.add(inputs, drop(attended, 0)), g1, b1, this.epsilon);
       const flat = tf.reshape(a, [batch * time, features]) as tf.Tensor2D;
       const hidden = getActivation(this.activation)(tf.add(tf.matMul(flat, k1 as tf.Tensor2D), c1)) as tf.Tensor2D;

@@ -105,7 +105,8 @@ export abstract class Layer {
     } else {
       this.checkCompatible(shape);
     }
-    return this.call(inputs, { training: options.training ?? false });
+    // Layer-specific call options (an attention mask) reach `call` alongside `training`.
+    return this.call(inputs, { ...options, training: options.training ?? false });
   }
 
   /**
