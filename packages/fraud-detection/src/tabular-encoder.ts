@@ -24,6 +24,12 @@ export interface TabularEncoderJSON {
   categories: Record<string, string[]>;
 }
 
+// Own properties only: a column named `constructor`, `toString` or `__proto__` must never read
+// or write Object.prototype's.
+function cell(row: TabularRow, column: string): unknown {
+  return Object.prototype.hasOwnProperty.call(row, column) ? row[column] : undefined;
+}
+
 function numberOrNull(value: unknown, column: string, row: number): number | null {
   if (value === null || value === undefined || value === '') return null;
   const v = typeof value === 'number' ? value : Number(value);
@@ -44,16 +50,16 @@ export class TabularEncoder {
 
   static fit(rows: readonly TabularRow[], schema: TabularSchema): TabularEncoder {
     if (!Array.isArray(rows) || rows.length === 0) throw invalidValue('rows', 'TabularEncoder.fit', 'at least one training row', rows);
-    const numeric: Record<string, NumericStats> = {};
+    const numeric: Record<string, NumericStats> = Object.create(null) as Record<string, NumericStats>;
     for (const column of schema.numeric) {
-      const values = rows.map((r, i) => numberOrNull(r[column], column, i)).filter((v): v is number => v !== null);
+      const values = rows.map((r, i) => numberOrNull(cell(r, column), column, i)).filter((v): v is number => v !== null);
       if (values.length === 0) throw new FraudError(`column \`${column}\`: no numeric values in the training rows.`);
       const mean = values.reduce((a, b) => a + b, 0) / values.length;
       const variance = values.reduce((a, b) => a + (b - mean) ** 2, 0) / values.length;
       numeric[column] = { mean, std: Math.sqrt(variance) || 1, sawMissing: values.length < rows.length };
     }
-    const categories: Record<string, string[]> = {};
-    for (const column of schema.categorical) categories[column] = [...new Set(rows.map((r) => String(r[column] ?? '')))].sort();
+    const categories: Record<string, string[]> = Object.create(null) as Record<string, string[]>;
+    for (const column of schema.categorical) categories[column] = [...new Set(rows.map((r) => String(cell(r, column) ?? '')))].sort();
     return new TabularEncoder({ format: 'loom-ml/tabular-encoder', version: 1, schema, numeric, categories });
   }
 
@@ -134,13 +140,13 @@ export class TabularEncoder {
       const out: number[] = [];
       for (const column of this.state.schema.numeric) {
         const stats = this.state.numeric[column]!;
-        const value = numberOrNull(row[column], column, i);
+        const value = numberOrNull(cell(row, column), column, i);
         out.push(value === null ? 0 : (value - stats.mean) / stats.std);
         if (stats.sawMissing) out.push(value === null ? 1 : 0);
       }
       for (const column of this.state.schema.categorical) {
         const known = this.state.categories[column]!;
-        const index = known.indexOf(String(row[column] ?? ''));
+        const index = known.indexOf(String(cell(row, column) ?? ''));
         for (let k = 0; k < known.length; k++) out.push(k === index ? 1 : 0);
         out.push(index < 0 ? 1 : 0);
       }
