@@ -2,6 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   choice,
+  CommandError,
   decimal,
   defineCommand,
   epochsFlag,
@@ -12,6 +13,7 @@ import {
   outFlag,
   parseCommandLine,
   portFlag,
+  runCommand,
   quietFlag,
   seedFlag,
   startStep,
@@ -194,5 +196,57 @@ describe('startStep', () => {
     silent.update(1, 2);
     silent.end('done');
     expect(quiet.written).toEqual([]);
+  });
+});
+
+describe('runCommand', () => {
+  const capture = async (argv: string[], main: () => void) => {
+    const out: string[] = [];
+    const err: string[] = [];
+    const stdout = process.stdout.write;
+    const stderr = process.stderr.write;
+    const exitCode = process.exitCode;
+    process.stdout.write = ((chunk: string) => out.push(chunk) > 0) as typeof process.stdout.write;
+    process.stderr.write = ((chunk: string) => err.push(chunk) > 0) as typeof process.stderr.write;
+    try {
+      await runCommand(command, main, { argv, forceExit: false });
+      return { code: process.exitCode ?? 0, stdout: out.join(''), stderr: err.join('') };
+    } finally {
+      process.stdout.write = stdout;
+      process.stderr.write = stderr;
+      process.exitCode = exitCode;
+    }
+  };
+  const usage = `${formatUsage(command)}\n`;
+
+  it('prints the usage for --help without running the command', async () => {
+    let ran = false;
+    expect(await capture(['--help'], () => (ran = true))).toEqual({ code: 0, stdout: usage, stderr: '' });
+    expect(ran).toBe(false);
+  });
+
+  it('prints a bad flag and the usage (exit code 2), also when the command finds the problem', async () => {
+    expect(await capture(['--epochs', '0'], () => {})).toEqual({ code: 2, stdout: '', stderr: `Invalid value for \`--epochs\` in pnpm demo. Expected an integer from 1 to 10000. Received: '0'.\n\n${usage}` });
+    const thrown = await capture([], () => {
+      throw new UsageError('`--full` cannot be combined with `--limit` in pnpm demo.');
+    });
+    expect(thrown).toEqual({ code: 2, stdout: '', stderr: `\`--full\` cannot be combined with \`--limit\` in pnpm demo.\n\n${usage}` });
+  });
+
+  it('prints one line for a failure the user can act on (exit code 1), and a stack trace only for a bug', async () => {
+    const missing = Object.assign(new Error("ENOENT: no such file or directory, open 'runs/model.loom'"), { code: 'ENOENT' });
+    const loom = Object.assign(new Error('Invalid value for `k` in recommend.'), { [Symbol.for('loom-ml.error')]: true });
+    for (const error of [new CommandError('No trained model in runs/. Train one first: pnpm start'), missing, loom]) {
+      expect(
+        await capture([], () => {
+          throw error;
+        }),
+      ).toEqual({ code: 1, stdout: '', stderr: `${error.message}\n` });
+    }
+    const bug = await capture([], () => {
+      throw new TypeError('x is undefined');
+    });
+    expect(bug.code).toBe(1);
+    expect(bug.stderr).toMatch(/^TypeError: x is undefined\n\s+at /);
   });
 });

@@ -82,6 +82,17 @@ export class UsageError extends Error {
 }
 
 /**
+ * A failure the user can act on that is not about the flags (no saved model in the folder, a
+ * port in use): the runner prints its message as one line and exits with 1.
+ *
+ * @example
+ * throw new CommandError('No trained model in runs/. Train one first: pnpm start');
+ */
+export class CommandError extends Error {
+  override readonly name = 'CommandError';
+}
+
+/**
  * The one message form for a bad flag value:
  * "Invalid value for `--epochs` in pnpm start. Expected a positive integer. Received: '-1'."
  *
@@ -460,15 +471,18 @@ const LOOM_ERROR = Symbol.for('loom-ml.error');
 
 /**
  * How an error ends a command: a {@link UsageError} prints its line and the usage (exit code 2);
- * an error a user can act on (a Loom error, a file that is missing, a port in use) prints its
- * message (exit code 1); anything else is a bug in the app and prints its stack trace (code 1).
+ * an error a user can act on (a {@link CommandError}, a Loom error, a Node error with a code
+ * such as ENOENT or EADDRINUSE) prints its message (exit code 1); anything else is a bug in the
+ * app and prints its stack trace (exit code 1).
  */
 function report(command: Command, error: unknown): number {
   if (error instanceof UsageError) {
     process.stderr.write(`${error.message}\n\n${formatUsage(command)}\n`);
     return 2;
   }
-  const known = typeof error === 'object' && error !== null && ((error as Record<symbol, unknown>)[LOOM_ERROR] === true || typeof (error as { code?: unknown }).code === 'string');
+  const known =
+    error instanceof CommandError ||
+    (typeof error === 'object' && error !== null && ((error as Record<symbol, unknown>)[LOOM_ERROR] === true || typeof (error as { code?: unknown }).code === 'string'));
   process.stderr.write(`${known ? (error as Error).message : error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
   return 1;
 }
@@ -477,7 +491,8 @@ function report(command: Command, error: unknown): number {
  * Runs a command: reads `process.argv`, prints the usage for `--help`, and calls `main` with the
  * values; a bad flag (or a {@link UsageError} from `main`) prints one line and the usage and
  * exits with 2, never a stack trace. Import the heavy modules inside `main`, so that `--help`
- * and a mistyped flag answer at once.
+ * and a mistyped flag answer at once. When `main` fails, the process exits shortly after the
+ * message even if a server or a worker it started is still open (`forceExit: false` for tests).
  *
  * @example
  * await runCommand(startCommand, async ({ values }) => {
@@ -488,7 +503,7 @@ function report(command: Command, error: unknown): number {
 export async function runCommand<F extends Record<string, Flag<unknown>>>(
   command: Command<F>,
   main: (parsed: Parsed<F>) => Promise<void> | void,
-  argv: readonly string[] = process.argv.slice(2),
+  { argv = process.argv.slice(2), forceExit = true }: { argv?: readonly string[]; forceExit?: boolean } = {},
 ): Promise<void> {
   let code = 0;
   try {
@@ -500,8 +515,7 @@ export async function runCommand<F extends Record<string, Flag<unknown>>>(
   }
   if (code !== 0) {
     process.exitCode = code;
-    // Output is written by now; a server or worker left open by the failed step must not keep the process alive.
-    setTimeout(() => process.exit(code), 200).unref();
+    if (forceExit) setTimeout(() => process.exit(code), 200).unref();
   }
 }
 

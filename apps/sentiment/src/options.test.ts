@@ -1,33 +1,49 @@
 import { describe, expect, it } from 'vitest';
-import { parseScoreOptions, parseTrainOptions, UsageError } from './options.js';
+import { parseCommandLine, UsageError, type Command, type Parsed } from './command-line.js';
+import { scoreCommand, scoreOptions, trainCommand, trainRuns } from './options.js';
 
-describe('parseTrainOptions', () => {
+function parsed<F extends Command['flags']>(command: Command<F>, argv: string[]): Parsed<F> {
+  const result = parseCommandLine(command, argv);
+  if (result === 'help') throw new Error('unexpected help');
+  return result;
+}
+
+describe('trainRuns', () => {
   it('defaults to the fast demo: the LSTM, 1 epoch, 2,000 reviews', () => {
-    expect(parseTrainOptions([])).toEqual({
-      model: 'lstm', epochs: 1, batchSize: 64, learningRate: 0.002, limit: 2000, testLimit: 1000, maxLength: 100, maxWords: 10000, threads: 'auto', seed: 42, outDir: 'runs',
-    });
+    expect(trainRuns(parsed(trainCommand, []))).toEqual([
+      { model: 'lstm', epochs: 1, batchSize: 64, learningRate: 0.002, limit: 2000, testLimit: 1000, maxLength: 100, maxWords: 10000, threads: 'auto', seed: 42, outDir: 'runs' },
+    ]);
   });
+
   it('reads every flag', () => {
-    const options = parseTrainOptions(['--model', 'transformer', '--epochs', '3', '--limit', '25000', '--test-limit', '25000', '--max-length', '200', '--threads', '2', '--out', 'x']);
+    const [options] = trainRuns(parsed(trainCommand, ['--model', 'transformer', '--epochs', '3', '--limit', '25000', '--test-limit', '25000', '--max-length', '200', '--threads', '2', '--out', 'x']));
     expect(options).toMatchObject({ model: 'transformer', epochs: 3, limit: 25000, testLimit: 25000, maxLength: 200, threads: 2, outDir: 'x' });
   });
-  it('rejects bad values with the usage', () => {
-    expect(() => parseTrainOptions(['--model', 'rnn'])).toThrow(UsageError);
-    expect(() => parseTrainOptions(['--model', 'rnn'])).toThrow('--model must be lstm or transformer, received "rnn".');
-    expect(() => parseTrainOptions(['--epochs', '0'])).toThrow('--epochs must be a positive integer, received "0".');
-    expect(() => parseTrainOptions(['--learning-rate', 'fast'])).toThrow('--learning-rate must be a positive number, received "fast".');
-    expect(() => parseTrainOptions(['--help'])).toThrow('Usage: pnpm start');
+
+  it('--full (pnpm full) trains the LSTM for 3 epochs, then the Transformer for 2, on every review; other flags still apply', () => {
+    const runs = trainRuns(parsed(trainCommand, ['--full', '--seed', '1', '--test-limit', '5000']));
+    expect(runs.map(({ model, epochs }) => ({ model, epochs }))).toEqual([
+      { model: 'lstm', epochs: 3 },
+      { model: 'transformer', epochs: 2 },
+    ]);
+    for (const run of runs) expect(run).toMatchObject({ batchSize: 128, maxLength: 200, limit: 25000, testLimit: 5000, seed: 1 });
+  });
+
+  it('refuses --model and --epochs beside --full, naming the flag', () => {
+    expect(() => trainRuns(parsed(trainCommand, ['--full', '--epochs', '2']))).toThrow(
+      new UsageError('`--epochs` cannot be combined with `--full` in pnpm start: --full trains the LSTM for 3 epochs, then the Transformer for 2.'),
+    );
   });
 });
 
-describe('parseScoreOptions', () => {
+describe('scoreOptions', () => {
   it('takes every positional argument as one review', () => {
-    expect(parseScoreOptions(['what a wonderful film', '--model', 'transformer', 'dull'])).toEqual({ texts: ['what a wonderful film', 'dull'], model: 'transformer', outDir: 'runs' });
-    expect(parseScoreOptions(['--out', 'elsewhere', 'ok'])).toEqual({ texts: ['ok'], model: 'lstm', outDir: 'elsewhere' });
+    expect(scoreOptions(parsed(scoreCommand, ['what a wonderful film', '--model', 'transformer', 'dull']))).toEqual({ texts: ['what a wonderful film', 'dull'], model: 'transformer', outDir: 'runs' });
+    expect(scoreOptions(parsed(scoreCommand, ['--out', 'elsewhere', 'ok']))).toEqual({ texts: ['ok'], model: 'lstm', outDir: 'elsewhere' });
   });
-  it('needs a review and known flags', () => {
-    expect(() => parseScoreOptions([])).toThrow('Give at least one review to score.');
-    expect(() => parseScoreOptions(['  '])).toThrow('Give at least one review to score.');
-    expect(() => parseScoreOptions(['--bogus', 'x'])).toThrow(/bogus/);
+
+  it('needs a review that is not blank', () => {
+    expect(() => parsed(scoreCommand, [])).toThrow('Missing "REVIEW" ... for pnpm score: give at least 1 (one or more reviews, each in quotes).');
+    expect(() => scoreOptions(parsed(scoreCommand, ['  ']))).toThrow('Missing "REVIEW" for pnpm score: every review given is blank.');
   });
 });

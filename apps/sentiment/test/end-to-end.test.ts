@@ -6,7 +6,10 @@ import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
 import { loadScorer, positiveProbabilities } from '../src/score.js';
-import { saveArtifacts, trainOnTexts } from '../src/train-model.js';
+import { evaluateInChunks, saveArtifacts, trainOnTexts } from '../src/train-model.js';
+import { toTensors } from '../src/data.js';
+import { binaryCrossentropy } from '@loom-ml/losses';
+import { evaluate } from '@loom-ml/train';
 
 const positive = ['a wonderful film', 'great acting and a wonderful story', 'i loved it', 'brilliant and moving', 'loved the great cast', 'wonderful, brilliant, great', 'a moving story i loved', 'great film'];
 const negative = ['a terrible film', 'awful acting and a boring story', 'i hated it', 'dull and boring', 'hated the awful cast', 'terrible, dull, awful', 'a boring story i hated', 'awful film'];
@@ -23,6 +26,17 @@ describe.each(['lstm', 'transformer'] as const)('%s on hand-written reviews', (m
     const unseen = ['wonderful brilliant film', 'awful boring film'];
     const scores = positiveProbabilities({ model: result.model, tokenizer: result.tokenizer, maxLength: options.maxLength }, unseen);
     expect(scores[0]).toBeGreaterThan(scores[1]!);
+
+    // The CLI evaluates in slices to show progress: the slices' weighted means equal one pass
+    // (float32 sums in a different order: 1e-6).
+    const data = toTensors(result.tokenizer, texts, labels, options.maxLength);
+    const whole = await evaluate(result.model, data, { loss: binaryCrossentropy(), metrics: ['binaryAccuracy'], batchSize: 16 });
+    const done: number[] = [];
+    const sliced = await evaluateInChunks(result.model, data, binaryCrossentropy(), { update: (count) => done.push(count) }, 5);
+    expect(done).toEqual([5, 10, 15, 16]);
+    expect(sliced.accuracy).toBeCloseTo(whole.binaryAccuracy!, 6);
+    expect(sliced.loss).toBeCloseTo(whole.loss!, 6);
+    tf.dispose([data.x, data.y]);
 
     const outDir = await mkdtemp(join(tmpdir(), 'sentiment-'));
     const paths = await saveArtifacts(outDir, model, result, options.maxLength);

@@ -1,0 +1,8 @@
+import { scoreCommand, trainCommand } from '../src/options.js';
+import { checkCommandLines } from './command-line-checks.js';
+
+checkCommandLines(new URL('..', import.meta.url), [
+  { script: 'start', command: trainCommand, badValue: ['--epochs', '-1'] },
+  { script: 'full', command: trainCommand, badValue: ['--max-length', '0'] },
+  { script: 'score', command: scoreCommand, badValue: ['--model', 'gpt'] },
+]);
