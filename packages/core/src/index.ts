@@ -18,6 +18,7 @@ export {
 export type {
   Container,
   ContainerArray,
+  ContainerQuantization,
   ContainerContents,
   ContainerDtype,
   ContainerHeader,
@@ -27,5 +28,8 @@ export type {
   DecodeContainerOptions,
 } from './container/container.js';
 export { sha256Hex, sha256HexAsync } from './container/sha256.js';
+export { float32ToFloat16, float16ToFloat32, isNonFiniteHalf } from './container/float16.js';
+export { quantizeSymmetricInt8, dequantizeSymmetric } from './container/quantize.js';
+export type { SymmetricInt8 } from './container/quantize.js';
 export { loadBytes, saveBytes, downloadBytes, removeStoredBytes, listStoredBytes } from './storage/bytes.js';
 export type { ByteSource, LoadBytesOptions, SaveBytesOptions } from './storage/bytes.js';

@@ -57,7 +57,7 @@ export { FunctionalModel, model } from './functional/functional-model.js';
 export type { FunctionalModelOptions, FunctionalGraphConfig } from './functional/functional-model.js';
 export type { TensorReference } from './functional/graph.js';
 export { serializeModel, deserializeModel, modelFromArtifacts } from './serialization/portable.js';
-export type { LoadOptions, ModelArtifactsHeader, WeightSpec } from './serialization/portable.js';
+export type { LoadOptions, ModelArtifactsHeader, SaveOptions, WeightSpec, WeightStorage } from './serialization/portable.js';
 export { saveModel, loadModel } from './serialization/storage.js';
 export type { LoadModelOptions } from './serialization/storage.js';
 export { DEFAULT_LIMITS } from './serialization/limits.js';

@@ -53,6 +53,7 @@ describe('encodeContainer / decodeContainer', () => {
     const values: Record<ContainerDtype, number[]> = {
       float64: [1.5, -1e300, Math.PI],
       float32: [0.25, -3, 1e30],
+      float16: [0x3c00, 0xc000, 0x7bff],
       int32: [-(2 ** 31), 0, 2 ** 31 - 1],
       uint32: [0, 1, 2 ** 32 - 1],
       int16: [-32768, 0, 32767],
@@ -60,7 +61,7 @@ describe('encodeContainer / decodeContainer', () => {
       int8: [-128, 0, 127],
       uint8: [0, 128, 255],
     };
-    const types = { float64: Float64Array, float32: Float32Array, int32: Int32Array, uint32: Uint32Array, int16: Int16Array, uint16: Uint16Array, int8: Int8Array, uint8: Uint8Array };
+    const types = { float64: Float64Array, float32: Float32Array, float16: Uint16Array, int32: Int32Array, uint32: Uint32Array, int16: Int16Array, uint16: Uint16Array, int8: Int8Array, uint8: Uint8Array };
     const dtypes = Object.keys(CONTAINER_DTYPES) as ContainerDtype[];
     const bytes = encodeContainer({
       metadata: { hello: ['world'] },
@@ -119,9 +120,12 @@ describe('decodeContainer refuses, naming what and where, before allocating', ()
     refuses(new Uint8Array([1, 2, 3]), `The model 'x.loom' is not a Loom container: it does not start with "LOOMSAFE" and a 16-byte prefix (it has only 3 bytes).`);
     refuses(new Uint8Array(32), 'is not a Loom container');
     expect(() => decodeContainer([1, 2] as never)).toThrow('must be a Uint8Array');
+    const v3 = sample();
+    new DataView(v3.buffer).setUint32(8, 3, true);
+    refuses(v3, "The model 'x.loom' is container version 3; this Loom reads versions 1 and 2.");
     const v2 = sample();
     new DataView(v2.buffer).setUint32(8, 2, true);
-    refuses(v2, "The model 'x.loom' is container version 2; this Loom reads version 1.");
+    refuses(v2, "The model 'x.loom' prefix says container version 2 but its header says 1. Was the file edited?");
   });
 
   it('a header length past the limit or past the end (truncated), before reading the header', () => {
@@ -150,7 +154,8 @@ describe('decodeContainer refuses, naming what and where, before allocating', ()
     refuses(frame(header(t({}), p, { format: 'other' }), p), "Invalid value for `format` in the model 'x.loom' header. Expected 'loom-container'. Received: 'other'.");
     refuses(frame(header(t({}), p, { sha256: 'abc' }), p), 'Invalid value for `sha256`');
     refuses(frame(header(t({}), p, { tensors: { w: 1 } }), p), 'Invalid value for `tensors`');
-    refuses(frame(header(t({ dtype: 'float16' }), p), p), "Invalid value for `tensors[0].dtype` in the model 'x.loom' header. Expected one of float64, float32, int32, uint32, int16, uint16, int8, uint8 for 'w'. Received: 'float16'.");
+    refuses(frame(header(t({ dtype: 'bfloat16' }), p), p), "Invalid value for `tensors[0].dtype` in the model 'x.loom' header. Expected one of float64, float32, float16, int32, uint32, int16, uint16, int8, uint8 for 'w'. Received: 'bfloat16'.");
+    refuses(frame(header(t({ dtype: 'float16', shape: [4] }), p), p), "Invalid value for `tensors[0].dtype` in the model 'x.loom' header. Expected no float16 or quantised tensor in a version 1 container ('w'; they need version 2). Received: 'float16'.");
     refuses(frame(header(t({ dtype: 'constructor' }), p), p), 'Invalid value for `tensors[0].dtype`');
     refuses(frame(header(t({ dtype: 'int32' }), p), p), "Expected one of float32 for 'w'. Received: 'int32'.", InvalidFileError, { dtypes: ['float32'] });
     refuses(frame(header(t({ shape: [2.5] }), p), p), 'Invalid value for `tensors[0].shape`');

@@ -1,14 +1,18 @@
 import { ChecksumError, FileRefusedError, InvalidFileError, describeValue } from '../errors.js';
 import { DEFAULT_MAX_DEPTH, DEFAULT_MAX_HEADER_BYTES, parseJsonBounded } from './json.js';
 import { sha256Hex, sha256HexAsync } from './sha256.js';
+import { float16ToFloat32 } from './float16.js';
+import { dequantizeSymmetric } from './quantize.js';
 
 /**
  * The element types a container holds, with their sizes in bytes. Values are stored
- * little-endian.
+ * little-endian. `float16` (IEEE binary16) needs container version 2 and reads raw as a
+ * `Uint16Array` of bit patterns (`readFloat32` widens it).
  */
 export const CONTAINER_DTYPES = {
   float64: 8,
   float32: 4,
+  float16: 2,
   int32: 4,
   uint32: 4,
   int16: 2,
@@ -25,6 +29,7 @@ export type ContainerArray = Float64Array | Float32Array | Int32Array | Uint32Ar
 const ARRAY_TYPES = {
   float64: Float64Array,
   float32: Float32Array,
+  float16: Uint16Array,
   int32: Int32Array,
   uint32: Uint32Array,
   int16: Int16Array,
@@ -33,12 +38,29 @@ const ARRAY_TYPES = {
   uint8: Uint8Array,
 } as const;
 
-/** One tensor to write: `data` holds `product(shape)` values of `dtype` (a typed array of that type, or its raw bytes). */
+/**
+ * How a quantised tensor's stored integers map to real values (container version 2).
+ * `symmetric`: `value = stored × scales[i]`, where `i` is the element's index along `axis`
+ * and `scales` names a float32 tensor of shape `[shape[axis]]` in the same container (finite,
+ * non-negative). Only int8 tensors are quantised.
+ */
+export interface ContainerQuantization {
+  scheme: 'symmetric';
+  axis: number;
+  scales: string;
+}
+
+/**
+ * One tensor to write: `data` holds `product(shape)` values of `dtype` (a typed array of that
+ * type, or its raw bytes; float16 as a `Uint16Array` of bit patterns, see `float32ToFloat16`).
+ */
 export interface ContainerTensorInput {
   name: string;
   dtype: ContainerDtype;
   shape: readonly number[];
   data: ArrayBufferView;
+  /** For an int8 tensor holding quantised values: how to read them back (see `quantizeSymmetricInt8`). */
+  quantization?: ContainerQuantization;
 }
 
 /** What `encodeContainer` writes: JSON metadata (any JSON value) and named tensors, in order. */
@@ -53,12 +75,18 @@ export interface ContainerTensorInfo {
   dtype: ContainerDtype;
   shape: number[];
   offsets: [number, number];
+  /** Present on quantised int8 tensors (version 2): `readFloat32` dequantises with it. */
+  quantization?: ContainerQuantization;
 }
 
-/** A validated container header (the JSON between the prefix and the payload). */
+/**
+ * A validated container header (the JSON between the prefix and the payload). Version 1 is
+ * what every container without float16 or quantised tensors is written as, so that readers
+ * from before version 2 still read it; version 2 adds both.
+ */
 export interface ContainerHeader {
   format: 'loom-container';
-  version: 1;
+  version: 1 | 2;
   /** SHA-256 of the payload (64 hex digits); null only in headers converted from older formats. */
   sha256: string | null;
   metadata: unknown;
@@ -105,14 +133,20 @@ export interface Container extends ContainerHeader {
   payload: Uint8Array;
   /** The tensor named `name`, or undefined. */
   get(name: string): ContainerTensorInfo | undefined;
-  /** A copy of the tensor's values as a typed array of its dtype. */
+  /** A copy of the tensor's values as a typed array of its dtype (float16: the raw bit patterns). */
   read(tensor: ContainerTensorInfo | string): ContainerArray;
+  /**
+   * The tensor's real values as float32: a float32 tensor copied, a float16 tensor widened, a
+   * quantised int8 tensor dequantised (`stored × scale`). Other dtypes are refused.
+   */
+  readFloat32(tensor: ContainerTensorInfo | string): Float32Array;
 }
 
 /** "LOOMSAFE": the first 8 bytes of every container. */
 export const CONTAINER_MAGIC = Uint8Array.from([0x4c, 0x4f, 0x4f, 0x4d, 0x53, 0x41, 0x46, 0x45]);
 const PREFIX_BYTES = 16;
-const CONTAINER_VERSION = 1;
+/** The container versions this code reads; it writes 1 unless a tensor needs 2. */
+const READABLE_VERSIONS: readonly number[] = [1, 2];
 /** The header-length prefix is never trusted beyond this, whatever the options say. */
 const HARD_MAX_HEADER_BYTES = 2 ** 30;
 export const DEFAULT_MAX_BYTES = 512 * 2 ** 20;
@@ -137,6 +171,54 @@ function bytesOf(data: ArrayBufferView): Uint8Array {
 
 function elementCount(shape: readonly number[]): number {
   return shape.reduce((a, b) => a * b, 1);
+}
+
+/** Version 2 is needed only for float16 or quantised tensors; everything else stays version 1. */
+function versionFor(tensors: readonly { dtype: string; quantization?: unknown }[]): 1 | 2 {
+  return tensors.some((t) => t.dtype === 'float16' || t.quantization !== undefined) ? 2 : 1;
+}
+
+/**
+ * Checks every tensor's `quantization` against the others (the scales tensor exists, is
+ * float32, has one value per channel, is used once and is not quantised itself) and returns
+ * the normalised quantisation per tensor. `invalid(field, expected, received)` makes the error.
+ */
+function checkQuantization(
+  tensors: readonly { name: string; dtype: string; shape: readonly number[]; quantization?: unknown }[],
+  invalid: (field: string, expected: string, received: unknown) => Error,
+): (ContainerQuantization | undefined)[] {
+  const byName = new Map(tensors.map((t, i) => [t.name, i]));
+  const scaleUsers = new Map<string, string>();
+  return tensors.map((tensor, index) => {
+    const q = tensor.quantization;
+    if (q === undefined) return undefined;
+    const field = `tensors[${index}].quantization`;
+    if (!isPlainObject(q)) throw invalid(field, `an object { scheme: 'symmetric', axis, scales } for '${tensor.name}'`, q);
+    if (q.scheme !== 'symmetric') throw invalid(`${field}.scheme`, `'symmetric' for '${tensor.name}'`, q.scheme ?? null);
+    if (tensor.dtype !== 'int8') throw invalid(`tensors[${index}].dtype`, `'int8' for '${tensor.name}' (only int8 tensors are quantised)`, tensor.dtype);
+    const axis = q.axis;
+    if (typeof axis !== 'number' || !Number.isSafeInteger(axis) || axis < 0 || axis >= tensor.shape.length) {
+      throw invalid(`${field}.axis`, `an axis of '${tensor.name}' (shape [${tensor.shape.join(', ')}]: 0 to ${tensor.shape.length - 1})`, axis ?? null);
+    }
+    const scalesName = q.scales;
+    const scalesIndex = typeof scalesName === 'string' ? byName.get(scalesName) : undefined;
+    if (typeof scalesName !== 'string' || scalesIndex === undefined || scalesName === tensor.name) {
+      throw invalid(`${field}.scales`, `the name of another tensor of this container holding the scales of '${tensor.name}'`, scalesName ?? null);
+    }
+    const scales = tensors[scalesIndex]!;
+    const channels = tensor.shape[axis]!;
+    if (scales.dtype !== 'float32' || scales.quantization !== undefined || scales.shape.length !== 1 || scales.shape[0] !== channels) {
+      throw invalid(
+        `${field}.scales`,
+        `'${scalesName}' to be an unquantised float32 tensor of shape [${channels}] (one scale per index of axis ${axis} of '${tensor.name}')`,
+        `${scales.quantization !== undefined ? 'quantised ' : ''}${scales.dtype} of shape [${scales.shape.join(', ')}]`,
+      );
+    }
+    const user = scaleUsers.get(scalesName);
+    if (user !== undefined) throw invalid(`${field}.scales`, `scales used by one tensor only ('${scalesName}' already scales '${user}')`, scalesName);
+    scaleUsers.set(scalesName, tensor.name);
+    return { scheme: 'symmetric', axis, scales: scalesName };
+  });
 }
 
 /**
@@ -168,6 +250,11 @@ export function encodeContainerParts(contents: ContainerContents): { header: Con
     tensors.push({ name: tensor.name, dtype: tensor.dtype, shape: [...tensor.shape], offsets: [offset, offset + byteLength] });
     offset += byteLength;
   }
+  const encodeInvalid = (field: string, expected: string, received: unknown) =>
+    new InvalidFileError(`Invalid value for \`${field}\` in encodeContainer. Expected ${expected}. Received: ${describeValue(received)}.`);
+  checkQuantization(contents.tensors, encodeInvalid).forEach((quantization, i) => {
+    if (quantization !== undefined) tensors[i]!.quantization = quantization;
+  });
   const payload = new Uint8Array(offset);
   contents.tensors.forEach((tensor, i) => {
     const target = payload.subarray(tensors[i]!.offsets[0], tensors[i]!.offsets[1]);
@@ -175,14 +262,22 @@ export function encodeContainerParts(contents: ContainerContents): { header: Con
     const bytesPer = CONTAINER_DTYPES[tensor.dtype];
     if (!LITTLE_ENDIAN && bytesPer > 1) swapBytes(target, bytesPer);
   });
-  return { header: { format: 'loom-container', version: CONTAINER_VERSION, sha256: sha256Hex(payload), metadata: contents.metadata ?? null, tensors }, payload };
+  for (const [i, tensor] of contents.tensors.entries()) {
+    if (tensor.quantization === undefined) continue;
+    const scales = contents.tensors.find((t) => t.name === tensor.quantization!.scales)!;
+    const values = new Float32Array(bytesOf(scales.data).slice().buffer);
+    const bad = values.findIndex((v) => !(Number.isFinite(v) && v >= 0));
+    if (bad >= 0) throw new InvalidFileError(`Invalid value for \`tensors[${i}].quantization.scales\` in encodeContainer. Expected finite, non-negative scales in '${scales.name}'. Received: ${values[bad]} at index ${bad}.`);
+  }
+  return { header: { format: 'loom-container', version: versionFor(tensors), sha256: sha256Hex(payload), metadata: contents.metadata ?? null, tensors }, payload };
 }
 
 /**
  * Writes metadata and tensors as one container: "LOOMSAFE", a u32 container version, a u32
  * header length, the JSON header (padded with spaces to a multiple of 8 bytes), then the
- * tensors back to back. The header records each tensor's name, dtype, shape and byte range,
- * and the payload's SHA-256.
+ * tensors back to back. The header records each tensor's name, dtype, shape and byte range
+ * (and quantisation), and the payload's SHA-256. The version is 1 unless a tensor is float16
+ * or quantised (then 2), so files that need nothing new still load in older readers.
  *
  * @example
  * const bytes = encodeContainer({
@@ -199,7 +294,7 @@ export function encodeContainer(contents: ContainerContents): Uint8Array {
   const bytes = new Uint8Array(PREFIX_BYTES + padded + payload.length);
   bytes.set(CONTAINER_MAGIC, 0);
   const view = new DataView(bytes.buffer);
-  view.setUint32(8, CONTAINER_VERSION, true);
+  view.setUint32(8, header.version, true);
   view.setUint32(12, padded, true);
   bytes.set(json, PREFIX_BYTES);
   bytes.fill(0x20, PREFIX_BYTES + json.length, PREFIX_BYTES + padded);
@@ -239,7 +334,10 @@ export function checkContainerHeader(value: unknown, options: ContainerLimits & 
     new InvalidFileError(`Invalid value for \`${field}\` in the ${what} header. Expected ${expected}. Received: ${describeValue(received)}.`);
   if (!isPlainObject(value)) throw invalid('header', 'a JSON object', value);
   if (value.format !== 'loom-container') throw invalid('format', "'loom-container'", value.format ?? null);
-  if (value.version !== CONTAINER_VERSION) throw invalid('version', `${CONTAINER_VERSION} (files from a newer Loom need that version to load)`, value.version ?? null);
+  const version = value.version;
+  if (typeof version !== 'number' || !READABLE_VERSIONS.includes(version)) {
+    throw invalid('version', `${READABLE_VERSIONS.join(' or ')} (files from a newer Loom need that version to load)`, version ?? null);
+  }
   const checksum = value.sha256 ?? null;
   if (!(typeof checksum === 'string' && /^[0-9a-f]{64}$/.test(checksum)) && !(checksum === null && options.allowMissingChecksum === true)) {
     throw invalid('sha256', 'the SHA-256 of the payload as 64 lowercase hex digits', checksum);
@@ -259,6 +357,9 @@ export function checkContainerHeader(value: unknown, options: ContainerLimits & 
     names.add(name);
     if (typeof dtype !== 'string' || !Object.hasOwn(CONTAINER_DTYPES, dtype) || !allowed.has(dtype)) {
       throw invalid(`${field}.dtype`, `one of ${[...allowed].join(', ')} for '${name}'`, dtype ?? null);
+    }
+    if (version === 1 && (dtype === 'float16' || entry.quantization !== undefined)) {
+      throw invalid(`${field}.${dtype === 'float16' ? 'dtype' : 'quantization'}`, `no float16 or quantised tensor in a version 1 container ('${name}'; they need version 2)`, dtype === 'float16' ? dtype : entry.quantization);
     }
     if (!Array.isArray(shape) || shape.length > maxRank || !shape.every((d) => Number.isSafeInteger(d) && d >= 0)) {
       throw invalid(`${field}.shape`, `a list of at most ${maxRank} non-negative integers`, shape ?? null);
@@ -282,7 +383,13 @@ export function checkContainerHeader(value: unknown, options: ContainerLimits & 
     tensors.push({ name, dtype: dtype as ContainerDtype, shape: [...(shape as number[])], offsets: [begin, stop] });
     end = stop;
   }
-  return { format: 'loom-container', version: CONTAINER_VERSION, sha256: checksum as string | null, metadata: value.metadata ?? null, tensors };
+  checkQuantization(
+    tensors.map((t, i) => ({ ...t, quantization: (list[i] as Record<string, unknown>).quantization })),
+    invalid,
+  ).forEach((quantization, i) => {
+    if (quantization !== undefined) tensors[i]!.quantization = quantization;
+  });
+  return { format: 'loom-container', version: version as 1 | 2, sha256: checksum as string | null, metadata: value.metadata ?? null, tensors };
 }
 
 /**
@@ -319,17 +426,40 @@ export function openContainer(header: ContainerHeader, payload: Uint8Array, opti
   }
   if ((options.verifyChecksum ?? true) && header.sha256 !== null) checkDigest(sha256Hex(payload), header.sha256, what);
   const byName = new Map(header.tensors.map((t) => [t.name, t]));
+  const info = (tensor: ContainerTensorInfo | string): ContainerTensorInfo => {
+    const found = typeof tensor === 'string' ? byName.get(tensor) : tensor;
+    if (found === undefined) throw new InvalidFileError(`The ${what} has no tensor named ${describeValue(tensor)}.`);
+    return found;
+  };
+  const read = (tensor: ContainerTensorInfo | string): ContainerArray => {
+    const found = info(tensor);
+    const copy = payload.slice(found.offsets[0], found.offsets[1]);
+    const bytesPer = CONTAINER_DTYPES[found.dtype];
+    if (!LITTLE_ENDIAN && bytesPer > 1) swapBytes(copy, bytesPer);
+    return new ARRAY_TYPES[found.dtype](copy.buffer, 0, copy.byteLength / bytesPer);
+  };
+  // Scales are few (one per channel): check them now, so a dequantised weight is always finite.
+  for (const tensor of header.tensors) {
+    if (tensor.quantization === undefined) continue;
+    const scales = read(tensor.quantization.scales);
+    const bad = scales.findIndex((v) => !(Number.isFinite(v) && v >= 0));
+    if (bad >= 0) {
+      throw new InvalidFileError(`Invalid value for the scales of '${tensor.name}' in the ${what}. Expected finite, non-negative numbers in '${tensor.quantization.scales}'. Received: ${scales[bad]} at index ${bad}.`);
+    }
+  }
   const container: Container = {
     ...header,
     payload,
     get: (name) => byName.get(name),
-    read: (tensor) => {
-      const info = typeof tensor === 'string' ? byName.get(tensor) : tensor;
-      if (info === undefined) throw new InvalidFileError(`The ${what} has no tensor named ${describeValue(tensor)}.`);
-      const copy = payload.slice(info.offsets[0], info.offsets[1]);
-      const bytesPer = CONTAINER_DTYPES[info.dtype];
-      if (!LITTLE_ENDIAN && bytesPer > 1) swapBytes(copy, bytesPer);
-      return new ARRAY_TYPES[info.dtype](copy.buffer, 0, copy.byteLength / bytesPer);
+    read,
+    readFloat32: (tensor) => {
+      const found = info(tensor);
+      if (found.dtype === 'float32') return read(found) as Float32Array;
+      if (found.dtype === 'float16') return float16ToFloat32(read(found));
+      if (found.dtype === 'int8' && found.quantization !== undefined) {
+        return dequantizeSymmetric(read(found), read(found.quantization.scales), found.shape, found.quantization.axis);
+      }
+      throw new InvalidFileError(`The ${what}'s tensor '${found.name}' is ${found.dtype}${found.dtype === 'int8' ? ' without quantisation scales' : ''}; readFloat32 reads float32, float16 and quantised int8 tensors.`);
     },
   };
   return container;
@@ -379,7 +509,7 @@ export function decodeContainer(bytes: Uint8Array, options: DecodeContainerOptio
   }
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const version = view.getUint32(8, true);
-  if (version !== CONTAINER_VERSION) throw new InvalidFileError(`The ${what} is container version ${version}; this Loom reads version ${CONTAINER_VERSION}.`);
+  if (!READABLE_VERSIONS.includes(version)) throw new InvalidFileError(`The ${what} is container version ${version}; this Loom reads versions ${READABLE_VERSIONS.join(' and ')}.`);
   const headerLength = view.getUint32(12, true);
   if (headerLength > maxHeaderBytes) {
     throw new FileRefusedError(`The ${what} declares a ${headerLength}-byte header, more than the limit of ${maxHeaderBytes} (raise maxHeaderBytes if you trust it).`);
@@ -393,5 +523,6 @@ export function decodeContainer(bytes: Uint8Array, options: DecodeContainerOptio
     what: `${what} header`,
   });
   const header = checkContainerHeader(json, { ...options, maxBytes, what });
+  if (header.version !== version) throw new InvalidFileError(`The ${what} prefix says container version ${version} but its header says ${header.version}. Was the file edited?`);
   return openContainer(header, bytes.subarray(PREFIX_BYTES + headerLength), options);
 }

@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { LayersError } from '../errors.js';
 import type { Model } from '../model/model.js';
 import type { Sequential } from '../model/sequential.js';
-import { containerHeaderFromV1, modelContainerParts, modelFromContainer, serializeModel, type LoadOptions } from '../serialization/portable.js';
+import { containerHeaderFromV1, FILE_DTYPES, modelContainerParts, modelFromContainer, serializeModel, type LoadOptions, type SaveOptions } from '../serialization/portable.js';
 import { DEFAULT_LIMITS } from '../serialization/limits.js';
 import { loadModel as loadModelFromSource, modelFromBytes, saveModel as saveModelToStorage, type LoadModelOptions } from '../serialization/storage.js';
 
@@ -18,20 +18,22 @@ const URL_SCHEME = /^[a-z][a-z0-9+.-]*:\/\//i;
  * `serializeModel` bytes, loadable in a browser); any other path is a folder with `model.json`
  * (the container header: config, weight shapes and byte ranges, SHA-256) and `weights.bin`.
  * Files are written atomically (temporary file, fsync, rename, folder fsync). Targets with a
- * scheme (`'indexeddb://name'`) go to `saveModel` of the main entry.
+ * scheme (`'indexeddb://name'`) go to `saveModel` of the main entry. `quantize: 'int8' |
+ * 'float16'` stores the weights quantised (see `SaveOptions`); loading dequantises them.
  *
  * @example
  * import { saveModel, loadModel } from '@loom-ml/layers/node';
  * await saveModel(model, 'runs/mnist.loom');
+ * await saveModel(model, 'runs/mnist-int8.loom', { quantize: 'int8' });
  * const again = await loadModel('runs/mnist.loom');
  */
-export async function saveModel(model: Model, path: string): Promise<void> {
-  if (URL_SCHEME.test(path)) return saveModelToStorage(model, path);
+export async function saveModel(model: Model, path: string, options: SaveOptions = {}): Promise<void> {
+  if (URL_SCHEME.test(path)) return saveModelToStorage(model, path, options);
   if (path.endsWith('.loom')) {
-    await writeFileAtomic(path, await serializeModel(model));
+    await writeFileAtomic(path, await serializeModel(model, options));
     return;
   }
-  const { header, payload } = await modelContainerParts(model);
+  const { header, payload } = await modelContainerParts(model, options);
   // Weights first: model.json only ever points at a complete weights file.
   await writeFileAtomic(join(path, 'weights.bin'), payload);
   await writeFileAtomic(join(path, 'model.json'), `${JSON.stringify({ ...header, weightsFile: 'weights.bin' }, null, 2)}\n`);
@@ -74,7 +76,7 @@ async function loadFolder<M extends Model>(folder: string, options: LoadOptions,
   const what = `model header ${headerPath}`;
   const json = parseJsonBounded(await readFileBounded(headerPath, { maxBytes: maxHeaderBytes, what: 'model header' }), { maxBytes: maxHeaderBytes, what });
   const isV2 = (json as { format?: unknown } | null)?.format === 'loom-container';
-  const header = isV2 ? checkContainerHeader(json, { maxBytes, dtypes: ['float32', 'int32'], what }) : containerHeaderFromV1(json, options, what);
+  const header = isV2 ? checkContainerHeader(json, { maxBytes, dtypes: FILE_DTYPES, what }) : containerHeaderFromV1(json, options, what);
   const weightsPath = resolveInside(folder, (json as { weightsFile?: unknown }).weightsFile ?? 'weights.bin', 'weightsFile');
   const expected = containerPayloadLength(header);
   const payload = await readFileBounded(weightsPath, { maxBytes: expected, what: `weights file (${expected} bytes declared by model.json)` });

@@ -202,7 +202,7 @@ describe.each(['cpu', LOOM_WASM_BACKEND])('refused model files on %s', (backend)
     tensors[0] = { name: 'hidden/kernel', dtype: 'int32', shape: [3, 4], data: new Int32Array(12) };
     await refused(() => deserializeModel(container(smallConfig(), tensors)), LayersError, "Invalid value for `dtype` of weight `hidden/kernel` in the saved model. Expected 'float32' (Loom layers' weights are float32). Received: 'int32'.");
     tensors[0] = { name: 'hidden/kernel', dtype: 'uint8', shape: [3, 4], data: new Uint8Array(12) };
-    await refused(() => deserializeModel(container(smallConfig(), tensors)), InvalidFileError, "Invalid value for `tensors[0].dtype` in the saved model header. Expected one of float32, int32 for 'hidden/kernel'. Received: 'uint8'.");
+    await refused(() => deserializeModel(container(smallConfig(), tensors)), InvalidFileError, "Invalid value for `tensors[0].dtype` in the saved model header. Expected one of float32, float16, int8, int32 for 'hidden/kernel'. Received: 'uint8'.");
   });
 
   it('a truncated file and a corrupted header (never a raw SyntaxError)', async () => {

@@ -13,6 +13,9 @@ import {
   type ContainerHeader,
   type ContainerTensorInput,
   FileRefusedError,
+  float32ToFloat16,
+  isNonFiniteHalf,
+  quantizeSymmetricInt8,
 } from '@loom-ml/core';
 import { invalidValue, LayersError } from '../errors.js';
 import type { Model, ModelConfig } from '../model/model.js';
@@ -62,47 +65,112 @@ export interface LoadOptions {
 
 const V1_MAGIC = [0x4c, 0x4f, 0x4f, 0x4d]; // "LOOM"
 const MODEL_FORMAT = 'loom-model';
+/** Format 2: float32 weights. Format 3: quantised weights (float16, or int8 with per-channel scales). */
 const FORMAT_VERSION = 2;
-/** Every Loom layer weight is float32; int32 is accepted by the container check so that the error names the weight. */
-const FILE_DTYPES = ['float32', 'int32'] as const;
+const QUANTIZED_FORMAT_VERSION = 3;
+/**
+ * Loom layer weights are float32, stored as float32, float16 or scaled int8 (format 3); int32 is
+ * accepted by the container check so that the error names the weight.
+ */
+export const FILE_DTYPES = ['float32', 'float16', 'int8', 'int32'] as const;
+/** The suffix of the tensor holding an int8 weight's per-channel scales: `dense_1/kernel:scales`. */
+const SCALES_SUFFIX = ':scales';
 
-/** The metadata of a format-2 model container. */
+/** How `serializeModel` and `saveModel` store weights. */
+export type WeightStorage = 'float32' | 'float16' | 'int8';
+
+/**
+ * Options of `serializeModel` and `saveModel`.
+ *
+ * @example
+ * await saveModel(model, 'runs/digits-int8.loom', { quantize: 'int8' }); // about 4x smaller
+ */
+export interface SaveOptions {
+  /**
+   * Post-training weight quantisation (format 3; loaders before it refuse the file with a
+   * version error). `'int8'`: every weight of rank 2 or more (kernels, embeddings, recurrent
+   * kernels) as int8 with one float32 scale per output channel (its last axis), symmetric
+   * (`w ≈ q × scale`, `scale = max |w| / 127`); biases and normalisation weights stay float32.
+   * `'float16'`: every weight as IEEE float16 (refused, naming the weight, past ±65504).
+   * Loading dequantises to float32. Default: `'float32'` (no quantisation, format 2).
+   */
+  quantize?: WeightStorage;
+}
+
+/** The metadata of a format-2 or -3 model container. */
 interface ModelMetadata {
   format: typeof MODEL_FORMAT;
-  formatVersion: 1 | 2;
+  formatVersion: 1 | 2 | 3;
   model: ModelConfig;
+  /** Format 3: how the weights were quantised. */
+  quantization?: 'int8' | 'float16';
 }
 
-async function weightTensors(model: Model): Promise<ContainerTensorInput[]> {
+function checkSaveOptions(options: SaveOptions): WeightStorage {
+  const quantize = options.quantize ?? 'float32';
+  if (quantize !== 'float32' && quantize !== 'float16' && quantize !== 'int8') {
+    throw invalidValue('quantize', 'the save options', "'float32', 'float16' or 'int8'", quantize);
+  }
+  return quantize;
+}
+
+async function weightTensors(model: Model, quantize: WeightStorage): Promise<ContainerTensorInput[]> {
   const values = await Promise.all(model.weights.map((w) => w.variable.data()));
-  return model.weights.map((w, i) => ({ name: w.path, dtype: w.variable.dtype === 'int32' ? 'int32' : 'float32', shape: [...w.variable.shape], data: values[i] as Float32Array | Int32Array }));
+  return model.weights.flatMap((w, i): ContainerTensorInput[] => {
+    const shape = [...w.variable.shape];
+    const data = values[i] as Float32Array | Int32Array;
+    if (w.variable.dtype === 'int32') return [{ name: w.path, dtype: 'int32', shape, data }];
+    if (quantize === 'float16') {
+      const halves = float32ToFloat16(data);
+      const overflow = halves.findIndex((h, k) => isNonFiniteHalf(h) && Number.isFinite(data[k]!));
+      if (overflow >= 0) {
+        throw new LayersError(`Weight '${w.path}' holds ${data[overflow]} (at flat index ${overflow}), outside float16's range (±65504); save it with quantize: 'int8' or 'float32'.`);
+      }
+      return [{ name: w.path, dtype: 'float16', shape, data: halves }];
+    }
+    if (quantize === 'int8' && shape.length >= 2) {
+      const axis = shape.length - 1;
+      const quantized = quantizeSymmetricInt8(data, shape, axis);
+      const scales = `${w.path}${SCALES_SUFFIX}`;
+      return [
+        { name: w.path, dtype: 'int8', shape, data: quantized.values, quantization: { scheme: 'symmetric', axis, scales } },
+        { name: scales, dtype: 'float32', shape: [shape[axis]!], data: quantized.scales },
+      ];
+    }
+    return [{ name: w.path, dtype: 'float32', shape, data }];
+  });
 }
 
-function metadataOf(model: Model): ModelMetadata {
-  return { format: MODEL_FORMAT, formatVersion: FORMAT_VERSION, model: model.getConfig() };
+function metadataOf(model: Model, quantize: WeightStorage): ModelMetadata {
+  if (quantize === 'float32') return { format: MODEL_FORMAT, formatVersion: FORMAT_VERSION, model: model.getConfig() };
+  return { format: MODEL_FORMAT, formatVersion: QUANTIZED_FORMAT_VERSION, model: model.getConfig(), quantization: quantize };
 }
 
 /**
  * A model as a container header (JSON) and payload, for formats that keep them apart (a model
  * folder's `model.json` and `weights.bin`).
  */
-export async function modelContainerParts(model: Model): Promise<{ header: ContainerHeader; payload: Uint8Array }> {
-  const tensors = await weightTensors(model);
-  return encodeContainerParts({ metadata: metadataOf(model), tensors });
+export async function modelContainerParts(model: Model, options: SaveOptions = {}): Promise<{ header: ContainerHeader; payload: Uint8Array }> {
+  const quantize = checkSaveOptions(options);
+  const tensors = await weightTensors(model, quantize);
+  return encodeContainerParts({ metadata: metadataOf(model, quantize), tensors });
 }
 
 /**
  * One self-contained file (works in browsers and Node): a `@loom-ml/core` container (format
  * 2) whose metadata is the model's config and whose tensors are its weights by path, with a
- * SHA-256 of the weights.
+ * SHA-256 of the weights. `quantize: 'int8' | 'float16'` stores the weights quantised (format
+ * 3, see `SaveOptions`); `deserializeModel` dequantises them.
  *
  * @example
  * const bytes = await serializeModel(model);
  * const copy = deserializeModel(bytes);
+ * const small = await serializeModel(model, { quantize: 'int8' }); // about 4x fewer bytes
  */
-export async function serializeModel(model: Model): Promise<Uint8Array> {
-  const tensors = await weightTensors(model);
-  return encodeContainer({ metadata: metadataOf(model), tensors });
+export async function serializeModel(model: Model, options: SaveOptions = {}): Promise<Uint8Array> {
+  const quantize = checkSaveOptions(options);
+  const tensors = await weightTensors(model, quantize);
+  return encodeContainer({ metadata: metadataOf(model, quantize), tensors });
 }
 
 function limits(options: LoadOptions) {
@@ -194,8 +262,15 @@ export function modelFromArtifacts<M extends Model = Sequential>(header: ModelAr
 }
 
 function allFinite(container: Container, tensor: Container['tensors'][number]): boolean {
+  // Quantised int8: finite by construction (the container checked its scales are finite).
+  if (tensor.dtype === 'int8') return true;
   const [begin, end] = tensor.offsets;
   const offset = container.payload.byteOffset + begin;
+  if (tensor.dtype === 'float16') {
+    const view = new DataView(container.payload.buffer, offset, end - begin);
+    for (let i = 0; i < end - begin; i += 2) if (isNonFiniteHalf(view.getUint16(i, true))) return false;
+    return true;
+  }
   // Read in place (no copy) when aligned; otherwise through a DataView.
   if (offset % 4 === 0) {
     const values = new Float32Array(container.payload.buffer, offset, (end - begin) / 4);
@@ -213,9 +288,34 @@ function checkMetadata(metadata: unknown, what: string): ModelMetadata {
   if (m === null || typeof m !== 'object' || m.format !== MODEL_FORMAT) {
     throw invalidValue('format', where, `'${MODEL_FORMAT}' (a container written by serializeModel or saveModel)`, m === null || typeof m !== 'object' ? m : (m.format ?? null));
   }
-  if (m.formatVersion !== 1 && m.formatVersion !== 2) throw invalidValue('formatVersion', where, '1 or 2 (files from a newer Loom need that version to load)', m.formatVersion ?? null);
+  if (m.formatVersion !== 1 && m.formatVersion !== 2 && m.formatVersion !== 3) {
+    throw invalidValue('formatVersion', where, '1, 2 or 3 (files from a newer Loom need that version to load)', m.formatVersion ?? null);
+  }
   if (m.model === null || typeof m.model !== 'object' || Array.isArray(m.model)) throw invalidValue('model', where, 'a model config object', m.model ?? null);
+  if (m.formatVersion === 3 && m.quantization !== 'int8' && m.quantization !== 'float16') {
+    throw invalidValue('quantization', where, "'int8' or 'float16' (format 3 holds quantised weights)", m.quantization ?? null);
+  }
   return m as ModelMetadata;
+}
+
+/**
+ * The stored dtype of every weight must be one its format allows: float32 always; float16 and
+ * quantised int8 (with its float32 scales) only in format 3.
+ */
+function checkWeightDtype(container: Container, tensor: Container['tensors'][number], metadata: ModelMetadata, what: string, isScales: boolean): void {
+  const field = `dtype\` of weight \`${tensor.name}`;
+  const quantized = metadata.formatVersion === 3;
+  const expected = quantized ? "'float32', 'float16', or 'int8' with per-channel scales (format 3)" : "'float32' (Loom layers' weights are float32)";
+  if (tensor.dtype === 'float32') return;
+  if (quantized && tensor.dtype === 'float16' && !isScales) return;
+  if (quantized && tensor.dtype === 'int8' && tensor.quantization !== undefined) {
+    const scales = container.get(tensor.quantization.scales);
+    if (tensor.quantization.scales !== `${tensor.name}${SCALES_SUFFIX}` || scales === undefined) {
+      throw invalidValue(`quantization.scales\` of weight \`${tensor.name}`, `the ${what}`, `'${tensor.name}${SCALES_SUFFIX}'`, tensor.quantization.scales);
+    }
+    return;
+  }
+  throw invalidValue(field, `the ${what}`, expected, tensor.quantization === undefined ? tensor.dtype : `quantised ${tensor.dtype}`);
 }
 
 /**
@@ -227,18 +327,20 @@ function checkMetadata(metadata: unknown, what: string): ModelMetadata {
 export function modelFromContainer<M extends Model = Sequential>(container: Container, options: LoadOptions, what: string): M {
   const metadata = checkMetadata(container.metadata, what);
   const { maxParameters } = limits(options);
+  // Scales tensors belong to their int8 weight: not weights of a layer themselves.
+  const scalesOf = new Map(container.tensors.filter((t) => t.quantization !== undefined).map((t) => [t.quantization!.scales, t.name]));
   let parameters = 0;
   for (const tensor of container.tensors) {
     parameters += tensor.shape.reduce((a, b) => a * b, 1);
     if (parameters > maxParameters) {
       throw new LayersError(`The ${what} declares more than ${maxParameters} weight values (the maxParameters limit; raise it if you trust the model).`);
     }
-    if (tensor.dtype !== 'float32') throw invalidValue(`dtype\` of weight \`${tensor.name}`, `the ${what}`, "'float32' (Loom layers' weights are float32)", tensor.dtype);
+    checkWeightDtype(container, tensor, metadata, what, scalesOf.has(tensor.name));
     if (options.allowNonFinite !== true && !allFinite(container, tensor)) {
       throw new LayersError(`The ${what} has NaN or infinite values in weight '${tensor.name}'; refused (pass allowNonFinite: true to load it anyway).`);
     }
   }
-  const used = new Set<string>();
+  const used = new Set<string>(scalesOf.keys());
   const variables: tf.Variable[] = [];
   try {
     const model = withWeightSource(
@@ -250,7 +352,8 @@ export function modelFromContainer<M extends Model = Sequential>(container: Cont
             throw new LayersError(`Invalid value for the shape of weight '${path}' in the ${what}. Expected [${shape.join(', ')}] (what ${where}'s config gives). Received: [${tensor.shape.join(', ')}].`);
           }
           used.add(path);
-          return tf.tensor(container.read(tensor) as Float32Array, shape, 'float32');
+          // float32 copied, float16 widened, int8 dequantised with its per-channel scales.
+          return tf.tensor(container.readFloat32(tensor), shape, 'float32');
         },
         created: (variable) => variables.push(variable),
       },

@@ -1,7 +1,7 @@
 import { loadBytes, saveBytes, verifyContainerChecksum, type ByteSource } from '@loom-ml/core';
 import type { Model } from '../model/model.js';
 import type { Sequential } from '../model/sequential.js';
-import { decodeModelBytes, modelFromContainer, serializeModel, type LoadOptions } from './portable.js';
+import { decodeModelBytes, modelFromContainer, serializeModel, type LoadOptions, type SaveOptions } from './portable.js';
 import { DEFAULT_LIMITS } from './limits.js';
 
 /**
@@ -27,13 +27,15 @@ function describeSource(source: unknown): string {
  * file in this origin's IndexedDB; `'downloads://name.loom'` offers it as a download. The bytes
  * are those of `serializeModel` and of a `.loom` file written in Node.js, so each loads the
  * other. In Node.js, `saveModel` from `@loom-ml/layers/node` also takes file paths.
+ * `quantize: 'int8' | 'float16'` stores the weights quantised (see `SaveOptions`).
  *
  * @example
  * await saveModel(model, 'indexeddb://digits');
  * await saveModel(model, 'downloads://digits.loom');
+ * await saveModel(model, 'indexeddb://digits-int8', { quantize: 'int8' });
  */
-export async function saveModel(model: Model, target: string): Promise<void> {
-  await saveBytes(target, await serializeModel(model));
+export async function saveModel(model: Model, target: string, options: SaveOptions = {}): Promise<void> {
+  await saveBytes(target, await serializeModel(model, options));
 }
 
 /**
