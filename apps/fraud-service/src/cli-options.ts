@@ -1,85 +1,74 @@
-import { AppError, invalidValue } from './errors.js';
-import { checkBinding, defaultAllowedHosts, MIN_API_KEY_LENGTH, type GuardOptions } from './http-guard.js';
+// The commands of this app and their flags (the convention of src/command-line.ts). Kept apart
+// from the scripts, and light (no model code), so that `--help` and a bad flag answer at once,
+// and so that the tests and the README tables use the same definitions.
+import { decimal, defineCommand, integer, outFlag, portFlag, quietFlag, seedFlag, text, toggle, type Flag } from './command-line.js';
+import { serviceFlags } from './service-flags.js';
 
-/**
- * A CLI flag as a number in [min, max], or the flag's own error (exit code 2 in the scripts).
- *
- * @example
- * numberFlag('port', '3000', { integer: true, min: 0, max: 65535 }); // 3000
- */
-export function numberFlag(name: string, value: string | undefined, { min = -Infinity, max = Infinity, integer = false } = {}): number | undefined {
-  if (value === undefined) return undefined;
-  const parsed = Number(value);
-  if (value.trim() === '' || !Number.isFinite(parsed) || parsed < min || parsed > max || (integer && !Number.isInteger(parsed))) {
-    const range = `${integer ? 'an integer' : 'a number'}${min > -Infinity ? ` >= ${min}` : ''}${max < Infinity ? ` and <= ${max}` : ''}`;
-    throw invalidValue(`--${name}`, 'the command line', range, value);
-  }
-  return parsed;
-}
+/** What the server uses when not told (server.ts's FRAUD_RATE_DEFAULTS; a test keeps them equal). */
+const RATE_DEFAULTS = { rateLimit: 500, rateBurst: 2000 };
 
-/** The HTTP-service flags `serve` and `start` share (node:util parseArgs options). */
-export const SERVICE_FLAGS = {
-  host: { type: 'string', default: '127.0.0.1' },
-  'api-key': { type: 'string' },
-  'allowed-hosts': { type: 'string' },
-  'rate-limit': { type: 'string' },
-  'rate-burst': { type: 'string' },
-  'max-connections': { type: 'string' },
-  'max-connections-per-client': { type: 'string' },
-} as const;
+const modelFlag = text({ description: 'folder pnpm start saved the model in', placeholder: 'DIR', default: 'runs/latest', expected: 'a folder' });
 
-/** Values of {@link SERVICE_FLAGS} as parseArgs returns them. */
-export interface ServiceFlagValues {
-  host?: string;
-  'api-key'?: string;
-  'allowed-hosts'?: string;
-  'rate-limit'?: string;
-  'rate-burst'?: string;
-  'max-connections'?: string;
-  'max-connections-per-client'?: string;
-}
+/** `pnpm start` (and `pnpm full`, which is `pnpm start --full`). */
+export const startCommand = defineCommand({
+  name: 'pnpm start',
+  summary: 'Trains a credit-risk model on the shipped lending-club loans, picks the review threshold, prints the test results, saves the model and serves it.',
+  flags: {
+    out: outFlag('runs/latest', 'folder the model is saved in'),
+    seed: seedFlag(),
+    'false-positive-cost': decimal({ description: 'cost of reviewing a good loan, for the threshold', default: 1, min: 0 }),
+    'false-negative-cost': decimal({ description: 'cost of missing a bad loan, for the threshold', default: 10, min: 0 }),
+    'target-precision': decimal({ description: 'pick the lowest threshold reaching this validation precision instead of the costs', min: 0, max: 1, defaultText: 'none (use the costs)' }),
+    full: toggle({ description: 'what pnpm full runs: 60 training epochs instead of 30' }),
+    'no-serve': toggle({ description: 'stop after saving the model' }),
+    quiet: quietFlag(),
+    port: portFlag(),
+    ...serviceFlags(RATE_DEFAULTS),
+  },
+  examples: ['pnpm start --no-serve --target-precision 0.3', 'LOOM_API_KEY=a-long-random-secret pnpm start --host 0.0.0.0'],
+  notes: ['The flags from --port on are the service settings, the same as pnpm serve; they are checked before training.'],
+});
 
-/**
- * The address to listen on and the server's access options from the service flags. The API key
- * comes from `--api-key` or else the LOOM_API_KEY environment variable (which, unlike a flag,
- * other users of the machine cannot read in the process list); binding anywhere but loopback
- * without one is refused ({@link checkBinding}). `--allowed-hosts` is a comma-separated list.
- *
- * @example
- * serviceOptions({ host: '0.0.0.0' }, { LOOM_API_KEY: 'a-long-random-secret' }).options.apiKey; // 'a-long-random-secret'
- */
-export function serviceOptions(values: ServiceFlagValues, env: Record<string, string | undefined> = process.env): { host: string; options: GuardOptions } {
-  const host = (values.host ?? '127.0.0.1').trim();
-  if (host === '') throw invalidValue('--host', 'the command line', 'an address to listen on, such as 127.0.0.1', values.host);
-  const fromEnv = env.LOOM_API_KEY === '' ? undefined : env.LOOM_API_KEY;
-  const apiKey = values['api-key'] ?? fromEnv;
-  if (apiKey !== undefined && apiKey.length < MIN_API_KEY_LENGTH) {
-    throw invalidValue(values['api-key'] === undefined ? 'LOOM_API_KEY' : '--api-key', 'the command line', `a secret of at least ${MIN_API_KEY_LENGTH} characters`, `${apiKey.length} characters`);
-  }
-  checkBinding(host, apiKey);
-  const listed = values['allowed-hosts']?.split(',').map((name) => name.trim()).filter((name) => name !== '');
-  if (listed !== undefined && listed.length === 0) throw invalidValue('--allowed-hosts', 'the command line', 'a comma-separated list of host names', values['allowed-hosts']);
-  return {
-    host,
-    options: {
-      apiKey,
-      allowedHosts: listed ?? defaultAllowedHosts(host),
-      rateLimit: numberFlag('rate-limit', values['rate-limit'], { min: 0 }),
-      rateBurst: numberFlag('rate-burst', values['rate-burst'], { integer: true, min: 1 }),
-      maxConnections: numberFlag('max-connections', values['max-connections'], { integer: true, min: 1 }),
-      maxConnectionsPerClient: numberFlag('max-connections-per-client', values['max-connections-per-client'], { integer: true, min: 1 }),
-    },
-  };
-}
+/** `pnpm serve`. */
+export const serveCommand = defineCommand({
+  name: 'pnpm serve',
+  summary: 'Serves a model saved by pnpm start: POST /score, GET /health, GET /metrics and the dashboard.',
+  flags: {
+    model: modelFlag,
+    port: portFlag(),
+    ...serviceFlags(RATE_DEFAULTS),
+  },
+  examples: ['pnpm serve --port 8080', 'LOOM_API_KEY=a-long-random-secret pnpm serve --host 0.0.0.0 --allowed-hosts scores.internal.example'],
+});
 
-/**
- * parseArgs' own errors (an unknown flag, a missing value) as an {@link AppError}, so the scripts
- * print one line and exit with code 2 instead of a stack trace; any other error as it is.
- *
- * @example
- * try { parseArgs({ options }); } catch (error) { throw flagError(error); }
- */
-export function flagError(error: unknown): unknown {
-  const code = (error as { code?: unknown } | null)?.code;
-  return typeof code === 'string' && code.startsWith('ERR_PARSE_ARGS') ? new AppError((error as Error).message.replace(/\s*To specify a positional argument.*$/s, '')) : error;
-}
+/** A loopback `http://` URL, for a load test that must not be pointed at someone else's server. */
+const loopbackUrl: Flag<string | undefined> = {
+  ...text({ description: 'test a server already running here instead of starting one', placeholder: 'URL', defaultText: 'start serve.ts on a free port', expected: 'a loopback address such as http://127.0.0.1:3000' }),
+  parse: (value) => (/^http:\/\/(127\.\d+\.\d+\.\d+|localhost|\[::1\])(:\d+)?\/?$/.test(value) ? value : undefined),
+};
+
+/** `pnpm loadtest`. */
+export const loadtestCommand = defineCommand({
+  name: 'pnpm loadtest',
+  summary: 'Fires POST /score requests from parallel loops on loopback and prints requests/s, transactions/s and latency percentiles.',
+  flags: {
+    concurrency: integer({ description: 'parallel request loops', default: 16, min: 1, max: 1024 }),
+    duration: decimal({ description: 'seconds to run', placeholder: 'S', default: 5, min: 0.5, max: 120 }),
+    batch: integer({ description: 'loans per request (1: a single transaction)', default: 1, min: 1, max: 1000 }),
+    model: modelFlag,
+    url: loopbackUrl,
+  },
+  examples: ['pnpm loadtest --concurrency 16 --batch 100'],
+  notes: ['Without --url it starts serve.ts with --rate-limit 0 (it measures capacity, which the rate limit would hide).'],
+});
+
+/** `pnpm abuse`. */
+export const abuseCommand = defineCommand({
+  name: 'pnpm abuse',
+  summary: 'A bounded load and abuse run on loopback (normal load, slowloris, oversized batches) against the default limits.',
+  flags: {
+    model: modelFlag,
+    duration: decimal({ description: 'seconds per phase (the slowloris phases run at least 12)', placeholder: 'S', default: 5, min: 1, max: 30 }),
+  },
+  examples: ['pnpm abuse --duration 10'],
+});

@@ -475,16 +475,12 @@ const LOOM_ERROR = Symbol.for('loom-ml.error');
  * such as ENOENT or EADDRINUSE) prints its message (exit code 1); anything else is a bug in the
  * app and prints its stack trace (exit code 1).
  */
-function report(command: Command, error: unknown): number {
-  if (error instanceof UsageError) {
-    process.stderr.write(`${error.message}\n\n${formatUsage(command)}\n`);
-    return 2;
-  }
+function failure(command: Command, error: unknown): { text: string; code: number } {
+  if (error instanceof UsageError) return { text: `${error.message}\n\n${formatUsage(command)}\n`, code: 2 };
   const known =
     error instanceof CommandError ||
     (typeof error === 'object' && error !== null && ((error as Record<symbol, unknown>)[LOOM_ERROR] === true || typeof (error as { code?: unknown }).code === 'string'));
-  process.stderr.write(`${known ? (error as Error).message : error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
-  return 1;
+  return { text: `${known ? (error as Error).message : error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`, code: 1 };
 }
 
 /**
@@ -505,18 +501,49 @@ export async function runCommand<F extends Record<string, Flag<unknown>>>(
   main: (parsed: Parsed<F>) => Promise<void> | void,
   { argv = process.argv.slice(2), forceExit = true }: { argv?: readonly string[]; forceExit?: boolean } = {},
 ): Promise<void> {
-  let code = 0;
   try {
     const parsed = parseCommandLine(command, argv);
     if (parsed === 'help') process.stdout.write(`${formatUsage(command)}\n`);
     else await main(parsed);
   } catch (error) {
-    code = report(command, error);
-  }
-  if (code !== 0) {
+    const { text, code } = failure(command, error);
+    process.stderr.write(text);
     process.exitCode = code;
     if (forceExit) setTimeout(() => process.exit(code), 200).unref();
   }
+}
+
+/** Writes `text` to `stream`, then ends the process with `code` once the text is out (a pipe may write later). */
+function exitAfter(stream: NodeJS.WriteStream, text: string, code: number): Promise<never> {
+  stream.write(text, () => process.exit(code));
+  return new Promise<never>(() => {});
+}
+
+/**
+ * Reads the command line of a script that runs at the top level (a load test, a server): returns
+ * the values, or prints the usage for `--help` (exit code 0) or the bad flag and the usage (exit
+ * code 2) and ends the process. From then on an uncaught error ends the script as
+ * {@link runCommand} would: a {@link UsageError} with the usage, a failure the user can act on as
+ * one line, a bug with its stack trace. Import the heavy modules after this call.
+ *
+ * @example
+ * const { values } = await readCommandLine(serveCommand);
+ * const { createServer } = await import('./server.js');
+ */
+export async function readCommandLine<F extends Record<string, Flag<unknown>>>(command: Command<F>, argv: readonly string[] = process.argv.slice(2)): Promise<Parsed<F>> {
+  let parsed: Parsed<F> | 'help';
+  try {
+    parsed = parseCommandLine(command, argv);
+  } catch (error) {
+    const { text, code } = failure(command, error);
+    return exitAfter(process.stderr, text, code);
+  }
+  if (parsed === 'help') return exitAfter(process.stdout, `${formatUsage(command)}\n`, 0);
+  process.on('uncaughtException', (error) => {
+    const { text, code } = failure(command, error);
+    void exitAfter(process.stderr, text, code);
+  });
+  return parsed;
 }
 
 /** A long step's progress, as {@link startStep} returns it. */

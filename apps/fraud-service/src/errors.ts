@@ -1,5 +1,5 @@
 import { describeValue } from '@loom-ml/core';
-import { LoomError } from '@loom-ml/fraud-detection';
+import { LoomError } from '@loom-ml/core';
 
 /**
  * Bad input to the service (HTTP requests, CLI flags, a saved model), in Loom's one message form:

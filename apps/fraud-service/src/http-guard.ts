@@ -45,7 +45,8 @@ export const LOOPBACK_HOSTS: readonly string[] = ['localhost', '127.0.0.1', '[::
 /** Shortest API key accepted: 16 characters (a guessable key is no protection). */
 export const MIN_API_KEY_LENGTH = 16;
 
-const GUARD_DEFAULTS = {
+/** Limits every service starts with unless told otherwise (the rate limits are each app's own). */
+export const GUARD_DEFAULTS = {
   maxConnections: 256,
   maxConnectionsPerClient: 32,
   headersTimeoutMs: 10_000,

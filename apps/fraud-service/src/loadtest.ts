@@ -1,39 +1,16 @@
 // `pnpm loadtest [--concurrency 16] [--duration 5] [--batch 1] [--model runs/latest] [--url http://127.0.0.1:3000]`
-// Fires POST /score requests from `concurrency` parallel loops for `duration` seconds on loopback
+// (`--help` says more). Fires POST /score requests from `concurrency` parallel loops for `duration` seconds on loopback
 // and prints requests/s, transactions/s and p50/p90/p99 latency. Without --url it starts
 // `serve.ts --port 0` on the saved bundle in a child process (so client and server do not share
 // one event loop) and stops it at the end. A script, not a test: numbers depend on the machine.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { parseArgs } from 'node:util';
-import { numberFlag } from './cli-options.js';
-import { AppError } from './errors.js';
-import { loadLoans } from './lending-club.js';
+import { loadtestCommand } from './cli-options.js';
+import { CommandError, readCommandLine } from './command-line.js';
 
-const { values: args } = parseArgs({
-  options: {
-    concurrency: { type: 'string', default: '16' },
-    duration: { type: 'string', default: '5' },
-    batch: { type: 'string', default: '1' },
-    model: { type: 'string', default: 'runs/latest' },
-    url: { type: 'string' },
-  },
-});
-let concurrency: number;
-let duration: number;
-let batch: number;
-try {
-  concurrency = numberFlag('concurrency', args.concurrency, { integer: true, min: 1, max: 1024 })!;
-  duration = numberFlag('duration', args.duration, { min: 0.5, max: 120 })!;
-  batch = numberFlag('batch', args.batch, { integer: true, min: 1, max: 1000 })!;
-  if (args.url !== undefined && !/^http:\/\/(127\.\d+\.\d+\.\d+|localhost|\[::1\])(:\d+)?\/?$/.test(args.url)) {
-    throw new AppError(`Invalid value for \`--url\` in the command line. Expected a loopback address such as http://127.0.0.1:3000. Received: '${args.url}'.`);
-  }
-} catch (error) {
-  if (!(error instanceof AppError)) throw error;
-  console.error(error.message);
-  process.exit(2);
-}
+const { values: args } = await readCommandLine(loadtestCommand);
+const { concurrency, duration, batch } = args;
+const { loadLoans } = await import('./lending-club.js');
 
 async function startServer(): Promise<{ base: string; child: ChildProcess }> {
   const script = fileURLToPath(new URL('./serve.ts', import.meta.url));
@@ -46,7 +23,7 @@ async function startServer(): Promise<{ base: string; child: ChildProcess }> {
       const match = /listening on (http:\/\/127\.0\.0\.1:\d+)\//.exec(output);
       if (match) resolve(match[1]!);
     });
-    child.on('exit', (code) => reject(new Error(`serve.ts exited with code ${code} before listening (run \`pnpm start --no-serve\` first to save a model).`)));
+    child.on('exit', (code) => reject(new CommandError(`serve.ts exited with code ${code} before listening (run \`pnpm start --no-serve\` first to save a model).`)));
   });
   return { base, child };
 }

@@ -7,9 +7,10 @@ const apps = fileURLToPath(new URL('../../../apps', import.meta.url));
 
 describe('files the HTTP apps keep word for word', () => {
   // apps/fraud-service and apps/movie-recs each copy out standalone, so each keeps its own copy
-  // of the HTTP guard (limits, rate limit, Host allowlist, API key, strict JSON) and its test
-  // helpers; the copies must not drift apart.
-  it.each(['src/http-guard.ts', 'src/http-guard.test.ts', 'test/raw-http.ts', 'test/service-process.ts'])('%s is the same in fraud-service and movie-recs', (file) => {
+  // of the HTTP guard (limits, rate limit, Host allowlist, API key, strict JSON), of the service
+  // flags that set it from the command line, and of their tests and the tests' helpers; the
+  // copies must not drift apart.
+  it.each(['src/http-guard.ts', 'src/http-guard.test.ts', 'src/service-flags.ts', 'src/service-flags.test.ts', 'test/raw-http.ts', 'test/service-process.ts'])('%s is the same in fraud-service and movie-recs', (file) => {
     expect(readFileSync(join(apps, 'movie-recs', file), 'utf8')).toBe(readFileSync(join(apps, 'fraud-service', file), 'utf8'));
   });
 });
