@@ -5,10 +5,12 @@ import {
   layerNormalization, maxPool2d, maxPool1d, avgPool1d, conv1d, reshape, type Layer,
 } from '../src/index.js';
 import { bidirectional, gru, lstm, multiHeadAttention, positionalEmbedding, simpleRnn, transformerEncoder } from '../src/index.js';
+import { tiedLogits, tokenAndPositionEmbedding, transformerDecoder, type LayerWeight, type Shape } from '../src/index.js';
 
 export interface LayerCase {
   label: string;
-  make: () => Layer;
+  /** The layer under test; or a list whose last layer is under test and whose others run before it (the embedding of `tiedLogits`). */
+  make: () => Layer | Layer[];
   /** Input shape without the batch dimension. */
   inputShape: number[];
   batch: number;
@@ -93,8 +95,74 @@ export const layerCases: LayerCase[] = [
     callOptions: () => ({ attentionMask: tf.tensor2d([[1, 1, 0], [1, 1, 1]], [2, 3], 'int32') }),
   },
   { label: 'TransformerEncoder gelu causal', make: () => transformerEncoder({ numHeads: 1, feedForwardDim: 3, activation: 'gelu', causal: true, kernelInitializer: { name: 'glorotUniform', seed: 44 } }), inputShape: [3, 2], batch: 2, expectedOutputShape: [2, 3, 2] },
+  {
+    label: 'TransformerDecoder post-norm relu with dropout',
+    make: () => transformerDecoder({ numHeads: 2, feedForwardDim: 3, activation: 'relu', dropout: 0.1, seed: 2, kernelInitializer: { name: 'glorotUniform', seed: 59 } }),
+    inputShape: [3, 4], batch: 2, expectedOutputShape: [2, 3, 4], gradientEpsilon: 1e-3,
+  },
+  {
+    label: 'TransformerDecoder pre-norm gelu',
+    make: () => transformerDecoder({ numHeads: 2, keyDim: 3, feedForwardDim: 5, normalizeFirst: true, kernelInitializer: { name: 'glorotUniform', seed: 49 } }),
+    inputShape: [4, 4], batch: 2, expectedOutputShape: [2, 4, 4],
+  },
+  {
+    label: 'TransformerDecoder pre-norm with a padding mask',
+    make: () => transformerDecoder({ numHeads: 1, feedForwardDim: 3, normalizeFirst: true, kernelInitializer: { name: 'glorotUniform', seed: 50 } }),
+    inputShape: [3, 2], batch: 2, expectedOutputShape: [2, 3, 2],
+    callOptions: () => ({ attentionMask: tf.tensor2d([[1, 1, 0], [1, 1, 1]]) }),
+  },
+  { label: 'TokenAndPositionEmbedding', make: () => tokenAndPositionEmbedding({ vocabularySize: 6, sequenceLength: 5, embeddingDim: 3, embeddingsInitializer: { name: 'randomNormal', seed: 53, stddev: 0.5 } }), inputShape: [4], batch: 2, expectedOutputShape: [2, 4, 3], idRange: 6 },
+  {
+    label: 'TiedLogits after its TokenAndPositionEmbedding, with bias',
+    make: () => {
+      const embed = tokenAndPositionEmbedding({ vocabularySize: 7, sequenceLength: 4, embeddingDim: 3, embeddingsInitializer: { name: 'randomNormal', seed: 54, stddev: 0.5 } });
+      return [embed, tiedLogits({ embedding: embed, useBias: true })];
+    },
+    inputShape: [4], batch: 2, expectedOutputShape: [2, 4, 7], idRange: 7,
+  },
+  {
+    label: 'TiedLogits on an Embedding',
+    make: () => {
+      const table = embedding({ inputDim: 5, outputDim: 3, embeddingsInitializer: { name: 'randomNormal', seed: 55, stddev: 0.5 } });
+      return [table, tiedLogits({ embedding: table })];
+    },
+    inputShape: [3], batch: 2, expectedOutputShape: [2, 3, 5], idRange: 5,
+  },
   { label: 'Bidirectional GRU sequences', make: () => bidirectional({ layer: gru({ units: 2, returnSequences: true, kernelInitializer: { name: 'glorotUniform', seed: 36 }, recurrentInitializer: { name: 'orthogonal', seed: 37 } }) }), inputShape: [3, 2], batch: 2, expectedOutputShape: [2, 3, 4] },
 ];
+
+/** What the contract tests run: one layer, or a short stack of layers applied in turn. */
+export interface CaseSubject {
+  layers: Layer[];
+  apply(x: tf.Tensor, options?: Record<string, unknown>): tf.Tensor;
+  computeOutputShape(shape: Shape): Shape;
+  readonly weights: readonly LayerWeight[];
+  readonly trainableWeights: tf.Variable[];
+  dispose(): void;
+}
+
+export function layersOf(made: Layer | Layer[]): Layer[] {
+  return Array.isArray(made) ? made : [made];
+}
+
+export function subjectOf(c: LayerCase): CaseSubject {
+  const layers = layersOf(c.make());
+  // Link references between the layers as a model does (tiedLogits finds its embedding).
+  const byName = new Map(layers.map((l) => [l.name, l]));
+  for (const layer of layers) layer.linkLayers((name) => byName.get(name), 'the test stack');
+  return {
+    layers,
+    apply: (x, options = {}) => tf.tidy(() => layers.reduce((h, layer) => layer.apply(h, options), x)),
+    computeOutputShape: (shape) => layers.reduce((s, layer) => layer.computeOutputShape(s), shape),
+    get weights() {
+      return layers.flatMap((layer) => layer.weights);
+    },
+    get trainableWeights() {
+      return layers.flatMap((layer) => layer.trainableWeights);
+    },
+    dispose: () => layers.forEach((layer) => layer.dispose()),
+  };
+}
 
 /** Deterministic values in [-1, 1) from a small LCG (independent of Math.random). */
 export function seededValues(count: number, seed: number): Float32Array {

@@ -4,7 +4,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { checkGradients, expectNoLeakedTensors, expectTensorsClose } from '@loom-ml/test-utils';
 import { describe, expect, it } from 'vitest';
 import { deserializeModel, sequential, serializeModel } from '../src/index.js';
-import { caseInput, layerCases, seededValues, withCallOptions } from './layer-cases.js';
+import { caseInput, layerCases, seededValues, withCallOptions, subjectOf, layersOf } from './layer-cases.js';
 
 // float32 central differences with h = 1e-2: errors of O(h^2 * f''') plus rounding ~1e-4 / h.
 const GRADIENT_TOLERANCE = { epsilon: 1e-2, rtol: 3e-2, atol: 3e-3 };
@@ -16,7 +16,7 @@ function projection(outputShape: number[]): tf.Tensor {
 
 describe.each(layerCases)('$label', (c) => {
   it('produces the expected output shape, and computeOutputShape agrees', () => {
-    const layer = c.make();
+    const layer = subjectOf(c);
     const x = caseInput(c);
     const y = withCallOptions(c, false, (options) => layer.apply(x, options));
     expect(y.shape).toEqual(c.expectedOutputShape);
@@ -26,7 +26,7 @@ describe.each(layerCases)('$label', (c) => {
   });
 
   it('round-trips through serializeModel / deserializeModel with identical outputs', async () => {
-    const model = sequential([c.make()], { inputShape: c.inputShape });
+    const model = sequential(layersOf(c.make()), { inputShape: c.inputShape });
     const x = caseInput(c);
     const copy = deserializeModel(await serializeModel(model));
     expect(copy.getConfig()).toEqual(model.getConfig());
@@ -39,7 +39,7 @@ describe.each(layerCases)('$label', (c) => {
   });
 
   it('has gradients that match finite differences (inputs and weights)', () => {
-    const layer = c.make();
+    const layer = subjectOf(c);
     const x = caseInput(c);
     const r = projection(c.expectedOutputShape);
     const training = c.training ?? false;
@@ -77,7 +77,7 @@ describe.each(layerCases)('$label', (c) => {
   });
 
   it('leaks no tensors in forward and backward passes', () => {
-    const layer = c.make();
+    const layer = subjectOf(c);
     const x = caseInput(c);
     const extra = c.callOptions?.() ?? {};
     layer.apply(x, extra).dispose(); // weights are created once, on the first call

@@ -4,7 +4,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { expectTensorsClose } from '@loom-ml/test-utils';
 import { initWasm, LOOM_WASM_BACKEND, type WasmBackendHandle } from '@loom-ml/wasm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { caseInput, layerCases, seededValues, withCallOptions } from './layer-cases.js';
+import { caseInput, layerCases, seededValues, withCallOptions, subjectOf, layersOf } from './layer-cases.js';
 
 let handle: WasmBackendHandle | undefined;
 beforeAll(async () => {
@@ -30,7 +30,7 @@ describe.each(layerCases)('$label on loom-wasm', (c) => {
     // Weights are created on loom-wasm, so the wasm run never moves data between backends
     // mid-kernel (which tfjs's IS_TEST kernel leak check reports as a leak).
     await tf.setBackend(LOOM_WASM_BACKEND);
-    const layer = c.make();
+    const layer = subjectOf(c);
     const x = caseInput(c);
     withCallOptions(c, false, (options) => layer.apply(x, options)).dispose();
     const values = layer.weights.map((w) => w.variable.dataSync().slice());

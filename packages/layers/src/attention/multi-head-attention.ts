@@ -4,7 +4,8 @@ import type { InitializerConfig } from '../core/initializers.js';
 import { Layer, type CallOptions, type LayerArgs } from '../core/layer.js';
 import type { Shape } from '../core/shape.js';
 import { positiveInteger } from '../core/validate.js';
-import { selfAttention, type AttentionWeights } from './attention-math.js';
+import { attend, selfAttention, type AttentionWeights } from './attention-math.js';
+import type { DecodeCache } from '../generation/decode-cache.js';
 
 export interface MultiHeadAttentionArgs extends LayerArgs {
   numHeads: number;
@@ -144,6 +145,16 @@ export class MultiHeadAttention extends Layer {
     if (typeof useCausalMask !== 'boolean') throw invalidValue('useCausalMask', `${this.describe()} call`, 'a boolean', useCausalMask);
     const attentionMask = options.attentionMask === undefined ? null : checkAttentionMask(options.attentionMask, batch, time, time, this.describe());
     return selfAttention(inputs, this.projections!, this.numHeads, this.resolvedKeyDim!, { useCausalMask, attentionMask });
+  }
+
+  /** With `useCausalMask`: attends to the cached keys and values of the earlier steps, then caches the new steps' too. Without it, null (every step sees later steps). */
+  override callWithCache(inputs: tf.Tensor, cache: DecodeCache): tf.Tensor | null {
+    if (!this.useCausalMask) return null;
+    const stored = cache.read(this);
+    const past = stored === null ? null : { key: stored[0] as tf.Tensor3D, value: stored[1] as tf.Tensor3D };
+    const { output, key, value } = attend(inputs, this.projections!, this.numHeads, this.resolvedKeyDim!, { useCausalMask: true, attentionMask: null }, past);
+    cache.write(this, [key, value]);
+    return output;
   }
 
   getConfig(): Record<string, unknown> {

@@ -6,6 +6,7 @@ import { penalty, type RegularizerConfig } from './regularizers.js';
 import { formatShape, type Shape } from './shape.js';
 import { connectLayer, type SymbolicTensor } from '../functional/symbolic-tensor.js';
 import { activeWeightSource } from '../serialization/weight-source.js';
+import type { DecodeCache } from '../generation/decode-cache.js';
 
 /** Options every layer accepts. */
 export interface LayerArgs {
@@ -77,6 +78,25 @@ export abstract class Layer {
 
   /** The forward pass on a built layer. */
   protected abstract call(inputs: tf.Tensor, options: Required<CallOptions>): tf.Tensor;
+
+  /**
+   * Incremental decoding, for `generate`'s cache: runs the layer on the newest steps of a
+   * growing sequence, `inputs` `[batch, newSteps, ...]` starting at step `cache.position`, with
+   * whatever the layer stored in `cache` for the earlier steps (an attention layer's keys and
+   * values). Inference only. Returns null when the layer cannot (it mixes steps and keeps no
+   * cache, e.g. an LSTM or a non-causal attention), and `generate` then recomputes every step.
+   * Layers that treat each step on its own return `this.call(inputs, { training: false })`.
+   */
+  callWithCache(_inputs: tf.Tensor, _cache: DecodeCache): tf.Tensor | null {
+    return null;
+  }
+
+  /**
+   * For layers that use another layer of their model (`TiedLogits` reads an embedding's
+   * table): resolves the layer's reference by name when a saved model is re-created, and checks
+   * that the layer belongs to the model. Models call it with their layers before building.
+   */
+  linkLayers(_find: (name: string) => Layer | undefined, _where: string): void {}
 
   /** The layer's own options, JSON-safe, enough to re-create it (weights excluded). */
   abstract getConfig(): Record<string, unknown>;

@@ -38,6 +38,7 @@ export function functionalFromConfig(config: ModelConfig, customLayers: Record<s
       if (layers.has(layer.name)) throw new LayersError(`The saved ${where} has two layers named '${layer.name}'.`);
       layers.set(layer.name, layer);
     }
+    for (const layer of layers.values()) layer.linkLayers((name) => layers.get(name), `the saved ${where}`);
     const calls = new Map<string, number>();
     for (const [index, node] of graph.nodes!.entries()) {
       const layer = layers.get(node?.layer);

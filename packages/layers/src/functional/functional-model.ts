@@ -52,6 +52,8 @@ export class FunctionalModel extends LayeredModel implements Model {
     this.outputs = outputs;
     this.graph = graph;
     this.layers = graph.layers;
+    const byName = new Map(graph.layers.map((layer) => [layer.name, layer]));
+    for (const layer of graph.layers) layer.linkLayers((name) => byName.get(name), where);
     this.inputShapes = inputs.map((t) => t.shape.slice(1) as number[]);
     this.outputShapes = outputs.map((t) => [...t.shape]);
   }

@@ -40,6 +40,8 @@ export class Sequential extends LayeredModel implements Model {
       throw new LayersError(`Sequential '${this.name}' needs an input shape: give the first layer an inputShape (e.g. dense({ units: 10, inputShape: [784] })) or pass sequential(layers, { inputShape }).`);
     }
     this.layers = layers;
+    const byName = new Map(layers.map((layer) => [layer.name, layer]));
+    for (const layer of layers) layer.linkLayers((name) => byName.get(name), `Sequential '${this.name}'`);
     this.inputShape = [...inputShape];
     let shape: Shape = [null, ...inputShape];
     for (const layer of layers) {

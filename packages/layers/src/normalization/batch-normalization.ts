@@ -111,6 +111,10 @@ export class LayerNormalization extends Layer {
       return tf.add(tf.mul(normalized, this.gamma!), this.beta!);
     });
   }
+  /** Each step on its own: the same as `apply`. */
+  override callWithCache(inputs: tf.Tensor): tf.Tensor {
+    return this.call(inputs, { training: false });
+  }
   getConfig(): Record<string, unknown> {
     return { ...this.baseConfig(), epsilon: this.epsilon };
   }

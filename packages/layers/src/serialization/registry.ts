@@ -12,8 +12,10 @@ import { Add, Average, Maximum, Minimum, Multiply, Subtract } from '../core/laye
 import { Concatenate } from '../core/layers/merge-concatenate.js';
 import { Dot } from '../core/layers/merge-dot.js';
 import { MultiHeadAttention } from '../attention/multi-head-attention.js';
-import { PositionalEmbedding } from '../attention/positional-embedding.js';
+import { PositionalEmbedding, TokenAndPositionEmbedding } from '../attention/positional-embedding.js';
 import { TransformerEncoder } from '../attention/transformer-encoder.js';
+import { TransformerDecoder } from '../attention/transformer-decoder.js';
+import { TiedLogits } from '../attention/tied-logits.js';
 import { Bidirectional } from '../recurrent/bidirectional.js';
 import { GRU } from '../recurrent/gru.js';
 import { LSTM } from '../recurrent/lstm.js';
@@ -46,6 +48,9 @@ const builtIn: Record<string, LayerFactory> = {
   MultiHeadAttention: (c) => new MultiHeadAttention(c as never),
   PositionalEmbedding: (c) => new PositionalEmbedding(c as never),
   TransformerEncoder: (c) => new TransformerEncoder(c as never),
+  TransformerDecoder: (c) => new TransformerDecoder(c as never),
+  TokenAndPositionEmbedding: (c) => new TokenAndPositionEmbedding(c as never),
+  TiedLogits: (c) => new TiedLogits(c as never),
   Add: (c) => new Add(c as never),
   Subtract: (c) => new Subtract(c as never),
   Multiply: (c) => new Multiply(c as never),

@@ -71,6 +71,11 @@ export class Dense extends Layer {
     });
   }
 
+  /** Each step on its own: the same as `apply`. */
+  override callWithCache(inputs: tf.Tensor): tf.Tensor {
+    return this.call(inputs, { training: false });
+  }
+
   getConfig(): Record<string, unknown> {
     const { name: _name, inputShape: _inputShape, trainable: _trainable, ...rest } = this.args;
     return { ...this.baseConfig(), ...rest, activation: this.activation };

@@ -33,6 +33,10 @@ export class Dropout extends Layer {
     const seed = this.seed === undefined ? undefined : this.seed + this.calls++;
     return tf.dropout(inputs, this.rate, undefined, seed);
   }
+  /** Inference: the identity. */
+  override callWithCache(inputs: tf.Tensor): tf.Tensor {
+    return this.call(inputs, { training: false });
+  }
   getConfig(): Record<string, unknown> {
     return { ...this.baseConfig(), rate: this.rate, ...(this.seed === undefined ? {} : { seed: this.seed }) };
   }
@@ -61,6 +65,10 @@ export class Activation extends Layer {
   }
   protected call(inputs: tf.Tensor, _options: Required<CallOptions>): tf.Tensor {
     return getActivation(this.activation)(inputs);
+  }
+  /** Each step on its own: the same as `apply`. */
+  override callWithCache(inputs: tf.Tensor): tf.Tensor {
+    return this.call(inputs, { training: false });
   }
   getConfig(): Record<string, unknown> {
     return { ...this.baseConfig(), activation: this.activation };

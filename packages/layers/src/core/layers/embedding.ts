@@ -46,6 +46,18 @@ export class Embedding extends Layer {
       return tf.reshape(flat, [...inputs.shape, this.outputDim]);
     });
   }
+  /** Each step on its own: the same as `apply`. */
+  override callWithCache(inputs: tf.Tensor): tf.Tensor {
+    return this.call(inputs, { training: false });
+  }
+  /** The `[inputDim, outputDim]` table, for `TiedLogits`; null before the layer is built. */
+  get tokenEmbeddings(): tf.Variable | null {
+    return this.embeddings;
+  }
+  /** `[inputDim, outputDim]`. */
+  get tokenTableShape(): [number, number] {
+    return [this.inputDim, this.outputDim];
+  }
   getConfig(): Record<string, unknown> {
     const { name: _n, inputShape: _s, trainable: _t, ...rest } = this.args;
     return { ...this.baseConfig(), ...rest };
