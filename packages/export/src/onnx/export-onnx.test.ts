@@ -137,7 +137,7 @@ describe('exportOnnx: onnxruntime-web (wasm, Node.js) predicts what Loom predict
       sequential([
         positionalEmbedding({ inputDim: 20, outputDim: 8, sequenceLength: 9, inputShape: [7] }),
         multiHeadAttention({ numHeads: 2 }),
-        multiHeadAttention({ numHeads: 3, keyDim: 5, causal: true, useBias: false }),
+        multiHeadAttention({ numHeads: 3, keyDim: 5, useCausalMask: true, useBias: false }),
         transformerEncoder({ numHeads: 4, feedForwardDim: 16, activation: 'gelu', causal: true, epsilon: 1e-3 }),
         globalAveragePooling(),
       ]),

@@ -452,7 +452,8 @@ function multiHeadAttention(x: EmitContext): EmittedValue {
   const { c } = x;
   c.ignore('kernelInitializer', 'keyDim', 'useBias');
   const numHeads = c.number('numHeads');
-  const causal = c.boolean('causal', false);
+  // `useCausalMask` (Keras' name); layers before it wrote `causal`.
+  const causal = c.boolean('useCausalMask', false) || c.boolean('causal', false);
   return last(selfAttention(x, x.last(), attentionShape(x, '', numHeads), causal, '', c.name));
 }
 
