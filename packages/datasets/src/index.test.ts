@@ -21,10 +21,10 @@ describe('public API', () => {
 
   it('exports exactly the documented names from each entry', () => {
     expect(Object.keys(datasets).sort()).toEqual(
-      ['DatasetError', 'FASHION_MNIST_CLASSES', 'LoomError', 'MOVIELENS_100K_GENRES', 'SHUTTLE_CLASSES', 'creditCardFraudFromCsv', 'fetchImdb', 'fetchMnist', 'fineFoodsFromCsv', 'imageDatasetToTensors', 'imdbFromReviews', 'lendingClubFromCsv', 'mnistFromIdx', 'movieLensSmallFromCsv', 'shuttleFromCsv'].sort(),
+      ['BANKING77_INTENTS', 'DatasetError', 'FASHION_MNIST_CLASSES', 'LoomError', 'MOVIELENS_100K_GENRES', 'SHUTTLE_CLASSES', 'banking77FromCsv', 'creditCardFraudFromCsv', 'fetchImdb', 'fetchMnist', 'fineFoodsFromCsv', 'imageDatasetToTensors', 'imdbFromReviews', 'intentsFromCsv', 'lendingClubFromCsv', 'mnistFromIdx', 'movieLensSmallFromCsv', 'shuttleFromCsv'].sort(),
     );
     expect(Object.keys(nodeDatasets).sort()).toEqual(
-      ['imdbDataFile', 'loadCreditCardFraud', 'loadFashionMnist', 'loadFineFoods', 'loadIdxImageDataset', 'loadImdb', 'loadLendingClub', 'loadMnist', 'loadMovieLens100k', 'loadMovieLens1m', 'loadMovieLensSmall', 'loadShuttle', 'mnistDataDirectory', 'shippedDataFile'].sort(),
+      ['imdbDataFile', 'loadBanking77', 'loadCreditCardFraud', 'loadFashionMnist', 'loadFineFoods', 'loadIdxImageDataset', 'loadImdb', 'loadIntentCsv', 'loadLendingClub', 'loadMnist', 'loadMovieLens100k', 'loadMovieLens1m', 'loadMovieLensSmall', 'loadShuttle', 'mnistDataDirectory', 'shippedDataFile'].sort(),
     );
     for (const name of [...Object.keys(datasets), ...Object.keys(nodeDatasets)]) expect(readme).toContain(`\`${name}`);
   });
@@ -32,8 +32,8 @@ describe('public API', () => {
   it('runs the README Node.js example (its printed values match the comments)', async () => {
     const snippet = /Node\.js, reading the shipped files:\n\n```ts\n([\s\S]*?)```/.exec(readme)![1]!;
     const before = tf.memory().numTensors;
-    const logged = await runSnippet(snippet, { loadMnist: nodeDatasets.loadMnist, loadMovieLensSmall: nodeDatasets.loadMovieLensSmall, imageDatasetToTensors: datasets.imageDatasetToTensors });
-    expect(logged).toEqual([[[100, 28, 28, 1], 7], [100_004, 9_066]]);
+    const logged = await runSnippet(snippet, { loadBanking77: nodeDatasets.loadBanking77, loadMnist: nodeDatasets.loadMnist, loadMovieLensSmall: nodeDatasets.loadMovieLensSmall, imageDatasetToTensors: datasets.imageDatasetToTensors });
+    expect(logged).toEqual([[[100, 28, 28, 1], 7], [100_004, 9_066], [10_003, 'I am still waiting on my card?', 'card_arrival']]);
     expect(tf.memory().numTensors).toBe(before);
   });
 

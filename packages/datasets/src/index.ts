@@ -11,4 +11,6 @@ export { movieLensSmallFromCsv, MOVIELENS_100K_GENRES } from './movielens-small.
 export type { Ratings, Movie, MovieLensData } from './movielens-small.js';
 export { lendingClubFromCsv, shuttleFromCsv, fineFoodsFromCsv, creditCardFraudFromCsv, SHUTTLE_CLASSES } from './tabular-datasets.js';
 export type { FromCsvOptions, LendingClubLoan, ShuttleData, FineFoodReview, CreditCardFraudData } from './tabular-datasets.js';
+export { banking77FromCsv, intentsFromCsv, BANKING77_INTENTS } from './intents.js';
+export type { IntentDataset, IntentCsvOptions } from './intents.js';
 export { imageDatasetToTensors } from './to-tensors.js';

@@ -5,5 +5,5 @@ export { loadMnist, loadIdxImageDataset, mnistDataDirectory } from './node/mnist
 export type { MnistOptions } from './node/mnist.js';
 export { loadImdb, imdbDataFile } from './node/imdb.js';
 export type { ImdbOptions } from './node/imdb.js';
-export { shippedDataFile, loadMovieLensSmall, loadLendingClub, loadShuttle, loadFineFoods } from './shipped-data.js';
-export { loadMovieLens100k, loadMovieLens1m, loadCreditCardFraud, loadFashionMnist } from './node/user-downloaded.js';
+export { shippedDataFile, loadMovieLensSmall, loadLendingClub, loadShuttle, loadFineFoods, loadBanking77 } from './shipped-data.js';
+export { loadMovieLens100k, loadMovieLens1m, loadCreditCardFraud, loadFashionMnist, loadIntentCsv } from './node/user-downloaded.js';

@@ -1,11 +1,13 @@
 // Node.js only (imported by node.ts, never by index.ts). It stays in src/, beside index.ts, so
 // that `../data/` names the package's data/ folder both from src/ (tests) and from dist/.
 import { access } from 'node:fs/promises';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { readCsvFile } from '@loom-ml/data/node';
 import type { ColumnSpec, ColumnType, CsvRow } from '@loom-ml/data';
 import { DatasetError, invalidValue } from './errors.js';
 import { MOVIELENS_MOVIES_SCHEMA, MOVIELENS_RATINGS_SCHEMA, moviesFromRows, ratingsFromRows, type MovieLensData } from './movielens-small.js';
+import { BANKING77_INTENTS, INTENT_CSV_MISSING, INTENT_CSV_SCHEMA, intentsFromRows, type IntentDataset } from './intents.js';
 import { FINE_FOODS_SCHEMA, LENDING_CLUB_SCHEMA, SHUTTLE_SCHEMA, shuttleFromRows, type FineFoodReview, type LendingClubLoan, type ShuttleData } from './tabular-datasets.js';
 
 /**
@@ -93,4 +95,33 @@ export async function loadMovieLensSmall(): Promise<MovieLensData> {
     readShipped('movielens_small_movies.csv.gz', 'loadMovieLensSmall', MOVIELENS_MOVIES_SCHEMA),
   ]);
   return { ratings: ratingsFromRows(ratingRows), movies: moviesFromRows(movieRows) };
+}
+
+/**
+ * Loads a split of BANKING77 (Casanueva et al. 2020, CC BY 4.0): online-banking customer
+ * queries labelled with one of 77 intents, 10,003 for 'train' and 3,080 for 'test'; `labels`
+ * index `BANKING77_INTENTS`. Shipped in this package; with `path`, reads PolyAI's original files
+ * instead: the `banking_data/` folder holding `train.csv` and `test.csv` (plain or `.gz`).
+ * Node.js only (in a browser, `banking77FromCsv`).
+ *
+ * @example
+ * import { loadBanking77 } from '@loom-ml/datasets/node';
+ * const train = await loadBanking77({ split: 'train' }); // 10,003 queries
+ * console.log(train.texts[0], train.intents[train.labels[0]]); // 'I am still waiting on my card?' 'card_arrival'
+ */
+export async function loadBanking77(options: { split: 'train' | 'test'; path?: string }): Promise<IntentDataset> {
+  const split = options?.split;
+  if (split !== 'train' && split !== 'test') throw invalidValue('split', 'loadBanking77', "'train' or 'test'", split);
+  let file: string;
+  if (options.path === undefined) {
+    file = shippedDataFile(`banking77_${split}.csv.gz`);
+    await requireFile(file, 'loadBanking77', HELP);
+  } else {
+    if (typeof options.path !== 'string' || options.path.length === 0) throw invalidValue('path', 'loadBanking77', "the folder holding PolyAI's train.csv and test.csv", options.path);
+    const plain = join(options.path, `${split}.csv`);
+    file = (await access(plain).then(() => true, () => false)) ? plain : `${plain}.gz`;
+    await requireFile(file, 'loadBanking77', 'Download train.csv and test.csv from https://github.com/PolyAI-LDN/task-specific-datasets (banking_data/) and pass their folder as `path`, or leave `path` out to read the copy shipped with this package.');
+  }
+  const { rows } = await readCsvFile(file, { schema: INTENT_CSV_SCHEMA, missingValues: INTENT_CSV_MISSING });
+  return intentsFromRows(rows, BANKING77_INTENTS, 'loadBanking77', file);
 }

@@ -1,4 +1,4 @@
-import { readCsv, type ColumnType, type CsvInput, type CsvRow } from '@loom-ml/data';
+import { readCsv, type ColumnSpec, type ColumnType, type CsvInput, type CsvOptions, type CsvRow } from '@loom-ml/data';
 import { invalidValue } from './errors.js';
 
 // Each dataset is a schema plus a function from parsed rows to the dataset. The `…FromCsv`
@@ -11,8 +11,8 @@ export interface FromCsvOptions {
   source?: string;
 }
 
-export async function rowsOf(input: CsvInput, schema: Record<string, ColumnType>, options: FromCsvOptions = {}): Promise<CsvRow[]> {
-  return (await readCsv(input, { schema, ...(options.source === undefined ? {} : { source: options.source }) })).rows;
+export async function rowsOf(input: CsvInput, schema: Record<string, ColumnType | ColumnSpec>, options: FromCsvOptions = {}, csvOptions: Omit<CsvOptions, 'schema' | 'source'> = {}): Promise<CsvRow[]> {
+  return (await readCsv(input, { ...csvOptions, schema, ...(options.source === undefined ? {} : { source: options.source }) })).rows;
 }
 
 const LENDING_NUMERIC = ['funded_amnt', 'int_rate', 'annual_inc', 'delinq_2yrs', 'inq_last_6mths', 'revol_util', 'acc_now_delinq', 'open_il_6m', 'open_il_12m', 'open_il_24m', 'total_bal_il', 'all_util', 'inq_fi', 'inq_last_12m', 'delinq_amnt', 'num_il_tl', 'total_il_high_credit_limit'] as const;

@@ -1,5 +1,5 @@
 // Page program for browser.test.ts, bundled from the built dist with no externals.
-import { fetchMnist, lendingClubFromCsv } from '@loom-ml/datasets';
+import { banking77FromCsv, fetchMnist, lendingClubFromCsv } from '@loom-ml/datasets';
 import { exposeToTest } from '@loom-ml/test-utils/page';
 
 exposeToTest({
@@ -13,5 +13,11 @@ exposeToTest({
   async lendingClub() {
     const loans = await lendingClubFromCsv(await fetch('lending_club.csv.gz'));
     return { count: loans.length, first: loans[0], last: loans.at(-1) };
+  },
+
+  /** The shipped BANKING77 test split (gzipped), read from a fetch Response. */
+  async banking77Test() {
+    const test = await banking77FromCsv(await fetch('banking77_test.csv.gz'));
+    return { count: test.count, texts: test.texts, labels: Array.from(test.labels), intents: test.intents };
   },
 });

@@ -5,6 +5,7 @@ import { DatasetError, invalidValue } from '../errors.js';
 import type { ImageDataset } from '../image-dataset.js';
 import { MOVIELENS_100K_GENRES, type Movie, type MovieLensData, type Ratings } from '../movielens-small.js';
 import { CREDIT_CARD_SCHEMA, creditCardFromRows, type CreditCardFraudData } from '../tabular-datasets.js';
+import { checkIntents, INTENT_CSV_MISSING, INTENT_CSV_SCHEMA, intentsFromRows, type IntentCsvOptions, type IntentDataset } from '../intents.js';
 import { loadIdxImageDataset } from './mnist.js';
 import { requireFile } from '../shipped-data.js';
 
@@ -113,4 +114,24 @@ export async function loadFashionMnist(options: { split: 'train' | 'test'; path?
   const present = await Promise.any(['', '.gz'].map((suffix) => access(join(path, files.images + suffix)))).then(() => true, () => false);
   if (!present) throw new DatasetError(`loadFashionMnist: cannot read ${join(path, files.images)}(.gz): no such file. ${help}`);
   return loadIdxImageDataset(path, files, 'loadFashionMnist', options.limit);
+}
+
+/**
+ * Reads labelled queries in BANKING77's layout (a header `text,category`, one query per row;
+ * other columns ignored) from a CSV file of yours, plain or gzipped: your own support queries,
+ * say, to train the same models on. Labels index `intents` (default: the file's categories,
+ * sorted; pass the training file's `intents` when reading its test file).
+ *
+ * @example
+ * import { loadIntentCsv } from '@loom-ml/datasets/node';
+ * const train = await loadIntentCsv({ path: './queries-train.csv' });
+ * const test = await loadIntentCsv({ path: './queries-test.csv', intents: train.intents });
+ */
+export async function loadIntentCsv(options: { path: string; intents?: IntentCsvOptions['intents'] }): Promise<IntentDataset> {
+  const path = options?.path;
+  if (typeof path !== 'string' || path.length === 0) throw invalidValue('path', 'loadIntentCsv', 'the path of a CSV file with columns text and category', path);
+  const intents = checkIntents(options.intents, 'loadIntentCsv');
+  await requireFile(path, 'loadIntentCsv', 'Pass the path of a CSV file (plain or gzipped) whose header has the columns text and category.');
+  const { rows } = await readCsvFile(path, { schema: INTENT_CSV_SCHEMA, missingValues: INTENT_CSV_MISSING });
+  return intentsFromRows(rows, intents, 'loadIntentCsv', path);
 }
