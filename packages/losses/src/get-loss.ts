@@ -3,6 +3,7 @@ import { binaryFocalCrossentropy } from './binary-focal-crossentropy.js';
 import { categoricalCrossentropy } from './categorical-crossentropy.js';
 import { categoricalFocalCrossentropy } from './categorical-focal-crossentropy.js';
 import { cosineSimilarity } from './cosine-similarity.js';
+import { distillationLoss } from './distillation.js';
 import { invalidValue } from './errors.js';
 import { assertKnownOptions } from './validate.js';
 import { hinge, squaredHinge } from './hinge.js';
@@ -33,6 +34,7 @@ const factories: Record<string, Factory> = {
   poisson,
   bprLoss,
   sampledSoftmaxLoss: sampledSoftmaxLoss as Factory,
+  distillationLoss: distillationLoss as Factory,
 };
 
 /** The factories that take an options object; the rest take none. */
@@ -44,6 +46,7 @@ const withOptions = new Set([
   'binaryFocalCrossentropy',
   'categoricalFocalCrossentropy',
   'sampledSoftmaxLoss',
+  'distillationLoss',
 ]);
 
 const aliases: Record<string, string> = { mse: 'meanSquaredError', mae: 'meanAbsoluteError', kld: 'klDivergence' };

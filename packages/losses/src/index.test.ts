@@ -15,6 +15,8 @@ it('exports exactly the documented public API', () => {
       'computeLoss',
       'cosineSimilarity',
       'defineLoss',
+      'distillationLoss',
+      'distillationTargets',
       'getLoss',
       'hinge',
       'huber',

@@ -25,5 +25,7 @@ export { poisson } from './poisson.js';
 export { bprLoss, sampledSoftmaxLoss } from './ranking.js';
 export type { SampledSoftmaxOptions } from './ranking.js';
 export { logQCorrection } from './log-q-correction.js';
+export { distillationLoss, distillationTargets } from './distillation.js';
+export type { DistillationOptions } from './distillation.js';
 export { probabilityEpsilon } from './epsilon.js';
 export type { ClassWeights } from './class-weights.js';

@@ -8,6 +8,8 @@ function inputsFor(name: string): [tf.Tensor, tf.Tensor] {
   const scores = tf.tensor2d([[0.1, 0.6, 0.2, 0.1], [0.3, 0.3, 0.2, 0.2], [0.05, 0.05, 0.8, 0.1]]);
   if (name === 'sparseCategoricalCrossentropy' || name === 'sampledSoftmaxLoss') return [tf.tensor1d([1, 0, 2], 'int32'), scores];
   if (name === 'bprLoss') return [tf.zeros([3]), tf.tensor2d([[1, 0], [0.2, 0.5], [3, -1]])];
+  // Teacher logits, then the class label.
+  if (name === 'distillationLoss') return [tf.tensor2d([[1, 2, 0, -1, 1], [0, 0, 3, 1, 2], [2, -2, 0, 0, 0]]), scores];
   return [tf.oneHot(tf.tensor1d([1, 0, 2], 'int32'), 4), scores];
 }
 
