@@ -1,7 +1,7 @@
 // The commands of this app and their flags (the convention of src/command-line.ts). Kept apart
 // from the scripts, and light (no model code), so that `--help` and a bad flag answer at once,
 // and so that the tests and the README tables use the same definitions.
-import { decimal, defineCommand, integer, outFlag, portFlag, quietFlag, seedFlag, text, toggle, type Flag } from './command-line.js';
+import { decimal, defineCommand, integer, outFlag, portFlag, quietFlag, seedFlag, text, threadsFlag, toggle, type Flag } from './command-line.js';
 import { serviceFlags } from './service-flags.js';
 
 /** What the server uses when not told (server.ts's FRAUD_RATE_DEFAULTS; a test keeps them equal). */
@@ -21,6 +21,7 @@ export const startCommand = defineCommand({
     'target-precision': decimal({ description: 'pick the lowest threshold reaching this validation precision instead of the costs', min: 0, max: 1, defaultText: 'none (use the costs)' }),
     full: toggle({ description: 'what pnpm full runs: 60 training epochs instead of 30' }),
     'no-serve': toggle({ description: 'stop after saving the model' }),
+    threads: threadsFlag(),
     quiet: quietFlag(),
     port: portFlag(),
     ...serviceFlags(RATE_DEFAULTS),

@@ -22,7 +22,7 @@ const { saveBundle } = await import('./model-bundle.js');
 const { createFraudServer } = await import('./server.js');
 const { trainFraudModel } = await import('./train-model.js');
 
-const wasm = await initWasm({ threads: 'auto', onNotice: () => undefined });
+const wasm = await initWasm({ threads: values.threads, onNotice: () => undefined });
 const started = performance.now();
 const loading = startStep('Loading lending-club', { quiet });
 const { rows, labels } = await loadLoans();

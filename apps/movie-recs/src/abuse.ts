@@ -17,21 +17,11 @@ import { readFileSync } from 'node:fs';
 import { Agent, request } from 'node:http';
 import { connect, createServer, type Socket } from 'node:net';
 import { fileURLToPath } from 'node:url';
-import { parseArgs } from 'node:util';
-import { flagError, numberFlag } from './cli-args.js';
-import { AppError } from './errors.js';
-import { loadBundle } from './model-bundle.js';
+import { abuseCommand } from './cli-args.js';
+import { CommandError, readCommandLine } from './command-line.js';
 
-let args: { model: string; duration: number };
-try {
-  const { values } = parseArgs({ options: { model: { type: 'string', default: 'runs/latest' }, duration: { type: 'string', default: '5' } } });
-  args = { model: values.model, duration: numberFlag('duration', values.duration, { min: 1, max: 30 })! };
-} catch (caught) {
-  const error = flagError(caught);
-  if (!(error instanceof AppError)) throw error;
-  console.error(error.message);
-  process.exit(2);
-}
+const { values: args } = await readCommandLine(abuseCommand);
+const { loadBundle } = await import('./model-bundle.js');
 
 /** True when this machine lets a socket use `address` as its source (Linux: all of 127/8). */
 async function canBind(address: string): Promise<boolean> {
@@ -54,7 +44,7 @@ const port = await new Promise<number>((resolve, reject) => {
     const match = / on http:\/\/127\.0\.0\.1:(\d+)\//.exec(output);
     if (match) resolve(Number(match[1]));
   });
-  child.on('exit', (code) => reject(new Error(`serve.ts exited with code ${code} before listening (run \`pnpm start --no-serve\` first to save a model).`)));
+  child.on('exit', (code) => reject(new CommandError(`serve.ts exited with code ${code} before listening (run \`pnpm start\` first to save a model).`)));
 });
 const stopServer = () => child.kill('SIGTERM');
 process.on('exit', stopServer);

@@ -1,5 +1,5 @@
 import { describeValue } from '@loom-ml/core';
-import { LoomError } from '@loom-ml/recommenders';
+import { LoomError } from '@loom-ml/core';
 
 /**
  * Bad input to the app (CLI flags, HTTP requests, a saved model), in Loom's one message form:

@@ -2,51 +2,29 @@
 // evaluation table on a seeded 80/20 per-user split, then re-fits ALS on every rating and saves it
 // (with the movie catalogue) under runs/latest for `pnpm recommend` and `pnpm serve`.
 // `pnpm full` adds WARP and a two-tower model with genre features. Reads local CSV copies
-// (--ratings, --movies); nothing downloads.
-import { parseArgs } from 'node:util';
-import { initWasm } from '@loom-ml/wasm';
-import {
-  BprMf,
-  WarpMf,
-  ImplicitAls,
-  ItemKnnRecommender,
-  PopularityRecommender,
-  TwoTower,
-  buildInteractions,
-  evaluateRecommender,
-  formatMetricsTable,
-  multiHotEncode,
-  randomSplit,
-  type Recommender,
-} from '@loom-ml/recommenders';
-import { AppError } from './errors.js';
-import { saveBundle } from './model-bundle.js';
-import { DEFAULT_MOVIES_PATH, DEFAULT_RATINGS_PATH, readMovies, readRatings } from './movielens.js';
+// (--ratings, --movies); nothing downloads. `--help` lists the flags.
+import type { Recommender } from '@loom-ml/recommenders';
+import { startCommand } from './cli-args.js';
+import { readCommandLine, startStep } from './command-line.js';
 
-const { values: args } = parseArgs({
-  options: {
-    ratings: { type: 'string', default: DEFAULT_RATINGS_PATH },
-    movies: { type: 'string', default: DEFAULT_MOVIES_PATH },
-    out: { type: 'string', default: 'runs/latest' },
-    seed: { type: 'string', default: '42' },
-    full: { type: 'boolean', default: false },
-  },
-});
+const { values: args } = await readCommandLine(startCommand);
+const { quiet } = args;
+const log = quiet ? () => {} : (line: string) => console.log(line);
+// Loaded once the flags are read, so that --help and a bad flag answer at once.
+const { initWasm } = await import('@loom-ml/wasm');
+const { BprMf, WarpMf, ImplicitAls, ItemKnnRecommender, PopularityRecommender, TwoTower, buildInteractions, evaluateRecommender, formatMetricsTable, multiHotEncode, randomSplit } =
+  await import('@loom-ml/recommenders');
+const { saveBundle } = await import('./model-bundle.js');
+const { readMovies, readRatings } = await import('./movielens.js');
 
-let events;
-let movies;
-try {
-  [events, movies] = await Promise.all([readRatings(args.ratings), readMovies(args.movies)]);
-} catch (error) {
-  if (!(error instanceof AppError)) throw error;
-  console.error(error.message);
-  process.exit(2);
-}
-const split = randomSplit(events, { testFraction: 0.2, seed: Number(args.seed) });
+const loading = startStep('Loading MovieLens', { quiet });
+const [events, movies] = await Promise.all([readRatings(args.ratings), readMovies(args.movies)]);
+loading.end(`${events.length} ratings, ${movies.length} movies`);
+const split = randomSplit(events, { testFraction: 0.2, seed: args.seed });
 const train = split.train.matrix;
-console.log(`MovieLens: ${events.length} ratings, ${train.rows} users x ${train.columns} movies in train; seeded 80/20 split per user (seed ${args.seed}).`);
+log(`MovieLens: ${events.length} ratings, ${train.rows} users x ${train.columns} movies in train; seeded 80/20 split per user (seed ${args.seed}).`);
 
-const wasm = await initWasm({ threads: 'auto', onNotice: () => undefined });
+const wasm = await initWasm({ threads: args.threads, onNotice: () => undefined });
 const alsOptions = { factors: 32, alpha: 2, regularization: 2, epochs: 15, seed: 1, computeLoss: false };
 const candidates: { name: string; fit: () => Recommender }[] = [
   { name: 'popularity', fit: () => new PopularityRecommender().fit(train) },
@@ -76,20 +54,20 @@ if (args.full) {
 }
 const rows = [];
 for (const { name, fit } of candidates) {
+  const step = startStep(`  training and evaluating ${name}`, { quiet });
   const start = performance.now();
   const model = fit();
   const seconds = (performance.now() - start) / 1000;
   rows.push({ name, metrics: evaluateRecommender(model, split, { k: 10 }), extra: { 'fit s': seconds.toFixed(1) } });
-  console.log(`  trained ${name} in ${seconds.toFixed(1)} s`);
+  step.end(`fitted in ${seconds.toFixed(1)} s`);
 }
-console.log();
-console.log(formatMetricsTable(rows));
+log('');
+log(formatMetricsTable(rows));
 await wasm.dispose();
 
 // The served model learns from every rating, not just the training 80%.
 const all = buildInteractions(events);
 const served = new ImplicitAls(alsOptions).fit(all.matrix);
 await saveBundle(args.out, { model: served, users: all.users, items: all.items, movies });
-console.log(`\nSaved ALS (fitted on all ${events.length} ratings) to ${args.out}. Next:`);
-console.log('  pnpm --filter @loom-ml/app-movie-recs recommend --user 42');
-console.log('  pnpm --filter @loom-ml/app-movie-recs serve');
+const model = args.out === 'runs/latest' ? '' : ` --model ${args.out}`;
+console.log(`Saved ALS (fitted on all ${events.length} ratings) to ${args.out}. Next: pnpm --filter @loom-ml/app-movie-recs recommend --user 42${model}, or serve${model}`);

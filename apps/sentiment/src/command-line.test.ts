@@ -1,5 +1,10 @@
 // The same file, word for word, in every app (as src/command-line.ts is).
-import { describe, expect, it } from 'vitest';
+import { execFile } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, describe, expect, it } from 'vitest';
 import {
   choice,
   CommandError,
@@ -246,6 +251,46 @@ describe('runCommand', () => {
     const bug = await capture([], () => {
       throw new TypeError('x is undefined');
     });
+    expect(bug.code).toBe(1);
+    expect(bug.stderr).toMatch(/^TypeError: x is undefined\n\s+at /);
+  });
+});
+
+describe('readCommandLine, for scripts that run at the top level', () => {
+  const folder = mkdtempSync(join(tmpdir(), 'loom-command-line-'));
+  afterAll(() => rmSync(folder, { recursive: true, force: true }));
+  const script = join(folder, 'script.mts');
+  writeFileSync(
+    script,
+    `import { CommandError, defineCommand, readCommandLine, toggle } from ${JSON.stringify(new URL('./command-line.ts', import.meta.url).href)};
+const command = defineCommand({ name: 'pnpm demo', summary: 'Fails on request.', flags: { fail: toggle({ description: 'fail' }), bug: toggle({ description: 'crash' }) }, examples: ['pnpm demo --fail'] });
+const { values } = await readCommandLine(command);
+await new Promise((resolve) => setTimeout(resolve, 10));
+if (values.fail) throw new CommandError('No saved model in runs/. Run pnpm start first.');
+if (values.bug) throw new TypeError('x is undefined');
+console.log('ran');
+`,
+  );
+  const run = (args: string[]) =>
+    new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
+      // From the app's folder, where `--import tsx` resolves.
+      execFile(process.execPath, ['--import', 'tsx', script, ...args], { cwd: fileURLToPath(new URL('..', import.meta.url)), timeout: 30_000 }, (error, stdout, stderr) =>
+        resolve({ code: error === null ? 0 : typeof error.code === 'number' ? error.code : null, stdout, stderr }),
+      );
+    });
+
+  it.concurrent('runs the script, or answers --help and a bad flag before it starts', async () => {
+    const [ran, help, bad] = await Promise.all([run([]), run(['--', '--help']), run(['--nope'])]);
+    expect(ran).toEqual({ code: 0, stdout: 'ran\n', stderr: '' });
+    expect(help.code).toBe(0);
+    expect(help.stdout).toMatch(/^Usage: pnpm demo \[flags\]\nFails on request\.\n/);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/^Unknown flag `--nope` for pnpm demo\. The flags are listed below\.\n\nUsage: pnpm demo/);
+  });
+
+  it.concurrent('ends on a later error with one line, or a stack trace for a bug', async () => {
+    const [fail, bug] = await Promise.all([run(['--fail']), run(['--bug'])]);
+    expect(fail).toEqual({ code: 1, stdout: '', stderr: 'No saved model in runs/. Run pnpm start first.\n' });
     expect(bug.code).toBe(1);
     expect(bug.stderr).toMatch(/^TypeError: x is undefined\n\s+at /);
   });

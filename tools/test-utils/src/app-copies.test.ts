@@ -27,4 +27,10 @@ describe('files every app keeps word for word', () => {
     expect(existsSync(path), `apps/${app} has no ${file}: copy it from apps/mnist (see apps/README.md, "Command-line convention").`).toBe(true);
     expect(readFileSync(path, 'utf8')).toBe(readFileSync(join(apps, 'mnist', file), 'utf8'));
   });
+
+  it.each(everyApp)('apps/%s checks every command with the shared helper (test/cli.test.ts)', (app) => {
+    const path = join(apps, app, 'test', 'cli.test.ts');
+    expect(existsSync(path), `apps/${app}/test/cli.test.ts should call checkCommandLines for every script (see apps/README.md).`).toBe(true);
+    expect(readFileSync(path, 'utf8')).toContain('checkCommandLines(');
+  });
 });
