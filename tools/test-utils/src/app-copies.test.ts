@@ -6,12 +6,21 @@ import { describe, expect, it } from 'vitest';
 const apps = fileURLToPath(new URL('../../../apps', import.meta.url));
 
 describe('files the HTTP apps keep word for word', () => {
-  // apps/fraud-service and apps/movie-recs each copy out standalone, so each keeps its own copy
+  // Each HTTP app (one with src/http-guard.ts) copies out standalone, so each keeps its own copy
   // of the HTTP guard (limits, rate limit, Host allowlist, API key, strict JSON), of the service
   // flags that set it from the command line, and of their tests and the tests' helpers; the
-  // copies must not drift apart.
-  it.each(['src/http-guard.ts', 'src/http-guard.test.ts', 'src/service-flags.ts', 'src/service-flags.test.ts', 'test/raw-http.ts', 'test/service-process.ts'])('%s is the same in fraud-service and movie-recs', (file) => {
-    expect(readFileSync(join(apps, 'movie-recs', file), 'utf8')).toBe(readFileSync(join(apps, 'fraud-service', file), 'utf8'));
+  // copies must not drift apart. apps/fraud-service holds the copy the others must equal.
+  const httpApps = readdirSync(apps).filter((app) => app !== 'fraud-service' && existsSync(join(apps, app, 'src', 'http-guard.ts')));
+  const files = ['src/http-guard.ts', 'src/http-guard.test.ts', 'src/service-flags.ts', 'src/service-flags.test.ts', 'test/raw-http.ts', 'test/service-process.ts'];
+
+  it('covers movie-recs at least', () => {
+    expect(httpApps).toContain('movie-recs');
+  });
+
+  it.each(httpApps.flatMap((app) => files.map((file) => [app, file])))('apps/%s/%s is the same as in apps/fraud-service', (app, file) => {
+    const path = join(apps, app, file);
+    expect(existsSync(path), `apps/${app} has no ${file}: copy it from apps/fraud-service (see apps/README.md).`).toBe(true);
+    expect(readFileSync(path, 'utf8')).toBe(readFileSync(join(apps, 'fraud-service', file), 'utf8'));
   });
 });
 
