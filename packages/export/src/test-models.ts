@@ -5,6 +5,7 @@ import {
   conv2d, dense, dropout, embedding, flatten, globalAveragePooling, lstm, maxPool2d, positionalEmbedding, sequential, transformerEncoder,
   type Model, type Sequential,
 } from '@loom-ml/layers';
+import { MlpClassifier } from '@loom-ml/fraud-detection';
 
 /**
  * Overwrites every weight with seeded uniform values ([0.5, 1.5] for variances, which must be
@@ -72,6 +73,28 @@ export function sentimentTransformer(vocabularySize: number, maxLength: number, 
     ],
     { inputShape: [maxLength] },
   );
+}
+
+/**
+ * fraud-detection's MlpClassifier network (hidden ReLU layers with dropout, a logit, then a
+ * sigmoid) as `toModel()` gives it, with seeded random weights: built from JSON, not trained.
+ */
+export function fraudMlp(inputSize: number, hiddenUnits: number[], seed: number): Sequential {
+  const sizes = [inputSize, ...hiddenUnits, 1];
+  let k = 0;
+  const random = () => {
+    // A small LCG: values in [-0.5, 0.5), reproducible for a seed.
+    k = (k * 1664525 + 1013904223 + seed) % 4294967296;
+    return k / 4294967296 - 0.5;
+  };
+  const weights = sizes.slice(1).flatMap((units, i) => [
+    { shape: [sizes[i]!, units], values: Array.from({ length: sizes[i]! * units }, random) },
+    { shape: [units], values: Array.from({ length: units }, random) },
+  ]);
+  const classifier = MlpClassifier.fromJSON({ format: 'loom-ml/mlp-classifier', version: 1, inputSize, hiddenUnits, dropout: 0.2, weights });
+  const model = classifier.toModel();
+  classifier.dispose();
+  return model;
 }
 
 /** Token ids in [0, vocabularySize) as float32, as the apps feed them. */

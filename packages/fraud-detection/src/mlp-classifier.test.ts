@@ -161,6 +161,23 @@ describe('MlpClassifier', () => {
     expect(() => a.predictProba(features)).toThrow('MlpClassifier.predictProba: the classifier was disposed.');
   });
 
+  it('toModel is a standalone copy of the network that outputs predictProba, owned by the caller', async () => {
+    const { features, labels } = rare(120, 12);
+    const mlp = await MlpClassifier.fit(features, labels, { hiddenUnits: [6, 3], dropout: 0.3, epochs: 2, seed: 4 });
+    const expected = mlp.predictProba(features);
+    const model = mlp.toModel();
+    mlp.dispose(); // the copy keeps its own weights
+    const rows = tf.tensor2d(features.map((row) => row.map(Math.fround)));
+    const probabilities = model.apply(rows, { training: false }) as tf.Tensor;
+    expect(probabilities.shape).toEqual([120, 1]);
+    // Same float32 network; the only difference is where the sigmoid runs (a layer here, scoreTensor there).
+    Array.from(probabilities.dataSync()).forEach((p, i) => expect(Math.abs(p - expected[i]!)).toBeLessThanOrEqual(1e-7));
+    expect(model.layers.map((l) => l.className)).toEqual(['Dense', 'Dropout', 'Dense', 'Dropout', 'Dense', 'Activation']);
+    tf.dispose([rows, probabilities]);
+    model.dispose();
+    expect(() => mlp.toModel()).toThrow('MlpClassifier.toModel: the classifier was disposed.');
+  });
+
   it('leaks no tensors through fit, predict and dispose (validation, dropout, focal loss, balanced batches)', async () => {
     const { features, labels } = rare(200, 10);
     for (const options of [

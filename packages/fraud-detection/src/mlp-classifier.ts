@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { dense, dropout, sequential, type Layer, type Sequential } from '@loom-ml/layers';
+import { activation, dense, dropout, sequential, type Layer, type Sequential } from '@loom-ml/layers';
 import { binaryCrossentropy, binaryFocalCrossentropy } from '@loom-ml/losses';
 import { adam } from '@loom-ml/optimizers';
 import { earlyStopping, fit, type Batch, type Callback, type Logs } from '@loom-ml/train';
@@ -57,7 +57,7 @@ function positiveIntegerOption(value: unknown, name: string, fallback: number): 
   return v;
 }
 
-function buildNetwork(inputSize: number, hiddenUnits: readonly number[], dropoutRate: number, l2: number, seed: number): Sequential {
+function buildNetwork(inputSize: number, hiddenUnits: readonly number[], dropoutRate: number, l2: number, seed: number, probabilities = false): Sequential {
   const layers: Layer[] = [];
   hiddenUnits.forEach((units, k) => {
     layers.push(dense({ units, activation: 'relu', ...(k === 0 ? { inputShape: [inputSize] } : {}), kernelInitializer: { name: 'heNormal', seed: seed + k }, ...(l2 > 0 ? { kernelRegularizer: { l2 } } : {}) }));
@@ -65,7 +65,8 @@ function buildNetwork(inputSize: number, hiddenUnits: readonly number[], dropout
   });
   // The output is a logit: losses use the stable fromLogits form, probabilities go through a sigmoid.
   layers.push(dense({ units: 1, ...(hiddenUnits.length === 0 ? { inputShape: [inputSize] } : {}), kernelInitializer: { name: 'glorotUniform', seed: seed + hiddenUnits.length }, ...(l2 > 0 ? { kernelRegularizer: { l2 } } : {}) }));
-  return sequential(layers);
+  if (probabilities) layers.push(activation({ activation: 'sigmoid' }));
+  return sequential(layers, probabilities ? { name: 'mlp_classifier' } : {});
 }
 
 /** Seeded stratified split: `fraction` of each class to validation. */
@@ -252,6 +253,25 @@ export class MlpClassifier {
   toJSON(): MlpClassifierJSON {
     this.checkAlive('toJSON');
     return { format: 'loom-ml/mlp-classifier', version: 1, inputSize: this.inputSize, hiddenUnits: [...this.hiddenUnits], dropout: this.dropoutRate, weights: weightsToJSON(this.network.getWeights()) };
+  }
+
+  /**
+   * The network as a standalone Loom model with its own copy of the weights, ending in a sigmoid:
+   * `apply` on `[rows, inputSize]` features gives `[rows, 1]` probabilities of class 1 (what
+   * `predictProba` returns). Export it to serve elsewhere (`exportOnnx` from `@loom-ml/export`
+   * for onnxruntime, `exportTfjsModel` for TensorFlow.js), or save it with `@loom-ml/layers`.
+   * The caller owns it: call its `dispose()`.
+   *
+   * @example
+   * const network = mlp.toModel();
+   * const onnx = await exportOnnx(network); // input 'input' [batch, inputSize], output 'output' [batch, 1]
+   * network.dispose();
+   */
+  toModel(): Sequential {
+    this.checkAlive('toModel');
+    const model = buildNetwork(this.inputSize, this.hiddenUnits, this.dropoutRate, 0, 0, true);
+    model.setWeights(this.network.getWeights());
+    return model;
   }
 
   /**

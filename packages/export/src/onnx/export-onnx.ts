@@ -117,7 +117,9 @@ export async function exportOnnx(model: Model, options: ExportOnnxOptions = {}):
   const type = await onnxModelType();
   const problem = type.verify(message);
   if (problem !== null) throw new ExportError(`${EXPORTER} built an invalid ONNX message for '${graph.name}': ${problem}.`);
-  return type.encode(type.fromObject(message)).finish();
+  const encoded = type.encode(type.fromObject(message)).finish();
+  // protobufjs hands Node.js a Buffer: give every platform the same plain Uint8Array (a view, no copy).
+  return new Uint8Array(encoded.buffer, encoded.byteOffset, encoded.byteLength);
 }
 
 function channelsLast(b: OnnxGraphBuilder, value: Value, id: string): string {

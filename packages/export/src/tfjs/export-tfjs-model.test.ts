@@ -11,7 +11,7 @@ import {
   model as functionalModel, multiHeadAttention, multiply, reshape, sequential, simpleRnn, subtract, type Layer, type Model,
 } from '@loom-ml/layers';
 import { ExportError } from '../errors.js';
-import { mnistCnn, mnistMlp, randomIds, randomizeWeights, sentimentLstm, sentimentTransformer } from '../test-models.js';
+import { fraudMlp, mnistCnn, mnistMlp, randomIds, randomizeWeights, sentimentLstm, sentimentTransformer } from '../test-models.js';
 import { exportTfjsModel, tfjsModelJson, type TfjsExportArtifacts } from './export-tfjs-model.js';
 
 // Reference: tfjs-layers' own predict() on the model it loaded from the exported artifacts.
@@ -55,6 +55,10 @@ describe('exportTfjsModel: tf.loadLayersModel predicts what Loom predicts (atol 
 
   it('the sentiment LSTM (apps/sentiment: Embedding, LSTM, Dense sigmoid)', async () => {
     await expectSameInTfjs(sentimentLstm(200, 12), randomIds(4, 12, 200, 3));
+  });
+
+  it("a fraud-scoring MLP (fraud-detection's MlpClassifier network from toModel())", async () => {
+    await expectSameInTfjs(fraudMlp(12, [16, 8], 2), tf.randomNormal([6, 12], 0, 1, 'float32', 17));
   });
 
   it('every Dense activation with a tfjs counterpart, with and without bias', async () => {
