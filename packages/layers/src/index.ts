@@ -4,6 +4,7 @@ export { Layer } from './core/layer.js';
 export type { LayerArgs, LayerWeight, CallOptions } from './core/layer.js';
 export type { Shape } from './core/shape.js';
 export { getActivation, ACTIVATION_NAMES } from './core/activations.js';
+export { useFusedKernels } from './core/fused-kernels.js';
 export type { ActivationName, ActivationFn } from './core/activations.js';
 export { initialize, fans } from './core/initializers.js';
 export type { InitializerName, InitializerConfig } from './core/initializers.js';

@@ -2,6 +2,7 @@
 export { initWasm, LOOM_WASM_BACKEND } from './init-wasm.js';
 export type { InitWasmOptions, WasmBackendHandle } from './init-wasm.js';
 export { registerGradients } from './register-gradients.js';
+export { registerFusedKernels } from './register-fused-kernels.js';
 export { LoomError, WasmError } from './errors.js';
 export { PINNED_TFJS_VERSION } from './version-check.js';
 export { MAX_THREADS } from './thread-count.js';

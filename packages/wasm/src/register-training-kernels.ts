@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { buildTrainingKernels } from './kernels/training-kernels.js';
+import { registerFusedKernels } from './register-fused-kernels.js';
 
 /**
  * Registers, for `backendName`, every kernel of the stock tfjs `wasm` backend plus Loom's
@@ -19,4 +20,5 @@ export function registerTrainingKernels(backendName: string): void {
     if (tf.getKernel(kernel.kernelName, backendName) !== undefined) continue;
     tf.registerKernel({ ...kernel, backendName });
   }
+  registerFusedKernels(backendName);
 }

@@ -29,6 +29,12 @@ export interface LayerWeight {
 export interface CallOptions {
   /** Training mode switches dropout on and makes batch normalisation use batch statistics. */
   training?: boolean;
+  /**
+   * A padding mask for sequence inputs, `[batch, time]` (true/1 = real step, false/0 =
+   * padding), as `embedding({ maskZero: true })` makes. Models pass it between layers
+   * themselves; layers that do not use it ignore it.
+   */
+  mask?: tf.Tensor | null;
 }
 
 /**
@@ -125,8 +131,8 @@ export abstract class Layer {
     } else {
       this.checkCompatible(shape);
     }
-    // Layer-specific call options (an attention mask) reach `call` alongside `training`.
-    return this.call(inputs, { ...options, training: options.training ?? false });
+    // Layer-specific call options (an attention mask) reach `call` alongside `training` and `mask`.
+    return this.call(inputs, { ...options, training: options.training ?? false, mask: options.mask ?? null });
   }
 
   /**

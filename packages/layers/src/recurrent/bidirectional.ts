@@ -58,11 +58,12 @@ export class Bidirectional extends Layer {
     this.backwardWeights = make('backward');
   }
 
-  protected call(inputs: tf.Tensor, _options: Required<CallOptions>): tf.Tensor {
+  protected call(inputs: tf.Tensor, { mask }: Required<CallOptions>): tf.Tensor {
     const { goBackwards, returnSequences } = this.layer;
     return tf.tidy(() => {
-      const forward = this.layer.runSequence(inputs, this.forwardWeights!, goBackwards, returnSequences);
-      let backward = this.layer.runSequence(inputs, this.backwardWeights!, !goBackwards, returnSequences);
+      // With a mask, padded steps of returned sequences are zeros in both halves (as in Keras).
+      const forward = this.layer.runSequence(inputs, this.forwardWeights!, goBackwards, returnSequences, mask, returnSequences);
+      let backward = this.layer.runSequence(inputs, this.backwardWeights!, !goBackwards, returnSequences, mask, returnSequences);
       if (returnSequences) backward = tf.reverse(backward, 1);
       return tf.concat([forward, backward], -1);
     });

@@ -13,6 +13,7 @@ export type GRUArgs = RecurrentArgs;
 export class GRU extends Recurrent {
   readonly className = 'GRU';
   protected readonly gates = 3;
+  protected readonly fusedKernel = 'LoomGRUSequence';
   constructor(args: GRUArgs) {
     super(args, 'gru');
   }

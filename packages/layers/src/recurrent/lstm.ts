@@ -14,6 +14,7 @@ export interface LSTMArgs extends RecurrentArgs {
 export class LSTM extends Recurrent {
   readonly className = 'LSTM';
   protected readonly gates = 4;
+  protected readonly fusedKernel = 'LoomLSTMSequence';
   readonly unitForgetBias: boolean;
   constructor(args: LSTMArgs) {
     super(args, 'lstm');

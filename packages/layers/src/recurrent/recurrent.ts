@@ -5,6 +5,7 @@ import type { InitializerConfig } from '../core/initializers.js';
 import { Layer, type CallOptions, type LayerArgs } from '../core/layer.js';
 import type { Shape } from '../core/shape.js';
 import { positiveInteger } from '../core/validate.js';
+import { fusedKernelAvailable, runFusedKernel } from '../core/fused-kernels.js';
 
 /** Options shared by SimpleRNN, LSTM and GRU. */
 export interface RecurrentArgs extends LayerArgs {
@@ -58,6 +59,8 @@ export abstract class Recurrent extends Layer {
   readonly useBias: boolean;
   /** 1 for SimpleRNN, 3 for GRU, 4 for LSTM. */
   protected abstract readonly gates: number;
+  /** The whole-sequence kernel of this cell type (`LoomLSTMSequence`, ...), used when the backend has it. */
+  protected abstract readonly fusedKernel: string;
   protected readonly args: RecurrentArgs;
   private own: Partial<Record<keyof RecurrentWeights, tf.Variable>> = {};
 
@@ -113,10 +116,17 @@ export abstract class Recurrent extends Layer {
     return 1;
   }
 
-  /** Runs the whole sequence with the given weights. */
-  runSequence(inputs: tf.Tensor, weights: RecurrentWeights, goBackwards: boolean, returnSequences: boolean): tf.Tensor {
+  /**
+   * Runs the whole sequence with the given weights. `mask` `[batch, time]` (1 = real step,
+   * 0 = padding) makes padded steps keep the previous state; their output is the previous
+   * output, or zeros with `zeroOutputForMask` (as Keras does inside Bidirectional).
+   */
+  runSequence(inputs: tf.Tensor, weights: RecurrentWeights, goBackwards: boolean, returnSequences: boolean, mask: tf.Tensor | null = null, zeroOutputForMask = false): tf.Tensor {
     if (inputs.rank !== 3 || inputs.shape[2] !== weights.kernel.shape[0]) {
       throw shapeMismatch(this.describe(), `input of shape [batch, time, ${weights.kernel.shape[0]}]`, inputs.shape);
+    }
+    if (mask !== null && (mask.rank !== 2 || mask.shape[0] !== inputs.shape[0] || mask.shape[1] !== inputs.shape[1])) {
+      throw shapeMismatch(`${this.describe()} mask`, `a mask of shape [${inputs.shape[0]}, ${inputs.shape[1]}]`, mask.shape);
     }
     return tf.tidy(() => {
       const [batch, time, features] = inputs.shape as [number, number, number];
@@ -124,22 +134,48 @@ export abstract class Recurrent extends Layer {
       let projected = tf.matMul(tf.reshape(inputs, [batch * time, features]), weights.kernel as tf.Tensor2D);
       if (weights.bias) projected = tf.add(projected, weights.bias);
       const sequence = tf.reshape(projected, [batch, time, width]);
+      const floatMask = mask === null ? null : mask.dtype === 'float32' ? mask : tf.cast(mask, 'float32');
+      if (this.canFuse()) {
+        const fusedInputs: Record<string, tf.Tensor> = { projected: sequence, recurrentKernel: weights.recurrentKernel };
+        if (weights.recurrentBias) fusedInputs.recurrentBias = weights.recurrentBias;
+        if (floatMask !== null) fusedInputs.mask = floatMask;
+        const attrs = { activation: this.activation, recurrentActivation: this.recurrentActivation, goBackwards, returnSequences, zeroOutputForMask };
+        return runFusedKernel(this.fusedKernel, fusedInputs, attrs)[0]!;
+      }
       // Reverse the tensor, never the returned array: tf.unstack hands back the very array its
       // gradient tape recorded as the op's outputs, so reversing it in place scrambles the gradient.
-      const steps = tf.unstack(goBackwards ? tf.reverse(sequence, 1) : sequence, 1) as tf.Tensor2D[];
+      // One step is a reshape: tfjs-core's Unpack gradient fails for a single output ("Argument
+      // tensors passed to stack must be a Tensor[]").
+      const steps = time === 1 ? [tf.reshape(sequence, [batch, width]) as tf.Tensor2D] : (tf.unstack(goBackwards ? tf.reverse(sequence, 1) : sequence, 1) as tf.Tensor2D[]);
+      const stepMasks = floatMask === null ? null : (tf.unstack(tf.expandDims(goBackwards ? tf.reverse(floatMask, 1) : floatMask, 2), 1) as tf.Tensor2D[]);
       let states: tf.Tensor2D[] = Array.from({ length: this.stateCount() }, () => tf.zeros([batch, this.units]) as tf.Tensor2D);
       const outputs: tf.Tensor2D[] = [];
-      for (const projectedStep of steps) {
-        states = this.step(projectedStep, states, weights);
-        outputs.push(states[0]!);
-      }
+      steps.forEach((projectedStep, k) => {
+        const next = this.step(projectedStep, states, weights);
+        const keep = stepMasks?.[k];
+        if (keep === undefined) {
+          states = next;
+          outputs.push(states[0]!);
+          return;
+        }
+        // Padded steps keep the previous state (keep = 0); arithmetic blend so gradients flow as Keras' where.
+        const drop = tf.sub(1, keep);
+        states = next.map((state, i) => tf.add(tf.mul(state, keep), tf.mul(states[i]!, drop)) as tf.Tensor2D);
+        outputs.push(zeroOutputForMask ? (tf.mul(next[0]!, keep) as tf.Tensor2D) : states[0]!);
+      });
       return returnSequences ? tf.stack(outputs, 1) : states[0]!;
     });
   }
 
-  protected call(inputs: tf.Tensor, _options: Required<CallOptions>): tf.Tensor {
+  /** Whether the whole-sequence kernel can run this layer on the active backend. */
+  private canFuse(): boolean {
+    return FUSED_ACTIVATIONS.has(this.activation) && FUSED_ACTIVATIONS.has(this.recurrentActivation) && fusedKernelAvailable(this.fusedKernel);
+  }
+
+  protected call(inputs: tf.Tensor, options: Required<CallOptions>): tf.Tensor {
     const own = this.own;
-    return this.runSequence(inputs, { kernel: own.kernel!, recurrentKernel: own.recurrentKernel!, bias: own.bias ?? null, recurrentBias: own.recurrentBias ?? null }, this.goBackwards, this.returnSequences);
+    const weights = { kernel: own.kernel!, recurrentKernel: own.recurrentKernel!, bias: own.bias ?? null, recurrentBias: own.recurrentBias ?? null };
+    return this.runSequence(inputs, weights, this.goBackwards, this.returnSequences, options.mask);
   }
 
   getConfig(): Record<string, unknown> {
@@ -155,6 +191,9 @@ export abstract class Recurrent extends Layer {
     };
   }
 }
+
+/** Activations the whole-sequence kernels implement; others run the composite path. */
+const FUSED_ACTIVATIONS: ReadonlySet<string> = new Set(['tanh', 'sigmoid', 'relu', 'linear']);
 
 /** Splits `[batch, gates * units]` into the gates' `[batch, units]` blocks. */
 export function splitGates(x: tf.Tensor2D, gates: number): tf.Tensor2D[] {

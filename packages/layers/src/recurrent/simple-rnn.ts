@@ -8,6 +8,7 @@ export type SimpleRNNArgs = RecurrentArgs;
 export class SimpleRNN extends Recurrent {
   readonly className = 'SimpleRNN';
   protected readonly gates = 1;
+  protected readonly fusedKernel = 'LoomSimpleRNNSequence';
   constructor(args: SimpleRNNArgs) {
     super(args, 'simple_rnn');
   }

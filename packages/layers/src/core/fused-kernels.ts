@@ -1,0 +1,31 @@
+import * as tf from '@tensorflow/tfjs-core';
+
+let enabled = true;
+
+/**
+ * Turns Loom's fused kernels on or off for every layer (default on) and returns the previous
+ * setting. Fused kernels are used only where the active backend registered them
+ * (`initWasm` does for loom-wasm; `registerFusedKernels('cpu')` from `@loom-ml/wasm` for cpu);
+ * elsewhere, or when off, layers run their composite tfjs-core ops (the reference the fused
+ * kernels are tested against, and what benchmarks compare them with).
+ *
+ * @example
+ * const previous = useFusedKernels(false); // composite path
+ * useFusedKernels(previous);
+ */
+export function useFusedKernels(on: boolean): boolean {
+  const previous = enabled;
+  enabled = on === true;
+  return previous;
+}
+
+/** Whether the fused kernel `name` (and its gradient) can run on the active backend now. */
+export function fusedKernelAvailable(name: string): boolean {
+  return enabled && tf.getKernel(name, tf.getBackend()) !== undefined && tf.getGradient(name) !== undefined;
+}
+
+/** Runs a registered kernel through the engine, so the tape records it with its registered gradient. */
+export function runFusedKernel(name: string, inputs: Record<string, tf.Tensor>, attrs: Record<string, unknown>): tf.Tensor[] {
+  const result = tf.engine().runKernel(name, inputs as unknown as tf.NamedTensorMap, attrs as tf.NamedAttrMap) as tf.Tensor | tf.Tensor[];
+  return Array.isArray(result) ? result : [result];
+}
