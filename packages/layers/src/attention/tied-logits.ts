@@ -97,7 +97,7 @@ export class TiedLogits extends Layer {
 
   /** Each step on its own: the same as `apply`. */
   override callWithCache(inputs: tf.Tensor): tf.Tensor {
-    return this.call(inputs, { training: false });
+    return this.call(inputs, { training: false, mask: null });
   }
 
   getConfig(): Record<string, unknown> {

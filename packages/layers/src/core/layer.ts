@@ -91,7 +91,7 @@ export abstract class Layer {
    * whatever the layer stored in `cache` for the earlier steps (an attention layer's keys and
    * values). Inference only. Returns null when the layer cannot (it mixes steps and keeps no
    * cache, e.g. an LSTM or a non-causal attention), and `generate` then recomputes every step.
-   * Layers that treat each step on its own return `this.call(inputs, { training: false })`.
+   * Layers that treat each step on its own return `this.call(inputs, { training: false, mask: null })`.
    */
   callWithCache(_inputs: tf.Tensor, _cache: DecodeCache): tf.Tensor | null {
     return null;

@@ -35,7 +35,7 @@ export class Dropout extends Layer {
   }
   /** Inference: the identity. */
   override callWithCache(inputs: tf.Tensor): tf.Tensor {
-    return this.call(inputs, { training: false });
+    return this.call(inputs, { training: false, mask: null });
   }
   getConfig(): Record<string, unknown> {
     return { ...this.baseConfig(), rate: this.rate, ...(this.seed === undefined ? {} : { seed: this.seed }) };
@@ -68,7 +68,7 @@ export class Activation extends Layer {
   }
   /** Each step on its own: the same as `apply`. */
   override callWithCache(inputs: tf.Tensor): tf.Tensor {
-    return this.call(inputs, { training: false });
+    return this.call(inputs, { training: false, mask: null });
   }
   getConfig(): Record<string, unknown> {
     return { ...this.baseConfig(), activation: this.activation };

@@ -48,7 +48,7 @@ export class Embedding extends Layer {
   }
   /** Each step on its own: the same as `apply`. */
   override callWithCache(inputs: tf.Tensor): tf.Tensor {
-    return this.call(inputs, { training: false });
+    return this.call(inputs, { training: false, mask: null });
   }
   /** The `[inputDim, outputDim]` table, for `TiedLogits`; null before the layer is built. */
   get tokenEmbeddings(): tf.Variable | null {
