@@ -15,6 +15,8 @@ export { Dataset, batchToTensors, seededRandom } from './dataset.js';
 export type { ToTensorsOptions } from './dataset.js';
 export { Tokenizer, PADDING_ID, OUT_OF_VOCABULARY_ID } from './transforms/tokenizer.js';
 export type { TokenizerOptions, SequenceOptions, Sequences, TokenizerJSON } from './transforms/tokenizer.js';
+export { BpeTokenizer } from './transforms/bpe-tokenizer.js';
+export type { BpeTrainOptions, BpeLoadOptions, BpeEncodeOptions, BpeDecodeOptions, BpeTokenizerJSON } from './transforms/bpe-tokenizer.js';
 export { StandardScaler, MinMaxScaler } from './transforms/scalers.js';
 export type { ScalerJSON } from './transforms/scalers.js';
 export { trainTestSplit, kFold, timeSplit } from './splits/train-test-split.js';

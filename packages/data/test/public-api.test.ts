@@ -6,7 +6,7 @@ describe('public API', () => {
   it('exports exactly the documented names', () => {
     expect(Object.keys(api).sort()).toEqual(
       [
-        'CsvError', 'CsvParser', 'CsvRowReader', 'DataError', 'Dataset', 'LoomError', 'MinMaxScaler', 'OUT_OF_VOCABULARY_ID',
+        'BpeTokenizer', 'CsvError', 'CsvParser', 'CsvRowReader', 'DataError', 'Dataset', 'LoomError', 'MinMaxScaler', 'OUT_OF_VOCABULARY_ID',
         'PADDING_ID', 'StandardScaler', 'StringLookup', 'Tokenizer', 'batchToTensors', 'hashBucket', 'isGzip',
         'kFold', 'parseCsv', 'parseIdx', 'parseJsonLines', 'readBytes', 'readCsv', 'readIdx', 'seededRandom',
         'streamCsv', 'streamJsonLines', 'timeSplit', 'trainTestSplit',
