@@ -12,13 +12,13 @@ describe('public API', () => {
         'rocCurve', 'smote', 'thresholdByCost', 'thresholdForPrecision', 'thresholdForRecall',
         'explainByPerturbation', 'formatAttributions', 'tabularBaseline', 'integratedGradients', 'attributionsByColumn',
         'BalancedBatchSampler', 'MlpClassifier', 'AutoencoderDetector', 'rankAverage', 'minMaxAverage', 'StackingClassifier', 'outOfFoldScores', 'stratifiedFolds',
-        'serializeFraudModel', 'deserializeFraudModel', 'saveFraudModel', 'loadFraudModel',
+        'serializeFraudModel', 'deserializeFraudModel', 'saveFraudModel', 'loadFraudModel', 'XGBoostModel', 'XGBOOST_OBJECTIVES',
       ].sort(),
     );
   });
 
   it('exports only file save/load from the Node entry', () => {
-    expect(Object.keys(nodeApi).sort()).toEqual(['loadFraudModel', 'saveFraudModel']);
+    expect(Object.keys(nodeApi).sort()).toEqual(['loadFraudModel', 'readXGBoostModel', 'saveFraudModel']);
   });
 
   it('errors carry the cross-package Loom marker', () => {

@@ -38,6 +38,8 @@ export { rankAverage, minMaxAverage } from './score-combiner.js';
 export type { ScoreCombinerOptions } from './score-combiner.js';
 export { StackingClassifier, outOfFoldScores, stratifiedFolds } from './stacking-classifier.js';
 export type { BaseLearner, FittedScorer, OutOfFoldOptions, StackingClassifierJSON, StackingOptions } from './stacking-classifier.js';
+export { XGBoostModel, XGBOOST_OBJECTIVES } from './xgboost-model.js';
+export type { XGBoostLimits, XGBoostRow } from './xgboost-model.js';
 export { serializeFraudModel, deserializeFraudModel } from './model-bytes.js';
 export type { SavableFraudModel, DeserializeFraudModelOptions } from './model-bytes.js';
 export { saveFraudModel, loadFraudModel } from './model-storage.js';

@@ -3,3 +3,4 @@
 // entry's functions of the same name take; everything else is in the main entry, which never
 // imports a Node builtin.
 export { saveFraudModel, loadFraudModel } from './model-files.js';
+export { readXGBoostModel } from './xgboost-files.js';

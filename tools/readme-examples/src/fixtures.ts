@@ -82,6 +82,9 @@ function readmeFixtures(readme: string, projectDir: string): Fixtures {
         },
       };
     }
+    case 'packages/fraud-detection/README.md':
+      // The XGBoost model a user trained in Python: the package's own fixture, written by XGBoost 1.7.4.
+      return { files: { 'xgboost.json': readFileSync(new URL('../../../packages/fraud-detection/test/fixtures/xgboost/binary-logistic.json', import.meta.url)) } };
     default:
       return {};
   }
