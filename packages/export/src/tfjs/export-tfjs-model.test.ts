@@ -1,7 +1,4 @@
 import * as tf from '@tensorflow/tfjs-core';
-// tfjs' Orthogonal initializer (tfjs-layers runs initializers while it builds a loaded model's
-// layers, before assigning the weights) calls chained ops, which only the union package registers.
-import '@tensorflow/tfjs-core/dist/public/chained_ops/register_all_chained_ops';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { describe, expect, it } from 'vitest';
 import { expectNoLeakedTensors, expectTensorsClose } from '@loom-ml/test-utils';

@@ -51,7 +51,11 @@ const INITIALIZERS: Record<string, string> = {
   heUniform: 'HeUniform',
   heNormal: 'HeNormal',
   lecunNormal: 'LeCunNormal',
-  orthogonal: 'Orthogonal',
+  // tfjs-layers runs a loaded layer's initializers before it assigns the saved weights, and its
+  // Orthogonal initializer needs tfjs' chained ops (registered by @tensorflow/tfjs, not by
+  // tfjs-core alone) and a QR decomposition in JavaScript: the file says GlorotUniform, which
+  // loads everywhere. The saved weights replace either.
+  orthogonal: 'GlorotUniform',
   randomNormal: 'RandomNormal',
 };
 
@@ -66,8 +70,6 @@ function initializer(c: LayerConfig, field: string, fallback: InitializerConfig)
     case 'zeros':
     case 'ones':
       return { class_name: className, config: {} };
-    case 'orthogonal':
-      return { class_name: className, config: { gain: spec.gain ?? 1, seed } };
     case 'randomNormal':
       return { class_name: className, config: { mean: 0, stddev: spec.stddev ?? 0.05, seed } };
     default:
