@@ -34,7 +34,7 @@ exposeToTest({
       outputs.push({ data: Array.from(output.data as Float32Array), dims: [...output.dims] });
     }
     await session.release();
-    const digest = Array.from(new Uint8Array(await crypto.subtle.digest('SHA-256', bytes)), (b) => b.toString(16).padStart(2, '0')).join('');
+    const digest = Array.from(new Uint8Array(await crypto.subtle.digest('SHA-256', new Uint8Array(bytes))), (b) => b.toString(16).padStart(2, '0')).join('');
     return { outputs, byteLength: bytes.byteLength, digest, tfjs, leaked: tf.memory().numTensors - before };
   },
 });

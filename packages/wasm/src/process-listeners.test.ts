@@ -2,8 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { afterAll, describe, expect, it } from 'vitest';
 import { initWasm } from './init-wasm.js';
 
-const EVENTS = ['uncaughtException', 'unhandledRejection'] as const;
-const listeners = () => EVENTS.map((event) => process.listeners(event));
+const listeners = () => [process.listeners('uncaughtException'), process.listeners('unhandledRejection')];
 
 describe("initWasm leaves the process's error handling alone", () => {
   afterAll(async () => {

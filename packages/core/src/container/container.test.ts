@@ -15,7 +15,7 @@ import { parseJsonBounded } from './json.js';
 import { sha256Hex, sha256HexAsync } from './sha256.js';
 
 /** Frames any header object and payload the way encodeContainer does, for hostile headers. */
-function frame(header: unknown, payload = new Uint8Array(0), headerText = JSON.stringify(header)): Uint8Array {
+function frame(header: unknown, payload: Uint8Array = new Uint8Array(0), headerText = JSON.stringify(header)): Uint8Array<ArrayBuffer> {
   const json = new TextEncoder().encode(headerText);
   const bytes = new Uint8Array(16 + json.length + payload.length);
   bytes.set([0x4c, 0x4f, 0x4f, 0x4d, 0x53, 0x41, 0x46, 0x45]);
@@ -196,7 +196,7 @@ describe('decodeContainer refuses, naming what and where, before allocating', ()
 
   it('a flipped payload byte (ChecksumError), synchronously or by verifyContainerChecksum', async () => {
     const bytes = sample();
-    bytes[bytes.length - 1] ^= 0x01;
+    bytes[bytes.length - 1]! ^= 0x01;
     refuses(bytes, /^The model 'x\.loom' payload's SHA-256 is [0-9a-f]{64}, but its header records [0-9a-f]{64}: the data was changed or damaged after it was written\.$/, ChecksumError);
     const unchecked = decodeContainer(bytes, { verifyChecksum: false });
     await expect(verifyContainerChecksum(unchecked, 'model')).rejects.toThrow(ChecksumError);
