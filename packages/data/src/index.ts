@@ -23,4 +23,4 @@ export { trainTestSplit, kFold, timeSplit } from './splits/train-test-split.js';
 export type { SplitOptions } from './splits/train-test-split.js';
 export { StringLookup, hashBucket } from './transforms/string-lookup.js';
 export type { StringLookupJSON } from './transforms/string-lookup.js';
-export { streamJsonLines, parseJsonLines } from './loaders/json-lines.js';
+export { streamJsonLines, parseJsonLines, type JsonLinesOptions } from './loaders/json-lines.js';
