@@ -7,3 +7,4 @@ export { loadImdb, imdbDataFile } from './node/imdb.js';
 export type { ImdbOptions } from './node/imdb.js';
 export { shippedDataFile, loadMovieLensSmall, loadLendingClub, loadShuttle, loadFineFoods, loadBanking77 } from './shipped-data.js';
 export { loadMovieLens100k, loadMovieLens1m, loadCreditCardFraud, loadFashionMnist, loadIntentCsv } from './node/user-downloaded.js';
+export type { MovieLensFolderOptions } from './node/user-downloaded.js';

@@ -1,3 +1,6 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { loadCreditCardFraud, loadFashionMnist, loadMovieLens100k, loadMovieLens1m } from '../node.js';
@@ -46,5 +49,19 @@ describe('loaders for data users download themselves (fixtures in the original f
     await expect(loadCreditCardFraud({ path: '/nonexistent/creditcard.csv' })).rejects.toThrow('loadCreditCardFraud: cannot read /nonexistent/creditcard.csv: no such file. Download creditcard.csv');
     await expect(loadFashionMnist({ split: 'train', path: '/nonexistent/fm' })).rejects.toThrow('loadFashionMnist: cannot read /nonexistent/fm/train-images-idx3-ubyte(.gz): no such file. Install it with `apt-get install dataset-fashion-mnist`, or pass `path`');
     await expect(loadMovieLens1m({ path: '' })).rejects.toThrow("Invalid value for `path` in loadMovieLens1m. Expected the path of the unpacked folder. Received: ''.");
+  });
+
+  it('MovieLens files larger than maxBytes are refused before reading; bad lines are named and cut', async () => {
+    // u.data of the fixture is 3 lines (59 bytes): a 40-byte limit refuses it by name.
+    await expect(loadMovieLens100k({ path: fixture('ml-100k'), maxBytes: 40 })).rejects.toThrow(/^loadMovieLens100k: The MovieLens file .*ml-100k\/u\.data has 59 bytes, more than the limit of 40 \(raise maxBytes if you trust it\)\.$/);
+    await expect(loadMovieLens1m({ path: fixture('ml-1m'), maxBytes: 0 })).rejects.toThrow('Invalid value for `maxBytes` in loadMovieLens1m. Expected a positive integer (bytes). Received: 0.');
+    const folder = await mkdtemp(join(tmpdir(), 'loom-ml1m-'));
+    try {
+      await writeFile(join(folder, 'ratings.dat'), `1::2::3::4\n${'x'.repeat(10_000)}\n`);
+      await writeFile(join(folder, 'movies.dat'), '1::Toy Story (1995)::Comedy\n');
+      await expect(loadMovieLens1m({ path: folder })).rejects.toThrow(/^ratings\.dat line 2: expected user, item, rating, timestamp\. Received: 'x{80}…' \(10000 characters\)\.$/);
+    } finally {
+      await rm(folder, { recursive: true, force: true });
+    }
   });
 });

@@ -1,5 +1,6 @@
-import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { describeValue } from '@loom-ml/core';
+import { readFileBounded } from '@loom-ml/core/node';
 import { readCsvFile } from '@loom-ml/data/node';
 import { DatasetError, invalidValue } from '../errors.js';
 import type { ImageDataset } from '../image-dataset.js';
@@ -9,10 +10,31 @@ import { checkIntents, INTENT_CSV_MISSING, INTENT_CSV_SCHEMA, intentsFromRows, t
 import { loadIdxImageDataset } from './mnist.js';
 import { requireFile } from '../shipped-data.js';
 
-async function readLatin1(path: string, where: string, help: string): Promise<string[]> {
+/** Default `maxBytes` of the MovieLens loaders: 256 MiB per file (ml-1m's ratings.dat is 24 MB). */
+const DEFAULT_MOVIELENS_MAX_BYTES = 256 * 2 ** 20;
+
+/** Options of `loadMovieLens100k` and `loadMovieLens1m`. */
+export interface MovieLensFolderOptions {
+  /** The unpacked folder (`ml-100k/`, `ml-1m/`). */
+  path: string;
+  /** Largest file read, in bytes, checked before reading. Default 256 MiB. */
+  maxBytes?: number;
+}
+
+async function readLatin1(path: string, where: string, help: string, maxBytes: number): Promise<string[]> {
   await requireFile(path, where, help);
+  const bytes = await readFileBounded(path, { maxBytes, what: 'MovieLens file' }).catch((error: Error) => {
+    throw new DatasetError(`${where}: ${error.message}`);
+  });
   // GroupLens' older files are ISO-8859-1, not UTF-8 (e.g. "Misérables").
-  return new TextDecoder('latin1').decode(await readFile(path)).split(/\r?\n/).filter((line) => line.length > 0);
+  return new TextDecoder('latin1').decode(bytes).split(/\r?\n/).filter((line) => line.length > 0);
+}
+
+function checkFolderOptions(options: MovieLensFolderOptions, where: string): number {
+  checkPath(options?.path, where);
+  const maxBytes = options.maxBytes ?? DEFAULT_MOVIELENS_MAX_BYTES;
+  if (!(Number.isSafeInteger(maxBytes) && maxBytes > 0)) throw invalidValue('maxBytes', where, 'a positive integer (bytes)', maxBytes);
+  return maxBytes;
 }
 
 function ratingsFromLines(lines: string[], separator: string | RegExp, file: string): Ratings {
@@ -21,7 +43,7 @@ function ratingsFromLines(lines: string[], separator: string | RegExp, file: str
   lines.forEach((line, i) => {
     const fields = line.split(separator).map(Number);
     if (fields.length !== 4 || fields.some((value) => !Number.isFinite(value))) {
-      throw new DatasetError(`${file} line ${i + 1}: expected user, item, rating, timestamp. Received: '${line}'.`);
+      throw new DatasetError(`${file} line ${i + 1}: expected user, item, rating, timestamp. Received: ${describeValue(line)}.`);
     }
     [ratings.userId[i], ratings.movieId[i], ratings.rating[i], ratings.timestamp[i]] = fields as [number, number, number, number];
   });
@@ -45,11 +67,11 @@ function checkPath(path: unknown, where: string): asserts path is string {
  * import { loadMovieLens100k } from '@loom-ml/datasets/node';
  * const { ratings, movies } = await loadMovieLens100k({ path: './ml-100k' }); // 100,000 ratings
  */
-export async function loadMovieLens100k(options: { path: string }): Promise<MovieLensData> {
-  checkPath(options?.path, 'loadMovieLens100k');
+export async function loadMovieLens100k(options: MovieLensFolderOptions): Promise<MovieLensData> {
+  const maxBytes = checkFolderOptions(options, 'loadMovieLens100k');
   const help = 'Download ml-100k.zip from https://grouplens.org/datasets/movielens/100k/ and pass the unpacked folder as `path`.';
-  const ratingLines = await readLatin1(join(options.path, 'u.data'), 'loadMovieLens100k', help);
-  const itemLines = await readLatin1(join(options.path, 'u.item'), 'loadMovieLens100k', help);
+  const ratingLines = await readLatin1(join(options.path, 'u.data'), 'loadMovieLens100k', help, maxBytes);
+  const itemLines = await readLatin1(join(options.path, 'u.item'), 'loadMovieLens100k', help, maxBytes);
   const movies: Movie[] = itemLines.map((line, i) => {
     const fields = line.split('|');
     if (fields.length !== 5 + MOVIELENS_100K_GENRES.length) throw new DatasetError(`u.item line ${i + 1}: expected 24 '|'-separated fields. Received: ${fields.length}.`);
@@ -67,14 +89,14 @@ export async function loadMovieLens100k(options: { path: string }): Promise<Movi
  * import { loadMovieLens1m } from '@loom-ml/datasets/node';
  * const { ratings, movies } = await loadMovieLens1m({ path: './ml-1m' }); // 1,000,209 ratings
  */
-export async function loadMovieLens1m(options: { path: string }): Promise<MovieLensData> {
-  checkPath(options?.path, 'loadMovieLens1m');
+export async function loadMovieLens1m(options: MovieLensFolderOptions): Promise<MovieLensData> {
+  const maxBytes = checkFolderOptions(options, 'loadMovieLens1m');
   const help = 'Download ml-1m.zip from https://grouplens.org/datasets/movielens/1m/ and pass the unpacked folder as `path`.';
-  const ratingLines = await readLatin1(join(options.path, 'ratings.dat'), 'loadMovieLens1m', help);
-  const movieLines = await readLatin1(join(options.path, 'movies.dat'), 'loadMovieLens1m', help);
+  const ratingLines = await readLatin1(join(options.path, 'ratings.dat'), 'loadMovieLens1m', help, maxBytes);
+  const movieLines = await readLatin1(join(options.path, 'movies.dat'), 'loadMovieLens1m', help, maxBytes);
   const movies: Movie[] = movieLines.map((line, i) => {
     const fields = line.split('::');
-    if (fields.length !== 3) throw new DatasetError(`movies.dat line ${i + 1}: expected MovieID::Title::Genres. Received: '${line}'.`);
+    if (fields.length !== 3) throw new DatasetError(`movies.dat line ${i + 1}: expected MovieID::Title::Genres. Received: ${describeValue(line)}.`);
     return { movieId: Number(fields[0]), ...splitTitleYear(fields[1]!), genres: fields[2]!.split('|') };
   });
   return { ratings: ratingsFromLines(ratingLines, '::', 'ratings.dat'), movies };
