@@ -128,6 +128,12 @@ export const layerCases: LayerCase[] = [
     },
     inputShape: [3], batch: 2, expectedOutputShape: [2, 3, 5], idRange: 5,
   },
+  // Padding masks (as embedding({ maskZero: true }) makes): row 0 padded at the end, row 1 at the front.
+  { label: 'LSTM sequences masked', make: () => lstm({ units: 2, returnSequences: true, kernelInitializer: { name: 'glorotUniform', seed: 81 }, recurrentInitializer: { name: 'orthogonal', seed: 82 } }), inputShape: [4, 2], batch: 2, expectedOutputShape: [2, 4, 2], callOptions: () => ({ mask: tf.tensor2d([[1, 1, 1, 0], [0, 1, 1, 1]]) }) },
+  { label: 'GRU last state backwards masked', make: () => gru({ units: 3, goBackwards: true, kernelInitializer: { name: 'glorotUniform', seed: 83 }, biasInitializer: { name: 'randomNormal', seed: 84, stddev: 0.3 } }), inputShape: [4, 2], batch: 2, expectedOutputShape: [2, 3], callOptions: () => ({ mask: tf.tensor2d([[1, 1, 0, 0], [0, 1, 1, 1]], [2, 4], 'bool') }) },
+  { label: 'Bidirectional SimpleRNN sequences masked', make: () => bidirectional({ layer: simpleRnn({ units: 2, returnSequences: true, kernelInitializer: { name: 'glorotUniform', seed: 85 } }) }), inputShape: [4, 2], batch: 2, expectedOutputShape: [2, 4, 4], callOptions: () => ({ mask: tf.tensor2d([[1, 1, 1, 0], [0, 1, 1, 1]]) }) },
+  { label: 'GlobalAveragePooling masked', make: () => globalAveragePooling(), inputShape: [4, 3], batch: 2, expectedOutputShape: [2, 3], callOptions: () => ({ mask: tf.tensor2d([[1, 1, 0, 0], [0, 1, 1, 1]]) }) },
+  { label: 'TransformerEncoder masked', make: () => transformerEncoder({ numHeads: 2, feedForwardDim: 4, kernelInitializer: { name: 'glorotUniform', seed: 86 } }), inputShape: [3, 4], batch: 2, expectedOutputShape: [2, 3, 4], callOptions: () => ({ mask: tf.tensor2d([[1, 1, 0], [1, 1, 1]]) }) },
   { label: 'Bidirectional GRU sequences', make: () => bidirectional({ layer: gru({ units: 2, returnSequences: true, kernelInitializer: { name: 'glorotUniform', seed: 36 }, recurrentInitializer: { name: 'orthogonal', seed: 37 } }) }), inputShape: [3, 2], batch: 2, expectedOutputShape: [2, 3, 4] },
 ];
 

@@ -50,6 +50,22 @@ export function checkAttentionMask(mask: unknown, batch: number, queryTime: numb
   return mask;
 }
 
+/**
+ * Combines a padding mask `[batch, time]` (from `embedding({ maskZero: true })`, carried by the
+ * model as `mask`) with this call's `attentionMask`: no step attends to a padded step, and the
+ * explicit mask still applies. Padded query steps attend to the real steps (Keras masks their
+ * rows entirely, which only changes outputs that the mask hides downstream, and whose -1e9
+ * scores would give a gradient the forward pass does not have). Call inside `tf.tidy`.
+ */
+export function withPaddingMask(padding: tf.Tensor | null, attentionMask: tf.Tensor | null, batch: number, time: number, where: string): tf.Tensor | null {
+  if (padding === null) return attentionMask;
+  if (padding.rank !== 2 || padding.shape[0] !== batch || padding.shape[1] !== time) throw shapeMismatch(`${where} mask`, `a padding mask of shape [${batch}, ${time}]`, padding.shape);
+  const keys = tf.cast(padding, 'float32');
+  if (attentionMask === null) return keys;
+  const explicit = tf.cast(attentionMask, 'float32');
+  return tf.mul(tf.expandDims(keys, 1), explicit.rank === 2 ? tf.expandDims(explicit, 1) : explicit);
+}
+
 /** Shape checks shared by the attention layers: input `[batch, time, features]`. */
 export function sequenceFeatures(inputShape: Shape, where: string): number {
   if (inputShape.length !== 3 || inputShape[2] === null) throw shapeMismatch(where, 'input of shape [batch, time, features] with known features', inputShape);
@@ -91,6 +107,7 @@ export function attentionWeights(
  */
 export class MultiHeadAttention extends Layer {
   readonly className = 'MultiHeadAttention';
+  protected override readonly supportsMasking = true;
   readonly numHeads: number;
   readonly useCausalMask: boolean;
   readonly useBias: boolean;
@@ -143,8 +160,11 @@ export class MultiHeadAttention extends Layer {
     const [batch, time] = inputs.shape as [number, number];
     const useCausalMask = options.useCausalMask ?? this.useCausalMask;
     if (typeof useCausalMask !== 'boolean') throw invalidValue('useCausalMask', `${this.describe()} call`, 'a boolean', useCausalMask);
-    const attentionMask = options.attentionMask === undefined ? null : checkAttentionMask(options.attentionMask, batch, time, time, this.describe());
-    return selfAttention(inputs, this.projections!, this.numHeads, this.resolvedKeyDim!, { useCausalMask, attentionMask });
+    const explicit = options.attentionMask === undefined ? null : checkAttentionMask(options.attentionMask, batch, time, time, this.describe());
+    return tf.tidy(() => {
+      const attentionMask = withPaddingMask(options.mask, explicit, batch, time, this.describe());
+      return selfAttention(inputs, this.projections!, this.numHeads, this.resolvedKeyDim!, { useCausalMask, attentionMask });
+    });
   }
 
   /** With `useCausalMask`: attends to the cached keys and values of the earlier steps, then caches the new steps' too. Without it, null (every step sees later steps). */

@@ -7,7 +7,7 @@ import { positiveInteger, rate } from '../core/validate.js';
 import { getActivation } from '../core/activations.js';
 import type { DecodeCache } from '../generation/decode-cache.js';
 import { attend, layerNorm, type AttentionWeights } from './attention-math.js';
-import { attentionWeights, checkAttentionMask, sequenceFeatures } from './multi-head-attention.js';
+import { attentionWeights, checkAttentionMask, sequenceFeatures, withPaddingMask } from './multi-head-attention.js';
 
 export interface TransformerDecoderArgs extends LayerArgs {
   numHeads: number;
@@ -53,6 +53,7 @@ export interface TransformerDecoderCallOptions extends CallOptions {
  */
 export class TransformerDecoder extends Layer {
   readonly className = 'TransformerDecoder';
+  protected override readonly supportsMasking = true;
   readonly numHeads: number;
   readonly feedForwardDim: number;
   readonly activation: 'relu' | 'gelu';
@@ -143,11 +144,14 @@ export class TransformerDecoder extends Layer {
     });
   }
 
-  protected call(inputs: tf.Tensor, { training, attentionMask }: Required<CallOptions> & TransformerDecoderCallOptions): tf.Tensor {
-    const mask = attentionMask === undefined ? null : checkAttentionMask(attentionMask, inputs.shape[0], inputs.shape[1]!, inputs.shape[1]!, this.describe());
-    const { output, key, value } = this.run(inputs, training, mask, null);
-    tf.dispose([key, value]);
-    return output;
+  protected call(inputs: tf.Tensor, { training, attentionMask, mask: padding }: Required<CallOptions> & TransformerDecoderCallOptions): tf.Tensor {
+    const explicit = attentionMask === undefined ? null : checkAttentionMask(attentionMask, inputs.shape[0], inputs.shape[1]!, inputs.shape[1]!, this.describe());
+    return tf.tidy(() => {
+      const mask = withPaddingMask(padding, explicit, inputs.shape[0], inputs.shape[1]!, this.describe());
+      const { output, key, value } = this.run(inputs, training, mask, null);
+      tf.dispose([key, value]);
+      return output;
+    });
   }
 
   /** Attends to the cached keys and values of the earlier steps, then caches the new steps' too. */

@@ -6,7 +6,7 @@ import type { Shape } from '../core/shape.js';
 import { positiveInteger, rate } from '../core/validate.js';
 import { getActivation } from '../core/activations.js';
 import { layerNorm, selfAttention, type AttentionWeights } from './attention-math.js';
-import { attentionWeights, checkAttentionMask, sequenceFeatures } from './multi-head-attention.js';
+import { attentionWeights, checkAttentionMask, sequenceFeatures, withPaddingMask } from './multi-head-attention.js';
 
 export interface TransformerEncoderArgs extends LayerArgs {
   numHeads: number;
@@ -38,6 +38,7 @@ export interface TransformerEncoderCallOptions extends CallOptions {
  */
 export class TransformerEncoder extends Layer {
   readonly className = 'TransformerEncoder';
+  protected override readonly supportsMasking = true;
   readonly numHeads: number;
   readonly feedForwardDim: number;
   readonly activation: 'relu' | 'gelu';
@@ -101,8 +102,8 @@ export class TransformerEncoder extends Layer {
     return super.apply(inputs, options);
   }
 
-  protected call(inputs: tf.Tensor, { training, attentionMask }: Required<CallOptions> & TransformerEncoderCallOptions): tf.Tensor {
-    const mask = attentionMask === undefined ? null : checkAttentionMask(attentionMask, inputs.shape[0], inputs.shape[1]!, inputs.shape[1]!, this.describe());
+  protected call(inputs: tf.Tensor, { training, attentionMask, mask: padding }: Required<CallOptions> & TransformerEncoderCallOptions): tf.Tensor {
+    const explicit = attentionMask === undefined ? null : checkAttentionMask(attentionMask, inputs.shape[0], inputs.shape[1]!, inputs.shape[1]!, this.describe());
     const active = training && this.dropout > 0;
     const seed = active && this.args.seed !== undefined ? this.args.seed + 2 * this.calls++ : undefined;
     const drop = (x: tf.Tensor, offset: number) => (active ? tf.dropout(x, this.dropout, undefined, seed === undefined ? undefined : seed + offset) : x);
@@ -110,6 +111,7 @@ export class TransformerEncoder extends Layer {
       const [batch, time, features] = inputs.shape as [number, number, number];
       const [g1, b1, g2, b2] = this.norms as [tf.Variable, tf.Variable, tf.Variable, tf.Variable];
       const [k1, c1, k2, c2] = this.ffn as [tf.Variable, tf.Variable, tf.Variable, tf.Variable];
+      const mask = withPaddingMask(padding, explicit, batch, time, this.describe());
       const attended = selfAttention(inputs, this.attention!, this.numHeads, this.keyDim!, { useCausalMask: this.causal, attentionMask: mask });
       const a = layerNorm(tf.add(inputs, drop(attended, 0)), g1, b1, this.epsilon);
       const flat = tf.reshape(a, [batch * time, features]) as tf.Tensor2D;

@@ -82,6 +82,22 @@ export abstract class Layer {
   /** Subclasses add their weights here with `addWeight`. */
   protected createWeights(_inputShape: Shape): void {}
 
+  /**
+   * Whether the layer passes a padding mask through unchanged (layers that treat each step on
+   * its own: Dense, Dropout, normalisation, attention). Layers that do not drop the mask.
+   */
+  protected readonly supportsMasking: boolean = false;
+
+  /**
+   * The padding mask of this layer's output, given its input and the input's mask (as Keras'
+   * `compute_mask`): `embedding({ maskZero: true })` makes one from the ids, recurrent layers
+   * keep it only with `returnSequences`, pooling consumes it. Models call this to carry masks
+   * from layer to layer.
+   */
+  computeMask(_inputs: tf.Tensor, mask: tf.Tensor | null): tf.Tensor | null {
+    return this.supportsMasking ? mask : null;
+  }
+
   /** The forward pass on a built layer. */
   protected abstract call(inputs: tf.Tensor, options: Required<CallOptions>): tf.Tensor;
 

@@ -97,9 +97,14 @@ export class FunctionalModel extends LayeredModel implements Model {
         const x = list[i]!;
         values.set(symbolic, x.dtype === symbolic.dtype ? x : tf.cast(x, symbolic.dtype));
       });
+      // Padding masks travel with the tensors (Keras' masking): a single-input layer gets its
+      // input's mask and says what its output's is; merges drop them.
+      const masks = new Map<SymbolicTensor, tf.Tensor | null>();
       for (const node of this.graph.nodes) {
         const args = node.inbound.map((t) => values.get(t)!);
-        values.set(node.tensor, node.layer.apply(args.length === 1 ? args[0]! : args, options));
+        const mask = args.length === 1 ? (masks.get(node.inbound[0]!) ?? null) : null;
+        if (args.length === 1) masks.set(node.tensor, node.layer.computeMask(args[0]!, mask));
+        values.set(node.tensor, node.layer.apply(args.length === 1 ? args[0]! : args, { ...options, mask }));
       }
       const results = this.outputs.map((t) => values.get(t)!);
       return results.length === 1 ? results[0]! : results;

@@ -78,7 +78,13 @@ export class Sequential extends LayeredModel implements Model {
       throw shapeMismatch(`Sequential '${this.name}'`, `input of shape ${formatShape([null, ...expected])}`, x.shape);
     }
     return tf.tidy(() => {
-      for (const layer of this.layers) x = layer.apply(x!, options);
+      // Each layer gets the mask of its input and says what its output's mask is (Keras' masking).
+      let mask = options.mask ?? null;
+      for (const layer of this.layers) {
+        const next = layer.computeMask(x!, mask);
+        x = layer.apply(x!, { ...options, mask });
+        mask = next;
+      }
       return x!;
     });
   }

@@ -18,6 +18,7 @@ export interface BatchNormalizationArgs extends LayerArgs {
  */
 export class BatchNormalization extends Layer {
   readonly className = 'BatchNormalization';
+  protected override readonly supportsMasking = true;
   readonly momentum: number;
   readonly epsilon: number;
   readonly center: boolean;
@@ -85,6 +86,7 @@ export interface LayerNormalizationArgs extends LayerArgs {
 /** Normalises each example over its last axis, then scales and shifts (Ba et al. 2016). */
 export class LayerNormalization extends Layer {
   readonly className = 'LayerNormalization';
+  protected override readonly supportsMasking = true;
   readonly epsilon: number;
   private gamma: tf.Variable | null = null;
   private beta: tf.Variable | null = null;

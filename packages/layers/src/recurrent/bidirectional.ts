@@ -69,6 +69,11 @@ export class Bidirectional extends Layer {
     });
   }
 
+  /** The mask stays with returned sequences; last states have none. */
+  override computeMask(_inputs: tf.Tensor, mask: tf.Tensor | null): tf.Tensor | null {
+    return this.layer.returnSequences ? mask : null;
+  }
+
   getConfig(): Record<string, unknown> {
     return { ...this.baseConfig(), layer: { className: this.layer.className, config: this.layer.getConfig() } };
   }

@@ -47,8 +47,9 @@ export interface RecurrentWeightSpec {
 /**
  * Base of the recurrent layers: input `[batch, time, features]`. The input projection of all
  * steps is one matMul up front; each step then does one matMul with the recurrent kernel.
- * Sequences of different lengths must be padded to one length; there is no masking, so pad at
- * the front ('pre') when only the final state is used, so the last steps are real tokens.
+ * Sequences of different lengths are padded to one length; with a padding mask (from
+ * `embedding({ maskZero: true })`, or `apply(x, { mask })`) padded steps keep the previous state,
+ * as in Keras, so padding may go at the end. Without a mask, pad at the front.
  */
 export abstract class Recurrent extends Layer {
   readonly units: number;
@@ -165,6 +166,11 @@ export abstract class Recurrent extends Layer {
       });
       return returnSequences ? tf.stack(outputs, 1) : states[0]!;
     });
+  }
+
+  /** The mask stays with the returned sequence; a last state has none. */
+  override computeMask(_inputs: tf.Tensor, mask: tf.Tensor | null): tf.Tensor | null {
+    return this.returnSequences ? mask : null;
   }
 
   /** Whether the whole-sequence kernel can run this layer on the active backend. */

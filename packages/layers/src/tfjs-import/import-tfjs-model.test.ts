@@ -102,6 +102,18 @@ describe('importTfjsModel matches tfjs-layers predict()', () => {
     );
   });
 
+  it('Embedding with mask_zero: the LSTMs keep their state over padded steps (ids 0 at the end and in the middle), as tfjs-layers', async () => {
+    await expectSamePredictions(
+      () =>
+        sequential([
+          tfl.layers.embedding({ inputDim: 20, outputDim: 4, inputLength: 6, maskZero: true }),
+          tfl.layers.lstm({ units: 3, recurrentActivation: 'sigmoid', returnSequences: true, recurrentInitializer: seeded(6) }),
+          tfl.layers.lstm({ units: 2, recurrentActivation: 'sigmoid', recurrentInitializer: seeded(7) }),
+        ]),
+      tf.tensor2d([[1, 2, 3, 4, 0, 0], [19, 0, 5, 7, 7, 3], [0, 0, 0, 9, 8, 0]], [3, 6], 'float32'),
+    );
+  });
+
   it('BatchNormalization in inference mode (moving statistics), and LayerNormalization', async () => {
     await expectSamePredictions(
       () =>

@@ -296,14 +296,15 @@ export const LAYER_CONVERTERS: Record<string, LayerConverter> = {
   },
   Activation: (c) => ({ layer: new Activation({ name: c.name, activation: c.activation('activation', 'linear'), ...trainable(c) }), weights: noWeights }),
   Embedding: (c) => {
-    c.unsupported('mask_zero', 'false (Loom layers have no masking)');
     c.noConstraints(['embeddings_constraint', 'activity_regularizer']);
     const embeddingsRegularizer = c.regularizer('embeddings_regularizer');
+    const maskZero = c.boolean('mask_zero', false);
     const layer = new Embedding({
       name: c.name,
       inputDim: c.positiveInteger('input_dim'),
       outputDim: c.positiveInteger('output_dim'),
       ...(embeddingsRegularizer ? { embeddingsRegularizer } : {}),
+      ...(maskZero ? { maskZero } : {}),
       ...trainable(c),
     });
     return { layer, weights: (w) => ({ embeddings: w.take('embeddings') }) };

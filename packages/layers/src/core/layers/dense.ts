@@ -21,6 +21,7 @@ export interface DenseArgs extends LayerArgs {
 /** `activation(x · kernel + bias)` over the last axis of `x`. */
 export class Dense extends Layer {
   readonly className = 'Dense';
+  protected override readonly supportsMasking = true;
   readonly units: number;
   readonly activation: ActivationName;
   private readonly args: DenseArgs;

@@ -15,6 +15,7 @@ export interface DropoutArgs extends LayerArgs {
 /** Zeroes a random `rate` of its inputs while training and scales the rest by 1/(1-rate); identity at inference. */
 export class Dropout extends Layer {
   readonly className = 'Dropout';
+  protected override readonly supportsMasking = true;
   readonly rate: number;
   readonly seed: number | undefined;
   private calls = 0;
@@ -54,6 +55,7 @@ export interface ActivationArgs extends LayerArgs {
 /** Applies an activation function as its own layer. */
 export class Activation extends Layer {
   readonly className = 'Activation';
+  protected override readonly supportsMasking = true;
   readonly activation: ActivationName;
   constructor(args: ActivationArgs) {
     super(args, 'activation');

@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { invalidValue } from '../../errors.js';
 import type { InitializerConfig } from '../initializers.js';
 import { Layer, type CallOptions, type LayerArgs } from '../layer.js';
 import { validateRegularizer, type RegularizerConfig } from '../regularizers.js';
@@ -11,6 +12,12 @@ export interface EmbeddingArgs extends LayerArgs {
   outputDim: number;
   embeddingsInitializer?: InitializerConfig;
   embeddingsRegularizer?: RegularizerConfig;
+  /**
+   * Id 0 is padding: the layer's output carries a mask (`ids != 0`) that models pass on to
+   * the next layers (recurrent layers keep their state over padded steps; attention does not
+   * attend to them; average pooling skips them), as Keras' `mask_zero`. Default false.
+   */
+  maskZero?: boolean;
 }
 
 /**
@@ -22,6 +29,7 @@ export class Embedding extends Layer {
   readonly className = 'Embedding';
   readonly inputDim: number;
   readonly outputDim: number;
+  readonly maskZero: boolean;
   private readonly args: EmbeddingArgs;
   private embeddings: tf.Variable | null = null;
   constructor(args: EmbeddingArgs) {
@@ -29,6 +37,8 @@ export class Embedding extends Layer {
     this.inputDim = positiveInteger(args.inputDim, 'inputDim', this.describe());
     this.outputDim = positiveInteger(args.outputDim, 'outputDim', this.describe());
     validateRegularizer(args.embeddingsRegularizer, 'embeddingsRegularizer', this.describe());
+    if (args.maskZero !== undefined && typeof args.maskZero !== 'boolean') throw invalidValue('maskZero', this.describe(), 'a boolean', args.maskZero);
+    this.maskZero = args.maskZero ?? false;
     this.args = args;
   }
   computeOutputShape(inputShape: Shape): Shape {
@@ -58,6 +68,11 @@ export class Embedding extends Layer {
   get tokenTableShape(): [number, number] {
     return [this.inputDim, this.outputDim];
   }
+  /** With `maskZero`, `ids != 0` (bool, the ids' shape); otherwise no mask. */
+  override computeMask(inputs: tf.Tensor, _mask: tf.Tensor | null): tf.Tensor | null {
+    return this.maskZero ? tf.notEqual(inputs, 0) : null;
+  }
+
   getConfig(): Record<string, unknown> {
     const { name: _n, inputShape: _s, trainable: _t, ...rest } = this.args;
     return { ...this.baseConfig(), ...rest };

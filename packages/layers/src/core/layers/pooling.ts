@@ -92,9 +92,22 @@ export class GlobalPooling extends Layer {
     if (inputShape.length < 3) throw shapeMismatch(this.describe(), 'input of rank >= 3 [batch, ..., channels]', inputShape);
     return [inputShape[0]!, inputShape[inputShape.length - 1]!];
   }
-  protected call(inputs: tf.Tensor, _options: Required<CallOptions>): tf.Tensor {
+  /**
+   * With a padding mask `[batch, steps]` (on `[batch, steps, channels]` input), padded steps are
+   * left out: the mean is over the real steps only (as Keras), the max ignores them.
+   */
+  protected call(inputs: tf.Tensor, { mask }: Required<CallOptions>): tf.Tensor {
     const axes = Array.from({ length: inputs.rank - 2 }, (_, i) => i + 1);
-    return this.mode === 'max' ? tf.max(inputs, axes) : tf.mean(inputs, axes);
+    if (mask === null || inputs.rank !== 3) return this.mode === 'max' ? tf.max(inputs, axes) : tf.mean(inputs, axes);
+    if (mask.rank !== 2 || mask.shape[0] !== inputs.shape[0] || mask.shape[1] !== inputs.shape[1]) {
+      throw shapeMismatch(`${this.describe()} mask`, `a mask of shape [${inputs.shape[0]}, ${inputs.shape[1]}]`, mask.shape);
+    }
+    return tf.tidy(() => {
+      const keep = tf.expandDims(tf.cast(mask, 'float32'), 2);
+      if (this.mode === 'max') return tf.max(tf.add(inputs, tf.mul(tf.sub(1, keep), -1e9)), 1);
+      // A row with every step padded averages to zeros instead of 0/0.
+      return tf.div(tf.sum(tf.mul(inputs, keep), 1), tf.maximum(tf.sum(keep, 1), 1));
+    });
   }
   getConfig(): Record<string, unknown> {
     return { ...this.baseConfig(), mode: this.mode };
