@@ -40,3 +40,19 @@ it('pnpm serve refuses to listen on 0.0.0.0 without a key: the reason, the usage
   );
   expect(error?.stderr).toContain('\n\nUsage: pnpm serve [flags]\n');
 });
+
+it('pnpm serve: an XGBoost file without --encoder, or --threshold with a folder, is a usage error (exit code 2)', async () => {
+  const serve = fileURLToPath(new URL('./serve.ts', import.meta.url));
+  const tsx = fileURLToPath(new URL('../node_modules/.bin/tsx', import.meta.url));
+  const run = (args: string[]) =>
+    promisify(execFile)(tsx, [serve, ...args]).then(
+      () => null,
+      (e: { code: number; stderr: string }) => e,
+    );
+  const [noEncoder, threshold] = await Promise.all([run(['--model', 'xgboost.json']), run(['--threshold', '0.3'])]);
+  expect([noEncoder?.code, noEncoder?.stderr.split('\n')[0]]).toEqual([
+    2,
+    "Invalid value for `--model` in pnpm serve. Expected a folder, or an XGBoost model file together with --encoder FILE (the encoder.json it was trained on). Received: 'xgboost.json'.",
+  ]);
+  expect([threshold?.code, threshold?.stderr.split('\n')[0]]).toEqual([2, '`--threshold` is for an XGBoost model (--model FILE --encoder FILE); a folder keeps the threshold pnpm start chose.']);
+});

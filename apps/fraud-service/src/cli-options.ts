@@ -33,13 +33,15 @@ export const startCommand = defineCommand({
 /** `pnpm serve`. */
 export const serveCommand = defineCommand({
   name: 'pnpm serve',
-  summary: 'Serves a model saved by pnpm start: POST /score, GET /health, GET /metrics and the dashboard.',
+  summary: 'Serves a model saved by pnpm start, or one trained by XGBoost: POST /score, GET /health, GET /metrics and the dashboard.',
   flags: {
-    model: modelFlag,
+    model: text({ description: 'folder pnpm start saved the model in, or an XGBoost JSON model file (with --encoder)', placeholder: 'DIR|FILE', default: 'runs/latest', expected: 'a folder or a file' }),
+    encoder: text({ description: "the encoder.json whose columns the XGBoost model was trained on (pnpm start writes one beside model.json)", placeholder: 'FILE', defaultText: 'none: --model is a folder', expected: 'a file' }),
+    threshold: decimal({ description: 'review threshold of an XGBoost model (a folder keeps the one pnpm start chose)', placeholder: 'X', min: 0, max: 1, defaultText: '0.5' }),
     port: portFlag(),
     ...serviceFlags(RATE_DEFAULTS),
   },
-  examples: ['pnpm serve --port 8080', 'LOOM_API_KEY=a-long-random-secret pnpm serve --host 0.0.0.0 --allowed-hosts scores.internal.example'],
+  examples: ['pnpm serve --port 8080', 'pnpm serve --model xgboost.json --encoder runs/latest/encoder.json --threshold 0.3', 'LOOM_API_KEY=a-long-random-secret pnpm serve --host 0.0.0.0 --allowed-hosts scores.internal.example'],
 });
 
 /** A loopback `http://` URL, for a load test that must not be pointed at someone else's server. */

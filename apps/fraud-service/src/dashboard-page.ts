@@ -33,7 +33,7 @@ export const DASHBOARD_HTML = `<!doctype html>
     <div class="legend muted"><span style="background:#9aa5b1"></span>good loans (test split)<span style="background:#d64545"></span>bad loans (test split)<span style="background:#1f6feb"></span>recent traffic</div>
     <svg id="scores-chart" viewBox="0 0 480 240" role="img" aria-label="score distribution"></svg>
   </section>
-  <section>
+  <section id="pr-section">
     <h2>Precision–recall (test split)</h2>
     <svg id="pr-chart" viewBox="0 0 480 240" role="img" aria-label="precision-recall curve"></svg>
   </section>
@@ -88,7 +88,9 @@ function drawScores(data) {
   clear(svg);
   const left = 50, top = 10, width = 410, height = 180;
   const shares = (counts) => { const total = counts.reduce((a, b) => a + b, 0) || 1; return counts.map((c) => c / total); };
-  const good = shares(data.scores.testGood), bad = shares(data.scores.testBad), recent = shares(data.scores.recent);
+  // An imported model has no test split: recent traffic alone.
+  const recent = shares(data.scores.recent);
+  const good = data.scores.testGood ? shares(data.scores.testGood) : recent.map(() => 0), bad = data.scores.testBad ? shares(data.scores.testBad) : recent.map(() => 0);
   const max = Math.max.apply(null, good.concat(bad, recent, [0.01]));
   axes(svg, left, top, width, height, 'score', 'share of loans', max);
   const bins = good.length, slot = width / bins;
@@ -109,6 +111,8 @@ function drawScores(data) {
 function drawPr(data) {
   const svg = $('pr-chart');
   clear(svg);
+  $('pr-section').hidden = !data.prCurve;
+  if (!data.prCurve) return;
   const left = 50, top = 10, width = 410, height = 180;
   const pr = data.prCurve;
   // Precision of a rare class stays low: scale the axis to the curve (rounded up to 0.1), not to 1.
@@ -158,7 +162,7 @@ function drawAlerts(data) {
   $('alert-count').textContent = '(' + data.totals.alerts + ' of ' + data.totals.scored + ' scored)';
   for (const alert of data.alerts) {
     const tr = document.createElement('tr');
-    [alert.time.slice(11, 19), alert.id === undefined ? '' : String(alert.id), fmt(alert.score, 3), fmt(alert.anomalyScore, 3), alert.explanation].forEach((text, i) => {
+    [alert.time.slice(11, 19), alert.id === undefined ? '' : String(alert.id), fmt(alert.score, 3), alert.anomalyScore === undefined ? '–' : fmt(alert.anomalyScore, 3), alert.explanation].forEach((text, i) => {
       const td = document.createElement('td');
       td.textContent = text;
       if (i === 3) td.className = 'anomaly';
@@ -178,9 +182,13 @@ async function refresh() {
     }
     if (!response.ok) throw new Error('GET /api/summary answered ' + response.status);
     const data = await response.json();
-    $('model-info').textContent = 'Logistic regression trained ' + data.model.trainedAt.slice(0, 16).replace('T', ' ') + ' UTC · test ROC-AUC ' + fmt(data.model.rocAuc, 3)
-      + ' · AUPRC ' + fmt(data.model.averagePrecision, 3) + ' · review threshold ' + fmt(data.model.threshold, 3) + ' (' + data.model.rule + ')';
-    $('anomaly-info').textContent = 'Anomaly column: isolation forest trained without labels, (0, 1], higher = more unusual than the training loans (their 90th percentile '
+    const m = data.model;
+    $('model-info').textContent = m.description.charAt(0).toUpperCase() + m.description.slice(1)
+      + (m.trainedAt ? ' trained ' + m.trainedAt.slice(0, 16).replace('T', ' ') + ' UTC' : ' (imported)')
+      + (m.rocAuc === null ? '' : ' · test ROC-AUC ' + fmt(m.rocAuc, 3) + ' · AUPRC ' + fmt(m.averagePrecision, 3))
+      + ' · review threshold ' + fmt(m.threshold, 3) + ' (' + m.rule + ')';
+    $('anomaly-info').textContent = !data.anomaly ? 'No anomaly column: an imported model is served without an isolation forest.'
+      : 'Anomaly column: isolation forest trained without labels, (0, 1], higher = more unusual than the training loans (their 90th percentile '
       + fmt(data.anomaly.trainingQuantiles.p90, 3) + ', 99th ' + fmt(data.anomaly.trainingQuantiles.p99, 3) + '). Not a fraud probability and not used in the decision; alone it ranks bad test loans with ROC-AUC '
       + fmt(data.anomaly.rocAuc, 3) + '.';
     drawScores(data);

@@ -6,7 +6,7 @@ import { TabularEncoder } from '@loom-ml/fraud-detection';
 import { afterAll, describe, expect, it, vi } from 'vitest';
 import { fixtureModel } from '../test/fixture-bundle.js';
 import { AppError } from './errors.js';
-import { createScorer, loadBundle, saveBundle } from './model-bundle.js';
+import { createScorer, encoderFile, loadBundle, readEncoderFile, saveBundle } from './model-bundle.js';
 
 // Lets one test make writeFile fail half-way (as a full disk would), while every other call is real.
 const failWrites = vi.hoisted(() => ({ on: false }));
@@ -29,7 +29,9 @@ afterAll(() => rm(directory, { recursive: true, force: true }));
 describe('model bundle', () => {
   it('saves through a temporary file and loads back the package models, scoring exactly like the trained ones', async () => {
     await saveBundle(join(directory, 'run'), fixture.bundle);
-    expect(await readdir(join(directory, 'run'))).toEqual(['model.json']);
+    expect((await readdir(join(directory, 'run'))).sort()).toEqual(['encoder.json', 'model.json']);
+    // encoder.json: what a model trained elsewhere on the same columns is served with (imported-model.test.ts).
+    expect(await readEncoderFile(join(directory, 'run', 'encoder.json'))).toEqual(JSON.parse(JSON.stringify(encoderFile(fixture.bundle))));
     const loaded = await loadBundle(join(directory, 'run'));
     expect(loaded).toEqual(JSON.parse(JSON.stringify(fixture.bundle)));
     const rows = fixture.rows.slice(0, 200);
@@ -74,7 +76,7 @@ describe('model bundle', () => {
     } finally {
       failWrites.on = false;
     }
-    expect(await readdir(run)).toEqual(['model.json']);
+    expect((await readdir(run)).sort()).toEqual(['encoder.json', 'model.json']);
     expect(await readFile(join(run, 'model.json'), 'utf8')).toBe(before);
     expect((await loadBundle(run)).trainedAt).toBe(fixture.bundle.trainedAt);
   });

@@ -1,6 +1,6 @@
 import { populationStabilityIndex, type FeatureAttribution, type TabularRow } from '@loom-ml/fraud-detection';
 import { invalidValue } from './errors.js';
-import type { ModelBundle } from './model-bundle.js';
+import type { ServedBundle } from './model-bundle.js';
 
 /** Upper bounds (seconds) of the request-latency histogram buckets. */
 export const LATENCY_BUCKETS = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5];
@@ -11,8 +11,8 @@ export interface Alert {
   time: string;
   id: string | number | undefined;
   score: number;
-  /** The isolation forest's anomaly score of the loan (unsupervised; not a probability). */
-  anomalyScore: number;
+  /** The isolation forest's anomaly score of the loan (unsupervised; not a probability); absent for an imported model. */
+  anomalyScore?: number;
   threshold: number;
   /** One line for the analyst, e.g. "int_rate +0.21, sub_grade +0.12". */
   explanation: string;
@@ -143,7 +143,7 @@ export class Monitor {
   private readonly referenceSize = new Map<string, number>();
 
   constructor(
-    private readonly bundle: ModelBundle,
+    private readonly bundle: Pick<ServedBundle, 'schema' | 'reference'>,
     options: MonitorOptions = {},
   ) {
     this.window = options.window ?? 2000;

@@ -56,13 +56,16 @@ interface Context {
  * @example
  * const { server } = createFraudServer(await loadBundle('runs/latest'), { apiKey: process.env.LOOM_API_KEY });
  * server.listen(3000, '127.0.0.1');
+ * // or a model trained by XGBoost on the columns of encoder.json:
+ * createFraudServer(await loadImportedModel('xgboost.json', 'runs/latest/encoder.json'));
  */
-export function createFraudServer(bundle: ModelBundle, options: ServerOptions = {}): { server: Server; monitor: Monitor; scorer: Scorer; guard: HttpGuard } {
+export function createFraudServer(model: ModelBundle | Scorer, options: ServerOptions = {}): { server: Server; monitor: Monitor; scorer: Scorer; guard: HttpGuard } {
   const guard = new HttpGuard(resolveGuardOptions(options, FRAUD_RATE_DEFAULTS));
   if (guard.options.rateLimit > 0 && guard.options.rateBurst < MAX_BATCH + 1) {
     throw invalidValue('rateBurst', 'the server options', `an integer >= ${MAX_BATCH + 1}, so a full batch of ${MAX_BATCH} can pass`, guard.options.rateBurst);
   }
-  const scorer = createScorer(bundle);
+  const scorer = 'scoreRows' in model ? model : createScorer(model);
+  const { bundle } = scorer;
   const monitor = new Monitor(bundle, options);
   const context: Context = {
     scorer,
@@ -105,12 +108,13 @@ async function handle(context: Context, path: string, request: IncomingMessage, 
   } else if (path === '/health') {
     const uptimeSeconds = Math.round((Date.now() - monitor.startedAt) / 1000);
     // The threshold tells an attacker how far to tune a loan: only authorised callers see the model.
-    send(response, 200, guard.isAuthorized(request) ? { status: 'ok', trainedAt: bundle.trainedAt, threshold: bundle.threshold.value, uptimeSeconds } : { status: 'ok', uptimeSeconds });
+    const model = bundle.trainedAt === undefined ? { model: scorer.description } : { trainedAt: bundle.trainedAt };
+    send(response, 200, guard.isAuthorized(request) ? { status: 'ok', ...model, threshold: bundle.threshold.value, uptimeSeconds } : { status: 'ok', uptimeSeconds });
   } else if (path === '/metrics') {
     response.writeHead(200, { 'content-type': 'text/plain; version=0.0.4; charset=utf-8' });
     response.end(renderPrometheus(monitor, guard));
   } else if (path === '/api/summary') {
-    send(response, 200, summary(bundle, monitor));
+    send(response, 200, summary(scorer, monitor));
   } else {
     const body = await readJsonBody(request, { maxBytes: context.maxBodyBytes, maxDepth: context.maxJsonDepth, where: 'POST /score' });
     const parsed = parseScoreRequest(body, bundle.schema, 'POST /score', { maxStringLength: context.maxStringLength, ranges: context.ranges });
@@ -134,7 +138,7 @@ function scoreOne(scorer: Scorer, monitor: Monitor, row: Record<string, unknown>
   const { bundle } = scorer;
   const { score: logOdds, attributions } = scorer.explain(row);
   const score = 1 / (1 + Math.exp(-logOdds));
-  const anomalyScore = scorer.anomalyScores([row])[0]!;
+  const anomalyScore = scorer.anomalyScores?.([row])[0];
   const topAttributions = attributions.slice(0, top);
   const decision = score >= bundle.threshold.value ? 'review' : 'accept';
   const explanation = formatAttributions(topAttributions);
@@ -151,32 +155,41 @@ function scoreOne(scorer: Scorer, monitor: Monitor, row: Record<string, unknown>
     explanationScale: 'log-odds',
     topAttributions,
     // A second, unsupervised signal: how unusual the loan is next to the training loans (isolation
-    // forest, (0, 1], higher = more unusual). Not a probability of a bad loan; it does not move the decision.
-    anomalyScore,
+    // forest, (0, 1], higher = more unusual). Not a probability of a bad loan; it does not move the
+    // decision. An imported model has no forest.
+    ...(anomalyScore === undefined ? {} : { anomalyScore }),
     ...(unknownCategories.length > 0 ? { unknownCategories } : {}),
   };
 }
 
-function summary(bundle: ModelBundle, monitor: Monitor) {
-  const { evaluation } = bundle;
-  const bins = evaluation.scoreHistogram.good.length;
+function summary(scorer: Scorer, monitor: Monitor) {
+  const { bundle } = scorer;
+  const { evaluation, anomaly } = bundle;
+  // An imported model has no test-split evaluation: the score chart shows recent traffic alone.
+  const bins = evaluation?.scoreHistogram.good.length ?? 20;
   const recent = new Array<number>(bins).fill(0);
   for (const score of monitor.recentScores) recent[Math.min(bins - 1, Math.floor(score * bins))]!++;
   return {
     model: {
-      trainedAt: bundle.trainedAt,
+      description: scorer.description,
+      trainedAt: bundle.trainedAt ?? null,
       threshold: bundle.threshold.value,
       rule: bundle.threshold.rule,
-      rocAuc: evaluation.rocAuc,
-      averagePrecision: evaluation.averagePrecision,
-      precisionAtThreshold: evaluation.precisionAtThreshold,
-      recallAtThreshold: evaluation.recallAtThreshold,
-      testRows: evaluation.rows,
-      testPositives: evaluation.positives,
+      rocAuc: evaluation?.rocAuc ?? null,
+      averagePrecision: evaluation?.averagePrecision ?? null,
+      precisionAtThreshold: evaluation?.precisionAtThreshold ?? null,
+      recallAtThreshold: evaluation?.recallAtThreshold ?? null,
+      testRows: evaluation?.rows ?? null,
+      testPositives: evaluation?.positives ?? null,
     },
-    anomaly: { rocAuc: bundle.anomaly.rocAuc, averagePrecision: bundle.anomaly.averagePrecision, trainingQuantiles: bundle.anomaly.trainingQuantiles },
-    scores: { edges: evaluation.scoreHistogram.edges, testGood: evaluation.scoreHistogram.good, testBad: evaluation.scoreHistogram.bad, recent },
-    prCurve: { ...evaluation.prCurve, operatingPoint: { precision: evaluation.precisionAtThreshold, recall: evaluation.recallAtThreshold } },
+    anomaly: anomaly === undefined ? null : { rocAuc: anomaly.rocAuc, averagePrecision: anomaly.averagePrecision, trainingQuantiles: anomaly.trainingQuantiles },
+    scores: {
+      edges: evaluation?.scoreHistogram.edges ?? Array.from({ length: bins + 1 }, (_, i) => i / bins),
+      testGood: evaluation?.scoreHistogram.good ?? null,
+      testBad: evaluation?.scoreHistogram.bad ?? null,
+      recent,
+    },
+    prCurve: evaluation === undefined ? null : { ...evaluation.prCurve, operatingPoint: { precision: evaluation.precisionAtThreshold, recall: evaluation.recallAtThreshold } },
     drift: monitor.drift(),
     driftMinimum: monitor.minimumForDrift,
     alerts: monitor.alerts,

@@ -54,7 +54,7 @@ await wasm.dispose();
 
 const path = await saveBundle(values.out, bundle);
 if (values['no-serve']) {
-  console.log(`Saved ${path} (threshold ${bundle.threshold.value.toFixed(4)}). Next: pnpm --filter @loom-ml/app-fraud-service serve${values.out === 'runs/latest' ? '' : ` --model ${values.out}`}`);
+  console.log(`Saved ${path} and encoder.json (threshold ${bundle.threshold.value.toFixed(4)}). Next: pnpm --filter @loom-ml/app-fraud-service serve${values.out === 'runs/latest' ? '' : ` --model ${values.out}`}`);
 } else {
   const { server, guard } = createFraudServer(bundle, service.options);
   server.on('error', (error) => {
@@ -64,6 +64,6 @@ if (values['no-serve']) {
   server.listen(values.port, service.host, () => {
     const { port } = server.address() as { port: number };
     log(describeGuard(guard.options, 'POST /score, GET /metrics, GET /api/summary'));
-    console.log(`Saved ${path}; serving it on http://${urlHost(service.host)}:${port}/ (dashboard), POST /score, GET /health, GET /metrics. Ctrl+C stops.`);
+    console.log(`Saved ${path} and encoder.json; serving it on http://${urlHost(service.host)}:${port}/ (dashboard), POST /score, GET /health, GET /metrics. Ctrl+C stops.`);
   });
 }

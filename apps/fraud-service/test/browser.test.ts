@@ -1,5 +1,8 @@
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import { readFile } from 'node:fs/promises';
+import type { TabularRow } from '@loom-ml/fraud-detection';
+import { loadImportedModel } from '../src/model-bundle.js';
 import { createFraudServer } from '../src/server.js';
 import { launchChromium } from './chromium.js';
 import { fixtureModel, riskiestRow } from './fixture-bundle.js';
@@ -66,4 +69,33 @@ it('shows the server error when the summary cannot be read', async () => {
   await page.goto(`${base}/`);
   await expect.poll(() => page.locator('#error').textContent()).toBe('GET /api/summary answered 503');
   await page.close();
+}, 30_000);
+
+it('serves the dashboard of a model trained by XGBoost: no test-split curves or anomaly column, its alerts shown', async () => {
+  const fixtures = new URL('./fixtures/xgboost/', import.meta.url);
+  const scorer = await loadImportedModel(new URL('xgboost.json', fixtures).pathname, new URL('encoder.json', fixtures).pathname, { threshold: 0.1 });
+  const { rows } = JSON.parse(await readFile(new URL('expected.json', fixtures), 'utf8')) as { rows: TabularRow[] };
+  const imported = createFraudServer(scorer).server;
+  await new Promise<void>((resolve) => imported.listen(0, '127.0.0.1', resolve));
+  const url = `http://127.0.0.1:${(imported.address() as AddressInfo).port}`;
+  const page = await browser.newPage();
+  const pageErrors: string[] = [];
+  page.on('pageerror', (error) => pageErrors.push(error.message));
+  try {
+    const response = await fetch(`${url}/score`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ transactions: rows.map((row, i) => ({ id: `x-${i}`, ...row })) }) });
+    const flagged = ((await response.json()) as { results: { decision: string }[] }).results.filter((r) => r.decision === 'review').length;
+    expect(flagged).toBeGreaterThan(0);
+    await page.goto(`${url}/`);
+    await page.waitForSelector('body[data-loaded="true"]');
+    expect(await page.locator('#model-info').textContent()).toBe('XGBoost binary:logistic, 30 trees (xgboost.json) (imported) · review threshold 0.100 (given with --threshold)');
+    expect(await page.locator('#pr-section').isHidden()).toBe(true);
+    expect(await page.locator('#anomaly-info').textContent()).toBe('No anomaly column: an imported model is served without an isolation forest.');
+    expect(await page.locator('#scores-chart #recent-scores').count()).toBe(1);
+    expect(await page.locator('#alerts tr').count()).toBe(flagged);
+    expect(await page.locator('#alerts tr td.anomaly').first().textContent()).toBe('–');
+    expect(pageErrors).toEqual([]);
+  } finally {
+    await page.close();
+    await new Promise<void>((resolve) => imported.close(() => resolve()));
+  }
 }, 30_000);
