@@ -30,9 +30,9 @@ export interface TrainOptions {
 
 const DEFAULT_EPOCHS: Record<ModelKind, number> = { mlp: 2, cnn: 1 };
 // A larger peak rate under cosine decay took the CNN past 99% in 5 epochs on every seed tried.
-const DEFAULT_LEARNING_RATE: Record<ModelKind, number> = { mlp: 0.001, cnn: 0.002 };
+export const DEFAULT_LEARNING_RATE: Record<ModelKind, number> = { mlp: 0.001, cnn: 0.002 };
 /** What `pnpm full` (`--full`) trains: the full-accuracy runs of the README's results table. */
-const FULL_RUNS: readonly { model: ModelKind; epochs: number }[] = [
+export const FULL_RUNS: readonly { model: ModelKind; epochs: number }[] = [
   { model: 'mlp', epochs: 20 },
   { model: 'cnn', epochs: 5 },
 ];
