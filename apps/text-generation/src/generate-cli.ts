@@ -1,0 +1,36 @@
+// `pnpm generate "This movie"`: continues a prompt with the GPT a training run saved, printing
+// each piece of text as soon as its token is chosen.
+import { CommandError, runCommand } from './command-line.js';
+import { generateCommand, generateOptions } from './options.js';
+
+await runCommand(generateCommand, async (parsed) => {
+  const options = generateOptions(parsed);
+  // Loaded once the flags are read, so that --help and a mistyped flag answer at once.
+  const { initWasm } = await import('@loom-ml/wasm');
+  const { generate } = await import('@loom-ml/layers');
+  const { artifactPaths, loadArtifacts } = await import('./artifacts.js');
+  const { promptIds } = await import('./prompt.js');
+
+  const wasm = await initWasm({ threads: 1 });
+  try {
+    const paths = artifactPaths(options.outDir);
+    const modelPath = options.modelPath ?? paths.modelPath;
+    const { model, tokenizer } = await loadArtifacts(modelPath, paths.tokenizerPath).catch((error: unknown) => {
+      throw new CommandError(`No trained model in ${modelPath} (${error instanceof Error ? error.message : String(error)}). Train one first: pnpm --filter @loom-ml/app-text-generation start`);
+    });
+    const ids = promptIds(tokenizer, options.prompt, options.sentiment);
+    const decoder = tokenizer.decoder({ skipSpecial: true });
+    process.stdout.write(options.prompt);
+    const stop = tokenizer.specialId('<eos>');
+    let count = 0;
+    for await (const id of generate(model, ids, { maxNewTokens: options.maxTokens, temperature: options.temperature, topK: options.topK, topP: options.topP, repetitionPenalty: options.repetitionPenalty, stopTokens: [stop], seed: options.seed })) {
+      count++;
+      process.stdout.write(decoder.write(id));
+    }
+    process.stdout.write(`${decoder.end()}\n`);
+    model.dispose();
+    console.log(`Generated ${count} tokens with ${modelPath}. Next: pnpm --filter @loom-ml/app-text-generation generate --sentiment ${options.sentiment === 'pos' ? 'neg' : 'pos'} "${options.prompt}"`);
+  } finally {
+    await wasm.dispose();
+  }
+});

@@ -1,0 +1,34 @@
+import { layerNormalization, sequential, tiedLogits, tokenAndPositionEmbedding, transformerDecoder, type Sequential } from '@loom-ml/layers';
+
+/** The size of the GPT. */
+export interface ModelConfig {
+  vocabularySize: number;
+  /** Tokens the model reads at once (its positions). */
+  context: number;
+  embeddingDim: number;
+  layers: number;
+  heads: number;
+  dropout: number;
+}
+
+/**
+ * A GPT-2-style decoder-only Transformer: token + position embeddings, `layers` pre-norm
+ * decoder blocks (causal self-attention, GELU feed-forward of 4x the width), a final layer
+ * norm, and logits through the token table (tied to the embedding). Ids `[batch, context]` in,
+ * logits `[batch, context, vocabularySize]` out.
+ *
+ * @example
+ * const model = buildModel({ vocabularySize: 1024, context: 64, embeddingDim: 96, layers: 3, heads: 3, dropout: 0.1 }, 42);
+ */
+export function buildModel(config: ModelConfig, seed: number): Sequential {
+  const { vocabularySize, context, embeddingDim, layers, heads, dropout } = config;
+  const embed = tokenAndPositionEmbedding({ vocabularySize, sequenceLength: context, embeddingDim, inputShape: [context], embeddingsInitializer: { name: 'randomNormal', stddev: 0.02, seed }, name: 'embedding' });
+  return sequential([
+    embed,
+    ...Array.from({ length: layers }, (_, i) =>
+      transformerDecoder({ numHeads: heads, feedForwardDim: 4 * embeddingDim, normalizeFirst: true, activation: 'gelu', dropout, seed: seed + 1 + i }),
+    ),
+    layerNormalization(),
+    tiedLogits({ embedding: embed }),
+  ]);
+}

@@ -1,0 +1,86 @@
+import { describe, expect, it } from 'vitest';
+import { KneserNey } from './ngram.js';
+
+/** Rows of `length` ids from lists (right-padded with 0). */
+function rows(lists: number[][], length: number): { ids: Int32Array; count: number; length: number } {
+  const ids = new Int32Array(lists.length * length);
+  lists.forEach((list, r) => ids.set(list, r * length));
+  return { ids, count: lists.length, length };
+}
+
+// An independent reference: interpolated Kneser-Ney written from Chen & Goodman's equations over
+// plain lists of n-grams (no integer keys, no shared counts), for orders 1 to 3.
+function referenceProbability(sequences: number[][], order: number, V: number, context: number[], token: number): number {
+  const grams: number[][] = [];
+  for (const s of sequences) {
+    // Targets are positions 1.. of each row; their histories are the row before them, left-padded with 0.
+    const full = [...new Array<number>(order - 1).fill(0), ...s];
+    for (let t = 1; t < s.length; t++) grams.push(full.slice(t, t + order));
+  }
+  const countsAt = (k: number): Map<string, number> => {
+    const m = new Map<string, number>();
+    if (k === order) {
+      for (const g of grams) m.set(g.join(' '), (m.get(g.join(' ')) ?? 0) + 1);
+      return m;
+    }
+    const higher = countsAt(k + 1);
+    for (const key of higher.keys()) {
+      const shorter = key.split(' ').slice(1).join(' ');
+      m.set(shorter, (m.get(shorter) ?? 0) + 1);
+    }
+    return m;
+  };
+  let p = 1 / V;
+  for (let k = 1; k <= order; k++) {
+    const counts = countsAt(k);
+    const values = [...counts.values()];
+    const n1 = values.filter((c) => c === 1).length;
+    const n2 = values.filter((c) => c === 2).length;
+    const D = n1 + n2 === 0 ? 0.5 : Math.min(0.95, Math.max(0.05, n1 / (n1 + 2 * n2)));
+    const history = context.slice(context.length - (k - 1));
+    const prefix = k === 1 ? '' : `${history.join(' ')} `;
+    const matching = [...counts.entries()].filter(([key]) => (k === 1 ? true : key.startsWith(prefix) && key.split(' ').length === k));
+    if (matching.length === 0) continue;
+    const total = matching.reduce((a, [, c]) => a + c, 0);
+    const count = counts.get(`${prefix}${token}`) ?? 0;
+    p = Math.max(count - D, 0) / total + ((D * matching.length) / total) * p;
+  }
+  return p;
+}
+
+describe('KneserNey', () => {
+  const V = 8;
+  const lists = [
+    [3, 1, 5, 6, 7, 5, 6, 2],
+    [4, 1, 6, 5, 6, 5, 7, 2],
+    [3, 5, 6, 7, 7, 5, 2],
+    [4, 1, 7, 7, 6, 2],
+  ];
+  const data = rows(lists, 9);
+
+  it.each([1, 2, 3])('order %i: probabilities sum to 1 over the vocabulary for every history, seen or not', (order) => {
+    const model = KneserNey.fit(data, { order, vocabularySize: V, padId: 0 });
+    for (const history of [[], [3], [3, 1], [1, 5], [7, 7], [6, 6], [0, 0]]) {
+      const total = Array.from({ length: V }, (_, w) => Math.exp(model.logProb(history, w))).reduce((a, b) => a + b, 0);
+      expect(total).toBeCloseTo(1, 12);
+    }
+  });
+
+  it.each([1, 2, 3])('order %i: equals a list-based reference of the same equations (1e-12)', (order) => {
+    const model = KneserNey.fit(data, { order, vocabularySize: V, padId: 0 });
+    for (const history of [[3, 1], [1, 5], [5, 6], [7, 7], [6, 6], [0, 3]]) {
+      for (let w = 0; w < V; w++) expect(Math.exp(model.logProb(history, w))).toBeCloseTo(referenceProbability(lists, order, V, history, w), 12);
+    }
+  });
+
+  it('nll sums -log P over every target up to the padding', () => {
+    const model = KneserNey.fit(data, { order: 2, vocabularySize: V, padId: 0 });
+    const { nats, tokens } = model.nll(rows([[3, 1, 5, 2]], 6));
+    expect(tokens).toBe(3);
+    expect(nats).toBeCloseTo(-(model.logProb([3], 1) + model.logProb([1], 5) + model.logProb([5], 2)), 12);
+  });
+
+  it('refuses an order whose keys would not fit a safe integer', () => {
+    expect(() => KneserNey.fit(data, { order: 5, vocabularySize: 1_000_000, padId: 0 })).toThrow('1000000 ids to the power 5 do not fit a safe integer key.');
+  });
+});

@@ -1,0 +1,35 @@
+import { describe, expect, it } from 'vitest';
+import { parseCommandLine, UsageError, type Command, type Parsed } from './command-line.js';
+import { FULL, generateCommand, generateOptions, trainCommand, trainOptions } from './options.js';
+
+function parsed<F extends Command['flags']>(command: Command<F>, argv: string[]): Parsed<F> {
+  const result = parseCommandLine(command, argv);
+  if (result === 'help') throw new Error('unexpected help');
+  return result;
+}
+
+describe('trainOptions', () => {
+  it('defaults to the quick demo', () => {
+    expect(trainOptions(parsed(trainCommand, []))).toEqual({
+      limit: 150, validLimit: 50, vocabulary: 512, context: 48, dim: 64, layers: 2, heads: 2, dropout: 0, epochs: 1, batchSize: 32, learningRate: 0.003,
+      ngramOrder: 3, samples: 20, classifierLimit: 2000, threads: 'auto', seed: 42, outDir: 'runs', quiet: false,
+    });
+  });
+
+  it('--full (pnpm full) changes the defaults it names; flags given beside it still apply', () => {
+    const options = trainOptions(parsed(trainCommand, ['--full', '--samples', '50', '--seed', '1']));
+    expect(options).toMatchObject({ limit: FULL.limit, vocabulary: FULL.vocabulary, context: FULL.context, dim: FULL.dim, heads: FULL.heads, samples: 50, seed: 1 });
+  });
+
+  it('refuses heads that do not divide the width, naming both', () => {
+    expect(() => trainOptions(parsed(trainCommand, ['--dim', '64', '--heads', '3']))).toThrow(new UsageError('`--heads` must divide `--dim` in pnpm start: 3 heads do not divide a width of 64.'));
+  });
+});
+
+describe('generateOptions', () => {
+  it('joins the words of the prompt and maps --top-k 0 to all tokens', () => {
+    expect(generateOptions(parsed(generateCommand, ['This', 'movie', '--sentiment', 'neg', '--top-k', '0']))).toEqual({
+      prompt: 'This movie', sentiment: 'neg', temperature: 0.8, topK: undefined, topP: 0.95, repetitionPenalty: 1.1, maxTokens: 60, seed: 42, outDir: 'runs', modelPath: undefined,
+    });
+  });
+});

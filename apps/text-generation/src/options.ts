@@ -1,0 +1,171 @@
+import { choice, decimal, defineCommand, epochsFlag, integer, outFlag, quietFlag, seedFlag, text, threadsFlag, toggle, UsageError, type Parsed } from './command-line.js';
+import type { Sentiment } from './corpus.js';
+
+/** Everything a training run (`start` or `full`) needs. */
+export interface TrainOptions {
+  /** Training reviews for the GPT and the n-gram (a balanced prefix of the 25,000). */
+  limit: number;
+  /** Test-half reviews whose text is the validation text (a balanced prefix of the 25,000). */
+  validLimit: number;
+  vocabulary: number;
+  context: number;
+  dim: number;
+  layers: number;
+  heads: number;
+  dropout: number;
+  epochs: number;
+  batchSize: number;
+  learningRate: number;
+  ngramOrder: number;
+  /** Reviews generated per sentiment for the conditioning check. */
+  samples: number;
+  /** Training reviews for the sentiment classifier that judges them. */
+  classifierLimit: number;
+  threads: number | 'auto';
+  seed: number;
+  outDir: string;
+  quiet: boolean;
+}
+
+/** What `pnpm full` (`--full`) changes. */
+export const FULL = {
+  limit: 2500,
+  'valid-limit': 500,
+  vocabulary: 1024,
+  context: 64,
+  dim: 128,
+  layers: 2,
+  heads: 4,
+  epochs: 1,
+  samples: 200,
+  'classifier-limit': 25_000,
+} as const;
+
+/** `pnpm start` (and `pnpm full`, which is `pnpm start --full`). */
+export const trainCommand = defineCommand({
+  name: 'pnpm start',
+  summary: 'Trains a small GPT on IMDB reviews (asked for with <pos> or <neg>), compares it with a Kneser-Ney n-gram, checks the sentiment of what it writes, prints samples and saves the model.',
+  flags: {
+    limit: integer({ description: 'training reviews (a balanced prefix of the 25,000)', default: 150, min: 2, max: 25_000, defaultText: `150; ${FULL.limit} with --full` }),
+    'valid-limit': integer({ description: 'validation reviews from the test half (a balanced prefix)', default: 50, min: 2, max: 25_000, defaultText: `50; ${FULL['valid-limit']} with --full` }),
+    vocabulary: integer({ description: 'BPE vocabulary size (5 special tokens + 256 bytes + merges)', default: 512, min: 262, max: 16_384, defaultText: `512; ${FULL.vocabulary} with --full` }),
+    context: integer({ description: 'tokens the model reads at once', default: 48, min: 8, max: 1024, defaultText: `48; ${FULL.context} with --full` }),
+    dim: integer({ description: 'width of the model (embedding size)', default: 64, min: 8, max: 1024, defaultText: `64; ${FULL.dim} with --full` }),
+    layers: integer({ description: 'decoder blocks', default: 2, min: 1, max: 48 }),
+    heads: integer({ description: 'attention heads (must divide --dim)', default: 2, min: 1, max: 64, defaultText: `2; ${FULL.heads} with --full` }),
+    dropout: decimal({ description: 'dropout rate in the decoder blocks', default: 0, min: 0, max: 0.9 }),
+    epochs: epochsFlag(1),
+    'batch-size': integer({ description: 'token rows per training step', default: 32, min: 1, max: 4096 }),
+    'learning-rate': decimal({ description: 'peak AdamW learning rate (warm-up, then cosine decay to a tenth)', default: 0.003, min: 1e-9, max: 10 }),
+    'ngram-order': integer({ description: 'order of the Kneser-Ney baseline', default: 3, min: 1, max: 5 }),
+    samples: integer({ description: 'reviews generated per sentiment for the conditioning check', default: 20, min: 1, max: 10_000, defaultText: `20; ${FULL.samples} with --full` }),
+    'classifier-limit': integer({ description: 'training reviews for the sentiment classifier that judges them', default: 2000, min: 2, max: 25_000, defaultText: `2000; ${FULL['classifier-limit']} with --full` }),
+    full: toggle({ description: `what pnpm full runs: ${FULL.limit} reviews, vocabulary ${FULL.vocabulary}, context ${FULL.context}, width ${FULL.dim}, ${FULL.samples} samples per sentiment` }),
+    threads: threadsFlag(),
+    seed: seedFlag(),
+    out: outFlag('runs', 'folder for the model, its tokenizer and the report'),
+    quiet: quietFlag(),
+  },
+  examples: ['pnpm start --limit 500 --epochs 2', 'pnpm full --seed 1'],
+});
+
+/**
+ * The run a `start` command line asks for (`--full` changes the defaults of the flags it names;
+ * flags given beside it still apply).
+ *
+ * @example
+ * trainOptions(parsed); // { limit: 150, vocabulary: 512, context: 48, ... }
+ */
+export function trainOptions({ values, given }: Parsed<typeof trainCommand.flags>): TrainOptions {
+  const pick = <K extends keyof typeof FULL>(flag: K): number => (values.full && !given.has(flag) ? FULL[flag] : (values[flag] as number));
+  const options: TrainOptions = {
+    limit: pick('limit'),
+    validLimit: pick('valid-limit'),
+    vocabulary: pick('vocabulary'),
+    context: pick('context'),
+    dim: pick('dim'),
+    layers: pick('layers'),
+    heads: pick('heads'),
+    dropout: values.dropout,
+    epochs: pick('epochs'),
+    batchSize: values['batch-size'],
+    learningRate: values['learning-rate'],
+    ngramOrder: values['ngram-order'],
+    samples: pick('samples'),
+    classifierLimit: pick('classifier-limit'),
+    threads: values.threads,
+    seed: values.seed,
+    outDir: values.out,
+    quiet: values.quiet,
+  };
+  if (options.dim % options.heads !== 0) throw new UsageError(`\`--heads\` must divide \`--dim\` in ${trainCommand.name}: ${options.heads} heads do not divide a width of ${options.dim}.`);
+  return options;
+}
+
+/** `pnpm generate "prompt"`. */
+export const generateCommand = defineCommand({
+  name: 'pnpm generate',
+  summary: 'Continues a prompt with the GPT pnpm start saved, printing the text as it is produced.',
+  flags: {
+    sentiment: choice(['pos', 'neg'] as const, { description: 'the kind of review to write (the prefix token <pos> or <neg>)', default: 'pos' }),
+    temperature: decimal({ description: 'sampling temperature (0 is greedy)', default: 0.8, min: 0, max: 10 }),
+    'top-k': integer({ description: 'sample among the k most likely tokens (0: all)', default: 40, min: 0, max: 1_000_000 }),
+    'top-p': decimal({ description: 'nucleus sampling: the most likely tokens adding up to p', default: 0.95, min: 0.01, max: 1 }),
+    'repetition-penalty': decimal({ description: 'above 1 discourages repeating tokens', default: 1.1, min: 0.01, max: 10 }),
+    'max-tokens': integer({ description: 'most new tokens', default: 60, min: 1, max: 100_000 }),
+    seed: seedFlag(),
+    out: outFlag('runs', 'the folder pnpm start --out wrote to'),
+    model: text({ description: 'a saved model file instead of DIR/gpt.loom', placeholder: 'FILE' }),
+  },
+  positionals: { placeholder: '"PROMPT"', description: 'the start of the review (may be empty: "")', min: 0 },
+  examples: ['pnpm generate "This movie"', 'pnpm generate --sentiment neg --temperature 0.7 --top-k 20 "The acting"'],
+});
+
+export interface GenerateCliOptions {
+  prompt: string;
+  sentiment: Sentiment;
+  temperature: number;
+  topK: number | undefined;
+  topP: number;
+  repetitionPenalty: number;
+  maxTokens: number;
+  seed: number;
+  outDir: string;
+  modelPath: string | undefined;
+}
+
+/**
+ * The prompt and sampling options of a `generate` command line (the positional arguments
+ * joined with spaces).
+ *
+ * @example
+ * generateOptions(parsed); // { prompt: 'This movie', sentiment: 'pos', temperature: 0.8, ... }
+ */
+export function generateOptions({ values, positionals }: Parsed<typeof generateCommand.flags>): GenerateCliOptions {
+  return {
+    prompt: positionals.join(' '),
+    sentiment: values.sentiment,
+    temperature: values.temperature,
+    topK: values['top-k'] === 0 ? undefined : values['top-k'],
+    topP: values['top-p'],
+    repetitionPenalty: values['repetition-penalty'],
+    maxTokens: values['max-tokens'],
+    seed: values.seed,
+    outDir: values.out,
+    modelPath: values.model,
+  };
+}
+
+/** `pnpm bench`. */
+export const benchCommand = defineCommand({
+  name: 'pnpm bench',
+  summary: 'Measures generation tokens/s with and without the key/value cache, and training tokens/s, for the model size pnpm full trains (random weights).',
+  flags: {
+    'new-tokens': integer({ description: 'tokens generated per measurement', default: 256, min: 1, max: 4096 }),
+    rounds: integer({ description: 'interleaved rounds (cached, uncached, training in turn)', default: 3, min: 1, max: 100 }),
+    'train-steps': integer({ description: 'training steps per round', default: 3, min: 1, max: 1000 }),
+    threads: threadsFlag(),
+    seed: seedFlag(),
+  },
+  examples: ['pnpm bench', 'pnpm bench --rounds 5 --threads 1'],
+});

@@ -1,0 +1,186 @@
+// The whole of `pnpm start` / `pnpm full` once the flags are read: data, tokenizer, the n-gram
+// baseline, the GPT, the comparison, the conditioning check and samples.
+import { BpeTokenizer } from '@loom-ml/data';
+import type { Sequential } from '@loom-ml/layers';
+import { artifactPaths, saveArtifacts } from './artifacts.js';
+import { positiveProbabilities, trainClassifier } from './classifier.js';
+import { startStep } from './command-line.js';
+import { BOS, cleanReview, EOS, PAD, sentimentId, SPECIAL_TOKENS, toSequences, type Sequences } from './corpus.js';
+import { buildModel } from './model.js';
+import { KneserNey } from './ngram.js';
+import type { TrainOptions } from './options.js';
+import { generateBatch } from './sample.js';
+import { sequenceNll, trainModel } from './train.js';
+
+/** What a run measured (written to report.json and printed). */
+export interface RunReport {
+  options: Omit<TrainOptions, 'quiet' | 'outDir'>;
+  trainingReviews: number;
+  trainingTokens: number;
+  validationTokens: number;
+  validationBytes: number;
+  bytesPerToken: number;
+  parameters: number;
+  gpt: { perplexity: number; bitsPerByte: number; trainSeconds: number; trainTokensPerSecond: number };
+  ngram: { order: number; perplexity: number; bitsPerByte: number };
+  classifier: { trainingReviews: number; testAccuracy: number };
+  conditioning: { samplesPerSentiment: number; newTokens: number; pos: number; neg: number; overall: number; seconds: number };
+  samples: { sentiment: 'pos' | 'neg'; text: string }[];
+}
+
+const LN2 = Math.log(2);
+
+function reviewsOf(data: { texts: string[]; labels: ArrayLike<number> }): { text: string; label: number }[] {
+  return data.texts.map((text, i) => ({ text: cleanReview(text), label: data.labels[i]! }));
+}
+
+/** Perplexity per token and bits per byte of a summed NLL over `rows`. */
+function scores({ nats, tokens }: { nats: number; tokens: number }, bytes: number): { perplexity: number; bitsPerByte: number } {
+  return { perplexity: Math.exp(nats / tokens), bitsPerByte: nats / LN2 / bytes };
+}
+
+function sum(values: ArrayLike<number>): number {
+  let total = 0;
+  for (let i = 0; i < values.length; i++) total += values[i]!;
+  return total;
+}
+
+/**
+ * Trains and evaluates everything `options` asks for, saving the model, tokenizer and report in
+ * `options.outDir` (and the model for the page in `webDir`). The caller starts the backend.
+ */
+/** Reviews as `loadImdb` returns them (labels: 1 = positive). */
+export interface LabelledTexts {
+  texts: string[];
+  labels: ArrayLike<number>;
+}
+
+/** The IMDB reviews a run reads: the GPT's training reviews, the validation reviews (test half), and the classifier's training reviews. */
+export async function loadReviews(options: Pick<TrainOptions, 'limit' | 'validLimit' | 'classifierLimit'>): Promise<{ train: LabelledTexts; valid: LabelledTexts; classifier: LabelledTexts }> {
+  const { loadImdb } = await import('@loom-ml/datasets/node');
+  const [train, valid, classifier] = await Promise.all([
+    loadImdb({ split: 'train', limit: options.limit }),
+    loadImdb({ split: 'test', limit: options.validLimit }),
+    loadImdb({ split: 'train', limit: options.classifierLimit }),
+  ]);
+  return { train, valid, classifier };
+}
+
+/**
+ * Trains and evaluates everything `options` asks for, saving the model, tokenizer and report in
+ * `options.outDir` (and the model for the page in `webDir`). The caller starts the backend and
+ * disposes the returned model. `reviews` replaces IMDB (tests).
+ */
+export async function runTraining(
+  options: TrainOptions,
+  log: (line: string) => void,
+  webDir?: string,
+  reviews?: { train: LabelledTexts; valid: LabelledTexts; classifier: LabelledTexts },
+): Promise<{ report: RunReport; model: Sequential; tokenizer: BpeTokenizer; paths: ReturnType<typeof artifactPaths> }> {
+  const { quiet } = options;
+  const loading = startStep('Loading IMDB reviews', { quiet });
+  const { train: trainData, valid: validData, classifier: classifierData } = reviews ?? (await loadReviews(options));
+  const train = reviewsOf(trainData);
+  const valid = reviewsOf(validData);
+  loading.end(`${train.length} training reviews for the GPT, ${valid.length} validation reviews (test half), ${classifierData.texts.length} for the classifier`);
+
+  const tokenizing = startStep(`Training a ${options.vocabulary}-id byte-level BPE tokenizer and encoding the reviews`, { quiet });
+  const tokenizer = BpeTokenizer.train(
+    train.map((r) => r.text),
+    { vocabularySize: options.vocabulary, specialTokens: [...SPECIAL_TOKENS] },
+  );
+  const trainRows = toSequences(tokenizer, train, options.context + 1);
+  const validRows = toSequences(tokenizer, valid, options.context + 1);
+  const trainingTokens = countTargets(trainRows);
+  const validationTokens = countTargets(validRows);
+  const validationBytes = sum(validRows.targetBytes);
+  tokenizing.end(`${trainRows.count} rows of ${options.context + 1} ids (${trainingTokens.toLocaleString('en-US')} training tokens, ${(sum(trainRows.targetBytes) / trainingTokens).toFixed(2)} bytes per token)`);
+
+  const counting = startStep(`Fitting the ${options.ngramOrder}-gram Kneser-Ney baseline`, { quiet });
+  const ngram = KneserNey.fit(trainRows, { order: options.ngramOrder, vocabularySize: tokenizer.vocabularySize, padId: PAD });
+  const ngramScores = scores(ngram.nll(validRows), validationBytes);
+  counting.end(`validation perplexity ${ngramScores.perplexity.toFixed(2)}, ${ngramScores.bitsPerByte.toFixed(3)} bits per byte`);
+
+  const config = { vocabularySize: tokenizer.vocabularySize, context: options.context, embeddingDim: options.dim, layers: options.layers, heads: options.heads, dropout: options.dropout };
+  const model = buildModel(config, options.seed);
+  log(`GPT: ${options.layers} decoder blocks, width ${options.dim}, ${options.heads} heads, context ${options.context}, vocabulary ${tokenizer.vocabularySize}: ${model.countParams().toLocaleString('en-US')} parameters.`);
+  const training = startStep(`Training for ${options.epochs} epoch(s), batches of ${options.batchSize} rows`, { quiet });
+  let lastLine = 0;
+  const trained = await trainModel(model, trainRows, options, (p) => {
+    training.update(p.step, p.steps);
+    if (!quiet && !process.stdout.isTTY && (p.step === p.steps || performance.now() - lastLine > 30_000)) {
+      lastLine = performance.now();
+      log(`  step ${p.step}/${p.steps}  loss ${p.loss.toFixed(3)}  ${Math.round(p.tokens / p.seconds)} tokens/s`);
+    }
+  });
+  training.end(`${trained.tokens.toLocaleString('en-US')} tokens, ${Math.round(trained.tokensPerSecond)} tokens/s`);
+
+  const evaluating = startStep(`Scoring ${validationTokens.toLocaleString('en-US')} validation tokens`, { quiet });
+  const gptScores = scores(await sequenceNll(model, validRows, 32, (done, total) => evaluating.update(done, total)), validationBytes);
+  evaluating.end(`perplexity ${gptScores.perplexity.toFixed(2)}`);
+  const paths = { ...artifactPaths(options.outDir), ...(await saveArtifacts(options.outDir, model, tokenizer, webDir)) };
+
+  const judging = startStep(`Training the sentiment classifier (apps/sentiment's LSTM) on ${classifierData.texts.length} reviews`, { quiet });
+  const classifier = await trainClassifier(
+    { texts: classifierData.texts.map(cleanReview), labels: classifierData.labels },
+    { texts: valid.map((r) => r.text), labels: valid.map((r) => r.label) },
+    { epochs: 2, maxLength: 100, maxWords: 10_000, seed: options.seed, quiet: true },
+  );
+  judging.end(`accuracy on the ${valid.length} validation reviews ${(100 * classifier.testAccuracy).toFixed(1)}%`);
+
+  const newTokens = options.context - 1;
+  const generating = startStep(`Generating ${options.samples} reviews per sentiment (${newTokens} tokens at most, temperature 0.8, top-k 40)`, { quiet });
+  const genStart = performance.now();
+  const prompts = [...Array.from({ length: options.samples }, () => [sentimentId('pos'), BOS]), ...Array.from({ length: options.samples }, () => [sentimentId('neg'), BOS])];
+  const outputs = await generateBatch(model, prompts, { maxNewTokens: newTokens, temperature: 0.8, topK: 40, stopId: EOS, seed: options.seed });
+  const texts = outputs.map((ids) => tokenizer.decode(ids, { skipSpecial: true }));
+  const probabilities = positiveProbabilities(classifier, texts);
+  classifier.model.dispose();
+  const pos = probabilities.slice(0, options.samples).filter((p) => p >= 0.5).length / options.samples;
+  const neg = probabilities.slice(options.samples).filter((p) => p < 0.5).length / options.samples;
+  const genSeconds = (performance.now() - genStart) / 1000;
+  generating.end(`asked for positive: ${(100 * pos).toFixed(1)}% judged positive; asked for negative: ${(100 * neg).toFixed(1)}% judged negative`);
+
+  const report: RunReport = {
+    options: (({ quiet: _q, outDir: _o, ...rest }) => rest)(options),
+    trainingReviews: train.length,
+    trainingTokens,
+    validationTokens,
+    validationBytes,
+    bytesPerToken: validationBytes / validationTokens,
+    parameters: model.countParams(),
+    gpt: { ...gptScores, trainSeconds: trained.seconds, trainTokensPerSecond: trained.tokensPerSecond },
+    ngram: { order: options.ngramOrder, ...ngramScores },
+    classifier: { trainingReviews: classifierData.texts.length, testAccuracy: classifier.testAccuracy },
+    conditioning: { samplesPerSentiment: options.samples, newTokens, pos, neg, overall: (pos + neg) / 2, seconds: genSeconds },
+    samples: [0, 1, options.samples, options.samples + 1].filter((i) => i < texts.length).map((i) => ({ sentiment: i < options.samples ? 'pos' : 'neg', text: texts[i]! })),
+  };
+  const { writeFileAtomic } = await import('@loom-ml/core/node');
+  await writeFileAtomic(paths.reportPath, `${JSON.stringify(report, null, 2)}\n`);
+  return { report, model, tokenizer, paths };
+}
+
+function countTargets(rows: Sequences): number {
+  let n = 0;
+  for (let r = 0; r < rows.count; r++) for (let t = 1; t < rows.length; t++) if (rows.ids[r * rows.length + t] !== PAD) n++;
+  return n;
+}
+
+/** The comparison and the samples, as `start` prints them. */
+export function formatReport(report: RunReport): string {
+  const row = (name: string, s: { perplexity: number; bitsPerByte: number }) => `${name.padEnd(28)} ${s.perplexity.toFixed(2).padStart(10)} ${s.bitsPerByte.toFixed(3).padStart(13)}`;
+  const c = report.conditioning;
+  return [
+    '',
+    `Validation: ${report.validationTokens.toLocaleString('en-US')} tokens (${report.validationBytes.toLocaleString('en-US')} bytes) of ${report.options.validLimit} test-half reviews`,
+    `${'model'.padEnd(28)} ${'perplexity'.padStart(10)} ${'bits per byte'.padStart(13)}`,
+    row(`GPT (${report.parameters.toLocaleString('en-US')} parameters)`, report.gpt),
+    row(`${report.ngram.order}-gram Kneser-Ney`, report.ngram),
+    '',
+    `Conditioning (${c.samplesPerSentiment} reviews per prefix, judged by an LSTM classifier with ${(100 * report.classifier.testAccuracy).toFixed(1)}% validation accuracy):`,
+    `  <pos> -> positive ${(100 * c.pos).toFixed(1)}%, <neg> -> negative ${(100 * c.neg).toFixed(1)}%, overall ${(100 * c.overall).toFixed(1)}%`,
+    '',
+    'Samples (temperature 0.8, top-k 40):',
+    ...report.samples.map((s) => `  <${s.sentiment}> ${s.text.replace(/\n/g, ' / ')}`),
+  ].join('\n');
+}

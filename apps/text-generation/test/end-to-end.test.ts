@@ -1,0 +1,49 @@
+// One tiny run of the whole pipeline on a handful of IMDB reviews (cpu backend, seconds): the
+// report holds finite numbers that agree with each other, the saved files load back and
+// generate exactly what the trained model generates.
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import * as tf from '@tensorflow/tfjs-core';
+import { generate } from '@loom-ml/layers';
+import { afterAll, describe, expect, it } from 'vitest';
+import { loadArtifacts } from '../src/artifacts.js';
+import { promptIds } from '../src/prompt.js';
+import { runTraining, type RunReport } from '../src/run.js';
+
+// Hand-written reviews instead of IMDB: the test reads no 30 MB file.
+const positive = ['A wonderful film, I loved it.', 'Great acting and a moving story.', 'Brilliant, funny and warm.', 'One of the best films of the year.'];
+const negative = ['A terrible film, I hated it.', 'Awful acting and a boring story.', 'Dull, slow and silly.', 'One of the worst films of the year.'];
+const texts = positive.flatMap((p, i) => [p, negative[i]!]);
+const data = { texts, labels: texts.map((_, i) => (i % 2 === 0 ? 1 : 0)) };
+
+const work = await mkdtemp(join(tmpdir(), 'loom-text-generation-'));
+afterAll(() => rm(work, { recursive: true, force: true }));
+
+describe('a tiny start run', () => {
+  it('trains, compares, judges, saves; the saved model generates what the trained one does', async () => {
+    const before = tf.memory().numTensors;
+    const options = {
+      limit: 8, validLimit: 8, vocabulary: 300, context: 12, dim: 16, layers: 1, heads: 2, dropout: 0, epochs: 1, batchSize: 16,
+      learningRate: 0.003, ngramOrder: 2, samples: 3, classifierLimit: 8, threads: 1 as const, seed: 5, outDir: join(work, 'runs'), quiet: true,
+    };
+    const { report, model, tokenizer, paths } = await runTraining(options, () => {}, join(work, 'web'), { train: data, valid: data, classifier: data });
+    expect(report.gpt.perplexity).toBeGreaterThan(1);
+    expect(report.ngram.perplexity).toBeGreaterThan(1);
+    // Bits per byte and perplexity are two views of one summed NLL: ln(ppl) * tokens = bpb * ln 2 * bytes.
+    for (const s of [report.gpt, report.ngram]) expect(Math.log(s.perplexity) * report.validationTokens).toBeCloseTo(s.bitsPerByte * Math.LN2 * report.validationBytes, 6);
+    expect(report.conditioning.samplesPerSentiment).toBe(3);
+    expect([report.conditioning.pos, report.conditioning.neg].every((share) => share >= 0 && share <= 1)).toBe(true);
+    expect(JSON.parse(await readFile(paths.reportPath, 'utf8')) as RunReport).toEqual(report);
+
+    const prompt = promptIds(tokenizer, 'This film', 'neg');
+    const expected = await generate(model, prompt, { maxNewTokens: 8, temperature: 0.8, topK: 10, seed: 3 });
+    const saved = await loadArtifacts(paths.modelPath, paths.tokenizerPath);
+    expect(await generate(saved.model, promptIds(saved.tokenizer, 'This film', 'neg'), { maxNewTokens: 8, temperature: 0.8, topK: 10, seed: 3 })).toEqual(expected);
+    // The page's copies are the same files.
+    expect(await readFile(join(work, 'web', 'gpt.loom'))).toEqual(await readFile(paths.modelPath));
+    saved.model.dispose();
+    model.dispose();
+    expect(tf.memory().numTensors).toBe(before);
+  }, 120_000);
+});
