@@ -1,3 +1,4 @@
+import { compressCommand } from '../src/compress-options.js';
 import { scoreCommand, trainCommand } from '../src/options.js';
 import { checkCommandLines } from './command-line-checks.js';
 
@@ -5,4 +6,5 @@ checkCommandLines(new URL('..', import.meta.url), [
   { script: 'start', command: trainCommand, badValue: ['--epochs', '-1'] },
   { script: 'full', command: trainCommand, badValue: ['--max-length', '0'] },
   { script: 'score', command: scoreCommand, badValue: ['--model', 'gpt'] },
+  { script: 'compress', command: compressCommand, badValue: ['--test-limit', '1'] },
 ]);
