@@ -1,3 +1,4 @@
+import { occludeFeatures, type FeatureOcclusionOptions, type FeatureOcclusionResult } from '@loom-ml/explain';
 import { FraudError, invalidValue } from './errors.js';
 import type { TabularRow } from './tabular-encoder.js';
 
@@ -41,8 +42,8 @@ function isArrayRow(row: ExplainableRow): row is readonly number[] {
   return Array.isArray(row);
 }
 
-/** The row itself, then one copy per feature with that feature set to its baseline value. */
-function perturbedRows<Row extends ExplainableRow>(row: Row, options: PerturbationOptions<Row>): { rows: Row[]; names: string[]; keys: (string | number)[] } {
+/** Checks the row, baseline and feature names with this API's messages; returns the attributed names. */
+function checkArguments<Row extends ExplainableRow>(row: Row, options: PerturbationOptions<Row>): string[] {
   const { baseline } = options;
   if (typeof row !== 'object' || row === null) throw invalidValue('row', WHERE, 'an object keyed by column or an array of numbers', row);
   if (typeof baseline !== 'object' || baseline === null || isArrayRow(baseline) !== isArrayRow(row)) {
@@ -53,8 +54,7 @@ function perturbedRows<Row extends ExplainableRow>(row: Row, options: Perturbati
     if (base.length !== row.length) throw invalidValue('baseline', WHERE, `${row.length} values (one per feature of the row)`, `${base.length} values`);
     const names = options.features ?? row.map((_, i) => `x${i}`);
     if (names.length !== row.length) throw invalidValue('features', WHERE, `${row.length} names (one per position of the row)`, `${names.length} names`);
-    const rows = [row, ...row.map((_, i) => row.map((v, j) => (j === i ? base[i]! : v)))] as Row[];
-    return { rows, names: [...names], keys: row.map((_, i) => i) };
+    return [...names];
   }
   const base = baseline as TabularRow;
   const names = [...(options.features ?? Object.keys(base))];
@@ -62,27 +62,30 @@ function perturbedRows<Row extends ExplainableRow>(row: Row, options: Perturbati
   for (const name of names) {
     if (!(name in base)) throw invalidValue('baseline', WHERE, `a value for every attributed column, including \`${name}\``, base);
   }
-  const rows = [row, ...names.map((name) => ({ ...row, [name]: base[name] }))] as Row[];
-  return { rows, names, keys: names };
+  return names;
 }
 
-function toExplanation(scores: ArrayLike<number>, row: ExplainableRow, baseline: ExplainableRow, names: string[], keys: (string | number)[]): Explanation {
+/** The scores, checked with this API's messages before the shared implementation reads them. */
+function checkScores(scores: ArrayLike<number>, names: readonly string[]): ArrayLike<number> {
   if (scores === null || typeof scores !== 'object' || scores.length !== names.length + 1) {
     throw invalidValue('scoreRows', WHERE, `a function returning ${names.length + 1} scores for ${names.length + 1} rows`, scores === null || typeof scores !== 'object' ? scores : `${scores.length} scores`);
   }
   for (let i = 0; i < scores.length; i++) {
     if (!Number.isFinite(scores[i])) throw new FraudError(`${WHERE}: scoreRows returned ${scores[i]} for ${i === 0 ? 'the row itself' : `the row with \`${names[i - 1]}\` at its baseline`}; scores must be finite.`);
   }
-  const score = scores[0]!;
-  const attributions = names.map((feature, i) => ({
+  return scores;
+}
+
+function toExplanation(result: FeatureOcclusionResult, baseline: ExplainableRow, keys: (string | number)[]): Explanation {
+  const attributions = result.attributions.map(({ feature, value, attribution }, i) => ({
     feature,
-    value: (row as Record<string | number, unknown>)[keys[i]!],
+    value,
     baseline: (baseline as Record<string | number, unknown>)[keys[i]!],
-    attribution: score - scores[i + 1]!,
+    attribution,
   }));
   // Stable sort: equal magnitudes keep the column order.
   attributions.sort((a, b) => Math.abs(b.attribution) - Math.abs(a.attribution));
-  return { score, attributions };
+  return { score: result.score, attributions };
 }
 
 /**
@@ -90,7 +93,8 @@ function toExplanation(scores: ArrayLike<number>, row: ExplainableRow, baseline:
  * the score of the row with that feature replaced by its baseline value (the training median or
  * mode), so a positive attribution means "this value pushed the score up". Needs only a
  * `(rows) => scores` function, so it explains logistic regression, isolation forests, MLPs and
- * ensembles alike. All perturbed rows are scored in one call. If `scoreRows` returns a promise,
+ * ensembles alike. All perturbed rows are scored in one call (by `@loom-ml/explain`'s
+ * `occludeFeatures`, which this wraps). If `scoreRows` returns a promise,
  * so does this function.
  *
  * Attributions of correlated features are one-at-a-time effects and need not add up to
@@ -115,10 +119,17 @@ export function explainByPerturbation<Row extends ExplainableRow>(
 ): Explanation | Promise<Explanation> {
   if (typeof scoreRows !== 'function') throw invalidValue('scoreRows', WHERE, 'a function (rows) => scores', scoreRows);
   if (typeof options !== 'object' || options === null) throw invalidValue('options', WHERE, 'an object with a `baseline` row', options);
-  const { rows, names, keys } = perturbedRows(row, options);
-  const scores = scoreRows(rows);
-  if (scores instanceof Promise) return scores.then((s) => toExplanation(s, row, options.baseline, names, keys));
-  return toExplanation(scores, row, options.baseline, names, keys);
+  const names = checkArguments(row, options);
+  const keys: (string | number)[] = isArrayRow(row) ? row.map((_, i) => i) : names;
+  // The shared one-at-a-time occlusion of @loom-ml/explain builds and scores the rows (in one call).
+  const score = (rows: Row[]) => {
+    const scores = scoreRows(rows);
+    return scores instanceof Promise ? scores.then((s) => checkScores(s, names)) : checkScores(scores, names);
+  };
+  const shared = { baseline: options.baseline, features: names } as FeatureOcclusionOptions<Row>;
+  const result = occludeFeatures(score as (rows: Row[]) => ArrayLike<number>, row, shared) as FeatureOcclusionResult | Promise<FeatureOcclusionResult>;
+  if (result instanceof Promise) return result.then((r) => toExplanation(r, options.baseline, keys));
+  return toExplanation(result, options.baseline, keys);
 }
 
 /**

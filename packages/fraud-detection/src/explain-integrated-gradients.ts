@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { integratedGradients as sharedIntegratedGradients } from '@loom-ml/explain';
 import { invalidValue } from './errors.js';
 
 export interface IntegratedGradientsOptions {
@@ -33,12 +34,6 @@ export interface IntegratedGradientsResult {
 
 const WHERE = 'integratedGradients';
 
-/** Integration nodes α and weights on [0, 1]. */
-function quadrature(steps: number, method: IntegratedGradientsOptions['method']): { alpha: number; weight: number }[] {
-  if (method === 'riemann-right') return Array.from({ length: steps }, (_, k) => ({ alpha: (k + 1) / steps, weight: 1 / steps }));
-  return Array.from({ length: steps + 1 }, (_, k) => ({ alpha: k / steps, weight: k === 0 || k === steps ? 1 / (2 * steps) : 1 / steps }));
-}
-
 function toMatrix(value: tf.Tensor | readonly number[] | readonly (readonly number[])[], name: string): tf.Tensor2D {
   if (value instanceof tf.Tensor) {
     if (value.rank === 1) return tf.reshape(value, [1, -1]);
@@ -62,7 +57,9 @@ function toMatrix(value: tf.Tensor | readonly number[] | readonly (readonly numb
  * feature's attribution is (x_i − b_i) times the gradient of the score averaged along the
  * straight path from the baseline b to the input x. Attributions of a row add up to
  * f(x) − f(b) (completeness); `completenessGap` reports how far the quadrature is from that.
- * For a linear model they are exactly w_i (x_i − b_i).
+ * For a linear model they are exactly w_i (x_i − b_i). Computed by `@loom-ml/explain`'s
+ * `integratedGradients` (all rows' path points batched), which also explains layers models,
+ * images and text.
  *
  * `scoreTensor` maps a batch [n, d] to one score per row [n] and must treat rows
  * independently (no batch statistics). Returns plain arrays; no tensor outlives the call.
@@ -84,44 +81,33 @@ export function integratedGradients(
   if (method !== 'trapezoid' && method !== 'riemann-right') throw invalidValue('method', WHERE, "'trapezoid' or 'riemann-right'", method);
   if (x instanceof tf.Tensor && x.rank !== 2) throw invalidValue('x', WHERE, 'a rank-2 tensor [rows, features]', `a tensor of shape [${x.shape.join(', ')}]`);
 
-  const results = tf.tidy(() => {
-    const inputs = toMatrix(x, 'x');
-    const [n, d] = inputs.shape;
-    let base = toMatrix(options.baseline, 'baseline');
-    if (base.shape[1] !== d || (base.shape[0] !== 1 && base.shape[0] !== n)) {
-      throw invalidValue('baseline', WHERE, `one row of ${d} values or ${n} rows of ${d}`, `shape [${base.shape.join(', ')}]`);
-    }
-    base = tf.broadcastTo(base, [n, d]);
-    const score = (points: tf.Tensor2D): tf.Tensor1D => {
-      const out = scoreTensor(points);
-      if (!(out instanceof tf.Tensor) || out.rank !== 1 || out.shape[0] !== n) {
-        throw invalidValue('scoreTensor', WHERE, `a function returning one score per row (shape [${n}])`, out instanceof tf.Tensor ? `shape [${out.shape.join(', ')}]` : out);
-      }
-      return out;
-    };
-    // Scored before any gradient: a wrong output shape throws here, where tidy frees everything
-    // (a throw inside tf.grad left two tensors behind in the tests).
-    const inputScores = score(inputs);
-    const baselineScores = score(base);
-    // Rows are independent, so the gradient of the summed scores is each row's own gradient.
-    const gradient = tf.grad((points: tf.Tensor) => tf.sum(score(points as tf.Tensor2D)));
-    const delta = tf.sub(inputs, base);
-    let averaged: tf.Tensor2D = tf.zerosLike(inputs);
-    for (const { alpha, weight } of quadrature(steps, method)) {
-      const next = tf.tidy(() => tf.add(averaged, tf.mul(gradient(tf.add(base, tf.mul(delta, alpha)) as tf.Tensor2D), weight)) as tf.Tensor2D);
-      averaged.dispose();
-      averaged = next;
-    }
-    return [tf.mul(averaged, delta), inputScores, baselineScores] as [tf.Tensor2D, tf.Tensor1D, tf.Tensor1D];
-  });
+  const inputs = toMatrix(x, 'x');
   try {
-    const [attributionTensor, scoreTensorOut, baselineTensor] = results;
-    const attributions = attributionTensor.arraySync() as number[][];
-    const scores = Array.from(scoreTensorOut.dataSync());
-    const baselineScores = Array.from(baselineTensor.dataSync());
-    const completenessGap = attributions.map((row, r) => row.reduce((a, b) => a + b, 0) - (scores[r]! - baselineScores[r]!));
-    return { attributions, scores, baselineScores, completenessGap };
+    const [n, d] = inputs.shape;
+    const base = tf.tidy(() => {
+      const given = toMatrix(options.baseline, 'baseline');
+      if (given.shape[1] !== d || (given.shape[0] !== 1 && given.shape[0] !== n)) {
+        throw invalidValue('baseline', WHERE, `one row of ${d} values or ${n} rows of ${d}`, `shape [${given.shape.join(', ')}]`);
+      }
+      return tf.broadcastTo(given, [n, d]);
+    });
+    try {
+      // The shared implementation (@loom-ml/explain) batches every row's path points; this
+      // wrapper keeps the fraud API: rows as arrays, a Tensor1D score, FraudError messages.
+      const score = (points: tf.Tensor): tf.Tensor => {
+        const out = scoreTensor(points as tf.Tensor2D);
+        if (!(out instanceof tf.Tensor) || out.rank !== 1 || out.shape[0] !== points.shape[0]) {
+          throw invalidValue('scoreTensor', WHERE, `a function returning one score per row (shape [${points.shape[0]}])`, out instanceof tf.Tensor ? `shape [${out.shape.join(', ')}]` : out);
+        }
+        return out;
+      };
+      const result = sharedIntegratedGradients(score, inputs, { baseline: base, steps, method });
+      const attributions = Array.from({ length: n }, (_, r) => Array.from(result.attributions[0]!.row(r)));
+      return { attributions, scores: result.scores, baselineScores: result.baselineScores, completenessGap: result.completenessGap };
+    } finally {
+      base.dispose();
+    }
   } finally {
-    tf.dispose(results);
+    inputs.dispose();
   }
 }
