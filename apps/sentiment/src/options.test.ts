@@ -38,8 +38,9 @@ describe('trainRuns', () => {
 
 describe('scoreOptions', () => {
   it('takes every positional argument as one review', () => {
-    expect(scoreOptions(parsed(scoreCommand, ['what a wonderful film', '--model', 'transformer', 'dull']))).toEqual({ texts: ['what a wonderful film', 'dull'], model: 'transformer', outDir: 'runs' });
-    expect(scoreOptions(parsed(scoreCommand, ['--out', 'elsewhere', 'ok']))).toEqual({ texts: ['ok'], model: 'lstm', outDir: 'elsewhere' });
+    expect(scoreOptions(parsed(scoreCommand, ['what a wonderful film', '--model', 'transformer', 'dull']))).toEqual({ texts: ['what a wonderful film', 'dull'], model: 'transformer', outDir: 'runs', explain: false });
+    expect(scoreOptions(parsed(scoreCommand, ['--out', 'elsewhere', 'ok']))).toEqual({ texts: ['ok'], model: 'lstm', outDir: 'elsewhere', explain: false });
+    expect(scoreOptions(parsed(scoreCommand, ['--explain', 'ok']))).toEqual({ texts: ['ok'], model: 'lstm', outDir: 'runs', explain: true });
   });
 
   it('needs a review that is not blank', () => {

@@ -38,6 +38,8 @@ export interface ScoreOptions {
   texts: string[];
   model: ModelKind;
   outDir: string;
+  /** Show each word's contribution to the score. */
+  explain: boolean;
 }
 
 const models = ['lstm', 'transformer'] as const;
@@ -113,19 +115,20 @@ export const scoreCommand = defineCommand({
   flags: {
     model: choice(models, { description: 'which trained model to use', default: 'lstm' }),
     out: outFlag('runs', 'the folder pnpm start --out wrote to'),
+    explain: toggle({ description: "each word's contribution to the score (integrated gradients through the embedding): coloured on a terminal, signed numbers otherwise" }),
   },
   positionals: { placeholder: '"REVIEW" ...', description: 'one or more reviews, each in quotes', min: 1 },
-  examples: ['pnpm score "what a wonderful film"', 'pnpm score --model transformer "dull" "loved it"'],
+  examples: ['pnpm score "what a wonderful film"', 'pnpm score --model transformer "dull" "loved it"', 'pnpm score --explain "a dull start, then a wonderful film"'],
 });
 
 /**
  * The reviews and model a `score` command line asks for.
  *
  * @example
- * scoreOptions(parsed); // { texts: ['what a wonderful film'], model: 'lstm', outDir: 'runs' }
+ * scoreOptions(parsed); // { texts: ['what a wonderful film'], model: 'lstm', outDir: 'runs', explain: false }
  */
 export function scoreOptions({ values, positionals }: Parsed<typeof scoreCommand.flags>): ScoreOptions {
   const texts = positionals.filter((review) => review.trim().length > 0);
   if (texts.length === 0) throw new UsageError(`Missing "REVIEW" for ${scoreCommand.name}: every review given is blank.`);
-  return { texts, model: values.model, outDir: values.out };
+  return { texts, model: values.model, outDir: values.out, explain: values.explain };
 }

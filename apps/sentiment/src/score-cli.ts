@@ -1,5 +1,6 @@
 // `pnpm score "what a wonderful film"`: prints the probability that each review is positive,
-// using the model and tokenizer a training run saved under runs/.
+// using the model and tokenizer a training run saved under runs/; with --explain, each word's
+// contribution too.
 import { CommandError, runCommand } from './command-line.js';
 import { scoreCommand, scoreOptions } from './options.js';
 
@@ -16,7 +17,13 @@ await runCommand(scoreCommand, async (parsed) => {
     const scorer = await loadScorer(modelPath, tokenizerPath).catch((error: unknown) => {
       throw new CommandError(`No trained ${options.model} model in ${options.outDir}/ (${error instanceof Error ? error.message : String(error)}). Train one first: pnpm --filter @loom-ml/app-sentiment start --model ${options.model}`);
     });
-    positiveProbabilities(scorer, options.texts).forEach((p, i) => console.log(`${p.toFixed(4)}  ${options.texts[i]}`));
+    if (options.explain) {
+      const { explainReviews, formatExplanation } = await import('./explain.js');
+      const colour = process.stdout.isTTY === true && !process.env.NO_COLOR;
+      for (const review of explainReviews(scorer, options.texts)) console.log(formatExplanation(review, { colour }));
+    } else {
+      positiveProbabilities(scorer, options.texts).forEach((p, i) => console.log(`${p.toFixed(4)}  ${options.texts[i]}`));
+    }
     scorer.model.dispose();
   } finally {
     await wasm.dispose();
