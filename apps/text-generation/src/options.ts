@@ -14,6 +14,8 @@ export interface TrainOptions {
   heads: number;
   dropout: number;
   epochs: number;
+  /** Training time budget in minutes (undefined: every epoch). */
+  trainMinutes: number | undefined;
   batchSize: number;
   learningRate: number;
   ngramOrder: number;
@@ -29,16 +31,17 @@ export interface TrainOptions {
 
 /** What `pnpm full` (`--full`) changes. */
 export const FULL = {
-  limit: 2500,
-  'valid-limit': 500,
+  limit: 3000,
+  'valid-limit': 300,
   vocabulary: 1024,
   context: 64,
-  dim: 128,
+  dim: 96,
   layers: 2,
   heads: 4,
   epochs: 1,
+  'train-minutes': 30,
   samples: 200,
-  'classifier-limit': 25_000,
+  'classifier-limit': 5000,
 } as const;
 
 /** `pnpm start` (and `pnpm full`, which is `pnpm start --full`). */
@@ -54,13 +57,14 @@ export const trainCommand = defineCommand({
     layers: integer({ description: 'decoder blocks', default: 2, min: 1, max: 48 }),
     heads: integer({ description: 'attention heads (must divide --dim)', default: 2, min: 1, max: 64, defaultText: `2; ${FULL.heads} with --full` }),
     dropout: decimal({ description: 'dropout rate in the decoder blocks', default: 0, min: 0, max: 0.9 }),
-    epochs: epochsFlag(1),
+    epochs: epochsFlag(1, '1 (at most, with --train-minutes)'),
+    'train-minutes': decimal({ description: 'stop training after this many minutes (the learning rate decays over them)', default: 1.5, min: 0.01, max: 100_000, defaultText: `1.5; ${FULL['train-minutes']} with --full` }),
     'batch-size': integer({ description: 'token rows per training step', default: 32, min: 1, max: 4096 }),
     'learning-rate': decimal({ description: 'peak AdamW learning rate (warm-up, then cosine decay to a tenth)', default: 0.003, min: 1e-9, max: 10 }),
-    'ngram-order': integer({ description: 'order of the Kneser-Ney baseline', default: 3, min: 1, max: 5 }),
+    'ngram-order': integer({ description: 'highest order of the Kneser-Ney baselines (orders 2 to N are fitted; the best is the baseline)', default: 4, min: 1, max: 5 }),
     samples: integer({ description: 'reviews generated per sentiment for the conditioning check', default: 20, min: 1, max: 10_000, defaultText: `20; ${FULL.samples} with --full` }),
     'classifier-limit': integer({ description: 'training reviews for the sentiment classifier that judges them', default: 2000, min: 2, max: 25_000, defaultText: `2000; ${FULL['classifier-limit']} with --full` }),
-    full: toggle({ description: `what pnpm full runs: ${FULL.limit} reviews, vocabulary ${FULL.vocabulary}, context ${FULL.context}, width ${FULL.dim}, ${FULL.samples} samples per sentiment` }),
+    full: toggle({ description: `what pnpm full runs: ${FULL['train-minutes']} minutes on up to ${FULL.limit} reviews, vocabulary ${FULL.vocabulary}, context ${FULL.context}, width ${FULL.dim}, ${FULL.samples} samples per sentiment` }),
     threads: threadsFlag(),
     seed: seedFlag(),
     out: outFlag('runs', 'folder for the model, its tokenizer and the report'),
@@ -88,6 +92,7 @@ export function trainOptions({ values, given }: Parsed<typeof trainCommand.flags
     heads: pick('heads'),
     dropout: values.dropout,
     epochs: pick('epochs'),
+    trainMinutes: pick('train-minutes'),
     batchSize: values['batch-size'],
     learningRate: values['learning-rate'],
     ngramOrder: values['ngram-order'],

@@ -10,7 +10,7 @@ import { buildModel } from './model.js';
 import { KneserNey } from './ngram.js';
 import type { TrainOptions } from './options.js';
 import { generateBatch } from './sample.js';
-import { sequenceNll, trainModel } from './train.js';
+import { pickRows, sequenceNll, trainModel } from './train.js';
 
 /** What a run measured (written to report.json and printed). */
 export interface RunReport {
@@ -21,8 +21,10 @@ export interface RunReport {
   validationBytes: number;
   bytesPerToken: number;
   parameters: number;
-  gpt: { perplexity: number; bitsPerByte: number; trainSeconds: number; trainTokensPerSecond: number };
+  gpt: { perplexity: number; bitsPerByte: number; trainSeconds: number; trainSteps: number; trainTokensPerSecond: number; tokensSeen: number; rowsSeen: number };
+  /** The best n-gram on the validation text, and every order tried. */
   ngram: { order: number; perplexity: number; bitsPerByte: number };
+  ngrams: { order: number; perplexity: number; bitsPerByte: number }[];
   classifier: { trainingReviews: number; testAccuracy: number };
   conditioning: { samplesPerSentiment: number; newTokens: number; pos: number; neg: number; overall: number; seconds: number };
   samples: { sentiment: 'pos' | 'neg'; text: string }[];
@@ -96,15 +98,11 @@ export async function runTraining(
   const validationBytes = sum(validRows.targetBytes);
   tokenizing.end(`${trainRows.count} rows of ${options.context + 1} ids (${trainingTokens.toLocaleString('en-US')} training tokens, ${(sum(trainRows.targetBytes) / trainingTokens).toFixed(2)} bytes per token)`);
 
-  const counting = startStep(`Fitting the ${options.ngramOrder}-gram Kneser-Ney baseline`, { quiet });
-  const ngram = KneserNey.fit(trainRows, { order: options.ngramOrder, vocabularySize: tokenizer.vocabularySize, padId: PAD });
-  const ngramScores = scores(ngram.nll(validRows), validationBytes);
-  counting.end(`validation perplexity ${ngramScores.perplexity.toFixed(2)}, ${ngramScores.bitsPerByte.toFixed(3)} bits per byte`);
-
   const config = { vocabularySize: tokenizer.vocabularySize, context: options.context, embeddingDim: options.dim, layers: options.layers, heads: options.heads, dropout: options.dropout };
   const model = buildModel(config, options.seed);
   log(`GPT: ${options.layers} decoder blocks, width ${options.dim}, ${options.heads} heads, context ${options.context}, vocabulary ${tokenizer.vocabularySize}: ${model.countParams().toLocaleString('en-US')} parameters.`);
-  const training = startStep(`Training for ${options.epochs} epoch(s), batches of ${options.batchSize} rows`, { quiet });
+  const budget = options.trainMinutes === undefined ? '' : ` or ${options.trainMinutes} minutes, whichever ends first`;
+  const training = startStep(`Training for ${options.epochs} epoch(s)${budget}, batches of ${options.batchSize} rows`, { quiet });
   let lastLine = 0;
   const trained = await trainModel(model, trainRows, options, (p) => {
     training.update(p.step, p.steps);
@@ -113,7 +111,19 @@ export async function runTraining(
       log(`  step ${p.step}/${p.steps}  loss ${p.loss.toFixed(3)}  ${Math.round(p.tokens / p.seconds)} tokens/s`);
     }
   });
-  training.end(`${trained.tokens.toLocaleString('en-US')} tokens, ${Math.round(trained.tokensPerSecond)} tokens/s`);
+  training.end(`${trained.steps} steps, ${trained.tokens.toLocaleString('en-US')} tokens (${trained.rowsSeen.length} of the ${trainRows.count} rows), ${Math.round(trained.tokensPerSecond)} tokens/s`);
+
+  // Every order from 2 to --ngram-order, the best one on the validation text kept as the
+  // baseline (this favours the baseline: its order is chosen on the text it is scored on).
+  const seenRows = pickRows(trainRows, trained.rowsSeen);
+  const counting = startStep(`Fitting Kneser-Ney n-grams of orders 2 to ${options.ngramOrder} on the ${seenRows.count} rows the GPT trained on`, { quiet });
+  const ngrams: RunReport['ngrams'] = [];
+  for (let order = Math.min(2, options.ngramOrder); order <= options.ngramOrder; order++) {
+    const ngram = KneserNey.fit(seenRows, { order, vocabularySize: tokenizer.vocabularySize, padId: PAD });
+    ngrams.push({ order, ...scores(ngram.nll(validRows), validationBytes) });
+  }
+  const ngramScores = ngrams.reduce((best, n) => (n.bitsPerByte < best.bitsPerByte ? n : best));
+  counting.end(`best: order ${ngramScores.order}, validation perplexity ${ngramScores.perplexity.toFixed(2)}, ${ngramScores.bitsPerByte.toFixed(3)} bits per byte`);
 
   const evaluating = startStep(`Scoring ${validationTokens.toLocaleString('en-US')} validation tokens`, { quiet });
   const gptScores = scores(await sequenceNll(model, validRows, 32, (done, total) => evaluating.update(done, total)), validationBytes);
@@ -149,8 +159,9 @@ export async function runTraining(
     validationBytes,
     bytesPerToken: validationBytes / validationTokens,
     parameters: model.countParams(),
-    gpt: { ...gptScores, trainSeconds: trained.seconds, trainTokensPerSecond: trained.tokensPerSecond },
-    ngram: { order: options.ngramOrder, ...ngramScores },
+    gpt: { ...gptScores, trainSeconds: trained.seconds, trainSteps: trained.steps, trainTokensPerSecond: trained.tokensPerSecond, tokensSeen: trained.tokens, rowsSeen: trained.rowsSeen.length },
+    ngram: ngramScores,
+    ngrams,
     classifier: { trainingReviews: classifierData.texts.length, testAccuracy: classifier.testAccuracy },
     conditioning: { samplesPerSentiment: options.samples, newTokens, pos, neg, overall: (pos + neg) / 2, seconds: genSeconds },
     samples: [0, 1, options.samples, options.samples + 1].filter((i) => i < texts.length).map((i) => ({ sentiment: i < options.samples ? 'pos' : 'neg', text: texts[i]! })),
@@ -175,7 +186,7 @@ export function formatReport(report: RunReport): string {
     `Validation: ${report.validationTokens.toLocaleString('en-US')} tokens (${report.validationBytes.toLocaleString('en-US')} bytes) of ${report.options.validLimit} test-half reviews`,
     `${'model'.padEnd(28)} ${'perplexity'.padStart(10)} ${'bits per byte'.padStart(13)}`,
     row(`GPT (${report.parameters.toLocaleString('en-US')} parameters)`, report.gpt),
-    row(`${report.ngram.order}-gram Kneser-Ney`, report.ngram),
+    ...report.ngrams.map((n) => row(`${n.order}-gram Kneser-Ney${n.order === report.ngram.order ? ' (best)' : ''}`, n)),
     '',
     `Conditioning (${c.samplesPerSentiment} reviews per prefix, judged by an LSTM classifier with ${(100 * report.classifier.testAccuracy).toFixed(1)}% validation accuracy):`,
     `  <pos> -> positive ${(100 * c.pos).toFixed(1)}%, <neg> -> negative ${(100 * c.neg).toFixed(1)}%, overall ${(100 * c.overall).toFixed(1)}%`,

@@ -6,10 +6,17 @@ import { adamw, chain, clipByGlobalNorm, decayMatricesOnly, Optimizer, warmupCos
 import { PAD, type Sequences } from './corpus.js';
 
 export interface TrainSettings {
+  /** Passes over the rows (at most, with a time budget). */
   epochs: number;
   batchSize: number;
   learningRate: number;
   seed: number;
+  /**
+   * Stop after this many minutes (the step running then finishes). The learning rate then
+   * follows the time spent instead of the steps taken: the same warm-up, then a cosine decay
+   * that reaches a tenth of the peak when the time is up, whatever the machine's load.
+   */
+  trainMinutes?: number;
 }
 
 export interface TrainProgress {
@@ -60,31 +67,50 @@ function summedNll(model: Sequential, x: tf.Tensor2D, y: tf.Tensor2D, training: 
  * Trains `model` on `rows` for `settings.epochs` passes in a seeded shuffled order, calling
  * `onStep` after every step. Returns the training tokens per second (targets counted).
  */
-export async function trainModel(model: Sequential, rows: Sequences, settings: TrainSettings, onStep: (progress: TrainProgress) => void = () => {}): Promise<{ tokensPerSecond: number; seconds: number; tokens: number }> {
+export async function trainModel(
+  model: Sequential,
+  rows: Sequences,
+  settings: TrainSettings,
+  onStep: (progress: TrainProgress) => void = () => {},
+): Promise<{ tokensPerSecond: number; seconds: number; tokens: number; steps: number; rowsSeen: Int32Array }> {
   const stepsPerEpoch = Math.ceil(rows.count / settings.batchSize);
   const steps = stepsPerEpoch * settings.epochs;
-  const schedule = warmupCosineDecaySchedule({ initValue: 0, peakValue: settings.learningRate, warmupSteps: Math.min(100, Math.floor(steps / 10)), decaySteps: steps + 1, endValue: settings.learningRate / 10 });
+  const budget = settings.trainMinutes === undefined ? Infinity : settings.trainMinutes * 60;
+  const peak = settings.learningRate;
+  const started = performance.now();
+  const elapsed = () => (performance.now() - started) / 1000;
+  const warmupSteps = Math.min(100, Math.floor(steps / 10));
+  const schedule =
+    budget === Infinity
+      ? warmupCosineDecaySchedule({ initValue: 0, peakValue: peak, warmupSteps, decaySteps: steps + 1, endValue: peak / 10 })
+      : (step: number) => {
+          const progress = Math.min(1, elapsed() / budget);
+          return Math.min(1, (step + 1) / 20) * (peak / 10 + ((peak - peak / 10) * (1 + Math.cos(Math.PI * progress))) / 2);
+        };
   const optimizer = new Optimizer(chain(clipByGlobalNorm(1), adamw({ learningRate: schedule, weightDecay: 0.01, mask: decayMatricesOnly })), model.trainableWeights);
   const random = seededRandom(settings.seed);
-  const started = performance.now();
+  const seen = new Uint8Array(rows.count);
   let tokens = 0;
   let step = 0;
   try {
-    for (let epoch = 0; epoch < settings.epochs; epoch++) {
+    for (let epoch = 0; epoch < settings.epochs && elapsed() < budget; epoch++) {
       const order = Int32Array.from({ length: rows.count }, (_, i) => i);
       for (let i = order.length - 1; i > 0; i--) {
         const j = Math.floor(random() * (i + 1));
         [order[i], order[j]] = [order[j]!, order[i]!];
       }
-      for (let from = 0; from < rows.count; from += settings.batchSize) {
-        const { x, y } = batchTensors(rows, order, from, Math.min(settings.batchSize, rows.count - from));
+      for (let from = 0; from < rows.count && elapsed() < budget; from += settings.batchSize) {
+        const size = Math.min(settings.batchSize, rows.count - from);
+        for (let b = 0; b < size; b++) seen[order[from + b]!] = 1;
+        const { x, y } = batchTensors(rows, order, from, size);
         let count = 0;
-        const { value, grads } = tf.variableGrads(() =>
-          tf.tidy(() => {
-            const { nats, tokens: n } = summedNll(model, x, y, true);
-            count = n.dataSync()[0]!;
-            return tf.div(nats, tf.maximum(n, 1)) as tf.Scalar;
-          }),
+        const { value, grads } = tf.variableGrads(
+          () =>
+            tf.tidy(() => {
+              const { nats, tokens: n } = summedNll(model, x, y, true);
+              count = n.dataSync()[0]!;
+              return tf.div(nats, tf.maximum(n, 1)) as tf.Scalar;
+            }),
           model.trainableWeights,
         );
         optimizer.step(grads);
@@ -92,14 +118,26 @@ export async function trainModel(model: Sequential, rows: Sequences, settings: T
         tf.dispose([value, x, y, ...Object.values(grads)]);
         tokens += count;
         step++;
-        onStep({ step, steps, loss, tokens, seconds: (performance.now() - started) / 1000 });
+        onStep({ step, steps, loss, tokens, seconds: elapsed() });
       }
     }
   } finally {
     optimizer.dispose();
   }
-  const seconds = (performance.now() - started) / 1000;
-  return { tokensPerSecond: tokens / seconds, seconds, tokens };
+  const seconds = elapsed();
+  const rowsSeen = Int32Array.from(Array.from(seen.keys()).filter((i) => seen[i] === 1));
+  return { tokensPerSecond: tokens / seconds, seconds, tokens, steps: step, rowsSeen };
+}
+
+/** The rows whose indices are listed (the ones a time-limited run trained on). */
+export function pickRows(rows: Sequences, indices: ArrayLike<number>): Sequences {
+  const ids = new Int32Array(indices.length * rows.length);
+  const targetBytes = new Float64Array(indices.length);
+  for (let i = 0; i < indices.length; i++) {
+    ids.set(rows.ids.subarray(indices[i]! * rows.length, (indices[i]! + 1) * rows.length), i * rows.length);
+    targetBytes[i] = rows.targetBytes[indices[i]!]!;
+  }
+  return { ids, count: indices.length, length: rows.length, targetBytes };
 }
 
 /**

@@ -24,7 +24,7 @@ describe('a tiny start run', () => {
   it('trains, compares, judges, saves; the saved model generates what the trained one does', async () => {
     const before = tf.memory().numTensors;
     const options = {
-      limit: 8, validLimit: 8, vocabulary: 300, context: 12, dim: 16, layers: 1, heads: 2, dropout: 0, epochs: 1, batchSize: 16,
+      limit: 8, validLimit: 8, vocabulary: 300, context: 12, dim: 16, layers: 1, heads: 2, dropout: 0, epochs: 1, trainMinutes: undefined, batchSize: 16,
       learningRate: 0.003, ngramOrder: 2, samples: 3, classifierLimit: 8, threads: 1 as const, seed: 5, outDir: join(work, 'runs'), quiet: true,
     };
     const { report, model, tokenizer, paths } = await runTraining(options, () => {}, join(work, 'web'), { train: data, valid: data, classifier: data });
