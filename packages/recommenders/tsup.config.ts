@@ -1,8 +1,9 @@
 import { defineConfig } from 'tsup';
 
-// Two entries: `.` runs anywhere (no Node builtin is reachable from it); `./node` holds file I/O.
+// Three entries: `.` runs anywhere (no Node builtin is reachable from it); `./spark` (Spark ALS
+// factors as Parquet) runs anywhere too, apart so the main bundle carries no Parquet code; `./node` holds file I/O.
 export default defineConfig({
-  entry: ['src/index.ts', 'src/node.ts'],
+  entry: ['src/index.ts', 'src/node.ts', 'src/spark.ts'],
   format: ['esm'],
   dts: true,
   clean: true,

@@ -3,3 +3,4 @@
 // entry's functions of the same name take; everything else is in the main entry, which never
 // imports a Node builtin.
 export { saveRecommender, loadRecommender } from './recommender-files.js';
+export { readSparkAls, writeSparkAls } from './spark-files.js';

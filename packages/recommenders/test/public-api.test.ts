@@ -1,6 +1,7 @@
 import { expect, it } from 'vitest';
 import * as api from '../src/index.js';
 import * as nodeApi from '../src/node.js';
+import * as sparkApi from '../src/spark.js';
 import { LoomError, RecommenderError } from '../src/index.js';
 
 it('exports exactly the documented runtime API', () => {
@@ -41,8 +42,14 @@ it('exports exactly the documented runtime API', () => {
   );
 });
 
-it('exports only save/load (with file paths) from the Node entry', () => {
-  expect(Object.keys(nodeApi).sort()).toEqual(['loadRecommender', 'saveRecommender']);
+it('exports only the file-path functions from the Node entry', () => {
+  expect(Object.keys(nodeApi).sort()).toEqual(['loadRecommender', 'readSparkAls', 'saveRecommender', 'writeSparkAls']);
+});
+
+it('exports the Spark ALS functions from the spark entry', () => {
+  expect(Object.keys(sparkApi).sort()).toEqual(
+    ['SPARK_FACTORS_ROW_METADATA', 'SPARK_FACTORS_SCHEMA', 'alsToSparkFiles', 'parseSparkAlsMetadata', 'readSparkFactors', 'sparkAlsMetadata', 'sparkAlsRecommender', 'sparkFactorsToParquet'].sort(),
+  );
 });
 
 it('errors carry the shared Loom marker', () => {

@@ -82,10 +82,26 @@ function readmeFixtures(readme: string, projectDir: string): Fixtures {
         },
       };
     }
+    case 'packages/recommenders/README.md':
+      // A Spark ALSModel folder (scripts/spark-als-fixture.mjs), as 'spark-model/...'.
+      return { files: sparkModelFiles() };
+    case 'README.md':
+      // Deploy and scale out: the XGBoost model and the Spark ALSModel folder of the two packages' examples.
+      return { files: { ...sparkModelFiles(), 'xgboost.json': readFileSync(new URL('../../../packages/fraud-detection/test/fixtures/xgboost/binary-logistic.json', import.meta.url)) } };
     case 'packages/fraud-detection/README.md':
       // The XGBoost model a user trained in Python: the package's own fixture, written by XGBoost 1.7.4.
       return { files: { 'xgboost.json': readFileSync(new URL('../../../packages/fraud-detection/test/fixtures/xgboost/binary-logistic.json', import.meta.url)) } };
     default:
       return {};
   }
+}
+
+/** packages/recommenders/test/fixtures/spark-als as { 'spark-model/<path>': bytes }. */
+function sparkModelFiles(): Record<string, Uint8Array> {
+  const root = new URL('../../../packages/recommenders/test/fixtures/spark-als/', import.meta.url);
+  const files: Record<string, Uint8Array> = {};
+  for (const folder of readdirSync(root)) {
+    for (const name of readdirSync(new URL(`${folder}/`, root))) files[`spark-model/${folder}/${name}`] = readFileSync(new URL(`${folder}/${name}`, root));
+  }
+  return files;
 }

@@ -6,7 +6,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { isBuiltin } from 'node:module';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { launchChromium, type Browser } from '@loom-ml/test-utils/browser';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { installProject, packWorkspace, repoRoot } from './example-project.js';
@@ -141,7 +141,10 @@ describe.each(readmes.map((readme) => [readme.readme, readme] as const))('%s', (
       let ok = true;
       if (targets.includes('node')) {
         await mkdir(workDir, { recursive: true });
-        for (const [name, contents] of Object.entries(fixtures.files ?? {})) await writeFile(join(workDir, name), contents);
+        for (const [name, contents] of Object.entries(fixtures.files ?? {})) {
+          await mkdir(dirname(join(workDir, name)), { recursive: true }); // names may hold folders ('spark-model/metadata/part-00000')
+          await writeFile(join(workDir, name), contents);
+        }
         const result = await runInNode(program, lang, workDir, NODE_TIMEOUT_MS);
         summary.node += chain.length;
         summary.seconds += result.seconds;
