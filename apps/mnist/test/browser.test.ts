@@ -99,4 +99,48 @@ describe('the digit page in headless Chromium', () => {
     lastProbabilities!.forEach((p, i) => expect(Math.abs(p - expected[i]!)).toBeLessThan(1e-4));
     await page.close();
   }, 60_000);
+
+  it('shows a heat map of the predicted digit whose mass lies on the drawn strokes, with integrated gradients and SmoothGrad', async () => {
+    const page = await openPage();
+    await stroke(page, [[80, 60], [200, 60], [120, 240]]); // a 7
+    await page.waitForFunction(() => window.mnistDemo?.lastHeatMap !== undefined);
+    const { lastInput, lastProbabilities, lastHeatMap: ig } = (await page.evaluate(() => window.mnistDemo))!;
+    const predicted = lastProbabilities!.indexOf(Math.max(...lastProbabilities!));
+    expect(ig!.method).toBe('integrated-gradients');
+    expect(ig!.digit).toBe(predicted);
+    expect(await page.locator('#why-class').textContent()).toBe(`${predicted} (integrated gradients)`);
+    // Completeness: the pixels add up to logit(drawing) − logit(blank), computed here in Node.
+    const { deserializeModel } = await import('@loom-ml/layers');
+    const model = deserializeModel(modelBytes);
+    const [drawn, blank] = tf.tidy(() => {
+      const logits = (model.apply(tf.tensor2d([lastInput!, new Array(784).fill(0)]), { training: false }) as tf.Tensor).arraySync() as number[][];
+      return logits.map((row) => row[predicted]!);
+    });
+    model.dispose();
+    const total = ig!.values.reduce((s, v) => s + v, 0);
+    expect(Math.abs(total - (drawn! - blank!))).toBeLessThan(0.02 * Math.abs(drawn! - blank!) + 1e-3);
+
+    // The strokes: pixels with ink, and (for SmoothGrad, whose noise reaches the background) the
+    // pixels next to them.
+    const ink = lastInput!.map((v) => v > 0);
+    const nearInk = ink.map((_, k) => {
+      const [row, col] = [Math.floor(k / 28), k % 28];
+      for (let dr = -1; dr <= 1; dr++) for (let dc = -1; dc <= 1; dc++) if (ink[(row + dr) * 28 + col + dc] && col + dc >= 0 && col + dc < 28) return true;
+      return false;
+    });
+    const share = (values: number[], where: boolean[]) => values.reduce((s, v, k) => s + (where[k] ? Math.abs(v) : 0), 0) / values.reduce((s, v) => s + Math.abs(v), 0);
+    const area = nearInk.filter(Boolean).length / 784;
+    // Integrated gradients from a blank field give exactly 0 where there is no ink.
+    expect(share(ig!.values, ink)).toBe(1);
+
+    await page.check('input[value="smoothgrad"]');
+    await page.waitForFunction(() => window.mnistDemo?.lastHeatMap?.method === 'smoothgrad');
+    const smooth = (await page.evaluate(() => window.mnistDemo!.lastHeatMap))!;
+    expect(smooth.digit).toBe(predicted);
+    const smoothShare = share(smooth.values, nearInk);
+    console.info(`heat map on the strokes: integrated gradients 100%, SmoothGrad ${(100 * smoothShare).toFixed(1)}% of |attribution| on ${(100 * area).toFixed(1)}% of the pixels`);
+    // Measured: about 90% of the mass on about a quarter of the pixels (plain gradients: 31%).
+    expect(smoothShare).toBeGreaterThan(Math.min(0.9, 2 * area));
+    await page.close();
+  }, 60_000);
 });
