@@ -114,7 +114,7 @@ describe('model bundle', () => {
     ['category shares as text', { ...fixture.bundle, reference: { ...fixture.bundle.reference, categorical: { ...fixture.bundle.reference.categorical, term: { term_36: 'most' } } } }, '`reference.categorical.term["term_36"]` in loadBundle. Expected a finite number from 0 to 1. Received: \'most\'.'],
     ['a histogram of the wrong length', { ...fixture.bundle, evaluation: { ...fixture.bundle.evaluation, scoreHistogram: { ...fixture.bundle.evaluation.scoreHistogram, bad: [1, 2] } } }, "`evaluation.scoreHistogram.bad` in loadBundle. Expected an array of 20 numbers. Received: '2 items'."],
     ['a schema the encoder does not share', { ...fixture.bundle, schema: { ...fixture.bundle.schema, numeric: ['int_rate'] } }, '`encoder.schema` in loadBundle. Expected the same columns, in the same order, as `schema`.'],
-    ['an array', [1, 2], '`model.json` in loadBundle. Expected a JSON object written by `pnpm start`. Received: [1,2].'],
+    ['an array', [1, 2], '`model.json` in loadBundle. Expected a JSON object written by `pnpm start`. Received: [1, 2].'],
   ])('refuses a bundle with %s, naming the field', async (_label, bundle, message) => {
     const run = join(directory, 'incomplete');
     await mkdir(run, { recursive: true });

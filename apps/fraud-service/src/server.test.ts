@@ -83,7 +83,7 @@ const intRateExpected = `Expected a number from ${intRate.min} to ${intRate.max}
     ['a non-object in a batch', JSON.stringify({ transactions: [loan, 5] }), 'application/json', 400, 'Invalid value for `transactions[1]` in POST /score. Expected a JSON object with the loan fields. Received: 5.'],
     ['an empty batch', JSON.stringify({ transactions: [] }), 'application/json', 400, "Invalid value for `transactions` in POST /score. Expected an array of 1 to 1000 transaction objects. Received: '0 items'."],
     ['a non-array batch', JSON.stringify({ transactions: 'all' }), 'application/json', 400, "Invalid value for `transactions` in POST /score. Expected an array of 1 to 1000 transaction objects. Received: 'all'."],
-    ['a JSON array', '[1, 2]', 'application/json', 400, 'Invalid value for `body` in POST /score. Expected a JSON object with the loan fields. Received: [1,2].'],
+    ['a JSON array', '[1, 2]', 'application/json', 400, 'Invalid value for `body` in POST /score. Expected a JSON object with the loan fields. Received: [1, 2].'],
     ['malformed JSON', '{"funded_amnt": 1', 'application/json', 400, "Invalid value for `body` in POST /score. Expected valid JSON. Received: '{\"funded_amnt\": 1'."],
     ['an empty body', '', 'application/json', 400, "Invalid value for `body` in POST /score. Expected valid JSON. Received: ''."],
     ['a non-JSON content type', 'funded_amnt=1', 'text/plain', 415, "Invalid value for `content-type` in POST /score. Expected 'application/json' (optionally with '; charset=utf-8'). Received: 'text/plain'."],

@@ -43,11 +43,11 @@ describe('HTTP server', () => {
 
   it.each([
     ['{"likes": []}', 'application/json', 400, 'Invalid value for `likes` in POST /api/recommend. Expected an array of 1 to 100 integer movie ids. Received: [].'],
-    ['{"likes": ["Alien"]}', 'application/json', 400, 'Invalid value for `likes` in POST /api/recommend. Expected an array of 1 to 100 integer movie ids. Received: ["Alien"].'],
+    ['{"likes": ["Alien"]}', 'application/json', 400, 'Invalid value for `likes` in POST /api/recommend. Expected an array of 1 to 100 integer movie ids. Received: [\'Alien\'].'],
     ['{"likes": [5], "k": 0}', 'application/json', 400, 'Invalid value for `k` in POST /api/recommend. Expected an integer from 1 to 50. Received: 0.'],
     ['{"likes": [4242]}', 'application/json', 400, 'Invalid value for `likes` in POST /api/recommend. Expected known movie ids. Received: 4242.'],
     ['{"likes": [5', 'application/json', 400, "Invalid value for `body` in POST /api/recommend. Expected valid JSON. Received: '{\"likes\": [5'."],
-    ['[1, 2]', 'application/json', 400, 'Invalid value for `body` in POST /api/recommend. Expected a JSON object { "likes": [movie ids], "k": 10 }. Received: [1,2].'],
+    ['[1, 2]', 'application/json', 400, 'Invalid value for `body` in POST /api/recommend. Expected a JSON object { "likes": [movie ids], "k": 10 }. Received: [1, 2].'],
     ['likes=5', 'text/plain', 415, "Invalid value for `content-type` in POST /api/recommend. Expected 'application/json' (optionally with '; charset=utf-8'). Received: 'text/plain'."],
     ['{"likes": [5]}', 'application/jsonfoo', 415, "Invalid value for `content-type` in POST /api/recommend. Expected 'application/json' (optionally with '; charset=utf-8'). Received: 'application/jsonfoo'."],
     ['{"likes": [1e308]}', 'application/json', 400, 'Invalid value for `likes` in POST /api/recommend. Expected an array of 1 to 100 integer movie ids. Received: [1e+308].'],

@@ -50,25 +50,56 @@ export class InvalidFileError extends FileRefusedError {}
 export class ChecksumError extends InvalidFileError {}
 
 /**
- * Describes a received value for an error message: strings quoted, long values cut, so a
- * hostile 1 MB string never ends up whole in a message or a log.
+ * Describes a received value for an error message: strings quoted, arrays as `[32, 9]` (items
+ * described the same way), other objects as JSON, long values cut, so a hostile 1 MB string
+ * never ends up whole in a message or a log.
  *
  * @example
  * describeValue('x'.repeat(500)); // "'xxxx…' (500 characters)"
+ * describeValue([32, 9]); // '[32, 9]'
  */
 export function describeValue(value: unknown, maxLength = 80): string {
-  let text: string;
-  if (typeof value === 'function') return 'a function';
   if (typeof value === 'string') {
     return value.length > maxLength ? `'${value.slice(0, maxLength)}…' (${value.length} characters)` : `'${value}'`;
   }
-  if (typeof value === 'bigint') text = `${value}n`;
-  else if (typeof value === 'object' && value !== null) {
-    try {
-      text = JSON.stringify(value) ?? String(value);
-    } catch {
-      text = Object.prototype.toString.call(value);
-    }
-  } else text = String(value);
+  const text = describe(value, maxLength, 0);
   return text.length > maxLength ? `${text.slice(0, maxLength)}…` : text;
+}
+
+// Array items are described only until the text is longer than maxLength (a 1e7-element array
+// costs no more than a short one); nesting deeper than 4 (or a cycle) is cut to '[…]'.
+function describe(value: unknown, maxLength: number, depth: number): string {
+  if (typeof value === 'function') return 'a function';
+  if (typeof value === 'string') return describeValue(value, maxLength);
+  if (typeof value === 'bigint') return `${value}n`;
+  if (Array.isArray(value)) {
+    if (depth > 4) return '[…]';
+    let text = '[';
+    for (let i = 0; i < value.length; i++) {
+      if (text.length > maxLength) return `${text}…`;
+      text += (i ? ', ' : '') + describe(value[i], maxLength, depth + 1);
+    }
+    return `${text}]`;
+  }
+  if (typeof value === 'object' && value !== null) {
+    try {
+      return JSON.stringify(value) ?? String(value);
+    } catch {
+      return Object.prototype.toString.call(value);
+    }
+  }
+  return String(value);
+}
+
+/**
+ * The one message form of every Loom error about an argument or a field read from a file:
+ * "Invalid value for `units` in Dense 'dense_1'. Expected a positive integer. Received: -3."
+ * The received value goes through `describeValue`, so it is cut when long. Each package wraps
+ * it in its own error class (`invalidValue` in layers throws a `LayersError`, and so on).
+ *
+ * @example
+ * throw new LoomError(invalidValueMessage('units', "Dense 'dense_1'", 'a positive integer', -3));
+ */
+export function invalidValueMessage(name: string, where: string, expected: string, received: unknown): string {
+  return `Invalid value for \`${name}\` in ${where}. Expected ${expected}. Received: ${describeValue(received)}.`;
 }

@@ -1,19 +1,11 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { seededRandom } from '@loom-ml/core';
 import { invalidValue } from './errors.js';
 
 type Source<T> = () => AsyncIterator<T> | Iterator<T>;
 
-/** mulberry32: a small, fast, seedable generator (uniform in [0, 1)). */
-export function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+// mulberry32, shared by every Loom package (the same seed gives the same stream everywhere).
+export { seededRandom };
 
 function positiveInteger(value: unknown, name: string, where: string): number {
   if (!(typeof value === 'number' && Number.isInteger(value) && value > 0)) throw invalidValue(name, where, 'a positive integer', value);

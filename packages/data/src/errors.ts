@@ -1,5 +1,7 @@
-import { LoomError, describeValue } from '@loom-ml/core';
+import { invalidValueMessage, LoomError } from '@loom-ml/core';
 
+// LoomError and the message form live in @loom-ml/core; re-exported so `LoomError` can be
+// imported from this package as before (it is the same class in every package).
 export { LoomError };
 
 /**
@@ -12,5 +14,5 @@ export class DataError extends LoomError {}
 
 /** Builds the one message form: "Invalid value for `x` in Where. Expected ... Received: ...". */
 export function invalidValue(name: string, where: string, expected: string, received: unknown): DataError {
-  return new DataError(`Invalid value for \`${name}\` in ${where}. Expected ${expected}. Received: ${describeValue(received)}.`);
+  return new DataError(invalidValueMessage(name, where, expected, received));
 }

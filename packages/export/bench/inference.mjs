@@ -12,6 +12,7 @@ import { initWasm } from '@loom-ml/wasm';
 import { conv2d, dense, dropout, embedding, flatten, globalAveragePooling, lstm, maxPool2d, positionalEmbedding, sequential, transformerEncoder } from '@loom-ml/layers';
 import { MlpClassifier } from '@loom-ml/fraud-detection';
 import { exportOnnx } from '../dist/index.js';
+import { loadAverage, percentile } from '../../../tools/scripts/bench.mjs';
 
 const threads = Number(process.env.BENCH_THREADS ?? 1);
 const seconds = Number(process.env.BENCH_SECONDS ?? 3);
@@ -81,7 +82,6 @@ const MODELS = [
   { name: 'fraud MLP 30-64-1', build: () => fraudMlp(30, [64]), input: (batch) => tf.randomNormal([batch, 30]) },
 ];
 
-const percentile = (sorted, q) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))];
 
 /** Alternates the two engines call by call for `seconds` (at least 5 calls each); returns each one's call times in ms. */
 async function interleaved(loom, onnx) {
@@ -100,7 +100,7 @@ async function interleaved(loom, onnx) {
   return times;
 }
 
-const load = () => os.loadavg().map((l) => l.toFixed(1)).join(' ');
+const load = loadAverage;
 const loadBefore = load();
 const rows = [];
 for (const spec of MODELS) {

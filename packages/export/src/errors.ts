@@ -1,4 +1,4 @@
-import { describeValue, LoomError } from '@loom-ml/core';
+import { invalidValueMessage, LoomError } from '@loom-ml/core';
 
 /**
  * Thrown by `@loom-ml/export` when a model cannot be written in the target format: a layer
@@ -12,5 +12,5 @@ export class ExportError extends LoomError {}
 
 /** "Invalid value for `activation` in Dense 'dense_1' (exportTfjsModel). Expected ... Received: ...". */
 export function invalidValue(name: string, where: string, expected: string, received: unknown): ExportError {
-  return new ExportError(`Invalid value for \`${name}\` in ${where}. Expected ${expected}. Received: ${describeValue(received)}.`);
+  return new ExportError(invalidValueMessage(name, where, expected, received));
 }

@@ -68,7 +68,7 @@ describe('TabularEncoder', () => {
     expect(load({ schema: { numeric: ['income'] } })).toThrow('Invalid value for `schema.categorical` in TabularEncoder.fromJSON. Expected an array of column names. Received: null.');
     expect(load({ numeric: { income: { mean: 20, std: 0, sawMissing: true } } })).toThrow('Invalid value for `numeric.income.std` in TabularEncoder.fromJSON. Expected a finite number > 0. Received: 0.');
     expect(load({ numeric: {} })).toThrow('Invalid value for `numeric.income` in TabularEncoder.fromJSON. Expected { mean, std, sawMissing }. Received: null.');
-    expect(load({ categories: { grade: ['A', 2] } })).toThrow('Invalid value for `categories.grade` in TabularEncoder.fromJSON. Expected an array of category strings. Received: ["A",2].');
+    expect(load({ categories: { grade: ['A', 2] } })).toThrow("Invalid value for `categories.grade` in TabularEncoder.fromJSON. Expected an array of category strings. Received: ['A', 2].");
   });
 
   it('names the column and row of a bad value', () => {

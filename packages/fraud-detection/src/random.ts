@@ -1,2 +1,2 @@
-// One seeded generator for the whole toolkit: @loom-ml/data's mulberry32.
-export { seededRandom } from '@loom-ml/data';
+// One seeded generator for the whole toolkit: @loom-ml/core's mulberry32.
+export { seededRandom } from '@loom-ml/core';

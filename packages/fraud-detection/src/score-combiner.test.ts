@@ -25,7 +25,7 @@ describe('rankAverage', () => {
     expect(() => rankAverage([])).toThrow('Invalid value for `scores` in rankAverage. Expected a non-empty array of score arrays (one per model). Received: [].');
     expect(() => rankAverage([[1, 2], [1]])).toThrow('Invalid value for `scores[1]` in rankAverage. Expected 2 scores (as many as scores[0]). Received: 1.');
     expect(() => rankAverage([[1, NaN]])).toThrow('Invalid value for `scores[0][1]` in rankAverage. Expected a finite number. Received: NaN.');
-    expect(() => rankAverage([[1], [2]], { weights: [0, 0] })).toThrow('Invalid value for `weights` in rankAverage. Expected 2 non-negative weights, not all 0. Received: [0,0].');
+    expect(() => rankAverage([[1], [2]], { weights: [0, 0] })).toThrow('Invalid value for `weights` in rankAverage. Expected 2 non-negative weights, not all 0. Received: [0, 0].');
     expect(() => rankAverage([[1], [2]], { reference: [[1]] })).toThrow('Invalid value for `reference` in rankAverage. Expected 2 reference score arrays (one per model).');
   });
 });

@@ -3,7 +3,8 @@
 // Target (issue 6): one CG epoch under 1 s on 2 cores. Run after `pnpm build`.
 import { existsSync, readFileSync } from 'node:fs';
 import { gunzipSync } from 'node:zlib';
-import { CsrMatrix, ImplicitAls, buildInteractions, createRng } from '../dist/index.js';
+import { CsrMatrix, ImplicitAls, buildInteractions, seededRandom } from '../dist/index.js';
+import { median } from '../../../tools/scripts/bench.mjs';
 
 const path = '/work/shared/data/movielens_small_ratings.csv.gz';
 let matrix;
@@ -19,7 +20,7 @@ if (existsSync(path)) {
     });
   matrix = buildInteractions(events).matrix;
 } else {
-  const random = createRng(1);
+  const random = seededRandom(1);
   const rows = [];
   const columns = [];
   for (let k = 0; k < 100_000; k++) rows.push(Math.floor(random() * 671)), columns.push(Math.floor(random() ** 3 * 9066));
@@ -27,7 +28,6 @@ if (existsSync(path)) {
 }
 console.log(`matrix ${matrix.rows} x ${matrix.columns}, nnz ${matrix.nnz}`);
 
-const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 for (const factors of [32, 64]) {
   const times = {};
   for (const solver of ['cg', 'cholesky']) {

@@ -10,7 +10,7 @@ import { gunzipSync } from 'node:zlib';
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import { initWasm, registerGradients } from '@loom-ml/wasm';
-import { BprMf, CsrMatrix, buildInteractions, createRng } from '../dist/index.js';
+import { BprMf, CsrMatrix, buildInteractions, seededRandom } from '../dist/index.js';
 
 const itemLimit = Number(process.env.BENCH_ITEMS ?? 1000);
 const pairLimit = Number(process.env.BENCH_PAIRS ?? 3000);
@@ -30,7 +30,7 @@ if (existsSync(path)) {
       return { user: Number(user), item: Number(item) };
     });
 } else {
-  const random = createRng(1);
+  const random = seededRandom(1);
   events = Array.from({ length: 100_000 }, () => ({ user: Math.floor(random() * 671), item: Math.floor(random() ** 3 * 9066) }));
 }
 const full = buildInteractions(events).matrix;

@@ -5,11 +5,11 @@ import { buildInteractions } from './interactions.js';
 import { ImplicitAls } from './implicit-als.js';
 import { ItemKnnRecommender } from './item-knn.js';
 import { PopularityRecommender } from './popularity.js';
-import { createRng } from './rng.js';
+import { seededRandom } from './rng.js';
 import { deserializeRecommender, recommenderContents, serializeRecommender } from './serialization.js';
 import { TwoTower } from './two-tower.js';
 
-const random = createRng(9);
+const random = seededRandom(9);
 const events = Array.from({ length: 90 }, () => ({ user: `u${Math.floor(random() * 12)}`, item: Math.floor(random() * 10), value: 1 + Math.floor(random() * 3) }));
 const { users, items, matrix } = buildInteractions(events);
 const als = new ImplicitAls({ factors: 3, epochs: 2, seed: 1 }).fit(matrix);
@@ -74,7 +74,7 @@ describe('deserializeRecommender refuses containers whose metadata and tensors d
   });
 
   it('a seeded mutation run: every changed container loads or fails with a LoomError', () => {
-    const rng = createRng(77);
+    const rng = seededRandom(77);
     const tower = new TwoTower({ embeddingDimension: 3, batchSize: 8, epochs: 1, seed: 1 }).fit(matrix, { itemFeatures: Array.from({ length: matrix.columns }, (_, i) => [i % 2, 1]) });
     const models = [als, knn, popularity, tower];
     const numbers = [-1, 0, 1, 3, 2 ** 31, 2 ** 53, 1e308, 0.5, null, 'x'];

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { RecommenderError } from './errors.js';
 import { ItemKnnRecommender } from './item-knn.js';
-import { createRng } from './rng.js';
+import { seededRandom } from './rng.js';
 import { deserializeRecommender, type SerializedRecommenderJson } from './serialization.js';
 
 // Format 1 files as 0.1 wrote them (model.json + weights.bin; test/fixtures/format-1): the
@@ -130,7 +130,7 @@ describe('deserializeRecommender refuses format 1 files that do not match what t
   });
 
   it('a seeded mutation run: every mutated file loads or fails with a RecommenderError', () => {
-    const rng = createRng(2024);
+    const rng = seededRandom(2024);
     const sources = [saved, knnSaved, formatOne('bpr'), formatOne('two-tower')];
     const numbers = [-1, 0, 1, 3, 2 ** 31, 2 ** 53, 1e308, Number.NaN, 0.5, -0];
     for (let round = 0; round < 400; round++) {

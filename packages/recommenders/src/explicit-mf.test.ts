@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { CsrMatrix } from './csr-matrix.js';
 import { ExplicitMf } from './explicit-mf.js';
-import { createRng } from './rng.js';
+import { seededRandom } from './rng.js';
 
 /** Ratings from a known rank-2 model, 30 users × 20 items, 60% observed; the rest held out. */
 function lowRankRatings(): { train: CsrMatrix; test: CsrMatrix } {
-  const random = createRng(12);
+  const random = seededRandom(12);
   const U = Array.from({ length: 30 }, () => [random() * 2 - 1, random() * 2 - 1]);
   const V = Array.from({ length: 20 }, () => [random() * 2 - 1, random() * 2 - 1]);
   const train: number[][] = [[], [], []];

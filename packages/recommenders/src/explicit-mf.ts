@@ -2,7 +2,7 @@ import { choleskySolve } from './cholesky.js';
 import { CsrMatrix } from './csr-matrix.js';
 import { invalidValue } from './errors.js';
 import { BaseRecommender } from './recommender.js';
-import { createRng } from './rng.js';
+import { seededRandom } from './rng.js';
 
 /** Progress reported after every explicit MF epoch. */
 export interface ExplicitMfEpochReport {
@@ -66,7 +66,7 @@ export class ExplicitMf extends BaseRecommender {
   fit(ratings: CsrMatrix): this {
     if (ratings.nnz === 0) throw invalidValue('ratings', 'ExplicitMf.fit', 'at least one rating', 0);
     const f = this.options.factors;
-    const random = createRng(this.options.seed);
+    const random = seededRandom(this.options.seed);
     // Small symmetric init: the first user solve then sees informative item factors.
     this.userFactors = Float32Array.from({ length: ratings.rows * f }, () => (random() - 0.5) * 0.1);
     this.itemFactors = Float32Array.from({ length: ratings.columns * f }, () => (random() - 0.5) * 0.1);

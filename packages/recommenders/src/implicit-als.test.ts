@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { CsrMatrix } from './csr-matrix.js';
 import { ImplicitAls } from './implicit-als.js';
-import { createRng } from './rng.js';
+import { seededRandom } from './rng.js';
 
 /** Solves A x = b by Gaussian elimination with partial pivoting (the test's own reference). */
 function gaussianSolve(A: number[][], b: number[]): number[] {
@@ -27,7 +27,7 @@ function gaussianSolve(A: number[][], b: number[]): number[] {
 
 /** Blocks: users 0..9 like items 0..7, users 10..19 like items 8..15, with some items missing. */
 function blockMatrix(): CsrMatrix {
-  const random = createRng(5);
+  const random = seededRandom(5);
   const rows: number[] = [];
   const columns: number[] = [];
   for (let user = 0; user < 20; user++) {
@@ -43,7 +43,7 @@ describe('ImplicitAls solver', () => {
   // One user, 5 items, 3 factors; fixed item factors. Exact weighted ridge solution:
   // x = (Yᵀ C Y + λI)⁻¹ Yᵀ C p, over ALL items (unobserved: c = 1, p = 0).
   const factors = 3;
-  const random = createRng(21);
+  const random = seededRandom(21);
   const itemFactors = Float32Array.from({ length: 5 * factors }, () => random() - 0.5);
   const raw = CsrMatrix.fromTriplets(1, 5, [0, 0, 0], [0, 2, 3], [1, 2, 5]);
   const alpha = 2;

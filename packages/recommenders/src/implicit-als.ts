@@ -2,7 +2,7 @@ import { CsrMatrix } from './csr-matrix.js';
 import { invalidValue } from './errors.js';
 import { BaseRecommender } from './recommender.js';
 import { choleskySolve } from './cholesky.js';
-import { createRng } from './rng.js';
+import { seededRandom } from './rng.js';
 import { TopKIndex, type IndexMetric } from './top-k.js';
 import { confidenceWeight, resolveConfidenceOptions, type ConfidenceScaling } from './weighting.js';
 
@@ -103,7 +103,7 @@ export class ImplicitAls extends BaseRecommender {
 
   /** Factor initialisation as in `implicit`: uniform in [0, 0.01), from the seed. */
   initialise(userItems: CsrMatrix): this {
-    const random = createRng(this.options.seed);
+    const random = seededRandom(this.options.seed);
     const f = this.options.factors;
     this.userItems = userItems;
     this.userFactors = Float32Array.from({ length: userItems.rows * f }, () => random() * 0.01);

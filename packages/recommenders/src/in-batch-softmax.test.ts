@@ -57,7 +57,7 @@ describe('inBatchSoftmaxLoss', () => {
   it('rejects mismatched shapes and a bad temperature, naming them', () => {
     const u = tf.zeros([2, 3]) as tf.Tensor2D;
     const v = tf.zeros([3, 3]) as tf.Tensor2D;
-    expect(() => inBatchSoftmaxLoss(u, v, [0, 1])).toThrow('Invalid value for `items` in inBatchSoftmaxLoss. Expected shape [2, 3] to match users. Received: [3,3].');
+    expect(() => inBatchSoftmaxLoss(u, v, [0, 1])).toThrow('Invalid value for `items` in inBatchSoftmaxLoss. Expected shape [2, 3] to match users. Received: [3, 3].');
     expect(() => inBatchSoftmaxLoss(u, u, [0])).toThrow('Invalid value for `itemIds` in inBatchSoftmaxLoss. Expected 2 item ids (one per row). Received: 1.');
     expect(() => inBatchSoftmaxLoss(u, u, [0, 1], { temperature: 0 })).toThrow('Invalid value for `temperature` in inBatchSoftmaxLoss. Expected a positive number. Received: 0.');
     tf.dispose([u, v]);

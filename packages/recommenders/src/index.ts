@@ -67,4 +67,4 @@ export {
   type LoadedRecommender,
 } from './serialization.js';
 export { saveRecommender, loadRecommender, type LoadRecommenderOptions } from './recommender-storage.js';
-export { createRng } from './rng.js';
+export { createRng, seededRandom } from './rng.js';

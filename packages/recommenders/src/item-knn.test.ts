@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { CsrMatrix } from './csr-matrix.js';
 import { ItemKnnRecommender } from './item-knn.js';
-import { createRng } from './rng.js';
+import { seededRandom } from './rng.js';
 import { selectTopK } from './top-k.js';
 
 // 3 users × 4 items. Item columns: i0 = (2,1,0), i1 = (1,0,1), i2 = (0,3,1), i3 = (0,0,1).
@@ -97,7 +97,7 @@ describe('ItemKnnRecommender.fit on sparse data', () => {
   it('keeps exactly the top neighbours of the dense similarity rows (ties to the lower index), whatever path the fit takes', () => {
     // 600 items, users with 1 to 40 items: most items touch few others (sorted path), the
     // popular ones touch many (dense-scan path); 50 items have no users at all.
-    const random = createRng(11);
+    const random = seededRandom(11);
     const r: number[] = [];
     const c: number[] = [];
     const v: number[] = [];

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { CsrMatrix } from './csr-matrix.js';
 import { NegativeSampler } from './negative-sampling.js';
-import { createRng } from './rng.js';
+import { seededRandom } from './rng.js';
 
 // User 0: 2 of 10 items (rejection path); user 1: 8 of 10 (explicit complement); user 2: all 10.
 const rows = [0, 0, ...Array(8).fill(1), ...Array(10).fill(2)];
@@ -10,7 +10,7 @@ const matrix = CsrMatrix.fromTriplets(3, 10, rows, columns, rows.map(() => 1));
 
 describe('NegativeSampler', () => {
   it('never returns a positive, on both sampling paths, and reaches every negative about equally', () => {
-    const sampler = new NegativeSampler(matrix, createRng(1));
+    const sampler = new NegativeSampler(matrix, seededRandom(1));
     for (const user of [0, 1]) {
       const counts = new Map<number, number>();
       for (let draw = 0; draw < 4000; draw++) {
@@ -27,7 +27,7 @@ describe('NegativeSampler', () => {
 
   it('is reproducible from the seed', () => {
     const draw = (seed: number): number[] => {
-      const sampler = new NegativeSampler(matrix, createRng(seed));
+      const sampler = new NegativeSampler(matrix, seededRandom(seed));
       return Array.from(sampler.sampleMany([0, 1, 0, 1, 0], new Int32Array(5)));
     };
     expect(draw(5)).toEqual(draw(5));
@@ -35,7 +35,7 @@ describe('NegativeSampler', () => {
   });
 
   it('reports and rejects a user with every item', () => {
-    const sampler = new NegativeSampler(matrix, createRng(1));
+    const sampler = new NegativeSampler(matrix, seededRandom(1));
     expect(sampler.hasNegatives(2)).toBe(false);
     expect(sampler.hasNegatives(1)).toBe(true);
     expect(() => sampler.sample(2)).toThrow(

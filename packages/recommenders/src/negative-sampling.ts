@@ -8,7 +8,7 @@ import { invalidValue } from './errors.js';
  * A positive is never returned.
  *
  * @example
- * const sampler = new NegativeSampler(matrix, createRng(1));
+ * const sampler = new NegativeSampler(matrix, seededRandom(1));
  * sampler.hasNegatives(0); // false only when user 0 has every item
  * sampler.sample(0); // an item index j with !matrix.has(0, j)
  */

@@ -4,7 +4,7 @@ import type { CsrMatrix } from './csr-matrix.js';
 import { invalidValue } from './errors.js';
 import { NegativeSampler } from './negative-sampling.js';
 import { BaseRecommender } from './recommender.js';
-import { createRng } from './rng.js';
+import { seededRandom } from './rng.js';
 import { TopKIndex, type IndexMetric } from './top-k.js';
 
 /** Progress reported after every epoch of a pairwise model. */
@@ -127,7 +127,7 @@ export abstract class PairwiseMf extends BaseRecommender {
    */
   fit(userItems: CsrMatrix): this {
     const { factors, epochs, batchSize, seed } = this.options;
-    const random = createRng(seed);
+    const random = seededRandom(seed);
     // Small random factors break the symmetry; zero biases.
     const scale = 0.1 / Math.sqrt(factors);
     this.userFactors = Float32Array.from({ length: userItems.rows * factors }, () => (random() - 0.5) * 2 * scale);
@@ -135,7 +135,7 @@ export abstract class PairwiseMf extends BaseRecommender {
     this.itemBias = new Float32Array(userItems.columns);
     this.userItems = userItems;
     this.history = [];
-    const sampler = new NegativeSampler(userItems, createRng(seed ^ 0x5bd1e995));
+    const sampler = new NegativeSampler(userItems, seededRandom(seed ^ 0x5bd1e995));
 
     // Every trainable (user, positive) pair, as two parallel arrays.
     const pairUsers: number[] = [];
@@ -237,7 +237,7 @@ export abstract class PairwiseMf extends BaseRecommender {
     const vector = new Float64Array(f);
     const given = new Set(Array.from(items));
     if (given.size === 0 || given.size >= itemCount) return new Float32Array(f);
-    const random = createRng(this.options.seed);
+    const random = seededRandom(this.options.seed);
     const Y = this.itemFactors;
     const b = this.itemBias;
     const learningRate = 0.05;

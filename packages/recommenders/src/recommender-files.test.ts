@@ -10,11 +10,11 @@ import { ImplicitAls } from './implicit-als.js';
 import { ItemKnnRecommender } from './item-knn.js';
 import { PopularityRecommender } from './popularity.js';
 import { WarpMf } from './warp-mf.js';
-import { createRng } from './rng.js';
+import { seededRandom } from './rng.js';
 import { loadRecommender, saveRecommender } from './recommender-files.js';
 import { serializeRecommender } from './serialization.js';
 
-const random = createRng(3);
+const random = seededRandom(3);
 const events = Array.from({ length: 120 }, () => ({
   user: `u${Math.floor(random() * 15)}`,
   item: Math.floor(random() * 12),

@@ -5,11 +5,11 @@ import { FileRefusedError, listStoredBytes, removeStoredBytes } from '@loom-ml/c
 import { describe, expect, it } from 'vitest';
 import { buildInteractions } from './interactions.js';
 import { ImplicitAls } from './implicit-als.js';
-import { createRng } from './rng.js';
+import { seededRandom } from './rng.js';
 import { loadRecommender, saveRecommender } from './recommender-storage.js';
 import { serializeRecommender } from './serialization.js';
 
-const random = createRng(4);
+const random = seededRandom(4);
 const events = Array.from({ length: 80 }, () => ({ user: `u${Math.floor(random() * 10)}`, item: `i${Math.floor(random() * 9)}` }));
 const { users, items, matrix } = buildInteractions(events);
 const als = new ImplicitAls({ factors: 3, epochs: 3, seed: 1 }).fit(matrix);

@@ -7,10 +7,10 @@ import { ImplicitAls } from './implicit-als.js';
 import { ItemKnnRecommender } from './item-knn.js';
 import { PopularityRecommender } from './popularity.js';
 import { WarpMf } from './warp-mf.js';
-import { createRng } from './rng.js';
+import { seededRandom } from './rng.js';
 import { deserializeRecommender, serializeRecommender } from './serialization.js';
 
-const random = createRng(3);
+const random = seededRandom(3);
 const events = Array.from({ length: 120 }, () => ({
   user: `u${Math.floor(random() * 15)}`,
   item: Math.floor(random() * 12),

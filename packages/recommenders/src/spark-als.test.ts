@@ -10,7 +10,7 @@ import { RecommenderError } from './errors.js';
 import { IdMapping } from './id-mapping.js';
 import { ImplicitAls } from './implicit-als.js';
 import { buildInteractions } from './interactions.js';
-import { createRng } from './rng.js';
+import { seededRandom } from './rng.js';
 import { alsToSparkFiles, readSparkFactors, sparkAlsRecommender, sparkFactorsToParquet, type SparkFactorPart } from './spark-als.js';
 import { readSparkAls, writeSparkAls } from './spark-files.js';
 
@@ -92,7 +92,7 @@ describe('Spark ALS factors → Loom', () => {
   });
 
   it("serves Spark's scores (user · item) top-K in Spark ids, with Loom's exclusions", async () => {
-    const random = createRng(5);
+    const random = seededRandom(5);
     const seen: [number, number][] = Array.from({ length: 60 }, () => [10 * Math.floor(random() * 30) + 3, 1000 + 7 * Math.floor(random() * 50)]);
     const als = await readSparkAls(fixture, { seen });
     const users = await readSparkFactors(partsOf('userFactors'));
@@ -116,7 +116,7 @@ describe('Spark ALS factors → Loom', () => {
 });
 
 describe('Loom ALS → Spark → Loom', () => {
-  const random = createRng(11);
+  const random = seededRandom(11);
   const events = Array.from({ length: 300 }, () => ({ user: 100 + Math.floor(random() * 25), item: 5000 + Math.floor(random() * 40) * 3, value: 1 }));
   const { matrix, users, items } = buildInteractions(events);
   const als = new ImplicitAls({ factors: 6, epochs: 3, seed: 2, computeLoss: false }).fit(matrix);
@@ -209,7 +209,7 @@ describe('hostile factor files', () => {
 
   it('survives a seeded barrage of corrupted files: a RecommenderError or a valid table, nothing else', async () => {
     const original = partsOf('itemFactors')[0]!.bytes as Uint8Array;
-    const random = createRng(99);
+    const random = seededRandom(99);
     let refused = 0;
     for (let trial = 0; trial < 300; trial++) {
       const bytes = Uint8Array.from(original);

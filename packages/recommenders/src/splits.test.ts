@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import type { InteractionEvent } from './interactions.js';
-import { createRng } from './rng.js';
+import { seededRandom } from './rng.js';
 import { leaveKOut, randomSplit, timeSplit, type InteractionSplit } from './splits.js';
 
 /** 30 users × up to 25 items, some pairs repeated (re-watches), timestamps increasing. */
 function syntheticEvents(): InteractionEvent[] {
-  const random = createRng(7);
+  const random = seededRandom(7);
   const events: InteractionEvent[] = [];
   let time = 0;
   for (let user = 0; user < 30; user++) {

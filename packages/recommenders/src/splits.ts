@@ -2,7 +2,7 @@ import { CsrMatrix, type DuplicatePolicy } from './csr-matrix.js';
 import { invalidValue } from './errors.js';
 import type { ExternalId } from './id-mapping.js';
 import { buildInteractions, type InteractionEvent, type Interactions } from './interactions.js';
-import { createRng, shuffleInPlace } from './rng.js';
+import { seededRandom, shuffleInPlace } from './rng.js';
 
 /**
  * A train/test split. `test` is indexed like `train` (same users and items), so a model
@@ -52,7 +52,7 @@ export function randomSplit(
   if (!Number.isFinite(testFraction) || testFraction < 0 || testFraction >= 1) {
     throw invalidValue('testFraction', 'randomSplit', 'a number in [0, 1)', testFraction);
   }
-  const random = createRng(options.seed ?? 0);
+  const random = seededRandom(options.seed ?? 0);
   const trainEvents: InteractionEvent[] = [];
   const testEvents: InteractionEvent[] = [];
   for (const pairs of groupPairs(events).values()) {
@@ -85,7 +85,7 @@ export function leaveKOut(events: readonly InteractionEvent[], options: LeaveKOu
   const by = options.by ?? 'time';
   if (!Number.isInteger(k) || k < 1) throw invalidValue('k', 'leaveKOut', 'a positive integer', k);
   if (by !== 'time' && by !== 'random') throw invalidValue('by', 'leaveKOut', "'time' or 'random'", by);
-  const random = createRng(options.seed ?? 0);
+  const random = seededRandom(options.seed ?? 0);
   const trainEvents: InteractionEvent[] = [];
   const testEvents: InteractionEvent[] = [];
   for (const pairs of groupPairs(events).values()) {

@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { createRng } from './rng.js';
+import { seededRandom } from './rng.js';
 import { selectTopK, TopKIndex } from './top-k.js';
 
 describe('selectTopK', () => {
   it('equals a full sort on random scores, with exclusions', () => {
-    const random = createRng(11);
+    const random = seededRandom(11);
     const scores = Float32Array.from({ length: 500 }, () => Math.round(random() * 50)); // many ties
     const exclude = Uint8Array.from({ length: 500 }, (_, i) => (i % 7 === 0 ? 1 : 0));
     const expected = Array.from(scores, (score, index) => ({ score, index }))

@@ -8,7 +8,7 @@ import { groupOfItem, plantedEvents, plantedSplit } from '../test/fixtures/plant
 import { CsrMatrix } from './csr-matrix.js';
 import { evaluateRecommender } from './evaluate.js';
 import { PopularityRecommender } from './popularity.js';
-import { createRng } from './rng.js';
+import { seededRandom } from './rng.js';
 import { loadRecommender, saveRecommender } from './recommender-files.js';
 import { deserializeRecommender, serializeRecommender } from './serialization.js';
 import { TwoTower } from './two-tower.js';
@@ -16,7 +16,7 @@ import { TwoTower } from './two-tower.js';
 // Planted fixture: 4 taste groups of users, each owning a block of 15 of the 60 items.
 // Item side features: the item's group one-hot plus two random 0/1 "noise genres", as real
 // genres only partly match taste.
-const random = createRng(11);
+const random = seededRandom(11);
 const itemFeatures = Array.from({ length: 60 }, (_, item) => {
   const row = [0, 0, 0, 0, random() < 0.5 ? 1 : 0, random() < 0.5 ? 1 : 0];
   row[groupOfItem(item)] = 1;
@@ -152,7 +152,7 @@ describe('TwoTower', () => {
     expect(() => new TwoTower({ embeddingDimension: 0 })).toThrow('Invalid value for `embeddingDimension` in TwoTower. Expected a positive integer. Received: 0.');
     expect(() => new TwoTower({ temperature: -1 })).toThrow('Invalid value for `temperature` in TwoTower. Expected a positive number. Received: -1.');
     expect(() => new TwoTower({ batchSize: 1 })).toThrow('Invalid value for `batchSize` in TwoTower. Expected an integer >= 2. Received: 1.');
-    expect(() => new TwoTower({ hiddenUnits: [8, 0] })).toThrow('Invalid value for `hiddenUnits` in TwoTower. Expected an array of positive integers. Received: [8,0].');
+    expect(() => new TwoTower({ hiddenUnits: [8, 0] })).toThrow('Invalid value for `hiddenUnits` in TwoTower. Expected an array of positive integers. Received: [8, 0].');
     expect(() => new TwoTower().recommend(0, 3)).toThrow('TwoTower is not fitted. Call fit(userItems) first.');
     expect(() => new TwoTower(options).fit(matrix, { itemFeatures: splitFeatures.slice(1) })).toThrow(
       `Invalid value for \`itemFeatures\` in TwoTower.fit. Expected ${matrix.columns} rows (one per item). Received: '${matrix.columns - 1} rows'.`,

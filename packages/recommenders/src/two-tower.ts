@@ -6,7 +6,7 @@ import { invalidValue } from './errors.js';
 import { inBatchSoftmaxLoss } from './in-batch-softmax.js';
 import type { PairwiseEpochReport } from './pairwise-mf.js';
 import { BaseRecommender } from './recommender.js';
-import { createRng } from './rng.js';
+import { seededRandom } from './rng.js';
 import { normaliseRows, TopKIndex, type IndexMetric } from './top-k.js';
 
 /** Options of {@link TwoTower}. */
@@ -155,7 +155,7 @@ export class TwoTower extends BaseRecommender {
     const probabilityTensor = tf.tensor1d(samplingProbabilities);
     const variables = towerList(towers).flatMap((tower) => tower.trainableWeights);
     const optimizer = new Optimizer(this.optimizerTransform ?? adam({ learningRate: this.options.learningRate }), variables);
-    const random = createRng(seed ^ 0x2c1b3c6d);
+    const random = seededRandom(seed ^ 0x2c1b3c6d);
     const order = Int32Array.from({ length: pairCount }, (_, k) => k);
     try {
       for (let epoch = 1; epoch <= epochs && pairCount > 1; epoch++) {

@@ -34,6 +34,7 @@ it('exports exactly the documented runtime API', () => {
       'loadRecommender',
       'randomSplit',
       'saveRecommender',
+      'seededRandom',
       'selectTopK',
       'serializeRecommender',
       'tfidfWeight',

@@ -12,7 +12,7 @@ import {
   PopularityRecommender,
   TopKIndex,
   TwoTower,
-  createRng,
+  seededRandom,
   evaluateRecommender,
   formatMetricsTable,
   multiHotEncode,
@@ -23,7 +23,7 @@ import { loadRecommender, saveRecommender } from '../src/node.js';
 
 it('runs the README example end to end', async () => {
   // Two taste groups over 40 films; 60 users; ratings 1..5 and timestamps.
-  const random = createRng(99);
+  const random = seededRandom(99);
   const events: InteractionEvent[] = [{ user: 'ann', item: 'alien', value: 5, timestamp: 0 }];
   for (let user = 0; user < 60; user++) {
     for (let film = 0; film < 40; film++) {
@@ -71,7 +71,7 @@ it('runs the README example end to end', async () => {
 
 it('runs the README two-tower example (genres as item features, a new item from its genres)', async () => {
   // Two taste groups over 40 films; a film's group shows in its genres, as in the README example.
-  const random = createRng(7);
+  const random = seededRandom(7);
   const events: InteractionEvent[] = [];
   for (let user = 0; user < 60; user++) {
     for (let film = 0; film < 40; film++) {

@@ -16,6 +16,7 @@ import * as tfl from '@tensorflow/tfjs-layers';
 import { conv2d, dense, flatten, maxPool2d, sequential } from '@loom-ml/layers';
 import * as wasm from '@loom-ml/wasm';
 import { fit } from '../dist/index.js';
+import { interleavedRounds, median } from '../../../tools/scripts/bench.mjs';
 
 const epochs = Number(process.env.BENCH_EPOCHS ?? 2);
 const rounds = Number(process.env.BENCH_ROUNDS ?? 3);
@@ -97,24 +98,9 @@ const tfjsRate = (spec, backend) =>
     (model, data, epochs) => model.fit(data.x, data.y, { epochs, batchSize, verbose: 0 }),
   );
 
-const median = (values) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
-};
-
 // Times every contender once per round, rotating who goes first so that a slow spell on the
 // machine does not always land on the same one. Returns each contender's rates, in round order.
-async function interleavedRates(contenders) {
-  const rates = contenders.map(() => []);
-  for (let round = 0; round < rounds; round++) {
-    for (let k = 0; k < contenders.length; k++) {
-      const index = (round + k) % contenders.length;
-      rates[index].push(await contenders[index]());
-    }
-  }
-  return rates;
-}
+const interleavedRates = async (contenders) => Object.values(await interleavedRounds({ ...contenders }, { rounds }));
 
 function line(label, name, loomRates, tfjsRates, target) {
   const ratios = loomRates.map((rate, round) => rate / tfjsRates[round]);

@@ -20,6 +20,7 @@ import * as tfl from '@tensorflow/tfjs-layers';
 import { conv2d, dense, embedding, flatten, globalAveragePooling, gru, lstm, maxPool2d, positionalEmbedding, sequential, transformerEncoder, useFusedKernels } from '@loom-ml/layers';
 import { initWasm, LOOM_WASM_BACKEND } from '@loom-ml/wasm';
 import { fit } from '../dist/index.js';
+import { loadAverage, median } from '../../../tools/scripts/bench.mjs';
 
 const rounds = Number(process.env.BENCH_ROUNDS ?? 2);
 const threads = Number(process.env.BENCH_THREADS ?? 2);
@@ -28,7 +29,7 @@ const batchSize = 128;
 const time = 200;
 const vocabulary = 10000;
 tf.env().set('IS_TEST', false);
-const load = () => os.loadavg().map((v) => v.toFixed(2)).join(', ');
+const load = loadAverage;
 
 const sequenceData = (samples) => ({
   x: tf.randomUniform([samples, time], 1, vocabulary, 'int32', 1),
@@ -152,11 +153,6 @@ function matMulPeak() {
     return best;
   });
 }
-
-const median = (values) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted.length % 2 ? sorted[(sorted.length - 1) / 2] : (sorted[sorted.length / 2 - 1] + sorted[sorted.length / 2]) / 2;
-};
 
 const handle = await initWasm({ threads, onNotice: () => {} });
 console.log(`Sequence bench: batch ${batchSize}, Adam 1e-3, ${rounds} interleaved rounds; Node ${process.version}, ${os.cpus().length} cores, loom-wasm ${handle.threads} threads, stock wasm default`);

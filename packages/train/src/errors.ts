@@ -1,24 +1,8 @@
-const LOOM_ERROR = Symbol.for('loom-ml.error');
+import { invalidValueMessage, LoomError } from '@loom-ml/core';
 
-/**
- * Base of every error thrown by Loom packages. `LoomError.isInstance` checks a `Symbol.for`
- * marker, so it recognises errors from other Loom packages and from duplicate copies.
- *
- * @example
- * try { await fit(model, data, { loss: 'mse', epochs: 0 }); } catch (e) { if (LoomError.isInstance(e)) console.log(e.message); }
- */
-export class LoomError extends Error {
-  readonly [LOOM_ERROR] = true;
-
-  constructor(message: string) {
-    super(message);
-    this.name = new.target.name;
-  }
-
-  static isInstance(error: unknown): error is LoomError {
-    return typeof error === 'object' && error !== null && (error as Record<symbol, unknown>)[LOOM_ERROR] === true;
-  }
-}
+// LoomError and the message form live in @loom-ml/core; re-exported so `LoomError` can be
+// imported from this package as before (it is the same class in every package).
+export { LoomError };
 
 /**
  * Thrown by `@loom-ml/train` for invalid arguments, bad data and unreadable checkpoints.
@@ -28,21 +12,7 @@ export class LoomError extends Error {
  */
 export class TrainError extends LoomError {}
 
-function describeValue(value: unknown): string {
-  if (typeof value === 'function') return 'a function';
-  if (typeof value === 'string') return `'${value}'`;
-  if (Array.isArray(value)) return `[${value.map(describeValue).join(', ')}]`;
-  if (typeof value === 'object' && value !== null) {
-    try {
-      return JSON.stringify(value);
-    } catch {
-      return String(value);
-    }
-  }
-  return String(value);
-}
-
 /** Builds the one message form: "Invalid value for `x` in Where. Expected ... Received: ...". */
 export function invalidValue(name: string, where: string, expected: string, received: unknown): TrainError {
-  return new TrainError(`Invalid value for \`${name}\` in ${where}. Expected ${expected}. Received: ${describeValue(received)}.`);
+  return new TrainError(invalidValueMessage(name, where, expected, received));
 }

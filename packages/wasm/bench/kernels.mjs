@@ -8,6 +8,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import '@tensorflow/tfjs-backend-wasm';
 import { initWasm, LOOM_WASM_BACKEND, registerGradients } from '../dist/index.js';
+import { median } from '../../../tools/scripts/bench.mjs';
 
 registerGradients();
 
@@ -26,8 +27,7 @@ async function timeIt(fn, { minMs = 400, maxRuns = 50 } = {}) {
     });
     times.push(performance.now() - t0);
   }
-  times.sort((a, b) => a - b);
-  return times[Math.floor(times.length / 2)];
+  return median(times);
 }
 
 function matMulCases(size) {
@@ -50,10 +50,7 @@ function interleavedMedians(cases, { minMs = 1200, maxRounds = 25 } = {}) {
       times[name].push(performance.now() - t0);
     }
   }
-  return Object.fromEntries(names.map((name) => {
-    const sorted = times[name].sort((x, y) => x - y);
-    return [name, sorted[Math.floor(sorted.length / 2)]];
-  }));
+  return Object.fromEntries(names.map((name) => [name, median(times[name])]));
 }
 
 async function runSuite(label, backendName) {

@@ -175,10 +175,10 @@ describe('decodeContainer refuses, naming what and where, before allocating', ()
       { name: 'a', dtype: 'float32', shape: [2], offsets: a },
       { name: 'b', dtype: 'float32', shape: [2], offsets: b },
     ];
-    refuses(frame(header(two([0, 8], [4, 12]), p), p), "Invalid value for `tensors[1].offsets` in the model 'x.loom' header. Expected ranges back to back: 'b' must begin at byte 8, where the previous tensor ends. Received: [4,12].");
+    refuses(frame(header(two([0, 8], [4, 12]), p), p), "Invalid value for `tensors[1].offsets` in the model 'x.loom' header. Expected ranges back to back: 'b' must begin at byte 8, where the previous tensor ends. Received: [4, 12].");
     refuses(frame(header(two([0, 8], [12, 20]), p), p), "'b' must begin at byte 8");
     refuses(frame(header(two([4, 12], [12, 20]), p), p), "'a' must begin at byte 0");
-    refuses(frame(header(two([0, 12], [12, 20]), p), p), "Expected a range of 8 bytes for 'a' (shape [2] of float32, 4 bytes each). Received: [0,12].");
+    refuses(frame(header(two([0, 12], [12, 20]), p), p), "Expected a range of 8 bytes for 'a' (shape [2] of float32, 4 bytes each). Received: [0, 12].");
     refuses(frame(header(two([0, 8], [8, 16]), p), p.subarray(0, 12)), "The model 'x.loom' payload has 12 bytes; its header's tensors take 16. The file is truncated.");
     refuses(frame(header(two([0, 8], [8, 16]), p), new Uint8Array(20)), 'Extra bytes follow the last tensor.');
   });

@@ -143,7 +143,7 @@ export interface Container extends ContainerHeader {
 }
 
 /** "LOOMSAFE": the first 8 bytes of every container. */
-export const CONTAINER_MAGIC = Uint8Array.from([0x4c, 0x4f, 0x4f, 0x4d, 0x53, 0x41, 0x46, 0x45]);
+export const CONTAINER_MAGIC = /* @__PURE__ */ Uint8Array.from([0x4c, 0x4f, 0x4f, 0x4d, 0x53, 0x41, 0x46, 0x45]);
 const PREFIX_BYTES = 16;
 /** The container versions this code reads; it writes 1 unless a tensor needs 2. */
 const READABLE_VERSIONS: readonly number[] = [1, 2];
@@ -153,7 +153,7 @@ export const DEFAULT_MAX_BYTES = 512 * 2 ** 20;
 const DEFAULT_MAX_TENSORS = 100_000;
 const DEFAULT_MAX_RANK = 8;
 const MAX_NAME_LENGTH = 1024;
-const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
+const LITTLE_ENDIAN = /* @__PURE__ */ (() => new Uint8Array(new Uint16Array([1]).buffer)[0] === 1)();
 
 /**
  * True when `bytes` start with the container magic ("LOOMSAFE").

@@ -1,8 +1,8 @@
 // IEEE 754 binary16 ("half") conversion, for containers that store weights as float16.
 // Node 20 has no Float16Array: halves travel as their raw 16-bit patterns in a Uint16Array.
 
-const scratch = new Float32Array(1);
-const scratchBits = new Uint32Array(scratch.buffer);
+const scratch = /* @__PURE__ */ new Float32Array(1);
+const scratchBits = /* @__PURE__ */ (() => new Uint32Array(scratch.buffer))();
 
 /** The float16 bit pattern nearest to `value` (round half to even; past ±65504 → ±Infinity). */
 function toHalfBits(value: number): number {

@@ -1,5 +1,5 @@
 import { invalidValue } from '../errors.js';
-import { seededRandom } from '../dataset.js';
+import { seededRandom, shuffleInPlace } from '@loom-ml/core';
 
 /** Options for `trainTestSplit` and `kFold`. */
 export interface SplitOptions {
@@ -7,15 +7,6 @@ export interface SplitOptions {
   seed?: number;
   /** One label per item: each class is split in the same proportion (stratified). */
   stratifyBy?: readonly (string | number | boolean)[];
-}
-
-/** Fisher-Yates shuffle of `indices` in place with a seeded generator. */
-function shuffleInPlace(indices: number[], random: () => number): number[] {
-  for (let i = indices.length - 1; i > 0; i--) {
-    const j = Math.floor(random() * (i + 1));
-    [indices[i], indices[j]] = [indices[j]!, indices[i]!];
-  }
-  return indices;
 }
 
 /** Groups shuffled indices by class (or one group when not stratified), classes in first-seen order. */

@@ -107,7 +107,7 @@ describe('loadIntentCsv (your own queries in the same layout)', () => {
 
   it('checks its options', async () => {
     await expect(loadIntentCsv({ path: 3 as unknown as string })).rejects.toThrow('Invalid value for `path` in loadIntentCsv. Expected the path of a CSV file with columns text and category. Received: 3.');
-    await expect(loadIntentCsv({ path: 'x.csv', intents: ['a', 'a'] })).rejects.toThrow('Invalid value for `intents` in loadIntentCsv. Expected a non-empty array of distinct non-empty strings. Received: ["a","a"].');
+    await expect(loadIntentCsv({ path: 'x.csv', intents: ['a', 'a'] })).rejects.toThrow("Invalid value for `intents` in loadIntentCsv. Expected a non-empty array of distinct non-empty strings. Received: ['a', 'a'].");
     await expect(loadIntentCsv({ path: join(scratch, 'absent.csv') })).rejects.toThrow(`loadIntentCsv: cannot read ${join(scratch, 'absent.csv')}: no such file.`);
   });
 });

@@ -1,3 +1,5 @@
+import { seededRandom } from '@loom-ml/core';
+
 /** How `pickToken` turns logits into one token. */
 export interface SamplingOptions {
   temperature: number;
@@ -6,17 +8,8 @@ export interface SamplingOptions {
   repetitionPenalty: number;
 }
 
-/** A seeded uniform generator in [0, 1) (mulberry32): small, fast, the same sequence everywhere. */
-export function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+// The seeded uniform generator in [0, 1) (mulberry32) every Loom package shares.
+export { seededRandom };
 
 /**
  * Chooses the next token from `logits` in the order the common libraries apply it: repetition

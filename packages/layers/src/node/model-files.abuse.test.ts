@@ -151,7 +151,7 @@ describe.each(['cpu', LOOM_WASM_BACKEND])('refused model files on %s', (backend)
     const v2 = giantV2();
     expect(v1.length).toBeLessThan(1000);
     const rss = process.memoryUsage().rss;
-    await refused(() => deserializeModel(v1), InvalidFileError, "Invalid value for `tensors[0].offsets` in the saved model header. Expected a range ending within the maxBytes limit (536870912). Received: [0,1600000000].");
+    await refused(() => deserializeModel(v1), InvalidFileError, "Invalid value for `tensors[0].offsets` in the saved model header. Expected a range ending within the maxBytes limit (536870912). Received: [0, 1600000000].");
     await refused(() => deserializeModel(v1, { maxBytes: 2 ** 40 }), InvalidFileError, /^The saved model payload has \d+ bytes; its header's tensors take 4800000000\. The file is truncated\.$/);
     await refused(() => deserializeModel(v2), LayersError, "Invalid value for the shape of weight 'd0/kernel' in the saved model. Expected [20000, 20000] (what Dense 'd0''s config gives). Received: [2, 2].");
     await refused(() => deserializeModel(container({ className: 'Sequential', layers: [{ className: 'Dense', config: { name: 'd0', units: 20000, inputShape: [20000] } }] }, [])), LayersError, "The saved model has no values for weight 'd0/kernel' of Dense 'd0' (shape [20000, 20000]).");

@@ -190,7 +190,7 @@ describe('loadCheckpoint and restoreCheckpoint with damaged or hostile files', (
     ['a negative epoch', (d) => (d.epoch = -1), 'Invalid value for `epoch` in FILE. Expected a non-negative integer. Received: -1.'],
     ['weights that are not an array', (d) => (d.weights = {}), 'Invalid value for `weights` in FILE. Expected an array of weights. Received: {}.'],
     ['an unknown dtype', (d) => (d.weights[1].dtype = 'complex64'), "Invalid value for `weights[1].dtype` in FILE. Expected 'float32', 'int32' or 'bool'. Received: 'complex64'."],
-    ['a negative dimension', (d) => (d.weights[0].shape = [-3, 2]), 'Invalid value for `weights[0].shape` in FILE. Expected an array of non-negative integers. Received: [-3,2].'],
+    ['a negative dimension', (d) => (d.weights[0].shape = [-3, 2]), 'Invalid value for `weights[0].shape` in FILE. Expected an array of non-negative integers. Received: [-3, 2].'],
     ['a 20000x20000 shape over 6 values', (d) => (d.weights[0].shape = [20000, 20000]), 'Invalid value for `weights[0].values` in FILE. Expected 400000000 values (shape [20000, 20000]). Received: 6 values.'],
     ['a NaN that JSON turned into null', (d) => (d.weights[0].values[4] = null), 'Invalid value for `weights[0].values[4]` in FILE. Expected a finite number. Received: null.'],
     ['a string among the values', (d) => (d.weights[0].values[0] = '1'), "Invalid value for `weights[0].values[0]` in FILE. Expected a finite number. Received: '1'."],

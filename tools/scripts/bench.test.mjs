@@ -1,0 +1,33 @@
+import { describe, expect, it } from 'vitest';
+import { formatTable, interleavedRounds, median, percentile, ratios } from './bench.mjs';
+
+describe('bench helpers', () => {
+  it('median and nearest-rank percentiles', () => {
+    expect(median([3, 1, 2])).toBe(2);
+    expect(median([4, 1, 3, 2])).toBe(2.5);
+    const hundred = Array.from({ length: 100 }, (_, i) => 100 - i);
+    expect(percentile(hundred, 0.5)).toBe(50);
+    expect(percentile(hundred, 0.99)).toBe(99);
+    expect(percentile(hundred, 1)).toBe(100);
+    expect(percentile(hundred, 0)).toBe(1);
+    expect(() => median([])).toThrow('median of an empty list');
+  });
+
+  it('interleaved rounds rotate who goes first and keep results in round order', async () => {
+    const order = [];
+    let tick = 0;
+    const results = await interleavedRounds(
+      { a: () => (order.push('a'), ++tick), b: async () => (order.push('b'), ++tick), c: () => (order.push('c'), ++tick) },
+      { rounds: 3 },
+    );
+    expect(order.join('')).toBe('abcbcacab');
+    expect(results).toEqual({ a: [1, 6, 8], b: [2, 4, 9], c: [3, 5, 7] });
+    expect(ratios([2, 9], [1, 3])).toEqual([2, 3]);
+  });
+
+  it('formats a table with numbers right-aligned', () => {
+    expect(formatTable([{ model: 'mlp', 'rows/s': 1200 }, { model: 'lstm-small', 'rows/s': 35 }])).toBe(
+      ['model       rows/s', '----------  ------', 'mlp           1200', 'lstm-small      35'].join('\n'),
+    );
+  });
+});
