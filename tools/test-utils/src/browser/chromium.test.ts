@@ -22,7 +22,7 @@ describe('the apps’ copies of the launcher', () => {
   const apps = readdirSync(join(repoRoot, 'apps')).filter((app) => existsSync(join(repoRoot, 'apps', app, 'test', 'browser.test.ts')));
 
   it('covers every app with a browser test', () => {
-    expect(apps.sort()).toEqual(['fraud-service', 'mnist', 'movie-recs']);
+    expect(apps.sort()).toEqual(['fraud-service', 'mnist', 'movie-recs', 'support-desk', 'text-generation']);
   });
 
   it.each(apps)('apps/%s/test/chromium.ts is identical to src/browser/chromium.ts', (app) => {
