@@ -1,0 +1,25 @@
+// runExperiment with a feedback log folded in (what pnpm retrain does), on a tiny setting.
+import { loadBanking77 } from '@loom-ml/datasets/node';
+import { initWasm } from '@loom-ml/wasm';
+import { readFileSync } from 'node:fs';
+import { expect, it } from 'vitest';
+import type { KnowledgeBase } from './assistant.js';
+import { runExperiment } from './experiment.js';
+
+it('adds the corrected queries to the training part only, and keeps them as evidence', async () => {
+  await initWasm({ threads: 1, onNotice: () => {} });
+  const [train, test] = await Promise.all([loadBanking77({ split: 'train' }), loadBanking77({ split: 'test' })]);
+  const knowledgeBase = JSON.parse(readFileSync(new URL('./knowledge-base.json', import.meta.url), 'utf8')) as KnowledgeBase;
+  const feedback = { texts: ['zzqx card never came', 'zzqx where is my card'], labels: [0, 0] };
+  const { report, bundle } = await runExperiment(
+    { intents: train.intents, train: { texts: train.texts.slice(0, 1000), labels: train.labels.slice(0, 1000) }, test: { texts: test.texts.slice(0, 50), labels: test.labels.slice(0, 50) }, feedback },
+    { settings: { dim: 8, dropout: 0, epochs: 1, batchSize: 64, learningRate: 0.02, seed: 3 }, validationShare: 0.1, targetAccuracy: 0.97, limit: 154, fewShot: false, knowledgeBase },
+    () => {},
+  );
+  expect(report.queries).toMatchObject({ validation: 100, test: 50, feedback: 2 });
+  expect(bundle.evidence.texts).toHaveLength(report.queries.train); // the stratified sample of about 154 plus the 2 corrections
+  expect(bundle.evidence.texts.slice(-2)).toEqual(feedback.texts);
+  expect(bundle.evidence.labels.slice(-2)).toEqual([0, 0]);
+  // The feedback's words are in the features (they were training queries).
+  expect(bundle.featurizer.features).toContain('w:zzqx');
+});
