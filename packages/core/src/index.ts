@@ -1,7 +1,7 @@
 // Public API of @loom-ml/core (runs anywhere): an explicit list of named re-exports.
 // Node-only file I/O is in './node.ts' (the '@loom-ml/core/node' entry).
 export { LoomError, FileRefusedError, InvalidFileError, ChecksumError, describeValue, invalidValueMessage } from './errors.js';
-export { seededRandom, shuffleInPlace } from './random.js';
+export { seededRandom, shuffleInPlace, setSeed, nextSeed, withSeed } from './random.js';
 export { parseJsonBounded } from './container/json.js';
 export type { ParseJsonOptions } from './container/json.js';
 export {

@@ -6,8 +6,22 @@ export type { Shape } from './core/shape.js';
 export { getActivation, ACTIVATION_NAMES } from './core/activations.js';
 export { useFusedKernels } from './core/fused-kernels.js';
 export type { ActivationName, ActivationFn } from './core/activations.js';
-export { initialize, fans } from './core/initializers.js';
-export type { InitializerName, InitializerConfig } from './core/initializers.js';
+export {
+  initialize,
+  fans,
+  glorotUniform,
+  glorotNormal,
+  heUniform,
+  heNormal,
+  lecunNormal,
+  orthogonal,
+  randomNormal,
+  zeros,
+  ones,
+} from './core/initializers.js';
+export type { InitializerName, InitializerConfig, InitializerOptions } from './core/initializers.js';
+// Seeds every unseeded initializer and dropout mask that follows (Keras' set_random_seed).
+export { setSeed } from '@loom-ml/core';
 export { l1, l2, l1l2 } from './core/regularizers.js';
 export type { RegularizerConfig } from './core/regularizers.js';
 export { Dense, dense } from './core/layers/dense.js';

@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { nextSeed, withSeed } from '@loom-ml/core';
 import type { GradientTransformation } from '@loom-ml/optimizers';
 import { disposeBatch, isInMemory, sampleCount, sourceOf, takeRows, type TrainingData } from './batches.js';
 import { CallbackList, type Callback, type TrainingContext, type TrainingOptimizer } from './callback.js';
@@ -28,7 +29,13 @@ export interface FitOptions {
   validation?: number | TrainingData;
   /** Callbacks, called in order. */
   callbacks?: Callback[];
-  /** Seed of the shuffling order: the same seed, model and data give the same weights. Default: random. */
+  /**
+   * Seed of the shuffling order and of every dropout mask without a seed of its own: the same
+   * seed, initial weights and data give bit-identical weights (on one backend; also with 1 or 2
+   * loom-wasm threads). Initial weights are drawn when the model is built, so seed them with
+   * `setSeed(seed)` before building it (or a `seed` per initializer). Default: the next seed of
+   * `setSeed`'s stream, or random when none is set.
+   */
   seed?: number;
   /** Shuffle in-memory data every epoch. Default true. */
   shuffle?: boolean;
@@ -88,88 +95,94 @@ export async function fit(model: TrainableModel, data: TrainingData, options: Fi
   const loss = resolveLoss(options.loss, where);
   const metrics = resolveMetrics(options.metrics ?? [], where);
   const classWeight = validateClassWeight(options.classWeight, where);
-  const seed = options.seed ?? Math.floor(Math.random() * 2 ** 32);
-  if (!Number.isFinite(seed)) throw invalidValue('seed', where, 'a finite number', seed);
+  // Without a seed of its own, fit draws one from setSeed's stream (so setSeed alone makes a run repeat).
+  const seed = options.seed ?? nextSeed() ?? Math.floor(Math.random() * 2 ** 32);
+  if (typeof seed !== 'number' || !Number.isFinite(seed)) throw invalidValue('seed', where, 'a finite number', seed);
   if (options.callbacks !== undefined && !Array.isArray(options.callbacks)) throw invalidValue('callbacks', where, 'an array of callbacks', options.callbacks);
   if (model.trainableWeights.length === 0) throw invalidValue('model', where, 'a model with trainable weights', `model '${model.name}' with none`);
 
-  const owned: Batch[] = [];
-  let trainData = data;
-  let validationData: TrainingData | undefined;
-  if (typeof options.validation === 'number') {
-    const split = splitValidation(data, options.validation);
-    owned.push(split.train, split.validation);
-    trainData = split.train;
-    validationData = split.validation;
-  } else {
-    validationData = options.validation;
-  }
-
-  const { optimizer, owned: ownsOptimizer } = resolveOptimizer(options.optimizer, model.trainableWeights);
-  try {
-    const source = sourceOf(trainData, batchSize, where);
-    const validationSource = validationData === undefined ? undefined : sourceOf(validationData, batchSize, where);
-    const shuffle = (options.shuffle ?? true) && isInMemory(trainData);
-    const callbacks = new CallbackList([...(options.verbose === true ? [progressBar()] : []), ...(options.callbacks ?? [])]);
-    const context: TrainingContext = {
-      model,
-      optimizer,
-      epochs,
-      stepsPerEpoch: source.steps,
-      samplesPerEpoch: source.samples,
-      initialEpoch: 0,
-      stopTraining: false,
-    };
-    const history = new History();
-    const random = seededRandom(seed);
-    let lastLogs: Logs = {};
-
-    await callbacks.onTrainBegin(context);
-    // Draw the skipped epochs' orders so a resumed run shuffles exactly like an uninterrupted one.
-    if (shuffle) for (let epoch = 0; epoch < context.initialEpoch; epoch++) shuffledIndices(source.samples!, random);
-
-    for (let epoch = context.initialEpoch; epoch < epochs && !context.stopTraining; epoch++) {
-      await callbacks.onEpochBegin(epoch, context);
-      for (const metric of metrics) metric.reset();
-      let lossSum = 0;
-      let samples = 0;
-      let batchIndex = 0;
-      for await (const { batch, owned: disposeAfter } of source.batches(shuffle ? random : undefined)) {
-        let size: number;
-        try {
-          size = batch.y.shape[0]!;
-          const batchLoss = trainStep(model, loss, optimizer, metrics, batch, classWeight);
-          lossSum += (await batchLoss.data())[0]! * size;
-          batchLoss.dispose();
-        } finally {
-          if (disposeAfter) disposeBatch(batch);
-        }
-        samples += size;
-        const batchLogs = { size, loss: lossSum / samples } as Logs & { size: number };
-        for (const metric of metrics) batchLogs[metric.name] = metric.result();
-        await callbacks.onBatchEnd(batchIndex, batchLogs, context);
-        batchIndex += 1;
-        if (context.stopTraining) break;
-      }
-      if (samples === 0) {
-        throw new TrainError(
-          `Invalid value for \`data\` in fit. Expected batches in every epoch (a re-iterable such as an array or a Dataset, not a one-shot generator). Received: no batches in epoch ${epoch + 1}.`,
-        );
-      }
-      const logs: Logs = { loss: lossSum / samples };
-      for (const metric of metrics) logs[metric.name] = metric.result();
-      if (validationSource !== undefined) {
-        const validationLogs = await evaluateSource(model, validationSource, loss, metrics, classWeight);
-        for (const [key, value] of Object.entries(validationLogs)) logs[`val_${key}`] = value;
-      }
-      history.record(epoch, logs);
-      lastLogs = logs;
-      await callbacks.onEpochEnd(epoch, logs, context);
+  // Unseeded dropout masks during this fit draw from a stream of the fit's seed (seed + 1, so
+  // they do not mirror the shuffling order), then whatever stream was active before is back.
+  const run = async (): Promise<History> => {
+    const owned: Batch[] = [];
+    let trainData = data;
+    let validationData: TrainingData | undefined;
+    if (typeof options.validation === 'number') {
+      const split = splitValidation(data, options.validation);
+      owned.push(split.train, split.validation);
+      trainData = split.train;
+      validationData = split.validation;
+    } else {
+      validationData = options.validation;
     }
-    await callbacks.onTrainEnd(lastLogs, context);
-    return history;
-  } finally {
-    for (const batch of owned) disposeBatch(batch);
-    if (ownsOptimizer) optimizer.dispose?.();
-  }
+
+    const { optimizer, owned: ownsOptimizer } = resolveOptimizer(options.optimizer, model.trainableWeights);
+    try {
+      const source = sourceOf(trainData, batchSize, where);
+      const validationSource = validationData === undefined ? undefined : sourceOf(validationData, batchSize, where);
+      const shuffle = (options.shuffle ?? true) && isInMemory(trainData);
+      const callbacks = new CallbackList([...(options.verbose === true ? [progressBar()] : []), ...(options.callbacks ?? [])]);
+      const context: TrainingContext = {
+        model,
+        optimizer,
+        epochs,
+        stepsPerEpoch: source.steps,
+        samplesPerEpoch: source.samples,
+        initialEpoch: 0,
+        stopTraining: false,
+      };
+      const history = new History();
+      const random = seededRandom(seed);
+      let lastLogs: Logs = {};
+
+      await callbacks.onTrainBegin(context);
+      // Draw the skipped epochs' orders so a resumed run shuffles exactly like an uninterrupted one.
+      if (shuffle) for (let epoch = 0; epoch < context.initialEpoch; epoch++) shuffledIndices(source.samples!, random);
+
+      for (let epoch = context.initialEpoch; epoch < epochs && !context.stopTraining; epoch++) {
+        await callbacks.onEpochBegin(epoch, context);
+        for (const metric of metrics) metric.reset();
+        let lossSum = 0;
+        let samples = 0;
+        let batchIndex = 0;
+        for await (const { batch, owned: disposeAfter } of source.batches(shuffle ? random : undefined)) {
+          let size: number;
+          try {
+            size = batch.y.shape[0]!;
+            const batchLoss = trainStep(model, loss, optimizer, metrics, batch, classWeight);
+            lossSum += (await batchLoss.data())[0]! * size;
+            batchLoss.dispose();
+          } finally {
+            if (disposeAfter) disposeBatch(batch);
+          }
+          samples += size;
+          const batchLogs = { size, loss: lossSum / samples } as Logs & { size: number };
+          for (const metric of metrics) batchLogs[metric.name] = metric.result();
+          await callbacks.onBatchEnd(batchIndex, batchLogs, context);
+          batchIndex += 1;
+          if (context.stopTraining) break;
+        }
+        if (samples === 0) {
+          throw new TrainError(
+            `Invalid value for \`data\` in fit. Expected batches in every epoch (a re-iterable such as an array or a Dataset, not a one-shot generator). Received: no batches in epoch ${epoch + 1}.`,
+          );
+        }
+        const logs: Logs = { loss: lossSum / samples };
+        for (const metric of metrics) logs[metric.name] = metric.result();
+        if (validationSource !== undefined) {
+          const validationLogs = await evaluateSource(model, validationSource, loss, metrics, classWeight);
+          for (const [key, value] of Object.entries(validationLogs)) logs[`val_${key}`] = value;
+        }
+        history.record(epoch, logs);
+        lastLogs = logs;
+        await callbacks.onEpochEnd(epoch, logs, context);
+      }
+      await callbacks.onTrainEnd(lastLogs, context);
+      return history;
+    } finally {
+      for (const batch of owned) disposeBatch(batch);
+      if (ownsOptimizer) optimizer.dispose?.();
+    }
+  };
+  return options.seed === undefined ? run() : withSeed(seed + 1, run);
 }

@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { nextSeed } from '@loom-ml/core';
 import { invalidValue } from '../errors.js';
 import type { InitializerConfig } from '../core/initializers.js';
 import { Layer, type CallOptions, type LayerArgs } from '../core/layer.js';
@@ -122,7 +123,7 @@ export class TransformerDecoder extends Layer {
   private run(inputs: tf.Tensor, training: boolean, attentionMask: tf.Tensor | null, past: { key: tf.Tensor3D; value: tf.Tensor3D } | null): { output: tf.Tensor; key: tf.Tensor3D; value: tf.Tensor3D } {
     const active = training && this.dropout > 0;
     const seed = active && this.args.seed !== undefined ? this.args.seed + 2 * this.calls++ : undefined;
-    const drop = (x: tf.Tensor, offset: number) => (active ? tf.dropout(x, this.dropout, undefined, seed === undefined ? undefined : seed + offset) : x);
+    const drop = (x: tf.Tensor, offset: number) => (active ? tf.dropout(x, this.dropout, undefined, seed === undefined ? nextSeed() : seed + offset) : x);
     return tf.tidy(() => {
       const [batch, time, features] = inputs.shape as [number, number, number];
       const [g1, b1, g2, b2] = this.norms as [tf.Variable, tf.Variable, tf.Variable, tf.Variable];

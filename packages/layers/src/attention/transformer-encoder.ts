@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { nextSeed } from '@loom-ml/core';
 import { invalidValue } from '../errors.js';
 import type { InitializerConfig } from '../core/initializers.js';
 import { Layer, type CallOptions, type LayerArgs } from '../core/layer.js';
@@ -106,7 +107,7 @@ export class TransformerEncoder extends Layer {
     const explicit = attentionMask === undefined ? null : checkAttentionMask(attentionMask, inputs.shape[0], inputs.shape[1]!, inputs.shape[1]!, this.describe());
     const active = training && this.dropout > 0;
     const seed = active && this.args.seed !== undefined ? this.args.seed + 2 * this.calls++ : undefined;
-    const drop = (x: tf.Tensor, offset: number) => (active ? tf.dropout(x, this.dropout, undefined, seed === undefined ? undefined : seed + offset) : x);
+    const drop = (x: tf.Tensor, offset: number) => (active ? tf.dropout(x, this.dropout, undefined, seed === undefined ? nextSeed() : seed + offset) : x);
     return tf.tidy(() => {
       const [batch, time, features] = inputs.shape as [number, number, number];
       const [g1, b1, g2, b2] = this.norms as [tf.Variable, tf.Variable, tf.Variable, tf.Variable];

@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { nextSeed } from '@loom-ml/core';
 import { invalidValue } from '../errors.js';
 
 /** A weight initializer by name, with an optional seed for reproducible weights. */
@@ -27,7 +28,10 @@ function normalize(config: InitializerConfig): { name: InitializerName; seed?: n
  * const kernel = initialize({ name: 'glorotUniform', seed: 1 }, [784, 128]);
  */
 export function initialize(config: InitializerConfig, shape: number[], where = 'initialize'): tf.Tensor {
-  const { name, seed, stddev = 0.05, gain = 1 } = normalize(config);
+  const { name, seed: ownSeed, stddev = 0.05, gain = 1 } = normalize(config);
+  if (ownSeed !== undefined && (typeof ownSeed !== 'number' || !Number.isFinite(ownSeed))) throw invalidValue('seed', where, 'a finite number', ownSeed);
+  // Unseeded: the next seed of setSeed's stream (undefined, so truly random, when none is set).
+  const seed = ownSeed ?? (name === 'zeros' || name === 'ones' ? undefined : nextSeed());
   const { fanIn, fanOut } = fans(shape);
   switch (name) {
     case 'zeros':
@@ -52,14 +56,14 @@ export function initialize(config: InitializerConfig, shape: number[], where = '
     case 'randomNormal':
       return tf.randomNormal(shape, 0, stddev, 'float32', seed);
     case 'orthogonal':
-      return orthogonal(shape, gain, seed);
+      return orthogonalMatrix(shape, gain, seed);
     default:
       throw invalidValue('initializer', where, 'zeros, ones, glorotUniform, glorotNormal, heUniform, heNormal, lecunNormal, orthogonal or randomNormal', name);
   }
 }
 
 /** Saxe et al.: rows (or columns) of the flattened [fanIn-ish, out] matrix are orthonormal. */
-function orthogonal(shape: number[], gain: number, seed: number | undefined): tf.Tensor {
+function orthogonalMatrix(shape: number[], gain: number, seed: number | undefined): tf.Tensor {
   return tf.tidy(() => {
     const cols = shape[shape.length - 1] ?? 1;
     const rows = shape.slice(0, -1).reduce((a, b) => a * b, 1);
@@ -72,4 +76,105 @@ function orthogonal(shape: number[], gain: number, seed: number | undefined): tf
     const fixed = tf.mul(q, signs);
     return tf.reshape(tf.mul(gain, tall ? fixed : tf.transpose(fixed)), shape);
   });
+}
+
+/** Options of the random initializers: `seed` makes the weights the same every run. */
+export interface InitializerOptions {
+  /** Seed of this initializer. Default: the next seed of `setSeed`'s stream, or random when none is set. */
+  seed?: number;
+}
+
+function seeded(name: InitializerName, options: InitializerOptions & { stddev?: number; gain?: number } = {}): InitializerConfig {
+  return { name, ...options };
+}
+
+/**
+ * Glorot (Xavier) uniform: U(-limit, limit) with limit = sqrt(6 / (fanIn + fanOut)), Keras' default
+ * for Dense and convolution kernels.
+ *
+ * @example
+ * dense({ units: 8, kernelInitializer: glorotUniform({ seed: 1 }) });
+ */
+export function glorotUniform(options?: InitializerOptions): InitializerConfig {
+  return seeded('glorotUniform', options);
+}
+
+/**
+ * Glorot (Xavier) normal: a normal truncated at 2 standard deviations with stddev sqrt(2 / (fanIn + fanOut)).
+ *
+ * @example
+ * dense({ units: 8, kernelInitializer: glorotNormal({ seed: 1 }) });
+ */
+export function glorotNormal(options?: InitializerOptions): InitializerConfig {
+  return seeded('glorotNormal', options);
+}
+
+/**
+ * He uniform: U(-limit, limit) with limit = sqrt(6 / fanIn), for ReLU layers.
+ *
+ * @example
+ * dense({ units: 8, activation: 'relu', kernelInitializer: heUniform({ seed: 1 }) });
+ */
+export function heUniform(options?: InitializerOptions): InitializerConfig {
+  return seeded('heUniform', options);
+}
+
+/**
+ * He normal: a truncated normal with stddev sqrt(2 / fanIn), for ReLU layers.
+ *
+ * @example
+ * conv2d({ filters: 16, kernelSize: 3, kernelInitializer: heNormal({ seed: 1 }) });
+ */
+export function heNormal(options?: InitializerOptions): InitializerConfig {
+  return seeded('heNormal', options);
+}
+
+/**
+ * LeCun normal: a truncated normal with stddev sqrt(1 / fanIn), for SELU-style layers.
+ *
+ * @example
+ * dense({ units: 8, kernelInitializer: lecunNormal({ seed: 1 }) });
+ */
+export function lecunNormal(options?: InitializerOptions): InitializerConfig {
+  return seeded('lecunNormal', options);
+}
+
+/**
+ * A (semi-)orthogonal matrix times `gain` (Saxe et al.), the default of recurrent kernels.
+ *
+ * @example
+ * lstm({ units: 32, recurrentInitializer: orthogonal({ gain: 1, seed: 1 }) });
+ */
+export function orthogonal(options?: InitializerOptions & { gain?: number }): InitializerConfig {
+  return seeded('orthogonal', options);
+}
+
+/**
+ * A normal with mean 0 and `stddev` (default 0.05), the default of embeddings.
+ *
+ * @example
+ * embedding({ inputDim: 1000, outputDim: 16, embeddingsInitializer: randomNormal({ stddev: 0.02, seed: 1 }) });
+ */
+export function randomNormal(options?: InitializerOptions & { stddev?: number }): InitializerConfig {
+  return seeded('randomNormal', options);
+}
+
+/**
+ * All zeros (biases' default).
+ *
+ * @example
+ * dense({ units: 8, biasInitializer: zeros() });
+ */
+export function zeros(): InitializerConfig {
+  return 'zeros';
+}
+
+/**
+ * All ones (normalisation scales' default).
+ *
+ * @example
+ * dense({ units: 8, biasInitializer: ones() });
+ */
+export function ones(): InitializerConfig {
+  return 'ones';
 }

@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { nextSeed } from '@loom-ml/core';
 import { invalidValue } from '../../errors.js';
 import { getActivation, type ActivationName } from '../activations.js';
 import { Layer, type CallOptions, type LayerArgs } from '../layer.js';
@@ -31,7 +32,8 @@ export class Dropout extends Layer {
   protected call(inputs: tf.Tensor, { training }: Required<CallOptions>): tf.Tensor {
     // A clone shares the data: cheap, and disposing the output never disposes the caller's input.
     if (!training || this.rate === 0) return tf.clone(inputs);
-    const seed = this.seed === undefined ? undefined : this.seed + this.calls++;
+    // Unseeded: the next seed of setSeed's (or fit({ seed })'s) stream, random when none is active.
+    const seed = this.seed === undefined ? nextSeed() : this.seed + this.calls++;
     return tf.dropout(inputs, this.rate, undefined, seed);
   }
   /** Inference: the identity. */
