@@ -9,7 +9,7 @@ export { CsvParser, CsvError } from './loaders/csv-parser.js';
 export type { CsvRecord, CsvErrorReason, CsvParserOptions } from './loaders/csv-parser.js';
 export type { InvalidUtf8 } from './loaders/utf8-decoder.js';
 export { parseCsv, readCsv, streamCsv, CsvRowReader } from './loaders/csv.js';
-export type { BadRow, ColumnSpec, ColumnType, CsvInput, CsvOptions, CsvReport, CsvRow, CsvValue, MissingPolicy } from './loaders/csv.js';
+export type { BadRow, ColumnSpec, ColumnType, CsvInput, CsvOptions, CsvReport, CsvRow, CsvRowOf, CsvSchema, CsvValue, MissingPolicy } from './loaders/csv.js';
 export type { ChunkSource } from './loaders/chunk-source.js';
 export { Dataset, batchToTensors, seededRandom } from './dataset.js';
 export type { ToTensorsOptions } from './dataset.js';

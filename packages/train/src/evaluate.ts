@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { sourceOf, disposeBatch, type BatchSource, type TrainingData } from './batches.js';
+import { checkCallForm } from './call-form.js';
 import { invalidValue, TrainError } from './errors.js';
 import { resolveLoss, resolveMetrics } from './resolve.js';
 import { batchSampleWeights, validateClassWeight, weightedLossSum, type ClassWeight } from './sample-weights.js';
@@ -80,6 +81,7 @@ export async function evaluateSource(
 export async function evaluate(model: TrainableModel, data: TrainingData, options: EvaluateOptions): Promise<Logs> {
   const where = 'evaluate';
   validateModel(model, where);
+  checkCallForm(data, options, where);
   if (options === null || typeof options !== 'object') throw invalidValue('options', where, 'an options object with a loss', options);
   const batchSize = validateBatchSize(options.batchSize, where);
   const loss = resolveLoss(options.loss, where);

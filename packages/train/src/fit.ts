@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { nextSeed, withSeed } from '@loom-ml/core';
 import type { GradientTransformation } from '@loom-ml/optimizers';
 import { disposeBatch, isInMemory, sampleCount, sourceOf, takeRows, type TrainingData } from './batches.js';
+import { checkCallForm } from './call-form.js';
 import { CallbackList, type Callback, type TrainingContext, type TrainingOptimizer } from './callback.js';
 import { invalidValue, TrainError } from './errors.js';
 import { evaluateSource, validateBatchSize, validateModel } from './evaluate.js';
@@ -89,6 +90,7 @@ function splitValidation(data: TrainingData, fraction: number): { train: Batch; 
 export async function fit(model: TrainableModel, data: TrainingData, options: FitOptions): Promise<History> {
   const where = 'fit';
   validateModel(model, where);
+  checkCallForm(data, options, where);
   if (options === null || typeof options !== 'object') throw invalidValue('options', where, 'an options object with loss and optimizer', options);
   const epochs = validateEpochs(options.epochs);
   const batchSize = validateBatchSize(options.batchSize, where);

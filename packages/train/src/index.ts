@@ -9,7 +9,7 @@ export type { FitOptions } from './fit.js';
 export { evaluate } from './evaluate.js';
 export type { EvaluateOptions } from './evaluate.js';
 export { predict } from './predict.js';
-export type { PredictOptions } from './predict.js';
+export type { PredictOptions, SingleOutputModel } from './predict.js';
 export type { TrainingData } from './batches.js';
 export type { ClassWeight } from './sample-weights.js';
 export { History } from './history.js';

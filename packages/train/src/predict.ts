@@ -9,14 +9,21 @@ export interface PredictOptions {
   batchSize?: number;
 }
 
+/** A model whose `apply` returns one tensor (a `Sequential`): `predict` then returns one tensor. */
+export type SingleOutputModel = TrainableModel & { apply(inputs: tf.Tensor | tf.Tensor[], options?: { training?: boolean }): tf.Tensor };
+
 /**
  * The model's outputs for `inputs`, computed batch by batch in inference mode and
  * concatenated (the caller owns the result). One tensor, or one per output for a model whose
  * `apply` returns a list (several inputs given as an array still give one tensor for one output).
+ * Typed by the model: a `Sequential` (its `apply` returns one tensor) gives `Promise<Tensor>`, so
+ * no cast is needed; a functional model gives `Promise<Tensor | Tensor[]>`.
  *
  * @example
- * const probabilities = await predict(model, xTest, { batchSize: 256 });
+ * const probabilities = await predict(model, xTest, { batchSize: 256 }); // tf.Tensor for a Sequential
  */
+export async function predict(model: SingleOutputModel, inputs: tf.Tensor | tf.Tensor[], options?: PredictOptions): Promise<tf.Tensor>;
+export async function predict(model: TrainableModel, inputs: tf.Tensor | tf.Tensor[], options?: PredictOptions): Promise<tf.Tensor | tf.Tensor[]>;
 export async function predict(model: TrainableModel, inputs: tf.Tensor | tf.Tensor[], options: PredictOptions = {}): Promise<tf.Tensor | tf.Tensor[]> {
   const where = 'predict';
   validateModel(model, where);

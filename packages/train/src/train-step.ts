@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { TrainingOptimizer } from './callback.js';
-import { invalidValue } from './errors.js';
+import { invalidValue, TrainError } from './errors.js';
 import { batchSampleWeights, weightedLossSum, type ClassWeight } from './sample-weights.js';
 import type { Batch, LossLike, MetricLike, TrainableModel } from './types.js';
 
@@ -10,6 +10,24 @@ export function singleOutput(output: tf.Tensor | tf.Tensor[], model: TrainableMo
     throw invalidValue('model', 'fit', 'a model with a single output tensor', `model '${model.name}' with ${output.length} outputs`);
   }
   return output;
+}
+
+/**
+ * Runs `compute` (a gradient computation) and, when tfjs-core reports a kernel without a
+ * registered gradient, throws a `TrainError` that says how to register them: tfjs-core alone
+ * registers none, and its own message ('gradient function not found for RealDiv') does not say so.
+ */
+export function withGradientHint<T>(compute: () => T): T {
+  try {
+    return compute();
+  } catch (error) {
+    const missing = /gradient function not found for (\w+)/i.exec(error instanceof Error ? error.message : '');
+    if (missing === null) throw error;
+    throw new TrainError(
+      `The backend '${tf.getBackend()}' has no gradient registered for the kernel ${missing[1]}, which training needs: tfjs-core registers no gradients by itself. ` +
+        "Call registerGradients() from @loom-ml/wasm once before training (initWasm() does it for you), or import '@tensorflow/tfjs' instead of tfjs-core alone.",
+    );
+  }
 }
 
 /**
@@ -30,14 +48,14 @@ export function trainStep(
   const weights = batchSampleWeights(batch.y, batch.sampleWeight, classWeight);
   let prediction: tf.Tensor | undefined;
   try {
-    const { value, grads } = tf.variableGrads(() => {
+    const { value, grads } = withGradientHint(() => tf.variableGrads(() => {
       const output = singleOutput(model.apply(batch.x, { training: true }), model);
       // Kept past variableGrads' scope so the metrics can see it without a second forward pass.
       if (metrics.length > 0) prediction = tf.keep(output);
       const dataLoss = tf.div(weightedLossSum(loss, batch.y, output, weights), batchSize);
       const penalty = model.regularizationLoss?.() ?? null;
       return (penalty === null ? dataLoss : tf.add(dataLoss, penalty)) as tf.Scalar;
-    }, model.trainableWeights);
+    }, model.trainableWeights));
     // A variable the loss does not reach gets a zero gradient: the optimizer wants one per variable.
     const missing: tf.Tensor[] = [];
     for (const variable of model.trainableWeights) {

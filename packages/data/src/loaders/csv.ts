@@ -22,17 +22,22 @@ export interface ColumnSpec {
   missing?: MissingPolicy;
 }
 
-export interface CsvOptions extends CsvParserOptions {
+/** Column name → type or spec, as a `CsvOptions.schema` object. */
+export type CsvSchema = Readonly<Record<string, ColumnType | Readonly<ColumnSpec>>>;
+
+export interface CsvOptions<S extends CsvSchema = CsvSchema, M extends MissingPolicy = MissingPolicy> extends CsvParserOptions {
   /**
    * Column name → type (or spec), as an object or a `Map`. Columns not listed stay strings;
    * listed columns must exist in the header. Any name works, `__proto__` and `constructor`
-   * included (write `{ ['__proto__']: 'number' }` in an object literal, or use a Map).
+   * included (write `{ ['__proto__']: 'number' }` in an object literal, or use a Map). Given as
+   * an object, it types the rows: `{ age: 'integer', city: 'string' }` gives rows with
+   * `age: number` and `city: string` (see `CsvRowOf`).
    */
-  schema?: Record<string, ColumnType | ColumnSpec> | ReadonlyMap<string, ColumnType | ColumnSpec>;
+  schema?: S | ReadonlyMap<string, ColumnType | ColumnSpec>;
   /** Field texts that mean "missing". Default ['', 'NA', 'N/A', 'null', 'NaN']. */
   missingValues?: string[];
   /** Default `missing` of number, integer, boolean and category columns. Default `'error'`. */
-  onMissing?: MissingPolicy;
+  onMissing?: M;
   /** What a malformed row does: 'error' (default) throws naming the line and column; 'skip' drops it and counts it; 'collect' drops it and reports it. */
   onBadRow?: 'error' | 'skip' | 'collect';
   /** Bytes that are not UTF-8: `'error'` (default) stops with a `CsvError` naming the line; `'replace'` reads them as U+FFFD. */
@@ -42,6 +47,27 @@ export interface CsvOptions extends CsvParserOptions {
 export type CsvValue = number | string | boolean | null;
 /** One row: column name → value. A null-prototype object, so a column may be called `__proto__`, `constructor` or `toString`. */
 export type CsvRow = Record<string, CsvValue>;
+
+type TypeOf<C> = C extends ColumnType ? C : C extends { type: infer T } ? T : never;
+type ValueOfType<T> = T extends 'number' | 'integer' ? number : T extends 'boolean' ? boolean : string;
+// What a missing value may become: the spec's `missing`, else `onMissing` (string columns keep
+// their text unless `missing` is set); 'error' and 'skip' add nothing, null adds null, a fill
+// value adds its own type.
+type PolicyOf<C, M> = C extends { missing: infer P } ? P : TypeOf<C> extends 'string' ? 'error' : M;
+type MissingValue<P> = P extends 'error' | 'skip' ? never : P extends null ? null : P extends number ? number : P extends boolean ? boolean : P extends string ? string : never;
+
+/**
+ * The row type a schema object gives: each listed column's value type (`number` for number and
+ * integer columns, `boolean`, `string` for string and category columns), with `| null` when a
+ * missing value becomes null (`missing: null`, or `onMissing: null` for non-string columns);
+ * columns not listed are `CsvValue`.
+ *
+ * @example
+ * type Loan = CsvRowOf<{ income: 'number'; grade: { type: 'category'; missing: null } }>; // { income: number; grade: string | null }
+ */
+export type CsvRowOf<S extends CsvSchema, M extends MissingPolicy = 'error'> = {
+  -readonly [K in keyof S]: ValueOfType<TypeOf<S[K]>> | MissingValue<PolicyOf<S[K], M>>;
+} & CsvRow;
 
 export interface BadRow {
   line: number;
@@ -328,10 +354,14 @@ async function* csvRecords(input: CsvInput, source: string, options: CsvOptions)
  * @example
  * for await (const row of streamCsv(await fetch('/people.csv'), { schema: { age: 'integer' } })) console.log(row.age);
  */
-export async function* streamCsv(input: CsvInput, options: CsvOptions = {}, report?: (r: CsvReport) => void): AsyncGenerator<CsvRow> {
+export async function* streamCsv<const S extends CsvSchema = {}, const M extends MissingPolicy = 'error'>(
+  input: CsvInput,
+  options: CsvOptions<S, M> = {},
+  report?: (r: CsvReport) => void,
+): AsyncGenerator<CsvRowOf<S, M>> {
   const source = sourceName(input, options);
   const reader = new CsvRowReader({ ...options, source });
-  for await (const records of csvRecords(input, source, options)) yield* reader.rows(records);
+  for await (const records of csvRecords(input, source, options)) yield* reader.rows(records) as Iterable<CsvRowOf<S, M>>;
   report?.(reader.report);
 }
 
@@ -342,11 +372,14 @@ export async function* streamCsv(input: CsvInput, options: CsvOptions = {}, repo
  * @example
  * const { rows, columns, badRows } = await readCsv(fileInput.files[0], { schema: { amount: 'number' }, onBadRow: 'collect' });
  */
-export async function readCsv(input: CsvInput, options: CsvOptions = {}): Promise<{ rows: CsvRow[]; columns: string[] } & CsvReport> {
+export async function readCsv<const S extends CsvSchema = {}, const M extends MissingPolicy = 'error'>(
+  input: CsvInput,
+  options: CsvOptions<S, M> = {},
+): Promise<{ rows: CsvRowOf<S, M>[]; columns: string[] } & CsvReport> {
   const source = sourceName(input, options);
   const reader = new CsvRowReader({ ...options, source });
-  const rows: CsvRow[] = [];
-  for await (const records of csvRecords(input, source, options)) for (const row of reader.read(records)) rows.push(row);
+  const rows: CsvRowOf<S, M>[] = [];
+  for await (const records of csvRecords(input, source, options)) for (const row of reader.read(records)) rows.push(row as CsvRowOf<S, M>);
   return { rows, columns: [...(reader.columns ?? [])], ...reader.report };
 }
 
@@ -356,9 +389,12 @@ export async function readCsv(input: CsvInput, options: CsvOptions = {}): Promis
  * @example
  * const { rows, columns } = parseCsv('a,b\n1,x\n', { schema: { a: 'number' } }); // rows [{ a: 1, b: 'x' }]
  */
-export function parseCsv(text: string, options: CsvOptions = {}): { rows: CsvRow[]; columns: string[] } & CsvReport {
+export function parseCsv<const S extends CsvSchema = {}, const M extends MissingPolicy = 'error'>(
+  text: string,
+  options: CsvOptions<S, M> = {},
+): { rows: CsvRowOf<S, M>[]; columns: string[] } & CsvReport {
   const parser = new CsvParser(options);
   const reader = new CsvRowReader(options);
-  const rows = [...reader.read(parser.push(text)), ...reader.read(parser.end())];
+  const rows = [...reader.read(parser.push(text)), ...reader.read(parser.end())] as CsvRowOf<S, M>[];
   return { rows, columns: [...(reader.columns ?? [])], ...reader.report };
 }

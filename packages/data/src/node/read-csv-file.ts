@@ -1,6 +1,6 @@
 import { open } from 'node:fs/promises';
 import { DataError } from '../errors.js';
-import { readCsv, type CsvOptions, type CsvReport, type CsvRow } from '../loaders/csv.js';
+import { readCsv, type CsvOptions, type CsvReport, type CsvRowOf, type CsvSchema, type MissingPolicy } from '../loaders/csv.js';
 
 /**
  * Reads a CSV file (Node.js): streamed through the same parser as `readCsv`, so memory stays
@@ -11,7 +11,10 @@ import { readCsv, type CsvOptions, type CsvReport, type CsvRow } from '../loader
  * import { readCsvFile } from '@loom-ml/data/node';
  * const { rows, skippedRows } = await readCsvFile('loans.csv.gz', { schema: { amount: 'number' }, onBadRow: 'collect' });
  */
-export async function readCsvFile(path: string, options: Omit<CsvOptions, 'source'> = {}): Promise<{ rows: CsvRow[]; columns: string[] } & CsvReport> {
+export async function readCsvFile<const S extends CsvSchema = {}, const M extends MissingPolicy = 'error'>(
+  path: string,
+  options: Omit<CsvOptions<S, M>, 'source'> = {},
+): Promise<{ rows: CsvRowOf<S, M>[]; columns: string[] } & CsvReport> {
   let handle;
   try {
     handle = await open(path, 'r');
