@@ -8,7 +8,12 @@ import { checkSavedFormat, savedNumber, savedNumbers } from './saved-json.js';
 const FLOAT32_MAX = 3.4028234663852886e38;
 
 export interface LogisticRegressionOptions {
-  /** L2 penalty on the weights (not the bias). Default 1e-4. */
+  /**
+   * L2 penalty on the weights (not the bias): the loss is the (class-weighted) mean log-loss plus
+   * `l2 · Σ w²`. scikit-learn's `LogisticRegression(C)` minimises `C · Σ logloss + ½ Σ w²`, the same
+   * optimum as `l2 = 1 / (2 · C · n)` for n training rows (unweighted); `C = 1 / (2 · l2 · n)`.
+   * Default 1e-4 (C = 5000 / n: C = 1 for 5,000 rows).
+   */
   l2?: number;
   /** Weight of each class: 'balanced' (n / (2 n_c)) or [negative, positive]. Default: none. */
   classWeight?: 'balanced' | [number, number];

@@ -11,7 +11,8 @@ export interface PlattScalingJSON {
 
 /**
  * Platt scaling: calibrated probability = 1 / (1 + exp(-(slope * score + intercept))), fitted by
- * Newton's method on the (optionally weighted) log-loss. Targets may be 0/1 labels or soft
+ * Newton's method on the log-loss, every score weighing the same (`fit` takes no sample weights;
+ * to weigh a class more, repeat its rows or use soft targets). Targets may be 0/1 labels or soft
  * probabilities; no target smoothing is applied (Platt 1999's (N+ + 1)/(N+ + 2) is left out).
  *
  * @example

@@ -9,7 +9,11 @@ import { assertKnownOptions, assertBoolean, assertMinRank, assertNumberInRange, 
 export interface BinaryFocalCrossentropyOptions {
   /** Focusing parameter: easy examples are down-weighted by (1 - p_t)^gamma. Default 2. */
   gamma?: number;
-  /** Class balance: positives weighted alpha, negatives 1 - alpha. Default: no balancing. */
+  /**
+   * Class balance: positives weighted alpha, negatives 1 - alpha. Default: no balancing, as Keras'
+   * `BinaryFocalCrossentropy` (`apply_class_balancing=False`); note that `categoricalFocalCrossentropy`
+   * defaults `alpha` to 0.25, as Keras' `CategoricalFocalCrossentropy` does.
+   */
   alpha?: number;
   /** yPred holds logits instead of probabilities. Default false. */
   fromLogits?: boolean;
