@@ -1,5 +1,8 @@
 import { addDecayedWeights, type ParamMask } from './add-decayed-weights.js';
+import { adamHyper } from './adam.js';
 import { chain } from './chain.js';
+import { adamPlan } from './fused-chains.js';
+import { withFusedUpdate } from './fused-updates.js';
 import { scaleByAdam, type ScaleByAdamOptions } from './scale-by-adam.js';
 import { scaleByLearningRate } from './scale-by-learning-rate.js';
 import type { GradientTransformation, ScalarOrSchedule } from './types.js';
@@ -18,7 +21,8 @@ export interface AdamWOptions extends ScaleByAdamOptions {
 /**
  * AdamW (Loshchilov & Hutter 2019): Adam with decoupled weight decay,
  * `chain(scaleByAdam(), addDecayedWeights(weightDecay, { mask }), scaleByLearningRate(learningRate))`,
- * so each step subtracts `learningRate * (adamUpdate + weightDecay * param)`.
+ * so each step subtracts `learningRate * (adamUpdate + weightDecay * param)`; one fused kernel
+ * call per parameter where `@loom-ml/wasm` registered it (see `adam`).
  *
  * @example
  * const optimizer = adamw({ learningRate: 1e-3, weightDecay: 1e-2, mask: decayMatricesOnly });
@@ -26,5 +30,7 @@ export interface AdamWOptions extends ScaleByAdamOptions {
 export function adamw(options: AdamWOptions = {}): GradientTransformation {
   const learningRate = requireScalarOrSchedule(options.learningRate ?? 1e-3, 'learningRate', 'adamw');
   const decayOptions = options.mask === undefined ? {} : { mask: options.mask };
-  return chain(scaleByAdam(options), addDecayedWeights(options.weightDecay ?? 1e-4, decayOptions), scaleByLearningRate(learningRate));
+  const weightDecay = options.weightDecay ?? 1e-4;
+  const general = chain(scaleByAdam(options), addDecayedWeights(weightDecay, decayOptions), scaleByLearningRate(learningRate));
+  return withFusedUpdate(general, adamPlan(adamHyper(options), learningRate, { present: true, weightDecay, mask: options.mask }));
 }

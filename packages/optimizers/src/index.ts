@@ -5,6 +5,7 @@ export { LoomError, OptimizerError } from './errors.js';
 export { chain } from './chain.js';
 export { applyUpdates } from './apply-updates.js';
 export { Optimizer } from './optimizer.js';
+export { FUSED_UPDATE_KERNELS, useFusedUpdates } from './fused-updates.js';
 export { serializeOptState, deserializeOptState, validateSerializedOptState } from './serialize-state.js';
 export type { SerializedNode, SerializedOptState, SerializedTensor } from './serialize-state.js';
 

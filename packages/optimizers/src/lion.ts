@@ -1,5 +1,7 @@
 import { addDecayedWeights, type ParamMask } from './add-decayed-weights.js';
 import { chain } from './chain.js';
+import { lionPlan } from './fused-chains.js';
+import { withFusedUpdate } from './fused-updates.js';
 import { scaleByLearningRate } from './scale-by-learning-rate.js';
 import { scaleByLion, type ScaleByLionOptions } from './scale-by-lion.js';
 import type { GradientTransformation, ScalarOrSchedule } from './types.js';
@@ -17,7 +19,8 @@ export interface LionOptions extends ScaleByLionOptions {
 
 /**
  * Lion (Chen et al. 2023, "Symbolic Discovery of Optimization Algorithms"):
- * `chain(scaleByLion(), addDecayedWeights(weightDecay), scaleByLearningRate(learningRate))`.
+ * `chain(scaleByLion(), addDecayedWeights(weightDecay), scaleByLearningRate(learningRate))`; one
+ * fused kernel call per parameter where `@loom-ml/wasm` registered it (see `adam`).
  *
  * @example
  * const optimizer = lion({ learningRate: 1e-4, weightDecay: 1e-2 });
@@ -30,5 +33,6 @@ export function lion(options: LionOptions): GradientTransformation {
     transforms.push(addDecayedWeights(weightDecay, options.mask === undefined ? {} : { mask: options.mask }));
   }
   transforms.push(scaleByLearningRate(options.learningRate));
-  return chain(...transforms);
+  const hyper = { beta1: options.beta1 ?? 0.9, beta2: options.beta2 ?? 0.99 };
+  return withFusedUpdate(chain(...transforms), lionPlan(hyper, options.learningRate, { present: weightDecay !== 0, weightDecay, mask: options.mask }));
 }

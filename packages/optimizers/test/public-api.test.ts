@@ -5,7 +5,7 @@ describe('public API', () => {
   it('is exactly the documented list of runtime exports', () => {
     expect(Object.keys(api).sort()).toEqual(
       [
-        'LoomError', 'OptimizerError', 'chain', 'applyUpdates', 'Optimizer', 'serializeOptState', 'deserializeOptState', 'validateSerializedOptState',
+        'LoomError', 'OptimizerError', 'chain', 'applyUpdates', 'Optimizer', 'FUSED_UPDATE_KERNELS', 'useFusedUpdates', 'serializeOptState', 'deserializeOptState', 'validateSerializedOptState',
         'scale', 'scaleBySchedule', 'scaleByLearningRate', 'traceMomentum', 'scaleByAdam', 'scaleByRms', 'scaleByStddev',
         'scaleByRss', 'scaleByLion', 'clipByValue', 'clipByGlobalNorm', 'globalNorm', 'addDecayedWeights', 'decayMatricesOnly',
         'sgd', 'adam', 'adamw', 'rmsprop', 'adagrad', 'lion', 'getOptimizer',

@@ -8,6 +8,8 @@ import type { KernelFunc, TensorInfo } from '@tensorflow/tfjs-core';
  * and tfjs-backend-cpu (the tensors' own arrays), so one kernel source serves both.
  */
 export interface KernelHost {
+  /** Which data layout: 'wasm' (whose own kernels are SIMD, worth calling on long arrays) or 'cpu'. */
+  kind: 'wasm' | 'cpu';
   alloc(shape: number[]): TensorInfo;
   /**
    * A float32 view of a tensor's data. On wasm it is valid until the heap next grows: take
@@ -45,6 +47,7 @@ export function kernelHost(backend: unknown, kernelName: string): KernelHost {
   if (typeof wasm.typedArrayFromHeap === 'function' && typeof wasm.makeOutput === 'function') {
     const b = backend as WasmLike;
     return {
+      kind: 'wasm',
       alloc: (shape) => b.makeOutput(shape, 'float32'),
       f32: (info) => b.typedArrayFromHeap(info),
       run: runner(backend),
@@ -55,6 +58,7 @@ export function kernelHost(backend: unknown, kernelName: string): KernelHost {
   if (typeof cpu.makeTensorInfo === 'function' && cpu.data !== undefined && typeof cpu.data.get === 'function') {
     const b = backend as CpuLike;
     return {
+      kind: 'cpu',
       alloc: (shape) => b.makeTensorInfo(shape, 'float32', new Float32Array(tf.util.sizeFromShape(shape))),
       f32: (info) => b.data.get(info.dataId).values as Float32Array,
       run: runner(backend),
