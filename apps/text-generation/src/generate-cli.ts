@@ -16,7 +16,7 @@ await runCommand(generateCommand, async (parsed) => {
     const paths = artifactPaths(options.outDir);
     const modelPath = options.modelPath ?? paths.modelPath;
     const { model, tokenizer } = await loadArtifacts(modelPath, paths.tokenizerPath).catch((error: unknown) => {
-      throw new CommandError(`No trained model in ${modelPath} (${error instanceof Error ? error.message : String(error)}). Train one first: pnpm --filter @loom-ml/app-text-generation start`);
+      throw new CommandError(`No trained model in ${options.modelPath ?? `${options.outDir}/`} (${error instanceof Error ? error.message : String(error)}). Train one first: pnpm --filter @loom-ml/app-text-generation start`);
     });
     const ids = promptIds(tokenizer, options.prompt, options.sentiment);
     const decoder = tokenizer.decoder({ skipSpecial: true });
@@ -29,7 +29,8 @@ await runCommand(generateCommand, async (parsed) => {
     }
     process.stdout.write(`${decoder.end()}\n`);
     model.dispose();
-    console.log(`Generated ${count} tokens with ${modelPath}. Next: pnpm --filter @loom-ml/app-text-generation generate --sentiment ${options.sentiment === 'pos' ? 'neg' : 'pos'} "${options.prompt}"`);
+    const out = options.outDir === 'runs' ? '' : ` --out ${options.outDir}`;
+    console.log(`Generated ${count} tokens with ${modelPath}. Next: pnpm --filter @loom-ml/app-text-generation generate${out} --sentiment ${options.sentiment === 'pos' ? 'neg' : 'pos'} "${options.prompt}"`);
   } finally {
     await wasm.dispose();
   }

@@ -1,5 +1,6 @@
 // The whole of `pnpm start` / `pnpm full` once the flags are read: data, tokenizer, the n-gram
 // baseline, the GPT, the comparison, the conditioning check and samples.
+import { writeFileAtomic } from '@loom-ml/core/node';
 import { BpeTokenizer } from '@loom-ml/data';
 import type { Sequential } from '@loom-ml/layers';
 import { artifactPaths, saveArtifacts } from './artifacts.js';
@@ -166,7 +167,6 @@ export async function runTraining(
     conditioning: { samplesPerSentiment: options.samples, newTokens, pos, neg, overall: (pos + neg) / 2, seconds: genSeconds },
     samples: [0, 1, options.samples, options.samples + 1].filter((i) => i < texts.length).map((i) => ({ sentiment: i < options.samples ? 'pos' : 'neg', text: texts[i]! })),
   };
-  const { writeFileAtomic } = await import('@loom-ml/core/node');
   await writeFileAtomic(paths.reportPath, `${JSON.stringify(report, null, 2)}\n`);
   return { report, model, tokenizer, paths };
 }
