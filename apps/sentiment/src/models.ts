@@ -8,13 +8,15 @@ export interface ModelSize {
 
 /**
  * The two sentiment models; both end in one sigmoid unit (probability of a positive review).
- * Inputs are pre-padded ids, so the LSTM's final state has just read the last real words.
+ * The LSTM's embedding masks id 0 (`maskZero`), so padded steps keep its state and its final
+ * state is the one after the last real word wherever the padding is; the Transformer (no mask)
+ * reads the pre-padded ids as they are.
  */
 export function buildModel(kind: ModelKind, { vocabularySize, maxLength }: ModelSize, seed: number): Sequential {
   if (kind === 'lstm') {
     return sequential(
       [
-        embedding({ inputDim: vocabularySize, outputDim: 32, embeddingsInitializer: { name: 'randomNormal', stddev: 0.05, seed } }),
+        embedding({ inputDim: vocabularySize, outputDim: 32, maskZero: true, embeddingsInitializer: { name: 'randomNormal', stddev: 0.05, seed } }),
         lstm({ units: 32, kernelInitializer: { name: 'glorotUniform', seed: seed + 1 }, recurrentInitializer: { name: 'orthogonal', seed: seed + 2 } }),
         dense({ units: 1, activation: 'sigmoid', kernelInitializer: { name: 'glorotUniform', seed: seed + 3 } }),
       ],
