@@ -1,6 +1,6 @@
 // The commands of `pnpm compress` and `pnpm distill` and their flags (src/command-line.ts's
 // convention), kept apart from the scripts so `--help` answers at once.
-import { decimal, defineCommand, epochsFlag, integer, outFlag, quietFlag, seedFlag, threadsFlag, toggle } from './command-line.js';
+import { choice, decimal, defineCommand, epochsFlag, integer, outFlag, quietFlag, seedFlag, threadsFlag, toggle } from './command-line.js';
 
 /** `pnpm compress`. */
 export const compressCommand = defineCommand({
@@ -8,13 +8,14 @@ export const compressCommand = defineCommand({
   summary:
     'Trains the MLP and the CNN as pnpm full does, then measures post-training quantisation (int8 per channel, float16) and magnitude pruning with fine-tuning on the 10,000 test images: file sizes, accuracy, sparsity per layer.',
   flags: {
+    model: choice(['both', 'mlp', 'cnn'], { description: 'which model to measure', default: 'both' }),
     reuse: toggle({ description: 'use mnist-mlp.loom and mnist-cnn.loom in the --out folder from an earlier pnpm full instead of training' }),
     sparsity: decimal({ description: 'final sparsity of the pruning runs', default: 0.8, min: 0, max: 0.99 }),
     'prune-epochs': integer({ description: 'fine-tuning epochs while pruning', default: 2, min: 1, max: 50 }),
     limit: integer({ description: 'train and fine-tune on the first N of the 60,000 images (a quick try; the test set stays whole)', min: 10, max: 60_000, defaultText: 'all' }),
     threads: threadsFlag(),
     seed: seedFlag(),
-    out: outFlag('runs', 'folder for the trained, quantised and pruned models and compress-mnist.json'),
+    out: outFlag('runs', 'folder for the trained, quantised and pruned models and compress-mnist.json (-mlp.json, -cnn.json for one model)'),
     quiet: quietFlag(),
   },
   examples: ['pnpm compress', 'pnpm compress --reuse --sparsity 0.9'],

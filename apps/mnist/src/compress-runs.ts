@@ -72,9 +72,9 @@ export interface CompressionReport {
   markdown: string;
 }
 
-/** `pnpm compress`: quantisation and pruning of both models. */
+/** `pnpm compress`: quantisation and pruning of the models named (both, in `pnpm compress`). */
 export async function runCompression(
-  options: { reuse: boolean; sparsity: number; pruneEpochs: number; limit: number | undefined; seed: number; outDir: string; threads: number | 'auto'; quiet: boolean },
+  options: { models: readonly ModelKind[]; reuse: boolean; sparsity: number; pruneEpochs: number; limit: number | undefined; seed: number; outDir: string; threads: number | 'auto'; quiet: boolean },
   log: (line: string) => void,
 ): Promise<CompressionReport> {
   await mkdir(options.outDir, { recursive: true });
@@ -84,14 +84,14 @@ export async function runCompression(
   const sparsityTables: string[] = [];
   const trained: Record<string, string> = {};
   // Train (or find) both models first, so that the data below is loaded once.
-  for (const kind of ['mlp', 'cnn'] as const) {
+  for (const kind of options.models) {
     const { path, model } = await trainedModel(kind, options, log);
     model.dispose();
     trained[kind] = path;
   }
   const data = await loadData(options.quiet, options.limit);
   try {
-    for (const kind of ['mlp', 'cnn'] as const) {
+    for (const kind of options.models) {
       const name = kind.toUpperCase();
       const test = { x: shaped(data.test.x, kind), y: data.test.y };
       const train = { x: shaped(data.train.x, kind), y: data.train.y };

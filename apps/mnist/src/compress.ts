@@ -18,7 +18,7 @@ await runCommand(compressCommand, async ({ values }) => {
   try {
     log(`Backend: ${wasm.backendName}, ${wasm.threads} thread(s).`);
     report = await runCompression(
-      { reuse: values.reuse, sparsity: values.sparsity, pruneEpochs: values['prune-epochs'], limit: values.limit, seed: values.seed, outDir: values.out, threads: values.threads, quiet: values.quiet },
+      { models: values.model === 'both' ? ['mlp', 'cnn'] : [values.model], reuse: values.reuse, sparsity: values.sparsity, pruneEpochs: values['prune-epochs'], limit: values.limit, seed: values.seed, outDir: values.out, threads: values.threads, quiet: values.quiet },
       log,
     );
   } finally {
@@ -26,13 +26,13 @@ await runCommand(compressCommand, async ({ values }) => {
   }
   const loadAfter = loadavg();
   const round = (values: number[]) => values.map((v) => +v.toFixed(2));
-  const path = join(values.out, 'compress-mnist.json');
+  const path = join(values.out, values.model === 'both' ? 'compress-mnist.json' : `compress-mnist-${values.model}.json`);
   const seconds = +((performance.now() - started) / 1000).toFixed(1);
   await writeFile(
     path,
-    `${JSON.stringify({ date: new Date().toISOString(), backend: `${wasm.backendName}, ${wasm.threads} thread(s)`, loadAverage: { before: round(loadBefore), after: round(loadAfter) }, seconds, settings: { reuse: values.reuse, sparsity: values.sparsity, pruneEpochs: values['prune-epochs'], limit: values.limit ?? 60_000, seed: values.seed }, ...report }, null, 2)}\n`,
+    `${JSON.stringify({ date: new Date().toISOString(), backend: `${wasm.backendName}, ${wasm.threads} thread(s)`, loadAverage: { before: round(loadBefore), after: round(loadAfter) }, seconds, settings: { model: values.model, reuse: values.reuse, sparsity: values.sparsity, pruneEpochs: values['prune-epochs'], limit: values.limit ?? 60_000, seed: values.seed }, ...report }, null, 2)}\n`,
   );
   log(`\n${report.markdown}`);
   log(`\n${new Date().toISOString().slice(0, 10)}, ${wasm.backendName} ${wasm.threads} thread(s); load average (1, 5, 15 min) ${round(loadBefore).join(', ')} before, ${round(loadAfter).join(', ')} after; ${seconds} s in all.`);
-  console.log(`Wrote ${path} and the int8, float16 and pruned models under ${values.out}/. Next: pnpm --filter @loom-ml/app-mnist distill${values.reuse ? ' --reuse' : ''}`);
+  console.log(`Wrote ${path} and the int8, float16 and pruned ${values.model === 'both' ? 'models' : values.model.toUpperCase()} under ${values.out}/. Next: pnpm --filter @loom-ml/app-mnist distill${values.reuse ? ' --reuse' : ''}`);
 });

@@ -11,7 +11,7 @@ export const compressCommand = defineCommand({
     model: choice(['both', 'lstm', 'transformer'], { description: 'which saved model to measure', default: 'both' }),
     'test-limit': integer({ description: 'test reviews evaluated (a balanced prefix of the 25,000)', default: 25_000, min: 2, max: 25_000 }),
     threads: threadsFlag(),
-    out: outFlag('runs', 'the folder pnpm start --out wrote to; the quantised models and compress-imdb.json go there too'),
+    out: outFlag('runs', 'the folder pnpm start --out wrote to; the quantised models and compress-imdb.json (-lstm.json, -transformer.json for one model) go there too'),
     quiet: quietFlag(),
   },
   examples: ['pnpm compress', 'pnpm compress --model transformer --test-limit 5000'],

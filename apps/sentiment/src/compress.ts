@@ -64,7 +64,7 @@ await runCommand(compressCommand, async ({ values }) => {
   const round = (numbers: number[]) => numbers.map((v) => +v.toFixed(2));
   const seconds = +((performance.now() - started) / 1000).toFixed(1);
   const markdown = formatStorageTable(tables);
-  const path = join(values.out, 'compress-imdb.json');
+  const path = join(values.out, values.model === 'both' ? 'compress-imdb.json' : `compress-imdb-${values.model}.json`);
   await writeFile(
     path,
     `${JSON.stringify({ date: new Date().toISOString(), backend: `${wasm.backendName}, ${wasm.threads} thread(s)`, loadAverage: { before: round(loadBefore), after: round(loadAfter) }, seconds, testReviews: values['test-limit'], models, markdown }, null, 2)}\n`,
