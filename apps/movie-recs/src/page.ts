@@ -13,6 +13,7 @@ export const PAGE_HTML = `<!doctype html>
   ul { list-style: none; padding: 0; }
   li { padding: .35rem 0; border-bottom: 1px solid #eee; display: flex; justify-content: space-between; gap: .5rem; }
   .genres { color: #777; font-size: .85rem; }
+  .because { color: #555; font-size: .85rem; font-style: italic; }
   button { cursor: pointer; }
   #error { color: #b00020; min-height: 1.2em; }
 </style>
@@ -62,6 +63,12 @@ function item(movie, buttonLabel, onClick) {
   genres.className = 'genres';
   genres.textContent = movie.genres.join(', ');
   text.appendChild(genres);
+  if (movie.because && movie.because.length > 0) {
+    const because = document.createElement('div');
+    because.className = 'because';
+    because.textContent = 'because you liked ' + movie.because.map((b) => b.title).join(', ');
+    text.appendChild(because);
+  }
   li.appendChild(text);
   if (buttonLabel) {
     const button = document.createElement('button');

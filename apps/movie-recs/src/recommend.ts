@@ -1,10 +1,41 @@
+import { becauseOf } from './because.js';
 import type { MovieView } from './catalog.js';
 import { invalidValue } from './errors.js';
 import type { ModelBundle } from './model-bundle.js';
 
+/** A movie of the history and how much it added to a recommendation's score. */
+export interface BecauseYouLiked {
+  id: number;
+  title: string;
+  contribution: number;
+}
+
 /** One recommended movie and its model score. */
 export interface MovieRecommendation extends MovieView {
   score: number;
+  /**
+   * "Because you liked": the (up to 3) movies of the history that added most to the score, with
+   * their ALS item-item contributions (only positive ones; absent for a model that is not ALS).
+   */
+  because?: BecauseYouLiked[];
+}
+
+/** The recommendations with their "because you liked" lists, from the history `items` (model columns). */
+function withReasons(bundle: ModelBundle, items: readonly number[], values: readonly number[] | undefined, found: { item: number; score: number }[]): MovieRecommendation[] {
+  const reasons = becauseOf(bundle.model, items, values, found.map((r) => r.item));
+  return found.map(({ item, score }, n) => {
+    const recommendation: MovieRecommendation = { ...bundle.catalog.view(Number(bundle.items.idAt(item))), score };
+    if (reasons !== null) {
+      recommendation.because = reasons[n]!
+        .filter((r) => r.contribution > 0)
+        .slice(0, 3)
+        .map(({ item: liked, contribution }) => {
+          const id = Number(bundle.items.idAt(liked));
+          return { id, title: bundle.catalog.view(id).title, contribution };
+        });
+    }
+    return recommendation;
+  });
 }
 
 /**
@@ -18,10 +49,10 @@ export function recommendForUser(bundle: ModelBundle, userId: number, k: number)
   if (user < 0) {
     throw invalidValue('user', 'recommend', `a user id from the training data (1 to ${bundle.users.size} in MovieLens-small)`, userId);
   }
-  return bundle.model.recommend(user, k, { excludeSeen: true }).map(({ item, score }) => ({
-    ...bundle.catalog.view(Number(bundle.items.idAt(item))),
-    score,
-  }));
+  // The reasons come from the user's training ratings, folded in as for a new visitor (the
+  // trained user vector is close to that solve, not equal to it).
+  const matrix = bundle.model.trainingMatrix;
+  return withReasons(bundle, Array.from(matrix.rowIndices(user)), Array.from(matrix.rowValues(user)), bundle.model.recommend(user, k, { excludeSeen: true }));
 }
 
 /**
@@ -41,15 +72,17 @@ export function recommendForLikes(bundle: ModelBundle, movieIds: readonly number
     }
     return item;
   });
-  return bundle.model.recommendFromItems([...new Set(items)], k).map(({ item, score }) => ({
-    ...bundle.catalog.view(Number(bundle.items.idAt(item))),
-    score,
-  }));
+  const history = [...new Set(items)];
+  return withReasons(bundle, history, undefined, bundle.model.recommendFromItems(history, k));
 }
 
-/** Fixed-width text list: rank, title, genres. */
+/** Fixed-width text list: rank, title, genres, and an indented "because you liked" line when there are reasons. */
 export function formatRecommendations(recommendations: readonly MovieRecommendation[]): string {
   return recommendations
-    .map((r, rank) => `${String(rank + 1).padStart(2)}. ${r.title}  [${r.genres.join(', ') || 'no genres'}]`)
+    .map((r, rank) => {
+      const line = `${String(rank + 1).padStart(2)}. ${r.title}  [${r.genres.join(', ') || 'no genres'}]`;
+      if (r.because === undefined || r.because.length === 0) return line;
+      return `${line}\n    because you liked ${r.because.map((b) => `${b.title} (+${b.contribution.toFixed(2)})`).join(', ')}`;
+    })
     .join('\n');
 }

@@ -37,6 +37,10 @@ it('picks two movies on the page and shows recommendations', async () => {
   // The rest of the sci-fi group comes first; the liked movies are never recommended.
   expect(titles.slice(0, 2).map((t) => t.split(' (')[0]).sort()).toEqual(['Predator', 'Terminator']);
   expect(titles.some((t) => t.startsWith('Alien'))).toBe(false);
+  // Each recommendation says which liked movies it comes from (ALS item-item contributions).
+  const reasons = await page.locator('#recommendations li .because').allTextContents();
+  expect(reasons.length).toBeGreaterThan(0);
+  expect(reasons[0]).toMatch(/^because you liked Aliens? \(19\d\d\)/);
   await page.close();
 });
 
