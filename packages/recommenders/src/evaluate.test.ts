@@ -45,8 +45,11 @@ describe('evaluateRecommender', () => {
     expect(metrics.precision).toBeCloseTo((0 + 0.5) / 2, 12);
     expect(metrics.recall).toBeCloseTo((0 + 0.5) / 2, 12);
     expect(metrics.ndcg).toBeCloseTo((0 + 1 / (1 + 1 / Math.log2(3))) / 2, 12);
-    expect(metrics.map).toBeCloseTo((0 + 1 / 2) / 2, 12);
-    expect(metrics.mrr).toBeCloseTo((0 + 1) / 2, 12);
+    expect(metrics.averagePrecision).toBeCloseTo((0 + 1 / 2) / 2, 12);
+    expect(metrics.reciprocalRank).toBeCloseTo((0 + 1) / 2, 12);
+    // The old names (deprecated) carry the same values.
+    expect(metrics.map).toBe(metrics.averagePrecision);
+    expect(metrics.mrr).toBe(metrics.reciprocalRank);
     expect(metrics.coverage).toBeCloseTo(3 / 5, 12); // items 1, 2, 3
   });
 

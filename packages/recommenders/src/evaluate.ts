@@ -9,7 +9,13 @@ export interface RecommenderMetrics {
   precision: number;
   recall: number;
   ndcg: number;
+  /** Mean average precision at k: the mean over users of metrics' `averagePrecision` (`meanRankingMetrics` key). */
+  averagePrecision: number;
+  /** Mean reciprocal rank at k: the mean over users of metrics' `reciprocalRank` (`meanRankingMetrics` key). */
+  reciprocalRank: number;
+  /** @deprecated The same value as `averagePrecision` (the name `@loom-ml/metrics` uses); goes in the next minor version. */
   map: number;
+  /** @deprecated The same value as `reciprocalRank` (the name `@loom-ml/metrics` uses); goes in the next minor version. */
   mrr: number;
   /** Distinct items recommended to the evaluated users / all items. */
   coverage: number;
@@ -34,7 +40,7 @@ export interface EvaluateOptions {
  * @example
  * const split = randomSplit(events, { seed: 42 });
  * const als = new ImplicitAls({ seed: 1 }).fit(split.train.matrix);
- * evaluateRecommender(als, split, { k: 10 }); // { precision, recall, ndcg, map, mrr, coverage, users }
+ * evaluateRecommender(als, split, { k: 10 }); // { precision, recall, ndcg, averagePrecision, reciprocalRank, coverage, users, ... }
  */
 export function evaluateRecommender(
   model: Recommender,
@@ -74,6 +80,8 @@ export function evaluateRecommender(
     precision: mean(totals.precision),
     recall: mean(totals.recall),
     ndcg: mean(totals.ndcg),
+    averagePrecision: mean(totals.map),
+    reciprocalRank: mean(totals.mrr),
     map: mean(totals.map),
     mrr: mean(totals.mrr),
     coverage: model.itemCount > 0 ? recommended.reduce((sum, x) => sum + x, 0) / model.itemCount : 0,
@@ -95,7 +103,7 @@ export function formatMetricsTable(
   const header = ['model', `P@${k}`, `R@${k}`, `NDCG@${k}`, `MAP@${k}`, `MRR@${k}`, 'coverage', ...extraKeys];
   const body = rows.map(({ name, metrics, extra }) => [
     name,
-    ...[metrics.precision, metrics.recall, metrics.ndcg, metrics.map, metrics.mrr, metrics.coverage].map((v) =>
+    ...[metrics.precision, metrics.recall, metrics.ndcg, metrics.averagePrecision, metrics.reciprocalRank, metrics.coverage].map((v) =>
       v.toFixed(4),
     ),
     ...extraKeys.map((key) => extra?.[key] ?? ''),
