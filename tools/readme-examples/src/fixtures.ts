@@ -87,7 +87,13 @@ function readmeFixtures(readme: string, projectDir: string): Fixtures {
       return { files: sparkModelFiles() };
     case 'README.md':
       // Deploy and scale out: the XGBoost model and the Spark ALSModel folder of the two packages' examples.
-      return { files: { ...sparkModelFiles(), 'xgboost.json': readFileSync(new URL('../../../packages/fraud-detection/test/fixtures/xgboost/binary-logistic.json', import.meta.url)) } };
+      return {
+        files: {
+          ...sparkModelFiles(),
+          'xgboost.json': readFileSync(new URL('../../../packages/fraud-detection/test/fixtures/xgboost/binary-logistic.json', import.meta.url)),
+          'xgboost.expected.json': readFileSync(new URL('../../../packages/fraud-detection/test/fixtures/xgboost/binary-logistic.expected.json', import.meta.url)),
+        },
+      };
     case 'packages/fraud-detection/README.md':
       // The XGBoost model a user trained in Python: the package's own fixture, written by XGBoost 1.7.4.
       return { files: { 'xgboost.json': readFileSync(new URL('../../../packages/fraud-detection/test/fixtures/xgboost/binary-logistic.json', import.meta.url)) } };
