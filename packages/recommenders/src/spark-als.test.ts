@@ -227,6 +227,14 @@ describe('hostile factor files', () => {
     expect(refused).toBeGreaterThan(50);
   });
 
+  it('refuses a footer whose schema counts a negative number of children, instead of spinning forever', async () => {
+    // Found by a longer run of the barrage above: this one byte makes the list element's
+    // num_children -2, and hyparquet's GeoParquet pass (on by default) then never ends.
+    const bytes = Uint8Array.from(partsOf('userFactors').find((part) => part.name!.includes('part-00000'))!.bytes as Uint8Array);
+    bytes[408] = 3;
+    await expect(read(bytes)).rejects.toThrow(/^part-0\.parquet: Invalid value for `features` in readSparkFactors\. /);
+  }, 10_000);
+
   it('round-trips a table through sparkFactorsToParquet exactly', async () => {
     const table = { ids: Int32Array.of(-5, 0, 2 ** 31 - 1), factors: Float32Array.of(1e-30, -0, 3.5, 2 ** 100, -7, 0.1), rank: 2 };
     const bytes = sparkFactorsToParquet(table);

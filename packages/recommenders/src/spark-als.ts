@@ -343,7 +343,9 @@ export async function readSparkFactors(parts: readonly SparkFactorPart[], option
     }
     let metadata: FileMetaData;
     try {
-      metadata = parquetMetadata(buffer);
+      // geoparquet: false — hyparquet's GeoParquet pass steps through the schema by num_children,
+      // and a negative count (one corrupted byte) sends it round forever; factor tables have no geometry.
+      metadata = parquetMetadata(buffer, { geoparquet: false });
     } catch (error) {
       throw refuse(name, `Not a readable Parquet file (${(error as Error).message}). Was it truncated?`);
     }
