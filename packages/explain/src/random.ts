@@ -1,17 +1,8 @@
-/**
- * A seeded uniform generator on [0, 1) (mulberry32): the same seed gives the same noise and the
- * same coalitions on every backend and in every browser, since nothing random comes from tfjs.
- */
-export function seededRandom(seed: number): () => number {
-  let state = (Math.floor(seed) >>> 0) ^ 0x9e3779b9;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { seededRandom } from '@loom-ml/core';
+
+// The seeded uniform generator is core's (one mulberry32 for every package); SmoothGrad's
+// noise and KernelSHAP's coalitions draw from it, so nothing random comes from tfjs.
+export { seededRandom };
 
 /** Standard normal draws from a uniform generator (Box–Muller, both values used). */
 export function gaussian(uniform: () => number): () => number {
