@@ -8,7 +8,7 @@ describe('public API', () => {
       [
         'FraudError', 'GradientBoostedTrees', 'IsolationForest', 'IsotonicCalibrator', 'LogisticRegression', 'LoomError', 'PlattScaling',
         'TabularEncoder', 'averagePathLength', 'averagePrecision', 'balancedClassWeights', 'ksStatistic',
-        'populationStabilityIndex', 'precisionAtK', 'randomResample', 'precisionRecallCurve', 'recallAtFalsePositiveRate', 'rocAuc',
+        'populationStabilityIndex', 'precisionAtK', 'precisionInTopK', 'randomResample', 'precisionRecallCurve', 'recallAtFalsePositiveRate', 'rocAuc',
         'rocCurve', 'smote', 'thresholdByCost', 'thresholdForPrecision', 'thresholdForRecall',
         'explainByPerturbation', 'formatAttributions', 'tabularBaseline', 'integratedGradients', 'attributionsByColumn',
         'BalancedBatchSampler', 'MlpClassifier', 'AutoencoderDetector', 'rankAverage', 'minMaxAverage', 'StackingClassifier', 'outOfFoldScores', 'stratifiedFolds',

@@ -5,7 +5,7 @@ export { GradientBoostedTrees } from './gradient-boosted-trees.js';
 export type { GradientBoostedTreesOptions, GradientBoostedTreesJSON } from './gradient-boosted-trees.js';
 export type { IsolationForestOptions, IsolationForestJSON, IsolationTreeNode } from './isolation-forest.js';
 export { populationStabilityIndex, ksStatistic } from './drift.js';
-export { thresholdByCost, thresholdForPrecision, thresholdForRecall, precisionAtK, recallAtFalsePositiveRate } from './thresholds.js';
+export { thresholdByCost, thresholdForPrecision, thresholdForRecall, precisionInTopK, precisionAtK, recallAtFalsePositiveRate } from './thresholds.js';
 export type { CostMatrix } from './thresholds.js';
 export { TabularEncoder } from './tabular-encoder.js';
 export type { TabularSchema, TabularRow, TabularEncoderJSON } from './tabular-encoder.js';

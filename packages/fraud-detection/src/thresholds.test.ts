@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { precisionAtK, recallAtFalsePositiveRate, thresholdByCost, thresholdForPrecision, thresholdForRecall } from './index.js';
+import { precisionAtK, precisionInTopK, recallAtFalsePositiveRate, thresholdByCost, thresholdForPrecision, thresholdForRecall } from './index.js';
 
 const labels = [1, 1, 0, 1, 0, 0, 0, 0];
 const scores = [0.9, 0.8, 0.7, 0.6, 0.5, 0.3, 0.2, 0.1];
@@ -18,7 +18,10 @@ describe('thresholds (hand-computed)', () => {
     expect(thresholdForRecall(labels, scores, 1)).toEqual({ threshold: 0.6, precision: 0.75, recall: 1 });
   });
 
-  it('precision@k and recall at a false-positive rate', () => {
+  it('precision in the top k and recall at a false-positive rate', () => {
+    expect(precisionInTopK(labels, scores, 2)).toBe(1);
+    expect(precisionInTopK(labels, scores, 4)).toBe(0.75);
+    // The deprecated name gives the same results.
     expect(precisionAtK(labels, scores, 2)).toBe(1);
     expect(precisionAtK(labels, scores, 4)).toBe(0.75);
     expect(recallAtFalsePositiveRate(labels, scores, 0)).toBeCloseTo(2 / 3);
@@ -26,6 +29,7 @@ describe('thresholds (hand-computed)', () => {
   });
 
   it('names bad labels', () => {
+    expect(() => precisionInTopK([2], [0.1], 1)).toThrow(/Invalid value for `labels` in precisionInTopK\. Expected 0\/1 labels\. Received: '2 at index 0'/);
     expect(() => precisionAtK([2], [0.1], 1)).toThrow(/Invalid value for `labels` in precisionAtK\. Expected 0\/1 labels\. Received: '2 at index 0'/);
   });
 });

@@ -85,14 +85,28 @@ export function thresholdForRecall(labels: ArrayLike<number>, scores: ArrayLike<
 }
 
 /**
- * Precision among the k highest scores: what a review queue of size k would catch.
+ * Precision among the k highest scores of one score list: what a review queue of size k would
+ * catch. (`@loom-ml/metrics`' `precisionAtK(rankings, relevant, k)` is the per-user ranking
+ * metric; this is its one-list, labelled-rows counterpart.)
  *
  * @example
- * precisionAtK([1, 0, 1, 0], [0.9, 0.8, 0.7, 0.1], 2); // 0.5
+ * precisionInTopK([1, 0, 1, 0], [0.9, 0.8, 0.7, 0.1], 2); // 0.5
+ */
+export function precisionInTopK(labels: ArrayLike<number>, scores: ArrayLike<number>, k: number): number {
+  return topKPrecision(labels, scores, k, 'precisionInTopK');
+}
+
+/**
+ * @deprecated Renamed `precisionInTopK` (same arguments, same result): `precisionAtK` is
+ * `@loom-ml/metrics`' per-user ranking metric. This alias goes in the next minor version.
  */
 export function precisionAtK(labels: ArrayLike<number>, scores: ArrayLike<number>, k: number): number {
-  check(labels, scores, 'precisionAtK');
-  if (!(Number.isInteger(k) && k > 0)) throw invalidValue('k', 'precisionAtK', 'a positive integer', k);
+  return topKPrecision(labels, scores, k, 'precisionAtK');
+}
+
+function topKPrecision(labels: ArrayLike<number>, scores: ArrayLike<number>, k: number, where: string): number {
+  check(labels, scores, where);
+  if (!(Number.isInteger(k) && k > 0)) throw invalidValue('k', where, 'a positive integer', k);
   const order = Array.from({ length: scores.length }, (_, i) => i).sort((a, b) => scores[b]! - scores[a]!);
   const top = order.slice(0, Math.min(k, order.length));
   return top.reduce((sum, i) => sum + labels[i]!, 0) / top.length;
