@@ -26,7 +26,9 @@ export function buildModel(config: ModelConfig, seed: number): Sequential {
   return sequential([
     embed,
     ...Array.from({ length: layers }, (_, i) =>
-      transformerDecoder({ numHeads: heads, feedForwardDim: 4 * embeddingDim, normalizeFirst: true, activation: 'gelu', dropout, seed: seed + 1 + i }),
+      // `seed` seeds the block's dropout; its kernels take theirs from kernelInitializer
+      // (seed, seed + 1, ... inside the block), so both are given for a reproducible model.
+      transformerDecoder({ numHeads: heads, feedForwardDim: 4 * embeddingDim, normalizeFirst: true, activation: 'gelu', dropout, seed: seed + 1 + i, kernelInitializer: { name: 'glorotUniform', seed: seed + 1000 + 100 * i } }),
     ),
     layerNormalization(),
     tiedLogits({ embedding: embed }),

@@ -80,7 +80,7 @@ describe('the review page in headless Chromium', () => {
     const runs: { temperature: string; topK: string }[] = [{ temperature: '0', topK: '0' }, { temperature: '1.5', topK: '1' }];
     const results: number[][] = [];
     for (const { temperature, topK } of runs) {
-      await page.fill('#prompt', 'A wonderful');
+      await page.fill('#prompt', 'A');
       await page.selectOption('#sentiment', 'neg');
       await page.fill('#temperature', temperature);
       await page.fill('#top-k', topK);
@@ -89,14 +89,14 @@ describe('the review page in headless Chromium', () => {
       await page.waitForFunction(() => window.gptDemo?.running === false, undefined, { timeout: 30_000 });
       const state = (await page.evaluate(() => window.gptDemo))!;
       expect(state.error).toBeUndefined();
-      expect(state.promptIds).toEqual(promptIds(tokenizer, 'A wonderful', 'neg'));
+      expect(state.promptIds).toEqual(promptIds(tokenizer, 'A', 'neg'));
       expect(state.promptIds!.slice(0, 2)).toEqual([sentimentId('neg'), BOS]);
       const ids = state.ids!;
       expect(ids.length).toBeGreaterThan(2);
       // One snapshot of the text per token, each a prefix of the next: it was shown as it came.
       expect(state.shown).toHaveLength(ids.length);
       state.shown!.forEach((text, i) => i > 0 && expect(text.startsWith(state.shown![i - 1]!)).toBe(true));
-      expect(await page.locator('#output').textContent()).toBe(`A wonderful${tokenizer.decode(ids, { skipSpecial: true })}`);
+      expect(await page.locator('#output').textContent()).toBe(`A${tokenizer.decode(ids, { skipSpecial: true })}`);
       expectGreedy(state.promptIds!, ids);
       results.push(ids);
     }
