@@ -12,7 +12,8 @@ import {
   type Runner,
   type TargetOptions,
 } from './model-scores.js';
-import { gaussian, seededRandom } from './random.js';
+import { seededRandom } from '@loom-ml/core';
+import { gaussian } from './random.js';
 
 /** A reference input: one number for every element, one example (no batch axis) for every row, or one per row. */
 export type BaselineValue = number | tf.Tensor;

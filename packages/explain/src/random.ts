@@ -1,9 +1,3 @@
-import { seededRandom } from '@loom-ml/core';
-
-// The seeded uniform generator is core's (one mulberry32 for every package); SmoothGrad's
-// noise and KernelSHAP's coalitions draw from it, so nothing random comes from tfjs.
-export { seededRandom };
-
 /** Standard normal draws from a uniform generator (Box–Muller, both values used). */
 export function gaussian(uniform: () => number): () => number {
   let spare: number | null = null;

@@ -1,6 +1,6 @@
 import { ExplainError, checkPositiveInteger, invalidValue } from './errors.js';
 import { checkOptions } from './gradient-methods.js';
-import { seededRandom } from './random.js';
+import { seededRandom } from '@loom-ml/core';
 
 /** A row keyed by column name, or a plain array of values. */
 export type TabularRow = Readonly<Record<string, unknown>> | readonly unknown[];
