@@ -6,6 +6,7 @@ import { reduceToBatch } from './reduce-to-batch.js';
 import { classWeightVector, parseClassWeights, type ClassWeights } from './class-weights.js';
 import { assertKnownOptions, assertBoolean, assertMinRank, assertNumberInRange, assertSameShape } from './validate.js';
 
+/** Options of `binaryFocalCrossentropy`. Note the `alpha` default differs from the categorical one. */
 export interface BinaryFocalCrossentropyOptions {
   /** Focusing parameter: easy examples are down-weighted by (1 - p_t)^gamma. Default 2. */
   gamma?: number;

@@ -5,6 +5,7 @@ import { reduceToBatch } from './reduce-to-batch.js';
 import { classWeightVector, parseClassWeights, type ClassWeights } from './class-weights.js';
 import { assertKnownOptions, assertBoolean, assertMinRank, assertNumberInRange, assertSameShape } from './validate.js';
 
+/** Options of `categoricalCrossentropy` and `sparseCategoricalCrossentropy`. */
 export interface CategoricalCrossentropyOptions {
   /** yPred holds logits instead of probabilities. Default false. */
   fromLogits?: boolean;

@@ -6,6 +6,7 @@ import { reduceToBatch } from './reduce-to-batch.js';
 import { classWeightVector, parseClassWeights, type ClassWeights } from './class-weights.js';
 import { assertKnownOptions, assertBoolean, assertMinRank, assertNumberInRange, assertSameShape } from './validate.js';
 
+/** Options of `categoricalFocalCrossentropy`. Note `alpha` defaults to 0.25 here but to no balancing in `binaryFocalCrossentropy`. */
 export interface CategoricalFocalCrossentropyOptions {
   /** Focusing parameter. Default 2. */
   gamma?: number;

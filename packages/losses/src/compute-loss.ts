@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { invalidValue } from './errors.js';
 import { reductions, type Loss, type Reduction } from './loss.js';
 
+/** Options of `computeLoss`: how per-sample losses become one value, and optional per-sample weights. */
 export interface ComputeLossOptions {
   /** Default 'sumOverBatchSize' (Keras). */
   reduction?: Reduction;

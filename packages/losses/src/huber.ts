@@ -3,6 +3,7 @@ import { defineLoss, type Loss } from './loss.js';
 import { reduceToBatch } from './reduce-to-batch.js';
 import { assertKnownOptions, assertMinRank, assertNumberInRange, assertSameShape } from './validate.js';
 
+/** Options of `huber`. */
 export interface HuberOptions {
   /** Where the loss turns from quadratic to linear. Default 1. */
   delta?: number;

@@ -28,6 +28,7 @@ export function bprLoss(): Loss {
   });
 }
 
+/** Options of `sampledSoftmaxLoss`. */
 export interface SampledSoftmaxOptions {
   /**
    * log q(candidate): the log-probability with which each candidate column was sampled

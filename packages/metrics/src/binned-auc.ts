@@ -3,6 +3,7 @@ import { invalidValue } from './errors.js';
 import { read } from './values.js';
 import type { StreamingMetric } from './streaming.js';
 
+/** Options of `BinnedAuc`: which curve, how many bins, and the metric's name in logs (default `binnedAuc`, or `binnedPrAuc` for `pr`). */
 export interface BinnedAucOptions {
   /** `roc` for ROC-AUC, `pr` for average precision. Default `roc`. */
   curve?: 'roc' | 'pr';

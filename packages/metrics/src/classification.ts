@@ -1,6 +1,7 @@
 import { invalidValue, MetricError } from './errors.js';
 import { argmaxRows, read, readPerSample, type Values } from './values.js';
 
+/** Options of `accuracy`, `correctPerSample` and the streaming `Accuracy`. */
 export interface AccuracyOptions {
   /** For binary predictions: a score above it counts as positive. Default 0.5 (use 0 for logits). */
   threshold?: number;
@@ -108,8 +109,15 @@ function confusionMatrixOf(labels: ArrayLike<number>, predictions: ArrayLike<num
   return matrix;
 }
 
+/**
+ * How `precisionRecallF1` combines classes: `binary` reports one class (`positiveClass`,
+ * default 1); `macro` averages the per-class values equally; `weighted` averages them by each
+ * class's support (true members); `micro` pools the counts of all classes (then precision,
+ * recall and F1 all equal accuracy). Default: `binary` for 2 classes, else `macro`.
+ */
 export type Averaging = 'binary' | 'macro' | 'micro' | 'weighted';
 
+/** What `precisionRecallF1` returns, each in [0, 1] (0 where a count it divides by is 0). */
 export interface PrecisionRecallF1 {
   precision: number;
   recall: number;

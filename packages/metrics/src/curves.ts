@@ -18,6 +18,10 @@ function byScoreDescending(scores: ArrayLike<number>): number[] {
   return Array.from({ length: scores.length }, (_, i) => i).sort((a, b) => scores[b]! - scores[a]!);
 }
 
+/**
+ * What every curve function returns besides its own axes (`fpr`/`tpr` for `rocCurve`,
+ * `precision`/`recall` for `precisionRecallCurve`): the thresholds, one per point.
+ */
 export interface Curve {
   /** Thresholds, descending: a sample is predicted positive when its score >= threshold. */
   thresholds: number[];

@@ -1,5 +1,9 @@
 import { invalidValue } from './errors.js';
 
+/**
+ * The ranking metrics of one ranked list at k (`rankingMetricsAtK`), or their means over users
+ * (`meanRankingMetrics`), each in [0, 1]; the definitions are on `rankingMetricsAtK`.
+ */
 export interface RankingMetrics {
   precision: number;
   recall: number;

@@ -493,6 +493,7 @@ export interface SparkAlsRecommender {
   recommend(userId: number, k: number, options?: { excludeSeen?: boolean; exclude?: readonly number[] }): { item: number; score: number }[];
 }
 
+/** Options of `sparkAlsRecommender` (and `readSparkAls`): the pairs to exclude and the fold-in settings for new users. */
 export interface SparkAlsOptions {
   /** Interactions to exclude from recommendations, as [Spark user id, Spark item id] pairs (the training data, usually). */
   seen?: Iterable<readonly [number, number]>;

@@ -11,6 +11,7 @@ import type { WasmPaths } from './wasm-paths.js';
 /** The name Loom's backend is registered under with tfjs-core. */
 export const LOOM_WASM_BACKEND = 'loom-wasm';
 
+/** Options of `initWasm`: threads, where the `.wasm` files are served from, and backend registration. */
 export interface InitWasmOptions {
   /** `'auto'` (default): one thread per logical core (max 8) when shared memory is available, else 1. Or an exact count 1..8. */
   threads?: ThreadsOption;
@@ -24,6 +25,7 @@ export interface InitWasmOptions {
   onNotice?: (message: string) => void;
 }
 
+/** What `initWasm` resolves to: the backend's name, its thread count and `dispose` to remove it. */
 export interface WasmBackendHandle {
   /** The registered backend name, `'loom-wasm'`. */
   backendName: string;

@@ -21,6 +21,7 @@ export const CONTAINER_DTYPES = {
   uint8: 1,
 } as const;
 
+/** The name of an element type a container holds: `'float32'`, `'int8'`, ... (the keys of `CONTAINER_DTYPES`). */
 export type ContainerDtype = keyof typeof CONTAINER_DTYPES;
 
 /** A typed array of each container dtype. */

@@ -1,6 +1,7 @@
 import { open } from 'node:fs/promises';
 import { FileRefusedError } from '../errors.js';
 
+/** Options of `readFileBounded`: the size limit (required, so no read is unbounded) and a name for messages. */
 export interface ReadFileBoundedOptions {
   /** Refuse files larger than this many bytes (checked before reading). */
   maxBytes: number;

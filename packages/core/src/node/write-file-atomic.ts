@@ -2,6 +2,7 @@ import { mkdir, open, rename, rm } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { tempNameFor } from './temp-name.js';
 
+/** Options of `writeFileAtomic`. */
 export interface WriteFileAtomicOptions {
   /**
    * Flush the file and its folder to the disk before returning (default true), so that after a

@@ -8,8 +8,9 @@ import { ONNX_EMITTERS, unknownLayer, type EmitContext, type WeightValue } from 
 import { ONNX_DESCRIPTOR, ONNX_FLOAT, ONNX_INT32 } from './onnx-schema.js';
 
 const EXPORTER = 'exportOnnx';
-/** The ONNX opset the graphs use (ops as of ONNX 1.12), and the IR version that goes with it. */
+/** The ONNX opset the exported graphs use (ops as of ONNX 1.12): a runtime must support opset 17. */
 export const ONNX_OPSET = 17;
+/** The ONNX IR version written in exported files, the one that goes with opset 17 (ONNX 1.12). */
 export const ONNX_IR_VERSION = 8;
 
 /** Options of `exportOnnx`. */
