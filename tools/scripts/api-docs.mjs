@@ -23,9 +23,7 @@ const checkOnly = process.argv.includes('--check');
 const PENDING = {
   '@loom-ml/data': 'doc comments on its option and result types being written (issue 22)',
   '@loom-ml/datasets': 'doc comments on its option and result types being written (issue 22)',
-  '@loom-ml/explain': 'doc comments on its option and result types being written (issue 22)',
   '@loom-ml/fraud-detection': 'doc comments on its option and result types being written (issue 22)',
-  '@loom-ml/layers': 'doc comments on its option and result types being written (issue 22)',
 };
 
 // What "an export" is for the check: each declaration an entry exports (function, class,

@@ -40,6 +40,11 @@ export interface EmbeddingAttributionsOptions extends TargetOptions {
   batchSize?: number;
 }
 
+/**
+ * What `embeddingAttributions` returns: integrated gradients per token position, with the
+ * scores they explain and how far they are from adding up (`completenessGap`; more `steps`
+ * shrink it).
+ */
 export interface EmbeddingAttributionsResult {
   /** tokens[r][t]: the attribution of position t of row r, summed over the embedding's dimensions. */
   tokens: number[][];

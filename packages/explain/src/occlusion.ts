@@ -25,6 +25,7 @@ export interface OcclusionPatch {
   drop: number;
 }
 
+/** What `occlusion` returns: the score drop of every patch, and the same spread over pixels as a map. */
 export interface OcclusionResult {
   /**
    * Per pixel [n, height, width]: each covering patch's drop spread evenly over its pixels,
@@ -34,7 +35,9 @@ export interface OcclusionResult {
   attributions: AttributionArray;
   /** Every patch position of every row, row by row. */
   patches: OcclusionPatch[][];
+  /** Each row's score on the unoccluded image. */
   scores: number[];
+  /** The output column explained per row. */
   targets: number[];
 }
 
@@ -117,10 +120,13 @@ export interface TokenOcclusionOptions extends TargetOptions {
   batchSize?: number;
 }
 
+/** What `occludeTokens` returns: per row and position, how much masking that token lowered the score. */
 export interface TokenOcclusionResult {
   /** tokens[r][t]: score − score with position t masked (0 for skipped ids). */
   tokens: number[][];
+  /** Each row's score on the unmasked ids. */
   scores: number[];
+  /** The output column explained per row. */
   targets: number[];
 }
 

@@ -82,6 +82,7 @@ function then<T, U>(value: T | Promise<T>, next: (value: T) => U): U | Promise<U
   return value instanceof Promise ? value.then(next) : next(value);
 }
 
+/** Options of `occludeFeatures`: the baseline row and which features to attribute. */
 export interface FeatureOcclusionOptions<Row> {
   /** The reference row: each feature in turn takes its value from it (e.g. training medians and modes). */
   baseline: Row;
@@ -89,6 +90,7 @@ export interface FeatureOcclusionOptions<Row> {
   features?: readonly string[];
 }
 
+/** What `occludeFeatures` returns: the row's score and one attribution per feature. */
 export interface FeatureOcclusionResult {
   /** score(row). */
   score: number;
@@ -124,6 +126,10 @@ export function occludeFeatures<Row extends TabularRow>(scoreRows: ScoreRows<Row
   });
 }
 
+/**
+ * Options of `kernelShap`: the reference row(s) an absent feature takes its value from, which
+ * features to attribute, and how many coalitions to sample (seeded).
+ */
 export interface KernelShapOptions<Row> {
   /** One reference row. Give this or `background`. */
   baseline?: Row;
@@ -143,6 +149,10 @@ export interface KernelShapOptions<Row> {
   seed?: number;
 }
 
+/**
+ * What `kernelShap` returns: the attributions (Shapley value estimates, which add up to
+ * `score - baselineScore`) and what it cost to compute them.
+ */
 export interface KernelShapResult {
   /** score(row). */
   score: number;

@@ -1,7 +1,12 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { invalidValue } from '../errors.js';
 
+/**
+ * The activations a layer's `activation` option accepts, by name (as Keras names them, in
+ * camelCase). All are tfjs-core ops, so every backend runs and differentiates them.
+ */
 export type ActivationName = 'linear' | 'relu' | 'relu6' | 'gelu' | 'sigmoid' | 'tanh' | 'softmax' | 'leakyRelu' | 'elu' | 'swish' | 'softplus';
+/** An activation as a function of a tensor, as `getActivation` returns it. */
 export type ActivationFn = (x: tf.Tensor) => tf.Tensor;
 
 const SQRT_2_OVER_PI = Math.sqrt(2 / Math.PI);

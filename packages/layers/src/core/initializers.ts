@@ -4,6 +4,12 @@ import { invalidValue } from '../errors.js';
 
 /** A weight initializer by name, with an optional seed for reproducible weights. */
 export type InitializerName = 'zeros' | 'ones' | 'glorotUniform' | 'glorotNormal' | 'heUniform' | 'heNormal' | 'lecunNormal' | 'orthogonal' | 'randomNormal';
+/**
+ * How a layer's `kernelInitializer` (or another initializer option) is given: a name, or an
+ * object with the name and its settings: `seed` (default: the next seed of `setSeed`'s stream,
+ * random when none is set), `stddev` for `randomNormal` (default 0.05), `gain` for `orthogonal`
+ * (default 1). `glorotUniform({ seed })` and the other factories return one.
+ */
 export type InitializerConfig = InitializerName | { name: InitializerName; seed?: number; stddev?: number; gain?: number };
 
 /**

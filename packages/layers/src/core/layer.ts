@@ -26,6 +26,7 @@ export interface LayerWeight {
   regularizer?: RegularizerConfig;
 }
 
+/** Options of a layer's or model's `apply` beyond its inputs: training mode and the padding mask. */
 export interface CallOptions {
   /** Training mode switches dropout on and makes batch normalisation use batch statistics. */
   training?: boolean;

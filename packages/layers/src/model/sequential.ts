@@ -7,6 +7,7 @@ import type { Model, ModelConfig } from './model.js';
 import { LayeredModel } from './layered-model.js';
 import { formatSummary } from './summary.js';
 
+/** Options of `sequential` / `new Sequential`: the model's name (default a unique `sequential_N`) and its input shape. */
 export interface SequentialOptions {
   name?: string;
   /** Input shape without the batch dimension, when the first layer does not give one. */

@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { getActivation } from '../core/activations.js';
 import { Recurrent, splitGates, type RecurrentArgs, type RecurrentWeights, type RecurrentWeightSpec } from './recurrent.js';
 
+/** Options of `gru` / `new GRU`: those of every recurrent layer (`RecurrentArgs`). */
 export type GRUArgs = RecurrentArgs;
 
 /**

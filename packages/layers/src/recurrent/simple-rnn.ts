@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { getActivation } from '../core/activations.js';
 import { Recurrent, type RecurrentArgs, type RecurrentWeights } from './recurrent.js';
 
+/** Options of `simpleRNN` / `new SimpleRNN`: those of every recurrent layer (`RecurrentArgs`). */
 export type SimpleRNNArgs = RecurrentArgs;
 
 /** Elman RNN: `h_t = activation(x_t · W + h_{t-1} · U + b)`. */

@@ -22,6 +22,10 @@ import { LSTM } from '../recurrent/lstm.js';
 import { SimpleRNN } from '../recurrent/simple-rnn.js';
 import { BatchNormalization, LayerNormalization } from '../normalization/batch-normalization.js';
 
+/**
+ * Re-creates a layer from its saved config: how a model loader (`LoadOptions.customLayers`,
+ * `functionalFromConfig`) builds a layer class this package does not define.
+ */
 export type LayerFactory = (config: Record<string, unknown>) => Layer;
 
 // A plain table, not a side-effect registration: importing a layer registers nothing.
