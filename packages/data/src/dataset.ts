@@ -268,6 +268,7 @@ export class Dataset<T> implements AsyncIterable<T> {
   }
 }
 
+/** Options of `batchToTensors`: how to read each item's features and target, and their shapes. */
 export interface ToTensorsOptions<T> {
   /** Features of one item: `number[]` or a typed array of `featureCount` values. */
   x: (item: T) => ArrayLike<number>;

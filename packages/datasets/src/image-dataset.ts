@@ -5,11 +5,16 @@ import { fetchResponse, type FetchOptions } from './fetch-options.js';
 /** Class names of Fashion-MNIST's labels 0..9. */
 export const FASHION_MNIST_CLASSES = ['T-shirt/top', 'Trouser', 'Pullover', 'Dress', 'Coat', 'Sandal', 'Shirt', 'Sneaker', 'Bag', 'Ankle boot'] as const;
 
+/**
+ * Labelled grey-scale images (MNIST, Fashion-MNIST) as the loaders return them;
+ * `imageDatasetToTensors` turns one into `[count, height, width, 1]` images and labels.
+ */
 export interface ImageDataset {
   /** Pixels scaled to [0, 1], `count * height * width` values, row-major. */
   images: Float32Array;
   /** Class of each image, 0-9. */
   labels: Int32Array;
+  /** Number of images. */
   count: number;
   /** `[height, width]` of one image. */
   imageShape: [number, number];

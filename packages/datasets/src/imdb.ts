@@ -3,12 +3,15 @@ import { DatasetError, invalidValue } from './errors.js';
 import { fetchResponse, type FetchOptions } from './fetch-options.js';
 import { checkLimit } from './image-dataset.js';
 
+/** Labelled texts (the IMDB reviews): `texts[i]` has label `labels[i]`. */
 export interface TextDataset {
+  /** The reviews' text. */
   texts: string[];
   /** 1 = positive, 0 = negative. */
   labels: Int32Array;
 }
 
+/** Which IMDB reviews to take: the split, and optionally a balanced prefix of it. */
 export interface ImdbSplitOptions {
   /** 'train' or 'test': 25,000 reviews each, half positive. */
   split: 'train' | 'test';

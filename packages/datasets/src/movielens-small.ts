@@ -3,6 +3,10 @@ import { readCsv, type ColumnSpec, type ColumnType, type CsvInput, type CsvRow }
 /** The 19 genre flags of MovieLens 100K's u.item, in file order. */
 export const MOVIELENS_100K_GENRES = ['unknown', 'Action', 'Adventure', 'Animation', "Children's", 'Comedy', 'Crime', 'Documentary', 'Drama', 'Fantasy', 'Film-Noir', 'Horror', 'Musical', 'Mystery', 'Romance', 'Sci-Fi', 'Thriller', 'War', 'Western'] as const;
 
+/**
+ * MovieLens ratings as columns: rating `i` is user `userId[i]`'s `rating[i]` of movie
+ * `movieId[i]` at `timestamp[i]` (MovieLens' own ids).
+ */
 export interface Ratings {
   userId: Int32Array;
   movieId: Int32Array;
@@ -10,17 +14,21 @@ export interface Ratings {
   rating: Float32Array;
   /** Seconds since 1970-01-01 UTC. */
   timestamp: Float64Array;
+  /** Number of ratings. */
   count: number;
 }
 
+/** A MovieLens movie: its id (as in `Ratings.movieId`), title, release year and genres. */
 export interface Movie {
   movieId: number;
   title: string;
   /** Release year, or null when unknown. */
   year: number | null;
+  /** Genre names; empty when none is listed. */
   genres: string[];
 }
 
+/** A MovieLens dataset (`loadMovieLensSmall`, `movieLensSmallFromCsv`, `loadMovieLens100k`, `loadMovieLens1m`): its ratings and its movies. */
 export interface MovieLensData {
   ratings: Ratings;
   movies: Movie[];

@@ -39,12 +39,18 @@ export async function lendingClubFromCsv(input: CsvInput, options: FromCsvOption
 /** The 7 classes of the Statlog shuttle data, in UCI's order 1..7. */
 export const SHUTTLE_CLASSES = ['Rad.Flow', 'Fpv.Close', 'Fpv.Open', 'High', 'Bypass', 'Bpv.Close', 'Bpv.Open'] as const;
 
+/**
+ * The Statlog shuttle data as `loadShuttle` and `shuttleFromCsv` return it: a row-major
+ * feature matrix (`tf.tensor2d(features, [count, 9])`) and class indices.
+ */
 export interface ShuttleData {
   /** `count * 9` numeric features V1..V9, row-major. */
   features: Float32Array;
   /** Index into `SHUTTLE_CLASSES` (0 = 'Rad.Flow', the normal class, about 78.6%). */
   labels: Int32Array;
+  /** Number of rows. */
   count: number;
+  /** `SHUTTLE_CLASSES`: the name of each label index. */
   classNames: readonly string[];
 }
 
@@ -74,6 +80,10 @@ export async function shuttleFromCsv(input: CsvInput, options: FromCsvOptions = 
   return shuttleFromRows(await rowsOf(input, SHUTTLE_SCHEMA, options), options.source ?? 'the shuttle CSV');
 }
 
+/**
+ * One Amazon fine-food review (`loadFineFoods`, `fineFoodsFromCsv`): the product's Amazon id (ASIN), the text
+ * and its score, `great` for 5 stars and `other` for anything less.
+ */
 export interface FineFoodReview {
   product: string;
   review: string;
@@ -93,12 +103,18 @@ export async function fineFoodsFromCsv(input: CsvInput, options: FromCsvOptions 
   return (await rowsOf(input, FINE_FOODS_SCHEMA, options)) as unknown as FineFoodReview[];
 }
 
+/**
+ * The credit-card fraud data as `creditCardFraudFromCsv` returns it: a row-major feature
+ * matrix and 0/1 labels, ready for `tf.tensor2d(features, [count, 30])`.
+ */
 export interface CreditCardFraudData {
   /** `count * 30` features per row: Time, V1..V28, Amount. */
   features: Float32Array;
+  /** The 30 column names, in feature order. */
   featureNames: string[];
   /** 1 = fraud, 0 = genuine. */
   labels: Int32Array;
+  /** Number of rows. */
   count: number;
 }
 

@@ -153,6 +153,7 @@ export function concatBytes(chunks: readonly Uint8Array[], total = chunks.reduce
   return out;
 }
 
+/** Options of `readBytes`: a name for error messages, the size limit, gzip and cancelling. */
 export interface ReadBytesOptions {
   /** Names the input in errors (a file name or URL). */
   source?: string;

@@ -4,6 +4,12 @@ import { DataError, invalidValue } from '../errors.js';
 import { CsvError, CsvParser, type CsvParserOptions, type CsvRecord } from './csv-parser.js';
 import { Utf8ChunkDecoder, type InvalidUtf8 } from './utf8-decoder.js';
 
+/**
+ * How `readCsv` converts a column (a `CsvOptions.schema` entry): `number` (a decimal number,
+ * exponent allowed), `integer` (digits only, within ±(2^53 − 1)), `boolean` (true/false,
+ * 1/0, yes/no, any case), `string` and `category` (the text as it is). A field that does not
+ * convert makes its row a bad row.
+ */
 export type ColumnType = 'number' | 'integer' | 'string' | 'boolean' | 'category';
 
 /**
@@ -13,6 +19,7 @@ export type ColumnType = 'number' | 'integer' | 'string' | 'boolean' | 'category
  */
 export type MissingPolicy = 'error' | 'skip' | null | number | string | boolean;
 
+/** A schema column given with options: its type and what its missing values become. */
 export interface ColumnSpec {
   type: ColumnType;
   /**
@@ -44,6 +51,7 @@ export interface CsvOptions<S extends CsvSchema = CsvSchema, M extends MissingPo
   invalidUtf8?: InvalidUtf8;
 }
 
+/** A value in a CSV row: a number, string or boolean by its column's type, or null for a missing value that became null. */
 export type CsvValue = number | string | boolean | null;
 /** One row: column name → value. A null-prototype object, so a column may be called `__proto__`, `constructor` or `toString`. */
 export type CsvRow = Record<string, CsvValue>;
@@ -69,9 +77,13 @@ export type CsvRowOf<S extends CsvSchema, M extends MissingPolicy = 'error'> = {
   -readonly [K in keyof S]: ValueOfType<TypeOf<S[K]>> | MissingValue<PolicyOf<S[K], M>>;
 } & CsvRow;
 
+/** A row `readCsv` could not convert (kept with `onBadRow: 'collect'` in `CsvReport.badRows`). */
 export interface BadRow {
+  /** Its line number in the file (1 is the first line). */
   line: number;
+  /** Why it was refused: the error message it would have thrown. */
   message: string;
+  /** Its fields as read, before conversion. */
   fields: string[];
 }
 

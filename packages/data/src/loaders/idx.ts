@@ -11,12 +11,16 @@ const IDX_TYPES = {
   0x0e: { name: 'float64', bytes: 8, array: Float64Array },
 } as const;
 
+/** The typed array an IDX file's values are read into, by the file's type byte (uint8, int8, int16, int32, float32, float64). */
 export type IdxData = Uint8Array | Int8Array | Int16Array | Int32Array | Float32Array | Float64Array;
 
+/** An IDX file's contents, as `parseIdx`, `readIdx` and `readIdxFile` return them: its values, dimensions and element type. */
 export interface IdxArray {
   /** Values in row-major order, converted from the file's big-endian layout. */
   data: IdxData;
+  /** The file's dimensions, e.g. [60000, 28, 28] for MNIST's training images. */
   shape: number[];
+  /** The file's element type. */
   dtype: (typeof IDX_TYPES)[keyof typeof IDX_TYPES]['name'];
 }
 
@@ -61,6 +65,7 @@ export function parseIdx(bytes: Uint8Array, source = 'IDX data'): IdxArray {
   return { data, shape, dtype: type.name };
 }
 
+/** Options of `readIdx`. */
 export interface ReadIdxOptions {
   /** Names the input in errors (a file name or URL). */
   source?: string;

@@ -2,6 +2,7 @@ import { readFileBounded } from '@loom-ml/core/node';
 import { DEFAULT_MAX_BYTES } from '../loaders/byte-input.js';
 import { readIdx, type IdxArray } from '../loaders/idx.js';
 
+/** Options of `readIdxFile`. */
 export interface ReadIdxFileOptions {
   /** Refuse files larger than this many bytes, compressed or inflated. Default 256 MiB. */
   maxBytes?: number;

@@ -5,6 +5,7 @@ export const PADDING_ID = 0;
 /** Id of words outside the vocabulary. */
 export const OUT_OF_VOCABULARY_ID = 1;
 
+/** Options of `new Tokenizer`: vocabulary size and lowercasing. */
 export interface TokenizerOptions {
   /** Largest id + 1, reserved ids included: keeps the `maxWords - 2` most frequent words. Default: every word seen. */
   maxWords?: number;
@@ -12,6 +13,7 @@ export interface TokenizerOptions {
   lowercase?: boolean;
 }
 
+/** Options of `Tokenizer.textsToSequences`: the length of every row and where to pad and cut. */
 export interface SequenceOptions {
   /** Length of every output row. */
   maxLength: number;

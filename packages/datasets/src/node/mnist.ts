@@ -4,6 +4,7 @@ import { readIdxFile } from '@loom-ml/data/node';
 import { imageDatasetFromIdx, type ImageDataset } from '../image-dataset.js';
 import { invalidValue } from '../errors.js';
 
+/** Options of `loadMnist`: the split, a prefix, and where the IDX files are. */
 export interface MnistOptions {
   /** 'train' (60,000 images) or 'test' (10,000). */
   split: 'train' | 'test';
