@@ -7,6 +7,7 @@ import { FraudError, invalidValue } from './errors.js';
 import { assignWeights, binaryLabels, denseWeightShapes, packRows, savedArchitecture, savedWeights, weightsToJSON, type FeatureRows, type WeightJSON } from './feature-matrix.js';
 import { checkSavedFormat } from './saved-json.js';
 
+/** Options of `new AutoencoderDetector`: the network's shape and how it is trained. */
 export interface AutoencoderDetectorOptions {
   /** Units of the hidden layers, encoder to decoder, e.g. [16, 4, 16]. Default [⌈d/2⌉, ⌈d/4⌉, ⌈d/2⌉] for d features. */
   hiddenUnits?: number[];

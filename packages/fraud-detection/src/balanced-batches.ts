@@ -1,6 +1,7 @@
 import { invalidValue } from './errors.js';
 import { seededRandom } from './random.js';
 
+/** Options of `new BalancedBatchSampler`: batch size, share of positives per batch and seed. */
 export interface BalancedBatchOptions {
   /** Rows per batch (at least 2, so both classes fit). */
   batchSize: number;

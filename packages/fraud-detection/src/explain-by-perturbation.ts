@@ -23,6 +23,7 @@ export interface Explanation {
 /** A row keyed by column name, or a plain vector of numbers. */
 export type ExplainableRow = TabularRow | readonly number[];
 
+/** Options of `explainByPerturbation`: the baseline row and which features to attribute. */
 export interface PerturbationOptions<Row extends ExplainableRow> {
   /**
    * Reference values, same shape as the row: for tabular data the training median of each

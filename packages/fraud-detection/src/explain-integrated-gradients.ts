@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { integratedGradients as sharedIntegratedGradients } from '@loom-ml/explain';
 import { invalidValue } from './errors.js';
 
+/** Options of `integratedGradients`: the baseline the path starts from and how finely it is integrated. */
 export interface IntegratedGradientsOptions {
   /**
    * The reference input the path starts from: one row (applied to every row of `x`) or one row
@@ -18,6 +19,10 @@ export interface IntegratedGradientsOptions {
   method?: 'trapezoid' | 'riemann-right';
 }
 
+/**
+ * What `integratedGradients` returns: per row, one attribution per feature, the scores they
+ * explain and how far the attributions are from adding up to `f(x) - f(baseline)`.
+ */
 export interface IntegratedGradientsResult {
   /** attributions[r][i] = (x_i − b_i) · ∫₀¹ ∂f/∂x_i (b + α(x − b)) dα for row r. */
   attributions: number[][];

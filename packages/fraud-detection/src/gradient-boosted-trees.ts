@@ -3,6 +3,7 @@ import { binaryLabels, packRows, type FeatureRows } from './feature-matrix.js';
 import { seededRandom } from './random.js';
 import { checkSavedFormat, savedNumber } from './saved-json.js';
 
+/** Options of `new GradientBoostedTrees`: rounds, learning rate, tree size, regularisation, histogram bins, row sampling, class weights and seed. */
 export interface GradientBoostedTreesOptions {
   /** Boosting rounds (trees). Default 200. */
   trees?: number;

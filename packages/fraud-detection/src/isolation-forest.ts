@@ -20,6 +20,7 @@ export interface IsolationForestJSON {
   forest: IsolationTreeNode[];
 }
 
+/** Options of `new IsolationForest`: number of trees, rows sampled per tree and seed. */
 export interface IsolationForestOptions {
   /** Number of trees. Default 100 (Liu et al. 2008). */
   trees?: number;

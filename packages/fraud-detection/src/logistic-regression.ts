@@ -7,6 +7,7 @@ import { checkSavedFormat, savedNumber, savedNumbers } from './saved-json.js';
 
 const FLOAT32_MAX = 3.4028234663852886e38;
 
+/** Options of `LogisticRegression.fit`: the penalty (and how it maps to scikit-learn's `C`), class weights and training. */
 export interface LogisticRegressionOptions {
   /**
    * L2 penalty on the weights (not the bias): the loss is the (class-weighted) mean log-loss plus

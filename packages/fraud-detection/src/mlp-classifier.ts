@@ -9,6 +9,7 @@ import { assignWeights, binaryLabels, denseWeightShapes, packRows, rowsToTensor,
 import { seededRandom } from './random.js';
 import { checkSavedFormat } from './saved-json.js';
 
+/** Options of `MlpClassifier.fit`: the network's shape, class weights, training and early stopping. */
 export interface MlpClassifierOptions {
   /** Units of each hidden ReLU layer. Default [64]. */
   hiddenUnits?: number[];

@@ -1,5 +1,6 @@
 import { invalidValue } from './errors.js';
 
+/** Options of `rankAverage` and `minMaxAverage`: per-model weights, and reference scores to normalise against. */
 export interface ScoreCombinerOptions {
   /** Weight of each model's normalised score (normalised to sum 1). Default: equal. */
   weights?: readonly number[];

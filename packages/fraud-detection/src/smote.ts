@@ -1,11 +1,13 @@
 import { invalidValue } from './errors.js';
 import { seededRandom } from './random.js';
 
+/** Options of `smote`: how many rows to create, from how many neighbours, and the seed. */
 export interface SmoteOptions {
   /** How many synthetic rows to create. */
   count: number;
   /** Nearest same-class neighbours to choose from (Euclidean). Default 5. */
   neighbours?: number;
+  /** Seed of the random rows, neighbours and positions. Default 0. */
   seed?: number;
 }
 

@@ -31,12 +31,15 @@ export interface BaseLearner {
   fit(rows: FeatureRows, labels: number[]): FittedScorer | Promise<FittedScorer>;
 }
 
+/** Options of `outOfFoldScores` (and of `StackingClassifier.fit`): how many stratified folds and their seed. */
 export interface OutOfFoldOptions {
   /** Number of stratified folds, at least 2. Default 5. */
   folds?: number;
+  /** Seed of the fold assignment (`stratifiedFolds`). Default 0. */
   seed?: number;
 }
 
+/** Options of `StackingClassifier.fit`: the out-of-fold settings and the meta-model's options. */
 export interface StackingOptions extends OutOfFoldOptions {
   /** Options of the logistic regression over the base scores. Default { epochs: 100, learningRate: 0.05, l2: 1e-4 }. */
   meta?: LogisticRegressionOptions;

@@ -1,5 +1,6 @@
 import { FraudError, invalidValue } from './errors.js';
 
+/** Which columns `TabularEncoder.fit` encodes, and how: numeric or categorical. Other columns are ignored. */
 export interface TabularSchema {
   /** Numeric columns: standardised with the training mean and standard deviation; missing → mean, plus a missing flag. */
   numeric: string[];
@@ -7,6 +8,11 @@ export interface TabularSchema {
   categorical: string[];
 }
 
+/**
+ * A row for `TabularEncoder`: column name → value (a CSV row works). Numeric columns take
+ * numbers or numeric strings, with null, undefined or '' as missing; categorical values are
+ * compared as strings.
+ */
 export type TabularRow = Record<string, unknown>;
 
 interface NumericStats {
@@ -15,6 +21,11 @@ interface NumericStats {
   sawMissing: boolean;
 }
 
+/**
+ * A fitted `TabularEncoder` as plain JSON (`toJSON`, `TabularEncoder.fromJSON`): the schema,
+ * each numeric column's training mean and standard deviation, and each categorical column's
+ * categories. Save it with the model so serving encodes as training did.
+ */
 export interface TabularEncoderJSON {
   /** Written since 0.2; JSON saved by 0.1 has no format or version and still loads. */
   format?: 'loom-ml/tabular-encoder';

@@ -1,5 +1,6 @@
 import { invalidValue } from './errors.js';
 
+/** What each kind of error costs, for `thresholdByCost`, in one unit (e.g. money): the threshold it picks minimises the total. */
 export interface CostMatrix {
   /** Cost of flagging a legitimate case (review time, customer friction). */
   falsePositive: number;
