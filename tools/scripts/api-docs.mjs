@@ -13,10 +13,8 @@
 // Nothing is downloaded: TypeDoc and its highlighter are devDependencies.
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { Application, Comment, Converter, LogLevel, ReflectionKind } from 'typedoc';
-
-const root = resolve(import.meta.dirname, '../..');
-const checkOnly = process.argv.includes('--check');
 
 // Packages whose exports do not all have doc comments yet: built into the reference, but not
 // checked. Each entry says why; remove it as soon as the package is documented. Keep it empty.
@@ -29,40 +27,8 @@ const REQUIRED_KINDS =
   ReflectionKind.Namespace | ReflectionKind.Enum | ReflectionKind.Variable | ReflectionKind.Function |
   ReflectionKind.Class | ReflectionKind.Interface | ReflectionKind.TypeAlias;
 
-/** Every exported declaration without a doc comment: `[{ pkg, entry, name, kind, file }]`. */
-function findUndocumented(project) {
-  const found = [];
-  const seen = new Set();
-  for (const entry of project.children ?? []) {
-    for (const reflection of entry.children ?? []) {
-      if (!reflection.kindOf(REQUIRED_KINDS) || seen.has(reflection)) continue;
-      seen.add(reflection);
-      if (hasDocComment(reflection)) continue;
-      const id = project.getSymbolIdFromReflection(reflection);
-      if (!id || pending.includes(id.packageName) || !packages.some((p) => p.name === id.packageName)) continue;
-      const pkg = packages.find((p) => p.name === id.packageName);
-      found.push({
-        pkg: id.packageName,
-        entry: entry.name,
-        name: reflection.name,
-        kind: ReflectionKind.singularString(reflection.kind),
-        file: relative(root, join(pkg.dir, id.packagePath)),
-      });
-    }
-  }
-  return found;
-}
-
-function hasDocComment(reflection) {
-  if (reflection.hasComment()) return true;
-  // A function's comment sits on its signature(s); a type alias or constant of a function type
-  // has it on the type's signature.
-  const signatures = [...(reflection.signatures ?? []), ...(reflection.type?.declaration?.signatures ?? [])];
-  return signatures.some((signature) => signature.hasComment());
-}
-
-/** Every published package with its entries: `{ name, dir, description, entries: [{ subpath, file }] }`. */
-export function publishedPackages() {
+/** Every published package under `root`/packages with its entries: `[{ name, dir, description, entries: [{ subpath, file }] }]`. */
+export function publishedPackages(root) {
   const packagesDir = join(root, 'packages');
   const found = [];
   for (const folder of readdirSync(packagesDir).sort()) {
@@ -86,98 +52,136 @@ export function publishedPackages() {
   return found;
 }
 
-const packages = publishedPackages();
-const pending = Object.keys(PENDING);
-for (const name of pending) {
-  if (!packages.some((p) => p.name === name)) throw new Error(`PENDING names ${name}, which is not a published package.`);
+function hasDocComment(reflection) {
+  if (reflection.hasComment()) return true;
+  // A function's comment sits on its signature(s); a type alias or constant of a function type
+  // has it on the type's signature.
+  const signatures = [...(reflection.signatures ?? []), ...(reflection.type?.declaration?.signatures ?? [])];
+  return signatures.some((signature) => signature.hasComment());
 }
 
-// One program over every package's sources; `@loom-ml/<pkg>[/<entry>]` maps to the entry's source.
-const paths = {};
-const moduleNames = new Map(); // entry file -> '@loom-ml/pkg' or '@loom-ml/pkg/node'
-for (const pkg of packages) {
-  for (const { subpath, file } of pkg.entries) {
-    const specifier = subpath === '.' ? pkg.name : `${pkg.name}/${subpath.slice(2)}`;
-    paths[specifier] = [relative(root, file)];
-    moduleNames.set(file, { specifier, pkg });
+/**
+ * Converts the packages of the monorepo at `root` with TypeDoc, writes the HTML reference to
+ * `root`/docs/api unless `checkOnly`, and returns what the check found:
+ * `{ packages, undocumented: [{ pkg, entry, name, kind, file }], typedocErrors }`.
+ * `pending` names packages whose exports are not checked.
+ */
+export async function buildApiDocs({ root, checkOnly = false, pending = [], logLevel = LogLevel.Warn }) {
+  const packages = publishedPackages(root);
+  for (const name of pending) {
+    if (!packages.some((p) => p.name === name)) throw new Error(`PENDING names ${name}, which is not a published package.`);
   }
-}
-const cacheDir = join(root, 'node_modules/.cache/loom');
-mkdirSync(cacheDir, { recursive: true });
-const tsconfig = join(cacheDir, 'tsconfig.api-docs.json');
-writeFileSync(
-  tsconfig,
-  JSON.stringify(
-    {
-      extends: join(root, 'tsconfig.base.json'),
-      compilerOptions: { noEmit: true, declaration: false, sourceMap: false, baseUrl: root, paths },
-      include: packages.map((p) => join(p.dir, 'src/**/*.ts')),
-      exclude: packages.map((p) => join(p.dir, 'src/**/*.test.ts')),
-    },
-    null,
-    2,
-  ),
-);
 
-const app = await Application.bootstrapWithPlugins({
-  name: 'Loom API reference',
-  entryPoints: [...moduleNames.keys()],
-  entryPointStrategy: 'resolve',
-  tsconfig,
-  out: join(root, 'docs/api'),
-  readme: 'none',
-  excludeExternals: true,
-  excludePrivate: true,
-  excludeInternal: true,
-  skipErrorChecking: true, // `pnpm typecheck` checks the types; this only reads them
-  disableSources: true,
-  githubPages: false,
-  highlightLanguages: ['typescript', 'javascript', 'ts', 'js', 'json', 'sh', 'bash', 'html', 'python', 'scala', 'text'],
-  // The doc-comment check is findUndocumented below: TypeDoc's notDocumented would also require
-  // every method's signature, and names an export less plainly.
-  validation: { notExported: false, invalidLink: true, rewrittenLink: true, notDocumented: false, unusedMergeModuleWith: true },
-  treatValidationWarningsAsErrors: true,
-  logLevel: LogLevel.Warn,
-});
-
-// Name each entry's page after its import specifier, described by the package.json description.
-app.converter.on(Converter.EVENT_CREATE_DECLARATION, (context, reflection) => {
-  if (!reflection.kindOf(ReflectionKind.Module)) return;
-  const file = context.getSymbolFromReflection(reflection)?.declarations?.[0]?.getSourceFile().fileName;
-  const entry = file && moduleNames.get(resolve(file));
-  if (!entry) return;
-  reflection.name = entry.specifier;
-  if (!reflection.comment) {
-    const node = entry.specifier === entry.pkg.name ? '' : ` The \`${entry.specifier.slice(entry.pkg.name.length + 1)}\` entry (Node.js only where it is \`node\`).`;
-    reflection.comment = new Comment([{ kind: 'text', text: `${entry.pkg.description}${node}` }]);
+  // One program over every package's sources; `@loom-ml/<pkg>[/<entry>]` maps to the entry's source.
+  const paths = {};
+  const moduleNames = new Map(); // entry file -> { specifier: '@loom-ml/pkg' or '@loom-ml/pkg/node', pkg }
+  for (const pkg of packages) {
+    for (const { subpath, file } of pkg.entries) {
+      const specifier = subpath === '.' ? pkg.name : `${pkg.name}/${subpath.slice(2)}`;
+      paths[specifier] = [relative(root, file)];
+      moduleNames.set(file, { specifier, pkg });
+    }
   }
-});
+  const cacheDir = join(root, 'node_modules/.cache/loom');
+  mkdirSync(cacheDir, { recursive: true });
+  const tsconfig = join(cacheDir, 'tsconfig.api-docs.json');
+  const config = {
+    extends: join(root, 'tsconfig.base.json'),
+    compilerOptions: { noEmit: true, declaration: false, sourceMap: false, baseUrl: root, paths },
+    include: packages.map((p) => join(p.dir, 'src/**/*.ts')),
+    exclude: packages.map((p) => join(p.dir, 'src/**/*.test.ts')),
+  };
+  writeFileSync(tsconfig, JSON.stringify(config, null, 2));
 
-const started = Date.now();
-const project = await app.convert();
-if (!project) {
-  console.error('api-docs: TypeDoc could not convert the packages (see above).');
-  process.exit(1);
-}
-app.validate(project);
-const undocumented = findUndocumented(project);
-if (!checkOnly && !app.logger.hasErrors() && !undocumented.length) await app.generateDocs(project, join(root, 'docs/api'));
+  const out = join(root, 'docs/api');
+  const app = await Application.bootstrapWithPlugins({
+    name: 'Loom API reference',
+    entryPoints: [...moduleNames.keys()],
+    entryPointStrategy: 'resolve',
+    tsconfig,
+    out,
+    readme: 'none',
+    excludeExternals: true,
+    excludePrivate: true,
+    excludeInternal: true,
+    skipErrorChecking: true, // `pnpm typecheck` checks the types; this only reads them
+    disableSources: true,
+    githubPages: false,
+    highlightLanguages: ['typescript', 'javascript', 'ts', 'js', 'json', 'sh', 'bash', 'html', 'python', 'scala', 'text'],
+    // The doc-comment check is findUndocumented below: TypeDoc's notDocumented would also require
+    // every method's signature, and names an export less plainly.
+    validation: { notExported: false, invalidLink: true, rewrittenLink: true, notDocumented: false, unusedMergeModuleWith: true },
+    treatValidationWarningsAsErrors: true,
+    logLevel,
+  });
 
-const seconds = ((Date.now() - started) / 1000).toFixed(1);
-if (pending.length) {
-  console.log(`api-docs: not yet checked (PENDING in tools/scripts/api-docs.mjs):`);
-  for (const name of pending) console.log(`  ${name}: ${PENDING[name]}`);
+  // Name each entry's page after its import specifier, described by the package.json description.
+  app.converter.on(Converter.EVENT_CREATE_DECLARATION, (context, reflection) => {
+    if (!reflection.kindOf(ReflectionKind.Module)) return;
+    const file = context.getSymbolFromReflection(reflection)?.declarations?.[0]?.getSourceFile().fileName;
+    const entry = file && moduleNames.get(resolve(file));
+    if (!entry) return;
+    reflection.name = entry.specifier;
+    if (!reflection.comment) {
+      const node = entry.specifier === entry.pkg.name ? '' : ` The \`${entry.specifier.slice(entry.pkg.name.length + 1)}\` entry (Node.js only where it is \`node\`).`;
+      reflection.comment = new Comment([{ kind: 'text', text: `${entry.pkg.description}${node}` }]);
+    }
+  });
+
+  const project = await app.convert();
+  if (!project) return { packages, undocumented: [], typedocErrors: true };
+  app.validate(project);
+
+  // Every exported declaration without a doc comment, once (an export re-exported by another entry is one).
+  const undocumented = [];
+  const seen = new Set();
+  for (const entry of project.children ?? []) {
+    for (const reflection of entry.children ?? []) {
+      if (!reflection.kindOf(REQUIRED_KINDS) || seen.has(reflection)) continue;
+      seen.add(reflection);
+      if (hasDocComment(reflection)) continue;
+      const id = project.getSymbolIdFromReflection(reflection);
+      const pkg = id && packages.find((p) => p.name === id.packageName);
+      if (!pkg || pending.includes(pkg.name)) continue;
+      undocumented.push({
+        pkg: pkg.name,
+        entry: entry.name,
+        name: reflection.name,
+        kind: ReflectionKind.singularString(reflection.kind),
+        file: relative(root, join(pkg.dir, id.packagePath)),
+      });
+    }
+  }
+  const typedocErrors = app.logger.hasErrors();
+  if (!checkOnly && !typedocErrors && undocumented.length === 0) await app.generateDocs(project, out);
+  return { packages, undocumented, typedocErrors: typedocErrors || app.logger.hasErrors() };
 }
-if (undocumented.length) {
-  console.error(`\napi-docs: ${undocumented.length} export(s) without a doc comment:`);
-  for (const u of undocumented) console.error(`  ${u.pkg}  ${u.name} (${u.kind}, exported by ${u.entry})  ${u.file}`);
-  console.error('Each export needs a /** ... */ comment saying what it is and why to use it (CONTRIBUTING.md, "API reference").');
+
+async function main() {
+  const root = resolve(import.meta.dirname, '../..');
+  const checkOnly = process.argv.includes('--check');
+  const pending = Object.keys(PENDING);
+  const started = Date.now();
+  const { packages, undocumented, typedocErrors } = await buildApiDocs({ root, checkOnly, pending });
+  const seconds = ((Date.now() - started) / 1000).toFixed(1);
+  if (pending.length) {
+    console.log(`api-docs: not yet checked (PENDING in tools/scripts/api-docs.mjs):`);
+    for (const name of pending) console.log(`  ${name}: ${PENDING[name]}`);
+  }
+  if (undocumented.length) {
+    console.error(`\napi-docs: ${undocumented.length} export(s) without a doc comment:`);
+    for (const u of undocumented) console.error(`  ${u.pkg}  ${u.name} (${u.kind}, exported by ${u.entry})  ${u.file}`);
+    console.error('Each export needs a /** ... */ comment saying what it is and why to use it (CONTRIBUTING.md, "API reference").');
+  }
+  if (typedocErrors || undocumented.length) {
+    console.error(`api-docs: failed after ${seconds}s${typedocErrors ? ' (TypeDoc errors above)' : ''}.`);
+    process.exitCode = 1;
+    return;
+  }
+  const entryCount = packages.reduce((n, p) => n + p.entries.length, 0);
+  console.log(
+    `api-docs: ${packages.length} packages, ${entryCount} entries, every export documented${pending.length ? ' (except the pending packages)' : ''}; ${checkOnly ? 'checked' : 'reference in docs/api/index.html'} in ${seconds}s.`,
+  );
 }
-if (app.logger.hasErrors() || undocumented.length) {
-  console.error(`api-docs: failed after ${seconds}s.`);
-  process.exit(1);
-}
-const entryCount = packages.reduce((n, p) => n + p.entries.length, 0);
-console.log(
-  `api-docs: ${packages.length} packages, ${entryCount} entries, every export documented${pending.length ? ' (except the pending packages)' : ''}; ${checkOnly ? 'checked' : `reference in ${relative(root, join(root, 'docs/api'))}/index.html`} in ${seconds}s.`,
-);
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) await main();
