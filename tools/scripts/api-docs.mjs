@@ -52,12 +52,18 @@ export function publishedPackages(root) {
   return found;
 }
 
-function hasDocComment(reflection) {
-  if (reflection.hasComment()) return true;
+/**
+ * Whether a declaration has a doc comment of its own. `ownComments` holds the reflections that
+ * had one when TypeDoc created them: later, TypeDoc copies the comment of an extended interface
+ * or base class to one without (`DenseArgs` would show LayerArgs' "Options every layer
+ * accepts."), which must not count.
+ */
+function hasDocComment(reflection, ownComments) {
+  if (ownComments.has(reflection)) return true;
   // A function's comment sits on its signature(s); a type alias or constant of a function type
   // has it on the type's signature.
   const signatures = [...(reflection.signatures ?? []), ...(reflection.type?.declaration?.signatures ?? [])];
-  return signatures.some((signature) => signature.hasComment());
+  return signatures.some((signature) => ownComments.has(signature));
 }
 
 /**
@@ -128,6 +134,13 @@ export async function buildApiDocs({ root, checkOnly = false, pending = [], logL
     }
   });
 
+  const ownComments = new WeakSet();
+  const noteOwnComment = (_context, reflection) => {
+    if (reflection.hasComment()) ownComments.add(reflection);
+  };
+  app.converter.on(Converter.EVENT_CREATE_DECLARATION, noteOwnComment);
+  app.converter.on(Converter.EVENT_CREATE_SIGNATURE, noteOwnComment);
+
   const project = await app.convert();
   if (!project) return { packages, undocumented: [], typedocErrors: true };
   app.validate(project);
@@ -139,7 +152,7 @@ export async function buildApiDocs({ root, checkOnly = false, pending = [], logL
     for (const reflection of entry.children ?? []) {
       if (!reflection.kindOf(REQUIRED_KINDS) || seen.has(reflection)) continue;
       seen.add(reflection);
-      if (hasDocComment(reflection)) continue;
+      if (hasDocComment(reflection, ownComments)) continue;
       const id = project.getSymbolIdFromReflection(reflection);
       const pkg = id && packages.find((p) => p.name === id.packageName);
       if (!pkg || pending.includes(pkg.name)) continue;

@@ -72,6 +72,23 @@ describe('api-docs', { timeout: 60_000 }, () => {
     expect(existsSync(join(root, 'docs/api'))).toBe(false);
   });
 
+  it('does not count the comment TypeDoc copies from an extended interface', async () => {
+    const root = fakeMonorepo({
+      ...documented,
+      'packages/fake/src/index.ts': "export { scale, type BaseOptions, type ScaleOptions } from './scale.js';\n",
+      'packages/fake/src/scale.ts': [
+        '/** Options every scaler takes. */',
+        'export interface BaseOptions { name?: string }',
+        'export interface ScaleOptions extends BaseOptions { factor?: number }',
+        '/** Multiplies. */',
+        'export function scale(x: number, options: ScaleOptions = {}): number { return x * (options.factor ?? 2); }',
+        '',
+      ].join('\n'),
+    });
+    const result = await buildApiDocs({ root, checkOnly: true });
+    expect(result.undocumented.map((u) => u.name)).toEqual(['ScaleOptions']);
+  });
+
   it('skips a package listed as pending, and refuses a pending name that is not a package', async () => {
     const root = fakeMonorepo({ ...documented, 'packages/fake/src/node.ts': 'export const answer = 42;\n' });
     expect((await buildApiDocs({ root, checkOnly: true, pending: ['@loom-ml/fake'] })).undocumented).toEqual([]);

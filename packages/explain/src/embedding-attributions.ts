@@ -21,6 +21,7 @@ export interface SplitTextModel {
   fromEmbeddings(embedded: tf.Tensor): tf.Tensor | tf.Tensor[];
 }
 
+/** Options of `embeddingAttributions`: which embedding layer, the baseline id, and the integration's steps and rule. */
 export interface EmbeddingAttributionsOptions extends TargetOptions {
   /**
    * The layer whose output is attributed, by name or as the layer itself. Default: the model's

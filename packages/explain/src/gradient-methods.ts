@@ -28,6 +28,7 @@ export interface ScoredRows {
   targets: number[];
 }
 
+/** Options of `saliency`: the plain gradient or gradient × input, and the batch size. */
 export interface SaliencyOptions extends TargetOptions {
   /** 'gradient' (default): ∂score/∂x; 'gradient-x-input': x · ∂score/∂x, a first-order attribution. */
   method?: 'gradient' | 'gradient-x-input';
@@ -63,6 +64,7 @@ export function saliency(model: ExplainableModel, inputs: tf.Tensor | readonly t
 /** How the path integral of integrated gradients is approximated. */
 export type IntegrationRule = 'trapezoid' | 'riemann-right' | 'riemann-left' | 'riemann-middle';
 
+/** Options of `integratedGradients`: the baseline the path starts from, and how finely and by which rule it is integrated. */
 export interface IntegratedGradientsOptions extends TargetOptions {
   /**
    * Where the straight path starts: a number for every element (default 0: a black image, a
@@ -82,6 +84,7 @@ export interface IntegratedGradientsOptions extends TargetOptions {
   batchSize?: number;
 }
 
+/** What `integratedGradients` returns: the attributions, scores and targets of every method, plus each row's baseline score and how far the attributions are from adding up to the score difference. */
 export interface IntegratedGradientsResult extends ScoredRows {
   /** The score at each row's baseline. */
   baselineScores: number[];
@@ -187,6 +190,7 @@ export function integrate(run: Runner, list: tf.Tensor[], n: number, settings: I
   }
 }
 
+/** Options of `smoothGrad`: how many noisy copies, how much noise (and its seed), and which gradient map to average. */
 export interface SmoothGradOptions extends TargetOptions {
   /** Noisy copies of each row. Default 25. */
   samples?: number;
@@ -205,6 +209,7 @@ export interface SmoothGradOptions extends TargetOptions {
   batchSize?: number;
 }
 
+/** What `smoothGrad` returns: the averaged attributions, scores and targets, plus the noise level used per row and input. */
 export interface SmoothGradResult extends ScoredRows {
   /** The noise standard deviation used, per row and input: `stddevs[r][i]`. */
   stddevs: number[][];

@@ -4,6 +4,7 @@ import { checkPositiveInteger, invalidValue } from './errors.js';
 import { checkOptions } from './gradient-methods.js';
 import { checkBatchSize, inputList, resolveTargets, runnerOf, scorePoints, type ExplainableModel, type TargetOptions } from './model-scores.js';
 
+/** Options of `occlusion`: the patch size, its stride, and the value that hides a patch. */
 export interface OcclusionOptions extends TargetOptions {
   /** Patch height and width in pixels (one number for a square). Required. */
   patch: number | readonly [number, number];
@@ -111,6 +112,7 @@ export function occlusion(model: ExplainableModel, images: tf.Tensor, options: O
   return { attributions: new AttributionArray([n, height, width], data), patches, scores: Array.from(scores), targets: Array.from(targets) };
 }
 
+/** Options of `occludeTokens`: the id that masks a token, and the ids never masked. */
 export interface TokenOcclusionOptions extends TargetOptions {
   /** The id that replaces a token. Default 0 (padding). */
   maskId?: number;

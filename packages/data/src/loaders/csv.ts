@@ -32,6 +32,11 @@ export interface ColumnSpec {
 /** Column name → type or spec, as a `CsvOptions.schema` object. */
 export type CsvSchema = Readonly<Record<string, ColumnType | Readonly<ColumnSpec>>>;
 
+/**
+ * Options of `readCsv` and `parseCsv`: the column types (which also type the rows), what
+ * counts as missing and what it becomes, and what a malformed row or invalid UTF-8 does; plus
+ * the parser's options (a name for messages, the delimiter, field and record size limits).
+ */
 export interface CsvOptions<S extends CsvSchema = CsvSchema, M extends MissingPolicy = MissingPolicy> extends CsvParserOptions {
   /**
    * Column name → type (or spec), as an object or a `Map`. Columns not listed stay strings;

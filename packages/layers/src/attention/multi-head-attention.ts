@@ -7,7 +7,9 @@ import { positiveInteger } from '../core/validate.js';
 import { attend, selfAttention, type AttentionWeights } from './attention-math.js';
 import type { DecodeCache } from '../generation/decode-cache.js';
 
+/** Options of `multiHeadAttention` / `new MultiHeadAttention`. */
 export interface MultiHeadAttentionArgs extends LayerArgs {
+  /** Number of attention heads. */
   numHeads: number;
   /** Size of each head's query/key/value. Default: features / numHeads (rounded down, at least 1). */
   keyDim?: number;
@@ -18,7 +20,9 @@ export interface MultiHeadAttentionArgs extends LayerArgs {
   useCausalMask?: boolean;
   /** @deprecated The earlier name of `useCausalMask`, still read from saved models. */
   causal?: boolean;
+  /** Biases on the query, key, value and output projections. Default true. */
   useBias?: boolean;
+  /** Initializer of the projections' kernels. Default 'glorotUniform'. */
   kernelInitializer?: InitializerConfig;
 }
 

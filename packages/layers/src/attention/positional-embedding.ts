@@ -77,9 +77,11 @@ abstract class TokenPositionSum extends Layer {
   }
 }
 
+/** Options of `positionalEmbedding` / `new PositionalEmbedding`: token and position tables of one width. */
 export interface PositionalEmbeddingArgs extends LayerArgs {
   /** Vocabulary size: ids are integers in [0, inputDim). */
   inputDim: number;
+  /** Width of each token's (and position's) vector. */
   outputDim: number;
   /** Longest sequence accepted; one learned position vector per step. */
   sequenceLength: number;
@@ -120,6 +122,7 @@ export function positionalEmbedding(args: PositionalEmbeddingArgs): PositionalEm
   return new PositionalEmbedding(args);
 }
 
+/** Options of `tokenAndPositionEmbedding` / `new TokenAndPositionEmbedding` (keras-hub's names). */
 export interface TokenAndPositionEmbeddingArgs extends LayerArgs {
   /** Number of token ids: ids are integers in [0, vocabularySize). */
   vocabularySize: number;

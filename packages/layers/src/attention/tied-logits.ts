@@ -13,6 +13,7 @@ function hasTokenTable(layer: Layer): layer is TokenTableLayer {
   return 'tokenEmbeddings' in layer && 'tokenTableShape' in layer;
 }
 
+/** Options of `tiedLogits` / `new TiedLogits`. */
 export interface TiedLogitsArgs extends LayerArgs {
   /**
    * The embedding whose token table the logits reuse: an `Embedding`, `PositionalEmbedding` or

@@ -10,6 +10,7 @@ import type { DecodeCache } from '../generation/decode-cache.js';
 import { attend, layerNorm, type AttentionWeights } from './attention-math.js';
 import { attentionWeights, checkAttentionMask, sequenceFeatures, withPaddingMask } from './multi-head-attention.js';
 
+/** Options of `transformerDecoder` / `new TransformerDecoder` (a GPT-style block: causal self-attention, then a feed-forward block). */
 export interface TransformerDecoderArgs extends LayerArgs {
   numHeads: number;
   /** Width of the feed-forward block's hidden layer (keras-hub's `intermediate_dim`). */

@@ -9,6 +9,7 @@ import { getActivation } from '../core/activations.js';
 import { layerNorm, selfAttention, type AttentionWeights } from './attention-math.js';
 import { attentionWeights, checkAttentionMask, sequenceFeatures, withPaddingMask } from './multi-head-attention.js';
 
+/** Options of `transformerEncoder` / `new TransformerEncoder` (self-attention, then a feed-forward block, each with a residual sum and layer normalisation). */
 export interface TransformerEncoderArgs extends LayerArgs {
   numHeads: number;
   /** Width of the feed-forward block's hidden layer. */

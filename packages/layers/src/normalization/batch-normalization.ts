@@ -3,11 +3,15 @@ import { invalidValue, shapeMismatch } from '../errors.js';
 import { Layer, type CallOptions, type LayerArgs } from '../core/layer.js';
 import type { Shape } from '../core/shape.js';
 
+/** Options of `batchNormalization` / `new BatchNormalization` (which normalises each feature of the last axis). */
 export interface BatchNormalizationArgs extends LayerArgs {
   /** Weight of the old moving statistics in each update. Default 0.99. */
   momentum?: number;
+  /** Added to the variance before its square root, for stability. Default 1e-3. */
   epsilon?: number;
+  /** Learn an offset (`beta`) added after normalising. Default true. */
   center?: boolean;
+  /** Learn a scale (`gamma`) multiplied after normalising. Default true. */
   scale?: boolean;
 }
 
@@ -79,7 +83,9 @@ export function batchNormalization(args: BatchNormalizationArgs = {}): BatchNorm
   return new BatchNormalization(args);
 }
 
+/** Options of `layerNormalization` / `new LayerNormalization`. */
 export interface LayerNormalizationArgs extends LayerArgs {
+  /** Added to the variance before its square root, for stability. Default 1e-3. */
   epsilon?: number;
 }
 

@@ -10,6 +10,7 @@ import { SimpleRNN } from './simple-rnn.js';
 /** A recurrent layer, or its saved form `{ className, config }`. */
 export type RecurrentLayerSpec = Recurrent | { className: 'SimpleRNN' | 'LSTM' | 'GRU'; config: Record<string, unknown> };
 
+/** Options of `bidirectional` / `new Bidirectional`. */
 export interface BidirectionalArgs extends LayerArgs {
   /** The recurrent layer to run both ways; it is used as a template and never built itself. */
   layer: RecurrentLayerSpec;

@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { getActivation } from '../core/activations.js';
 import { Recurrent, splitGates, type RecurrentArgs, type RecurrentWeights, type RecurrentWeightSpec } from './recurrent.js';
 
+/** Options of `lstm` / `new LSTM`: those of every recurrent layer (`RecurrentArgs`) and the forget-gate bias. */
 export interface LSTMArgs extends RecurrentArgs {
   /** Initialise the forget gate's bias to 1 (Jozefowicz et al. 2015) so early training remembers. Default true. */
   unitForgetBias?: boolean;

@@ -8,16 +8,27 @@ import { windowOutputLength, type Shape } from '../shape.js';
 import { padding, positiveInteger, tuple } from '../validate.js';
 import { dilateKernel } from './conv2d.js';
 
+/** Options of `conv1d` / `new Conv1D` (inputs `[batch, steps, channels]`). */
 export interface Conv1DArgs extends LayerArgs {
+  /** Number of output channels (kernels). */
   filters: number;
+  /** Kernel length. */
   kernelSize: number;
+  /** Step between windows. Default 1. */
   strides?: number;
+  /** `'valid'` (default): windows inside the input only; `'same'`: zero-padded so the output has ceil(length / strides) steps. */
   padding?: 'same' | 'valid';
+  /** Spacing between kernel taps (dilated convolution); needs `strides` 1 when above 1. Default 1. */
   dilationRate?: number;
+  /** Applied to the output. Default 'linear'. */
   activation?: ActivationName;
+  /** Add a bias per filter. Default true. */
   useBias?: boolean;
+  /** Default 'glorotUniform'. */
   kernelInitializer?: InitializerConfig;
+  /** Default 'zeros'. */
   biasInitializer?: InitializerConfig;
+  /** Penalty on the kernel, added to the training loss. */
   kernelRegularizer?: RegularizerConfig;
 }
 

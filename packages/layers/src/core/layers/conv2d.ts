@@ -7,16 +7,27 @@ import { validateRegularizer, type RegularizerConfig } from '../regularizers.js'
 import { windowOutputLength, type Shape } from '../shape.js';
 import { padding, positiveInteger, tuple } from '../validate.js';
 
+/** Options of `conv2d` / `new Conv2D` (inputs `[batch, height, width, channels]`). */
 export interface Conv2DArgs extends LayerArgs {
+  /** Number of output channels (kernels). */
   filters: number;
+  /** Kernel height and width (one number for both). */
   kernelSize: number | [number, number];
+  /** Step between windows, per axis (one number for both). Default 1. */
   strides?: number | [number, number];
+  /** `'valid'` (default): windows inside the input only; `'same'`: zero-padded so each output side is ceil(input side / stride). */
   padding?: 'same' | 'valid';
+  /** Spacing between kernel taps (dilated convolution), per axis; needs `strides` 1 when above 1. Default 1. */
   dilationRate?: number | [number, number];
+  /** Applied to the output. Default 'linear'. */
   activation?: ActivationName;
+  /** Add a bias per filter. Default true. */
   useBias?: boolean;
+  /** Default 'glorotUniform'. */
   kernelInitializer?: InitializerConfig;
+  /** Default 'zeros'. */
   biasInitializer?: InitializerConfig;
+  /** Penalty on the kernel, added to the training loss. */
   kernelRegularizer?: RegularizerConfig;
 }
 

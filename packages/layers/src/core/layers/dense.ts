@@ -7,13 +7,21 @@ import { validateRegularizer, type RegularizerConfig } from '../regularizers.js'
 import type { Shape } from '../shape.js';
 import { positiveInteger } from '../validate.js';
 
+/** Options of `dense` / `new Dense`, besides those every layer takes (`LayerArgs`). */
 export interface DenseArgs extends LayerArgs {
+  /** Output size: the last axis of the output. */
   units: number;
+  /** Applied to the output. Default 'linear'. */
   activation?: ActivationName;
+  /** Add a bias per unit. Default true. */
   useBias?: boolean;
+  /** Initial kernel `[inputDim, units]`. Default 'glorotUniform'. */
   kernelInitializer?: InitializerConfig;
+  /** Default 'zeros'. */
   biasInitializer?: InitializerConfig;
+  /** Penalty on the kernel, added to the training loss. */
   kernelRegularizer?: RegularizerConfig;
+  /** Penalty on the bias, added to the training loss. */
   biasRegularizer?: RegularizerConfig;
 }
 

@@ -6,6 +6,7 @@ import { Layer, type CallOptions, type LayerArgs } from '../layer.js';
 import type { Shape } from '../shape.js';
 import { rate } from '../validate.js';
 
+/** Options of `dropout` / `new Dropout`. */
 export interface DropoutArgs extends LayerArgs {
   /** Fraction of inputs zeroed while training, in [0, 1). */
   rate: number;
@@ -50,7 +51,9 @@ export function dropout(args: DropoutArgs): Dropout {
   return new Dropout(args);
 }
 
+/** Options of `activation` / `new Activation`: the activation applied element-wise. */
 export interface ActivationArgs extends LayerArgs {
+  /** The activation, by name (`'relu'`, `'softmax'`, ...). */
   activation: ActivationName;
 }
 

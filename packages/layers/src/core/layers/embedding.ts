@@ -6,11 +6,15 @@ import { validateRegularizer, type RegularizerConfig } from '../regularizers.js'
 import type { Shape } from '../shape.js';
 import { positiveInteger } from '../validate.js';
 
+/** Options of `embedding` / `new Embedding`. */
 export interface EmbeddingArgs extends LayerArgs {
   /** Number of ids: valid inputs are integers in [0, inputDim). */
   inputDim: number;
+  /** Length of each id's vector. */
   outputDim: number;
+  /** Default randomNormal with stddev 0.05. */
   embeddingsInitializer?: InitializerConfig;
+  /** Penalty on the table, added to the training loss. */
   embeddingsRegularizer?: RegularizerConfig;
   /**
    * Id 0 is padding: the layer's output carries a mask (`ids != 0`) that models pass on to

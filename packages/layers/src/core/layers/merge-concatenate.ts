@@ -4,6 +4,7 @@ import type { LayerArgs } from '../layer.js';
 import type { Shape } from '../shape.js';
 import { formatShapes, Merge } from './merge.js';
 
+/** Options of `concatenate` / `new Concatenate`. */
 export interface ConcatenateArgs extends LayerArgs {
   /** The axis to join along; negative counts from the end. Not the batch axis. Default -1. */
   axis?: number;

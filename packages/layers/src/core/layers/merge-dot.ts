@@ -4,6 +4,7 @@ import type { LayerArgs } from '../layer.js';
 import type { Shape } from '../shape.js';
 import { formatShapes, Merge } from './merge.js';
 
+/** Options of `dot` / `new Dot`. */
 export interface DotArgs extends LayerArgs {
   /** The axis of each input summed over: one for both, or `[axisOfA, axisOfB]`; negative counts from the end. */
   axes: number | [number, number];

@@ -5,11 +5,13 @@ import { windowOutputLength, type Shape } from '../shape.js';
 import { padding, tuple } from '../validate.js';
 import { averagePool } from './average-pool.js';
 
+/** Options of `maxPool1d` / `avgPool1d` (`new MaxPool1D` / `new AvgPool1D`). */
 export interface Pool1DArgs extends LayerArgs {
   /** Window length. Default 2. */
   poolSize?: number;
   /** Default: the pool size. */
   strides?: number;
+  /** `'valid'` (default): windows inside the input only; `'same'`: padded so the output has ceil(steps / strides) steps. */
   padding?: 'same' | 'valid';
 }
 

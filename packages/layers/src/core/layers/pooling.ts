@@ -5,11 +5,13 @@ import { windowOutputLength, type Shape } from '../shape.js';
 import { padding, tuple } from '../validate.js';
 import { averagePool } from './average-pool.js';
 
+/** Options of `maxPool2d` / `avgPool2d` (`new MaxPool2D` / `new AvgPool2D`). */
 export interface Pool2DArgs extends LayerArgs {
   /** Window size. Default 2. */
   poolSize?: number | [number, number];
   /** Default: the pool size. */
   strides?: number | [number, number];
+  /** `'valid'` (default): windows inside the input only; `'same'`: padded so each output side is ceil(input side / stride). */
   padding?: 'same' | 'valid';
 }
 
@@ -73,6 +75,7 @@ export function avgPool2d(args: Pool2DArgs = {}): AvgPool2D {
   return new AvgPool2D(args);
 }
 
+/** Options of `new GlobalPooling` (`globalAveragePooling` and `globalMaxPooling` set `mode` themselves): average or max. */
 export interface GlobalPoolArgs extends LayerArgs {
   /** 'average' (default) or 'max'. */
   mode?: 'average' | 'max';

@@ -27,6 +27,7 @@ export function flatten(args: LayerArgs = {}): Flatten {
   return new Flatten(args);
 }
 
+/** Options of `reshape` / `new Reshape`. */
 export interface ReshapeArgs extends LayerArgs {
   /** Target shape without the batch dimension; one entry may be -1. */
   targetShape: number[];
