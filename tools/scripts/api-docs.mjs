@@ -20,12 +20,16 @@ import { Application, Comment, Converter, LogLevel, ReflectionKind } from 'typed
 // checked. Each entry says why; remove it as soon as the package is documented. Keep it empty.
 const PENDING = {};
 
-// What "an export" is for the check: each declaration an entry exports (function, class,
-// constant, interface, type). Members of classes and interfaces (methods, option fields) are
-// documented where it helps, not required. A re-export is checked where it is declared.
+// What the check requires: a comment on each declaration an entry exports (function, class,
+// constant, interface, type), and on each public method and accessor of an exported class or
+// interface (a class method may take its comment from the interface method it implements).
+// Properties and option fields are documented where it helps, not required. A re-export, or an
+// inherited method, is checked where it is declared.
 const REQUIRED_KINDS =
   ReflectionKind.Namespace | ReflectionKind.Enum | ReflectionKind.Variable | ReflectionKind.Function |
   ReflectionKind.Class | ReflectionKind.Interface | ReflectionKind.TypeAlias;
+const REQUIRED_MEMBER_KINDS = ReflectionKind.Method | ReflectionKind.Accessor;
+const MEMBER_OWNER_KINDS = ReflectionKind.Class | ReflectionKind.Interface;
 
 /** Every published package under `root`/packages with its entries: `[{ name, dir, description, entries: [{ subpath, file }] }]`. */
 export function publishedPackages(root) {
@@ -64,6 +68,12 @@ function hasDocComment(reflection, ownComments) {
   // has it on the type's signature.
   const signatures = [...(reflection.signatures ?? []), ...(reflection.type?.declaration?.signatures ?? [])];
   return signatures.some((signature) => ownComments.has(signature));
+}
+
+/** Whether a method or accessor has a comment, its own or the one of the interface method it implements. */
+function memberHasComment(member) {
+  const parts = [member, ...(member.signatures ?? []), member.getSignature, member.setSignature];
+  return parts.some((part) => part?.hasComment());
 }
 
 /**
@@ -165,6 +175,31 @@ export async function buildApiDocs({ root, checkOnly = false, pending = [], logL
       });
     }
   }
+  // Public methods and accessors of the exported classes and interfaces, once per declaration.
+  const seenMembers = new Set();
+  for (const entry of project.children ?? []) {
+    for (const owner of entry.children ?? []) {
+      if (!owner.kindOf(MEMBER_OWNER_KINDS)) continue;
+      for (const member of owner.children ?? []) {
+        if (!member.kindOf(REQUIRED_MEMBER_KINDS) || member.flags.isPrivate || member.flags.isProtected) continue;
+        if (memberHasComment(member)) continue;
+        const id = project.getSymbolIdFromReflection(member);
+        const pkg = id && packages.find((p) => p.name === id.packageName);
+        if (!pkg || pending.includes(pkg.name)) continue;
+        const key = `${id.packageName}/${id.packagePath}#${id.qualifiedName}`;
+        if (seenMembers.has(key)) continue;
+        seenMembers.add(key);
+        undocumented.push({
+          pkg: pkg.name,
+          entry: entry.name,
+          name: id.qualifiedName,
+          kind: ReflectionKind.singularString(member.kind),
+          file: relative(root, join(pkg.dir, id.packagePath)),
+        });
+      }
+    }
+  }
+
   const typedocErrors = app.logger.hasErrors();
   if (!checkOnly && !typedocErrors && undocumented.length === 0) await app.generateDocs(project, out);
   return { packages, undocumented, typedocErrors: typedocErrors || app.logger.hasErrors() };
@@ -182,9 +217,9 @@ async function main() {
     for (const name of pending) console.log(`  ${name}: ${PENDING[name]}`);
   }
   if (undocumented.length) {
-    console.error(`\napi-docs: ${undocumented.length} export(s) without a doc comment:`);
+    console.error(`\napi-docs: ${undocumented.length} export(s) or method(s) without a doc comment:`);
     for (const u of undocumented) console.error(`  ${u.pkg}  ${u.name} (${u.kind}, exported by ${u.entry})  ${u.file}`);
-    console.error('Each export needs a /** ... */ comment saying what it is and why to use it (CONTRIBUTING.md, "API reference").');
+    console.error('Each export, and each public method of an exported class or interface, needs a /** ... */ comment saying what it is and why to use it (CONTRIBUTING.md, "API reference").');
   }
   if (typedocErrors || undocumented.length) {
     console.error(`api-docs: failed after ${seconds}s${typedocErrors ? ' (TypeDoc errors above)' : ''}.`);
@@ -193,7 +228,7 @@ async function main() {
   }
   const entryCount = packages.reduce((n, p) => n + p.entries.length, 0);
   console.log(
-    `api-docs: ${packages.length} packages, ${entryCount} entries, every export documented${pending.length ? ' (except the pending packages)' : ''}; ${checkOnly ? 'checked' : 'reference in docs/api/index.html'} in ${seconds}s.`,
+    `api-docs: ${packages.length} packages, ${entryCount} entries, every export and public method documented${pending.length ? ' (except the pending packages)' : ''}; ${checkOnly ? 'checked' : 'reference in docs/api/index.html'} in ${seconds}s.`,
   );
 }
 

@@ -89,6 +89,39 @@ describe('api-docs', { timeout: 60_000 }, () => {
     expect(result.undocumented.map((u) => u.name)).toEqual(['ScaleOptions']);
   });
 
+  it('requires a comment on public methods and accessors, taking one from the interface method a class implements', async () => {
+    const root = fakeMonorepo({
+      ...documented,
+      'packages/fake/src/index.ts': "export { scale, type ScaleOptions } from './scale.js';\nexport { Counter, type Countable } from './counter.js';\n",
+      'packages/fake/src/counter.ts': [
+        '/** Something that counts. */',
+        'export interface Countable {',
+        '  /** Adds one. */',
+        '  increment(): void;',
+        '  reset(): void;',
+        '}',
+        '/** A counter. */',
+        'export class Counter implements Countable {',
+        '  private count = 0;',
+        '  increment(): void { this.count += 1; }',
+        '  reset(): void { this.count = 0; }',
+        '  get value(): number { return this.count; }',
+        '  /** Documented. */',
+        '  double(): number { return this.count * 2; }',
+        '  private hidden(): void {}',
+        '  protected forSubclasses(): void {}',
+        '}',
+        '',
+      ].join('\n'),
+    });
+    const result = await buildApiDocs({ root, checkOnly: true });
+    expect(result.undocumented.map((u) => [u.name, u.kind, u.file])).toEqual([
+      ['Counter.value', 'Accessor', 'packages/fake/src/counter.ts'],
+      ['Counter.reset', 'Method', 'packages/fake/src/counter.ts'],
+      ['Countable.reset', 'Method', 'packages/fake/src/counter.ts'],
+    ]);
+  });
+
   it('skips a package listed as pending, and refuses a pending name that is not a package', async () => {
     const root = fakeMonorepo({ ...documented, 'packages/fake/src/node.ts': 'export const answer = 42;\n' });
     expect((await buildApiDocs({ root, checkOnly: true, pending: ['@loom-ml/fake'] })).undocumented).toEqual([]);

@@ -16,6 +16,10 @@ export class LoomError extends Error {
     this.name = new.target.name;
   }
 
+  /**
+   * Whether `error` is a Loom error, also one thrown by another copy or version of a Loom
+   * package (it checks a `Symbol.for` marker, where `instanceof` would need the same class).
+   */
   static isInstance(error: unknown): error is LoomError {
     return typeof error === 'object' && error !== null && (error as Record<symbol, unknown>)[LOOM_ERROR] === true;
   }

@@ -71,6 +71,7 @@ export class Dataset<T> implements AsyncIterable<T> {
     });
   }
 
+  /** Iterates the items once (`for await (const item of dataset)`); each loop reads the source afresh. */
   async *[Symbol.asyncIterator](): AsyncIterator<T> {
     const iterator = this.source();
     try {

@@ -17,7 +17,9 @@ export interface ModelWithLayers extends ApplyModel {
 
 /** A text model given as two functions: ids to embeddings, and embeddings to the output. */
 export interface SplitTextModel {
+  /** Ids `[n, length]` to their embeddings `[n, length, dim]`. */
   embed(ids: tf.Tensor): tf.Tensor;
+  /** Embeddings to the model's output(s), as the rest of the model computes them. */
   fromEmbeddings(embedded: tf.Tensor): tf.Tensor | tf.Tensor[];
 }
 

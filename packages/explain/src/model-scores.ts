@@ -3,6 +3,7 @@ import { ExplainError, checkPositiveInteger, invalidValue } from './errors.js';
 
 /** Anything with a Loom model's `apply`: a `Sequential`, a functional model, a layer. */
 export interface ApplyModel {
+  /** The forward pass; the explainers call it with `training: false`. */
   apply(inputs: tf.Tensor | tf.Tensor[], options?: { training?: boolean }): tf.Tensor | tf.Tensor[];
 }
 

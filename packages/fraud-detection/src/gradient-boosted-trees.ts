@@ -144,6 +144,7 @@ export class GradientBoostedTrees {
     return this.gains.length === this.features ? Float64Array.from(this.gains) : new Float64Array(this.features);
   }
 
+  /** The fitted trees as plain, versioned JSON (`GradientBoostedTrees.fromJSON` reads it); throws before `fit`. */
   toJSON(): GradientBoostedTreesJSON {
     if (this.trees.length === 0) throw new FraudError(`${WHERE}: call fit() before toJSON().`);
     return { format: 'loom-ml/gradient-boosted-trees', version: 1, features: this.features, baseScore: this.baseScore, trees: this.trees.map((t) => ({ ...t })) };

@@ -104,6 +104,10 @@ export class IsotonicCalibrator {
     return { scores: [...this.xs], values: [...this.ys] };
   }
 
+  /**
+   * Calibrated values of new scores: linear between the fitted points, and the first or last
+   * fitted value outside their range. Throws before `fit`.
+   */
   predict(scores: ArrayLike<number>): number[] {
     if (this.xs.length === 0) throw invalidValue('state', 'IsotonicCalibrator.predict', 'a fitted calibrator (call fit first)', 'unfitted');
     const { xs, ys } = this;

@@ -46,6 +46,7 @@ export class LogisticRegression {
     readonly bias: number,
   ) {}
 
+  /** Trains a model on rows of numeric features and 0/1 labels (see `LogisticRegressionOptions` for the penalty and class weights). */
   static async fit(features: FeatureRows, labels: ArrayLike<number>, options: LogisticRegressionOptions = {}): Promise<LogisticRegression> {
     const n = features.length;
     if (n === 0 || labels.length !== n) throw invalidValue('labels', 'LogisticRegression.fit', `${n} labels (one per row, at least one)`, labels.length);

@@ -131,6 +131,7 @@ export class MlpClassifier {
     this.bestEpoch = bestEpoch;
   }
 
+  /** Trains a network on rows of numeric features and 0/1 labels (see `MlpClassifierOptions`); call `dispose()` on the result when done. */
   static async fit(features: FeatureRows, labels: ArrayLike<number>, options: MlpClassifierOptions = {}): Promise<MlpClassifier> {
     if (options === null || typeof options !== 'object') throw invalidValue('options', WHERE, 'an options object', options);
     const hiddenUnits = options.hiddenUnits ?? [64];

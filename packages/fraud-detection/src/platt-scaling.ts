@@ -24,6 +24,7 @@ export class PlattScaling {
   slope = NaN;
   intercept = NaN;
 
+  /** Fits `slope` and `intercept` to scores and their 0/1 (or soft) targets, with at most `maxIterations` Newton steps. */
   fit(scores: ArrayLike<number>, targets: ArrayLike<number>, maxIterations = 100): this {
     if (scores.length !== targets.length || scores.length === 0) {
       throw invalidValue('targets', 'PlattScaling.fit', `a non-empty array as long as scores (${scores.length})`, targets.length);
@@ -63,6 +64,7 @@ export class PlattScaling {
     return this;
   }
 
+  /** Calibrated probabilities of new scores; throws before `fit`. */
   predict(scores: ArrayLike<number>): number[] {
     if (Number.isNaN(this.slope)) throw invalidValue('state', 'PlattScaling.predict', 'a fitted calibrator (call fit first)', 'unfitted');
     return Array.from(scores, (s) => 1 / (1 + Math.exp(-(this.slope * s + this.intercept))));

@@ -6,6 +6,7 @@ import { checkSavedFormat, savedNumbers } from './saved-json.js';
 
 /** A fitted base model as stacking sees it: scores for rows (higher = more likely class 1). */
 export interface FittedScorer {
+  /** One score per row. */
   score(rows: FeatureRows): ArrayLike<number>;
   /** Frees the model (e.g. tfjs variables); called when stacking no longer needs it. */
   dispose?(): void;
@@ -27,7 +28,9 @@ export interface StackingClassifierJSON {
 
 /** How to train one base model: `fit` gets only the rows it may learn from. */
 export interface BaseLearner {
+  /** Names the learner in `learnerNames` and in error messages. */
   name: string;
+  /** Trains a fresh model on these rows and 0/1 labels only, and returns it. */
   fit(rows: FeatureRows, labels: number[]): FittedScorer | Promise<FittedScorer>;
 }
 
@@ -148,6 +151,7 @@ export class StackingClassifier {
     readonly outOfFold: readonly Float64Array[],
   ) {}
 
+  /** Trains the stack: out-of-fold scores of every learner, the meta model on them, then each learner refitted on all rows. */
   static async fit(rows: FeatureRows, labels: ArrayLike<number>, learners: readonly BaseLearner[], options: StackingOptions = {}): Promise<StackingClassifier> {
     const where = 'StackingClassifier.fit';
     checkLearners(learners, where);

@@ -59,6 +59,7 @@ function numberOrNull(value: unknown, column: string, row: number): number | nul
 export class TabularEncoder {
   private constructor(private readonly state: TabularEncoderJSON) {}
 
+  /** Fits the statistics (numeric means and deviations, categories) on training rows only. */
   static fit(rows: readonly TabularRow[], schema: TabularSchema): TabularEncoder {
     if (!Array.isArray(rows) || rows.length === 0) throw invalidValue('rows', 'TabularEncoder.fit', 'at least one training row', rows);
     const numeric: Record<string, NumericStats> = Object.create(null) as Record<string, NumericStats>;
@@ -146,6 +147,11 @@ export class TabularEncoder {
     return names;
   }
 
+  /**
+   * Encodes rows as feature vectors in `featureNames` order: each numeric column standardised
+   * (missing is 0, the mean, and sets the column's missing flag when training had missing values),
+   * each categorical column one-hot with a last slot for a category not seen in training.
+   */
   transform(rows: readonly TabularRow[]): number[][] {
     return rows.map((row, i) => {
       const out: number[] = [];

@@ -11,9 +11,13 @@ import { BinnedAuc } from './binned-auc.js';
  * kept), `result` reports the value so far, `reset` starts over (each epoch).
  */
 export interface StreamingMetric {
+  /** The metric's name in training logs (`accuracy`, `auc`, ...). */
   readonly name: string;
+  /** Adds a batch: its targets, predictions and optional per-sample weights (shape `[batch]`). */
   update(yTrue: tf.Tensor, yPred: tf.Tensor, sampleWeight?: tf.Tensor): void;
+  /** The value over every batch since the last `reset`. */
   result(): number;
+  /** Forgets every batch seen, to start a new epoch or evaluation. */
   reset(): void;
 }
 
@@ -171,6 +175,7 @@ export class ConfusionMatrix implements StreamingMetric {
     const batch = confusionMatrix(labels, predicted, this.numClasses, weights);
     batch.forEach((row, i) => row.forEach((count, j) => (this.counts[i]![j]! += count)));
   }
+  /** A copy of the counts so far: `matrix()[t][p]` samples of true class t predicted as p (weighted sums with sample weights). */
   matrix(): number[][] {
     return this.counts.map((row) => [...row]);
   }

@@ -29,6 +29,7 @@ export interface UpdateExtras {
  * every tensor in `updates` and in the returned state.
  */
 export interface GradientTransformation<S extends OptState = OptState> {
+  /** The starting state for these parameters (e.g. zero moments); the caller owns its tensors. */
   init(params: Params): S;
   /** Pure: returns new updates and a new state; disposes nothing it was given. */
   update(grads: Params, state: S, params?: Params, extras?: UpdateExtras): { updates: Params; state: S };

@@ -63,6 +63,7 @@ export class ExplicitMf extends BaseRecommender {
     this.onEpoch = options.onEpoch;
   }
 
+  /** Fits on a user × item matrix of ratings (only the stored entries count), `epochs` ALS sweeps. */
   fit(ratings: CsrMatrix): this {
     if (ratings.nnz === 0) throw invalidValue('ratings', 'ExplicitMf.fit', 'at least one rating', 0);
     const f = this.options.factors;

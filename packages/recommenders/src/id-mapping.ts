@@ -70,10 +70,12 @@ export class IdMapping {
     return this.ids.slice();
   }
 
+  /** The ids in index order as plain JSON, to save with the model (`IdMapping.fromJSON` reads it). */
   toJSON(): IdMappingJson {
     return { ids: this.ids.slice() };
   }
 
+  /** Rebuilds a mapping saved with `toJSON()`: the same id gets the same index. */
   static fromJSON(json: IdMappingJson): IdMapping {
     if (json === null || typeof json !== 'object' || !Array.isArray(json.ids)) {
       throw invalidValue('json', 'IdMapping.fromJSON', 'an object { ids: (string | number)[] }', json);

@@ -205,6 +205,7 @@ export class ImplicitAls extends BaseRecommender {
     return loss / total;
   }
 
+  /** Score of every item for `user`: the dot product of the user's and the item's factors. */
   scoreItems(user: number): Float32Array {
     this.checkUser(user, 'scoreItems');
     const f = this.options.factors;

@@ -52,6 +52,7 @@ export class ItemKnnRecommender extends BaseRecommender {
     }
   }
 
+  /** Fits on a user × item matrix: weights it (`weighting`) and keeps each item's `neighbours` most similar items. */
   fit(userItems: CsrMatrix): this {
     const { weighted, weightedUserItems } = this.prepare(userItems);
     const rows: number[] = [];
@@ -153,6 +154,7 @@ export class ItemKnnRecommender extends BaseRecommender {
     return Array.from(top.indices, (index, n) => ({ item: index, score: top.scores[n]! }));
   }
 
+  /** Score of every item for `user`: Σ over the user's items i of their value · sim(i, item). */
   scoreItems(user: number): Float32Array {
     this.checkUser(user, 'scoreItems');
     const userItems = this.fitted();

@@ -218,6 +218,7 @@ export abstract class PairwiseMf extends BaseRecommender {
     });
   }
 
+  /** Score of every item for `user`: x_u · y_i + b_i. */
   scoreItems(user: number): Float32Array {
     this.checkUser(user, 'scoreItems');
     const f = this.options.factors;
@@ -259,6 +260,7 @@ export abstract class PairwiseMf extends BaseRecommender {
     return Float32Array.from(vector);
   }
 
+  /** Item scores for a history of items, through the folded-in `userVectorFromItems`. */
   scoreFromItems(items: ArrayLike<number>, values?: ArrayLike<number>): Float32Array {
     return this.scoresFor(this.userVectorFromItems(items, values));
   }

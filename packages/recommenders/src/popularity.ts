@@ -12,6 +12,7 @@ export class PopularityRecommender extends BaseRecommender {
   readonly name = 'PopularityRecommender';
   private counts: Float32Array = new Float32Array(0);
 
+  /** Counts each item's training users in a user × item matrix. */
   fit(userItems: CsrMatrix): this {
     this.userItems = userItems;
     this.counts = Float32Array.from(userItems.columnCounts());

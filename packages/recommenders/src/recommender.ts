@@ -30,10 +30,13 @@ export interface Recommender {
   readonly itemCount: number;
   /** Score of every item for `user` (higher is better). */
   scoreItems(user: number): Float32Array;
+  /** The `k` best-scored items for `user`, best first, skipping what they have in training (unless `excludeSeen: false`). */
   recommend(user: number, k: number, options?: RecommendOptions): Recommendation[];
+  /** `recommend` for many users at once: one list per user, in the order given. */
   recommendBatch(users: ArrayLike<number>, k: number, options?: RecommendOptions): Recommendation[][];
   /** Scores for someone described only by the items they interacted with (e.g. a new visitor). */
   scoreFromItems(items: ArrayLike<number>, values?: ArrayLike<number>): Float32Array;
+  /** The `k` best items for someone described by the items they interacted with (scored by `scoreFromItems`), skipping those items. */
   recommendFromItems(items: ArrayLike<number>, k: number, options?: RecommendFromItemsOptions): Recommendation[];
 }
 
@@ -52,10 +55,12 @@ export abstract class BaseRecommender implements Recommender {
   abstract readonly name: string;
   protected userItems: CsrMatrix | null = null;
 
+  /** Number of users (rows) of the training matrix; throws before `fit`. */
   get userCount(): number {
     return this.fitted().rows;
   }
 
+  /** Number of items (columns) of the training matrix; throws before `fit`. */
   get itemCount(): number {
     return this.fitted().columns;
   }

@@ -107,6 +107,7 @@ export class TopKIndex {
     this.vectors = metric === 'cosine' ? normaliseRows(vectors, dimension) : vectors;
   }
 
+  /** How the index scores: `dot` (the default) or `cosine`. */
   get metric(): IndexMetric {
     return this.options.metric ?? 'dot';
   }

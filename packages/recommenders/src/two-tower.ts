@@ -237,6 +237,7 @@ export class TwoTower extends BaseRecommender {
     }
   }
 
+  /** Score of every item for a training user: the dot product of the user's and the item's embeddings. */
   scoreItems(user: number): Float32Array {
     this.checkUser(user, 'scoreItems');
     const d = this.options.embeddingDimension;
@@ -263,6 +264,7 @@ export class TwoTower extends BaseRecommender {
     return this.options.normalize ? normaliseRows(vector, d) : vector;
   }
 
+  /** Item scores for a history of items, through `userVectorFromItems`. */
   scoreFromItems(items: ArrayLike<number>, values?: ArrayLike<number>): Float32Array {
     return this.itemIndex('dot').scores(this.userVectorFromItems(items, values));
   }

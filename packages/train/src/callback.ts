@@ -37,10 +37,15 @@ export interface BatchLogs extends Logs {
  * await fit(model, data, { loss: 'mse', optimizer: 'adam', callbacks: [printer] });
  */
 export interface Callback {
+  /** Before the first epoch; a callback that resumes a run from a checkpoint sets `context.initialEpoch` here. */
   onTrainBegin?(context: TrainingContext): void | Promise<void>;
+  /** Before each epoch; `epoch` counts from 0. */
   onEpochBegin?(epoch: number, context: TrainingContext): void | Promise<void>;
+  /** After each batch's step: `logs` holds the batch size and the epoch's running mean loss and metrics so far. */
   onBatchEnd?(batch: number, logs: BatchLogs, context: TrainingContext): void | Promise<void>;
+  /** After each epoch: its mean loss and metrics, and `val_`-prefixed ones when there is validation data. Set `context.stopTraining` here to stop. */
   onEpochEnd?(epoch: number, logs: Logs, context: TrainingContext): void | Promise<void>;
+  /** After the last epoch (or the stop), with the last epoch's logs. */
   onTrainEnd?(logs: Logs, context: TrainingContext): void | Promise<void>;
 }
 
@@ -54,22 +59,27 @@ export interface Callback {
 export class CallbackList implements Required<Callback> {
   constructor(readonly callbacks: readonly Callback[]) {}
 
+  /** Calls every callback's `onTrainBegin`, one after the other. */
   async onTrainBegin(context: TrainingContext): Promise<void> {
     for (const callback of this.callbacks) await callback.onTrainBegin?.(context);
   }
 
+  /** Calls every callback's `onEpochBegin`, one after the other. */
   async onEpochBegin(epoch: number, context: TrainingContext): Promise<void> {
     for (const callback of this.callbacks) await callback.onEpochBegin?.(epoch, context);
   }
 
+  /** Calls every callback's `onBatchEnd`, one after the other. */
   async onBatchEnd(batch: number, logs: BatchLogs, context: TrainingContext): Promise<void> {
     for (const callback of this.callbacks) await callback.onBatchEnd?.(batch, logs, context);
   }
 
+  /** Calls every callback's `onEpochEnd`, one after the other. */
   async onEpochEnd(epoch: number, logs: Logs, context: TrainingContext): Promise<void> {
     for (const callback of this.callbacks) await callback.onEpochEnd?.(epoch, logs, context);
   }
 
+  /** Calls every callback's `onTrainEnd`, one after the other. */
   async onTrainEnd(logs: Logs, context: TrainingContext): Promise<void> {
     for (const callback of this.callbacks) await callback.onTrainEnd?.(logs, context);
   }

@@ -3,7 +3,9 @@ import type { Logs } from './types.js';
 
 /** Where the progress bar writes; `process.stdout` in Node.js, the console elsewhere. */
 export interface ProgressStream {
+  /** Writes text as it is (no newline added). */
   write(text: string): unknown;
+  /** True for a terminal: the bar redraws one line in place; otherwise it prints a line per epoch. */
   isTTY?: boolean;
 }
 

@@ -206,6 +206,7 @@ export class CsvRowReader {
     return this.header;
   }
 
+  /** Converts a batch of records (the header first, in the first batch) into rows; bad rows go by `onBadRow`. */
   read(records: CsvRecord[]): CsvRow[] {
     return [...this.rows(records)];
   }

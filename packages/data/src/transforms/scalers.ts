@@ -118,6 +118,7 @@ abstract class ColumnScaler {
     });
   }
 
+  /** The fitted offsets and scales (and fill values) as plain JSON, to save with a model; `fromJSON` reads it. */
   toJSON(): ScalerJSON {
     return { kind: this.kind, offset: [...this.offset], scale: [...this.scale], ...(this.fill === undefined ? {} : { fill: [...this.fill] }) };
   }
@@ -147,6 +148,7 @@ export class StandardScaler extends ColumnScaler {
     super(offset, scale, 'standardScaler', fill);
   }
 
+  /** Fits each column's mean and standard deviation (of its present values) on training rows. */
   static fit(rows: readonly ArrayLike<ScalerValue>[], options: ScalerFitOptions = {}): StandardScaler {
     const where = 'StandardScaler.fit';
     const width = checkRows(rows, where);
@@ -176,6 +178,7 @@ export class StandardScaler extends ColumnScaler {
     return new StandardScaler(mean, scale, fillValues(options.impute, rows, width, mean, where));
   }
 
+  /** Rebuilds a scaler saved with `toJSON()`, checking that its lists are finite numbers of one length. */
   static fromJSON(json: ScalerJSON): StandardScaler {
     const { offset, scale, fill } = fromJSONChecked(json, 'standardScaler');
     return new StandardScaler(offset, scale, fill);
@@ -195,6 +198,7 @@ export class MinMaxScaler extends ColumnScaler {
     super(offset, scale, 'minMaxScaler', fill);
   }
 
+  /** Fits each column's minimum and maximum (of its present values) on training rows. */
   static fit(rows: readonly ArrayLike<ScalerValue>[], options: ScalerFitOptions = {}): MinMaxScaler {
     const where = 'MinMaxScaler.fit';
     const width = checkRows(rows, where);
@@ -222,6 +226,7 @@ export class MinMaxScaler extends ColumnScaler {
     return new MinMaxScaler(minimum, scale, fillValues(options.impute, rows, width, means, where));
   }
 
+  /** Rebuilds a scaler saved with `toJSON()`, checking that its lists are finite numbers of one length. */
   static fromJSON(json: ScalerJSON): MinMaxScaler {
     const { offset, scale, fill } = fromJSONChecked(json, 'minMaxScaler');
     return new MinMaxScaler(offset, scale, fill);

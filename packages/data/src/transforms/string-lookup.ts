@@ -24,6 +24,7 @@ export class StringLookup {
     this.ids = new Map(vocabulary.map((value, index) => [value, index + 1]));
   }
 
+  /** Builds the vocabulary from training values (compared as strings), in first-seen order. */
   static fit(values: Iterable<string | number | boolean>): StringLookup {
     const vocabulary: string[] = [];
     const seen = new Set<string>();
@@ -42,10 +43,12 @@ export class StringLookup {
     return this.vocabulary.length + 1;
   }
 
+  /** The id of one value: 1..vocabulary.length, or 0 when it was not seen in training. */
   lookup(value: string | number | boolean): number {
     return this.ids.get(String(value)) ?? 0;
   }
 
+  /** The ids of many values (as `lookup`). */
   transform(values: readonly (string | number | boolean)[]): Int32Array {
     return Int32Array.from(values, (value) => this.lookup(value));
   }
@@ -59,10 +62,12 @@ export class StringLookup {
     });
   }
 
+  /** The vocabulary as plain JSON, to save with a model and load with `StringLookup.fromJSON`. */
   toJSON(): StringLookupJSON {
     return { kind: 'stringLookup', vocabulary: [...this.vocabulary] };
   }
 
+  /** Rebuilds a lookup saved with `toJSON()`; the ids are the same as when it was saved. */
   static fromJSON(json: StringLookupJSON): StringLookup {
     if (json?.kind !== 'stringLookup' || !Array.isArray(json.vocabulary)) {
       throw invalidValue('json', 'StringLookup.fromJSON', 'an object from StringLookup.toJSON()', json);

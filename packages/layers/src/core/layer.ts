@@ -66,6 +66,7 @@ export abstract class Layer {
     return `${this.className ?? this.constructor.name} '${this.name}'`;
   }
 
+  /** Whether the weights exist yet (they are created on the first call, or by `build`). */
   get built(): boolean {
     return this.builtFor !== null;
   }
@@ -213,10 +214,12 @@ export abstract class Layer {
     return this.layerWeights;
   }
 
+  /** The variables an optimizer updates (none when `trainable` is false). */
   get trainableWeights(): tf.Variable[] {
     return this.layerWeights.filter((w) => w.trainable).map((w) => w.variable);
   }
 
+  /** The variables training leaves alone: frozen weights and statistics such as batch normalisation's moving mean. */
   get nonTrainableWeights(): tf.Variable[] {
     return this.layerWeights.filter((w) => !w.trainable).map((w) => w.variable);
   }

@@ -40,6 +40,7 @@ export class DecodeCache {
     this.steps = 0;
   }
 
+  /** Frees every stored tensor (as `reset`). */
   dispose(): void {
     this.reset();
   }

@@ -159,6 +159,7 @@ export class Generation implements AsyncIterable<number>, PromiseLike<number[]> 
     this.claimed = how;
   }
 
+  /** Streams the new token ids one by one (`for await`); only once per generation. */
   [Symbol.asyncIterator](): AsyncIterator<number> {
     this.claim('iterator');
     return this.start();

@@ -100,6 +100,7 @@ export class Sequential extends LayeredModel implements Model {
     return formatSummary(this, rows);
   }
 
+  /** The model's JSON config: its name, input shape and every layer's class and config, enough to re-create it without weights. */
   getConfig(): ModelConfig {
     return {
       className: this.className,
