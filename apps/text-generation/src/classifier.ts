@@ -1,6 +1,6 @@
 // The judge of the conditioning check: apps/sentiment's LSTM classifier (a word tokenizer,
-// Embedding 32 -> LSTM 32 -> one sigmoid unit, reviews padded and cut at the front), trained
-// here on the training half, since an app stands on its own.
+// Embedding 32 with the padding masked -> LSTM 32 -> one sigmoid unit, reviews padded and cut at
+// the front), trained here on the training half, since an app stands on its own.
 import * as tf from '@tensorflow/tfjs-core';
 import { Tokenizer } from '@loom-ml/data';
 import { dense, embedding, lstm, sequential, type Sequential } from '@loom-ml/layers';
@@ -40,7 +40,7 @@ export async function trainClassifier(train: { texts: string[]; labels: ArrayLik
   const tokenizer = new Tokenizer({ maxWords }).fitOnTexts(train.texts);
   const model = sequential(
     [
-      embedding({ inputDim: tokenizer.vocabularySize, outputDim: 32, embeddingsInitializer: { name: 'randomNormal', stddev: 0.05, seed } }),
+      embedding({ inputDim: tokenizer.vocabularySize, outputDim: 32, maskZero: true, embeddingsInitializer: { name: 'randomNormal', stddev: 0.05, seed } }),
       lstm({ units: 32, kernelInitializer: { name: 'glorotUniform', seed: seed + 1 }, recurrentInitializer: { name: 'orthogonal', seed: seed + 2 } }),
       dense({ units: 1, activation: 'sigmoid', kernelInitializer: { name: 'glorotUniform', seed: seed + 3 } }),
     ],

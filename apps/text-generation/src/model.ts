@@ -1,4 +1,4 @@
-import { layerNormalization, sequential, tiedLogits, tokenAndPositionEmbedding, transformerDecoder, type Sequential } from '@loom-ml/layers';
+import { dense, layerNormalization, sequential, tiedLogits, tokenAndPositionEmbedding, transformerDecoder, type Sequential } from '@loom-ml/layers';
 
 /** The size of the GPT. */
 export interface ModelConfig {
@@ -9,6 +9,10 @@ export interface ModelConfig {
   layers: number;
   heads: number;
   dropout: number;
+  /** Feed-forward activation of the decoder blocks (default 'gelu'). */
+  activation?: 'relu' | 'gelu';
+  /** Logits through the embedding's token table (true, the default) or a separate dense layer. */
+  tiedOutput?: boolean;
 }
 
 /**
@@ -21,16 +25,16 @@ export interface ModelConfig {
  * const model = buildModel({ vocabularySize: 1024, context: 64, embeddingDim: 96, layers: 3, heads: 3, dropout: 0.1 }, 42);
  */
 export function buildModel(config: ModelConfig, seed: number): Sequential {
-  const { vocabularySize, context, embeddingDim, layers, heads, dropout } = config;
+  const { vocabularySize, context, embeddingDim, layers, heads, dropout, activation = 'gelu', tiedOutput = true } = config;
   const embed = tokenAndPositionEmbedding({ vocabularySize, sequenceLength: context, embeddingDim, inputShape: [context], embeddingsInitializer: { name: 'randomNormal', stddev: 0.02, seed }, name: 'embedding' });
   return sequential([
     embed,
     ...Array.from({ length: layers }, (_, i) =>
       // `seed` seeds the block's dropout; its kernels take theirs from kernelInitializer
       // (seed, seed + 1, ... inside the block), so both are given for a reproducible model.
-      transformerDecoder({ numHeads: heads, feedForwardDim: 4 * embeddingDim, normalizeFirst: true, activation: 'gelu', dropout, seed: seed + 1 + i, kernelInitializer: { name: 'glorotUniform', seed: seed + 1000 + 100 * i } }),
+      transformerDecoder({ numHeads: heads, feedForwardDim: 4 * embeddingDim, normalizeFirst: true, activation, dropout, seed: seed + 1 + i, kernelInitializer: { name: 'glorotUniform', seed: seed + 1000 + 100 * i } }),
     ),
     layerNormalization(),
-    tiedLogits({ embedding: embed }),
+    tiedOutput ? tiedLogits({ embedding: embed }) : dense({ units: vocabularySize, kernelInitializer: { name: 'glorotUniform', seed: seed + 999 }, name: 'logits' }),
   ]);
 }

@@ -9,8 +9,10 @@ function rows(lists: number[][], length: number): { ids: Int32Array; count: numb
 }
 
 // An independent reference: interpolated Kneser-Ney written from Chen & Goodman's equations over
-// plain lists of n-grams (no integer keys, no shared counts), for orders 1 to 3.
-function referenceProbability(sequences: number[][], order: number, V: number, context: number[], token: number): number {
+// plain lists of n-grams (no integer keys, no shared counts); a history shorter than `order - 1`
+// is left-padded with 0, as the rows' first targets are.
+function referenceProbability(sequences: number[][], order: number, V: number, shortContext: number[], token: number): number {
+  const context = [...new Array<number>(Math.max(0, order - 1 - shortContext.length)).fill(0), ...shortContext];
   const grams: number[][] = [];
   for (const s of sequences) {
     // Targets are positions 1.. of each row; their histories are the row before them, left-padded with 0.
@@ -58,7 +60,7 @@ describe('KneserNey', () => {
   ];
   const data = rows(lists, 9);
 
-  it.each([1, 2, 3])('order %i: probabilities sum to 1 over the vocabulary for every history, seen or not', (order) => {
+  it.each([1, 2, 3, 6])('order %i: probabilities sum to 1 over the vocabulary for every history, seen or not', (order) => {
     const model = KneserNey.fit(data, { order, vocabularySize: V, padId: 0 });
     for (const history of [[], [3], [3, 1], [1, 5], [7, 7], [6, 6], [0, 0]]) {
       const total = Array.from({ length: V }, (_, w) => Math.exp(model.logProb(history, w))).reduce((a, b) => a + b, 0);
@@ -66,7 +68,7 @@ describe('KneserNey', () => {
     }
   });
 
-  it.each([1, 2, 3])('order %i: equals a list-based reference of the same equations (1e-12)', (order) => {
+  it.each([1, 2, 3, 6])('order %i: equals a list-based reference of the same equations (1e-12)', (order) => {
     const model = KneserNey.fit(data, { order, vocabularySize: V, padId: 0 });
     for (const history of [[3, 1], [1, 5], [5, 6], [7, 7], [6, 6], [0, 3]]) {
       for (let w = 0; w < V; w++) expect(Math.exp(model.logProb(history, w))).toBeCloseTo(referenceProbability(lists, order, V, history, w), 12);
@@ -82,5 +84,6 @@ describe('KneserNey', () => {
 
   it('refuses an order whose keys would not fit a safe integer', () => {
     expect(() => KneserNey.fit(data, { order: 5, vocabularySize: 1_000_000, padId: 0 })).toThrow('1000000 ids to the power 5 do not fit a safe integer key.');
+    expect(() => KneserNey.fit(data, { order: 9, vocabularySize: V, padId: 0 })).toThrow('n-gram order must be an integer from 1 to 8; received 9.');
   });
 });

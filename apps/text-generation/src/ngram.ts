@@ -39,7 +39,7 @@ export class KneserNey {
    * `padId` after position 0). `rows` is `[count * length]` ids, `length` ids per row.
    */
   static fit(rows: { ids: Int32Array; count: number; length: number }, { order, vocabularySize, padId }: { order: number; vocabularySize: number; padId: number }): KneserNey {
-    if (!(Number.isInteger(order) && order >= 1 && order <= 5)) throw new RangeError(`n-gram order must be an integer from 1 to 5; received ${order}.`);
+    if (!(Number.isInteger(order) && order >= 1 && order <= 8)) throw new RangeError(`n-gram order must be an integer from 1 to 8; received ${order}.`);
     if (vocabularySize ** order > Number.MAX_SAFE_INTEGER) throw new RangeError(`${vocabularySize} ids to the power ${order} do not fit a safe integer key.`);
     const V = vocabularySize;
     // Highest order: plain counts of every (history, token) in the rows.

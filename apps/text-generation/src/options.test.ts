@@ -11,14 +11,15 @@ function parsed<F extends Command['flags']>(command: Command<F>, argv: string[])
 describe('trainOptions', () => {
   it('defaults to the quick demo', () => {
     expect(trainOptions(parsed(trainCommand, []))).toEqual({
-      limit: 150, validLimit: 50, vocabulary: 512, context: 48, dim: 64, layers: 2, heads: 2, dropout: 0, epochs: 1, trainMinutes: 1.5, batchSize: 32, learningRate: 0.003,
-      ngramOrder: 4, samples: 20, classifierLimit: 2000, threads: 'auto', seed: 42, outDir: 'runs', quiet: false,
+      limit: 150, validLimit: 50, vocabulary: 384, context: 64, dim: 64, layers: 2, heads: 2, dropout: 0, activation: 'relu', output: 'dense', epochs: 1, trainMinutes: 1.5, batchSize: 8, learningRate: 0.01,
+      ngramOrder: 6, samples: 20, sampleTokens: 60, classifierLimit: 2000, classifierEpochs: 1, threads: 'auto', seed: 42, outDir: 'runs', quiet: false,
     });
   });
 
   it('--full (pnpm full) changes the defaults it names; flags given beside it still apply', () => {
     const options = trainOptions(parsed(trainCommand, ['--full', '--samples', '50', '--seed', '1']));
-    expect(options).toMatchObject({ limit: FULL.limit, vocabulary: FULL.vocabulary, context: FULL.context, dim: FULL.dim, heads: FULL.heads, samples: 50, seed: 1, trainMinutes: FULL['train-minutes'] });
+    expect(options).toMatchObject({ limit: FULL.limit, vocabulary: FULL.vocabulary, context: FULL.context, dim: FULL.dim, heads: FULL.heads, epochs: FULL.epochs, samples: 50, seed: 1, trainMinutes: FULL['train-minutes'] });
+    expect(options).toMatchObject({ sampleTokens: FULL['sample-tokens'], classifierLimit: FULL['classifier-limit'] });
   });
 
   it('refuses heads that do not divide the width, naming both', () => {

@@ -13,6 +13,10 @@ export interface TrainOptions {
   layers: number;
   heads: number;
   dropout: number;
+  /** Feed-forward activation of the decoder blocks. */
+  activation: 'relu' | 'gelu';
+  /** Logits through the embedding's token table ('tied') or their own dense layer ('dense'). */
+  output: 'tied' | 'dense';
   epochs: number;
   /** Training time budget in minutes (undefined: every epoch). */
   trainMinutes: number | undefined;
@@ -21,27 +25,36 @@ export interface TrainOptions {
   ngramOrder: number;
   /** Reviews generated per sentiment for the conditioning check. */
   samples: number;
+  /** Most new tokens per generated review (the window moves on past the context). */
+  sampleTokens: number;
   /** Training reviews for the sentiment classifier that judges them. */
   classifierLimit: number;
+  /** Epochs of the sentiment classifier. */
+  classifierEpochs: number;
   threads: number | 'auto';
   seed: number;
   outDir: string;
   quiet: boolean;
 }
 
+/** The feed-forward activation and the output layer, the same for `start` and `full`. */
+export const ACTIVATION: 'relu' | 'gelu' = 'relu';
+export const OUTPUT: 'dense' | 'tied' = 'dense';
+
 /** What `pnpm full` (`--full`) changes. */
 export const FULL = {
   limit: 3000,
   'valid-limit': 300,
-  vocabulary: 1024,
-  context: 64,
-  dim: 96,
+  vocabulary: 384,
+  context: 128,
+  dim: 64,
   layers: 2,
   heads: 4,
-  epochs: 1,
-  'train-minutes': 30,
+  epochs: 20,
+  'train-minutes': 40,
   samples: 200,
-  'classifier-limit': 5000,
+  'sample-tokens': 200,
+  'classifier-limit': 25_000,
 } as const;
 
 /** `pnpm start` (and `pnpm full`, which is `pnpm start --full`). */
@@ -51,20 +64,24 @@ export const trainCommand = defineCommand({
   flags: {
     limit: integer({ description: 'training reviews (a balanced prefix of the 25,000)', default: 150, min: 2, max: 25_000, defaultText: `150; ${FULL.limit} with --full` }),
     'valid-limit': integer({ description: 'validation reviews from the test half (a balanced prefix)', default: 50, min: 2, max: 25_000, defaultText: `50; ${FULL['valid-limit']} with --full` }),
-    vocabulary: integer({ description: 'BPE vocabulary size (5 special tokens + 256 bytes + merges)', default: 512, min: 262, max: 16_384, defaultText: `512; ${FULL.vocabulary} with --full` }),
-    context: integer({ description: 'tokens the model reads at once', default: 48, min: 8, max: 1024, defaultText: `48; ${FULL.context} with --full` }),
-    dim: integer({ description: 'width of the model (embedding size)', default: 64, min: 8, max: 1024, defaultText: `64; ${FULL.dim} with --full` }),
+    vocabulary: integer({ description: 'BPE vocabulary size (5 special tokens + 256 bytes + merges)', default: 384, min: 262, max: 16_384 }),
+    context: integer({ description: 'tokens the model reads at once', default: 64, min: 8, max: 1024, defaultText: `64; ${FULL.context} with --full` }),
+    dim: integer({ description: 'width of the model (embedding size)', default: 64, min: 8, max: 1024 }),
     layers: integer({ description: 'decoder blocks', default: 2, min: 1, max: 48 }),
     heads: integer({ description: 'attention heads (must divide --dim)', default: 2, min: 1, max: 64, defaultText: `2; ${FULL.heads} with --full` }),
     dropout: decimal({ description: 'dropout rate in the decoder blocks', default: 0, min: 0, max: 0.9 }),
-    epochs: epochsFlag(1, '1 (at most, with --train-minutes)'),
+    activation: choice(['relu', 'gelu'] as const, { description: 'feed-forward activation of the decoder blocks', default: ACTIVATION }),
+    output: choice(['dense', 'tied'] as const, { description: "logits from their own dense layer, or through the embedding's token table (tied)", default: OUTPUT }),
+    epochs: epochsFlag(1, `1; ${FULL.epochs} with --full (at most: --train-minutes ends it first)`),
     'train-minutes': decimal({ description: 'stop training after this many minutes (the learning rate decays over them)', default: 1.5, min: 0.01, max: 100_000, defaultText: `1.5; ${FULL['train-minutes']} with --full` }),
-    'batch-size': integer({ description: 'token rows per training step', default: 32, min: 1, max: 4096 }),
-    'learning-rate': decimal({ description: 'peak AdamW learning rate (warm-up, then cosine decay to a tenth)', default: 0.003, min: 1e-9, max: 10 }),
-    'ngram-order': integer({ description: 'highest order of the Kneser-Ney baselines (orders 2 to N are fitted; the best is the baseline)', default: 4, min: 1, max: 5 }),
+    'batch-size': integer({ description: 'token rows per training step', default: 8, min: 1, max: 4096 }),
+    'learning-rate': decimal({ description: 'peak AdamW learning rate (warm-up, then cosine decay to a tenth)', default: 0.01, min: 1e-9, max: 10 }),
+    'ngram-order': integer({ description: 'highest order of the Kneser-Ney baselines (orders 2 to N are fitted; the best is the baseline)', default: 6, min: 1, max: 8 }),
     samples: integer({ description: 'reviews generated per sentiment for the conditioning check', default: 20, min: 1, max: 10_000, defaultText: `20; ${FULL.samples} with --full` }),
-    'classifier-limit': integer({ description: 'training reviews for the sentiment classifier that judges them', default: 2000, min: 2, max: 25_000, defaultText: `2000; ${FULL['classifier-limit']} with --full` }),
-    full: toggle({ description: `what pnpm full runs: ${FULL['train-minutes']} minutes on up to ${FULL.limit} reviews, vocabulary ${FULL.vocabulary}, context ${FULL.context}, width ${FULL.dim}, ${FULL.samples} samples per sentiment` }),
+    'sample-tokens': integer({ description: 'most new tokens per generated review (the window moves on past the context)', default: 60, min: 1, max: 100_000, defaultText: `60; ${FULL['sample-tokens']} with --full` }),
+    'classifier-limit': integer({ description: 'training reviews for the sentiment classifier that judges them', default: 2000, min: 2, max: 25_000, defaultText: `2000; ${FULL['classifier-limit'].toLocaleString('en-US')} with --full` }),
+    'classifier-epochs': integer({ description: 'epochs of the sentiment classifier', default: 1, min: 1, max: 100 }),
+    full: toggle({ description: `what pnpm full runs: ${FULL['train-minutes']} minutes on up to ${FULL.limit} reviews, vocabulary ${FULL.vocabulary}, context ${FULL.context}, width ${FULL.dim}, ${FULL.samples} samples of up to ${FULL['sample-tokens']} tokens per sentiment, judged by a classifier trained on ${FULL['classifier-limit'].toLocaleString('en-US')} reviews` }),
     threads: threadsFlag(),
     seed: seedFlag(),
     out: outFlag('runs', 'folder for the model, its tokenizer and the report'),
@@ -91,13 +108,17 @@ export function trainOptions({ values, given }: Parsed<typeof trainCommand.flags
     layers: pick('layers'),
     heads: pick('heads'),
     dropout: values.dropout,
+    activation: values.activation,
+    output: values.output,
     epochs: pick('epochs'),
     trainMinutes: pick('train-minutes'),
     batchSize: values['batch-size'],
     learningRate: values['learning-rate'],
     ngramOrder: values['ngram-order'],
     samples: pick('samples'),
+    sampleTokens: pick('sample-tokens'),
     classifierLimit: pick('classifier-limit'),
+    classifierEpochs: values['classifier-epochs'],
     threads: values.threads,
     seed: values.seed,
     outDir: values.out,

@@ -26,7 +26,7 @@ export interface RunReport {
   /** The best n-gram on the validation text, and every order tried. */
   ngram: { order: number; perplexity: number; bitsPerByte: number };
   ngrams: { order: number; perplexity: number; bitsPerByte: number }[];
-  classifier: { trainingReviews: number; testAccuracy: number };
+  classifier: { trainingReviews: number; epochs: number; testAccuracy: number };
   conditioning: { samplesPerSentiment: number; newTokens: number; pos: number; neg: number; overall: number; seconds: number };
   samples: { sentiment: 'pos' | 'neg'; text: string }[];
 }
@@ -99,9 +99,9 @@ export async function runTraining(
   const validationBytes = sum(validRows.targetBytes);
   tokenizing.end(`${trainRows.count} rows of ${options.context + 1} ids (${trainingTokens.toLocaleString('en-US')} training tokens, ${(sum(trainRows.targetBytes) / trainingTokens).toFixed(2)} bytes per token)`);
 
-  const config = { vocabularySize: tokenizer.vocabularySize, context: options.context, embeddingDim: options.dim, layers: options.layers, heads: options.heads, dropout: options.dropout };
+  const config = { vocabularySize: tokenizer.vocabularySize, context: options.context, embeddingDim: options.dim, layers: options.layers, heads: options.heads, dropout: options.dropout, activation: options.activation, tiedOutput: options.output === 'tied' };
   const model = buildModel(config, options.seed);
-  log(`GPT: ${options.layers} decoder blocks, width ${options.dim}, ${options.heads} heads, context ${options.context}, vocabulary ${tokenizer.vocabularySize}: ${model.countParams().toLocaleString('en-US')} parameters.`);
+  log(`GPT: ${options.layers} decoder blocks, width ${options.dim}, ${options.heads} heads, ${options.activation}, ${options.output === 'tied' ? 'tied' : 'dense'} output, context ${options.context}, vocabulary ${tokenizer.vocabularySize}: ${model.countParams().toLocaleString('en-US')} parameters.`);
   const budget = options.trainMinutes === undefined ? '' : ` or ${options.trainMinutes} minutes, whichever ends first`;
   const training = startStep(`Training for ${options.epochs} epoch(s)${budget}, batches of ${options.batchSize} rows`, { quiet });
   let lastLine = 0;
@@ -131,19 +131,19 @@ export async function runTraining(
   evaluating.end(`perplexity ${gptScores.perplexity.toFixed(2)}`);
   const paths = { ...artifactPaths(options.outDir), ...(await saveArtifacts(options.outDir, model, tokenizer, webDir)) };
 
-  const judging = startStep(`Training the sentiment classifier (apps/sentiment's LSTM) on ${classifierData.texts.length} reviews`, { quiet });
+  const judging = startStep(`Training the sentiment classifier (apps/sentiment's LSTM) on ${classifierData.texts.length} reviews for ${options.classifierEpochs} epoch(s)`, { quiet });
   const classifier = await trainClassifier(
     { texts: classifierData.texts.map(cleanReview), labels: classifierData.labels },
     { texts: valid.map((r) => r.text), labels: valid.map((r) => r.label) },
-    { epochs: 2, maxLength: 100, maxWords: 10_000, seed: options.seed, quiet: true },
+    { epochs: options.classifierEpochs, maxLength: 100, maxWords: 10_000, seed: options.seed, quiet: true },
   );
   judging.end(`accuracy on the ${valid.length} validation reviews ${(100 * classifier.testAccuracy).toFixed(1)}%`);
 
-  const newTokens = options.context - 1;
+  const newTokens = options.sampleTokens;
   const generating = startStep(`Generating ${options.samples} reviews per sentiment (${newTokens} tokens at most, temperature 0.8, top-k 40)`, { quiet });
   const genStart = performance.now();
   const prompts = [...Array.from({ length: options.samples }, () => [sentimentId('pos'), BOS]), ...Array.from({ length: options.samples }, () => [sentimentId('neg'), BOS])];
-  const outputs = await generateBatch(model, prompts, { maxNewTokens: newTokens, temperature: 0.8, topK: 40, stopId: EOS, seed: options.seed });
+  const outputs = await generateBatch(model, prompts, { maxNewTokens: newTokens, temperature: 0.8, topK: 40, stopId: EOS, seed: options.seed, keepPrefix: 1 });
   const texts = outputs.map((ids) => tokenizer.decode(ids, { skipSpecial: true }));
   const probabilities = positiveProbabilities(classifier, texts);
   classifier.model.dispose();
@@ -163,7 +163,7 @@ export async function runTraining(
     gpt: { ...gptScores, trainSeconds: trained.seconds, trainSteps: trained.steps, trainTokensPerSecond: trained.tokensPerSecond, tokensSeen: trained.tokens, rowsSeen: trained.rowsSeen.length },
     ngram: ngramScores,
     ngrams,
-    classifier: { trainingReviews: classifierData.texts.length, testAccuracy: classifier.testAccuracy },
+    classifier: { trainingReviews: classifierData.texts.length, epochs: options.classifierEpochs, testAccuracy: classifier.testAccuracy },
     conditioning: { samplesPerSentiment: options.samples, newTokens, pos, neg, overall: (pos + neg) / 2, seconds: genSeconds },
     samples: [0, 1, options.samples, options.samples + 1].filter((i) => i < texts.length).map((i) => ({ sentiment: i < options.samples ? 'pos' : 'neg', text: texts[i]! })),
   };

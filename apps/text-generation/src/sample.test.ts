@@ -40,12 +40,31 @@ describe('generateBatch', () => {
     model.dispose();
   });
 
-  it('stops a row after its stop id and refuses what does not fit the context', async () => {
+  it('stops a row after its stop id and refuses a prompt that leaves no room in the window', async () => {
     const model = buildModel({ vocabularySize: 40, context: 8, embeddingDim: 8, layers: 1, heads: 1, dropout: 0 }, 5);
     const [free] = await generateBatch(model, [[3, 1]], { maxNewTokens: 6, temperature: 0, seed: 1 });
     const [stopped] = await generateBatch(model, [[3, 1]], { maxNewTokens: 6, temperature: 0, seed: 1, stopId: free![2] });
     expect(stopped).toEqual(free!.slice(0, free!.indexOf(free![2]!) + 1));
-    await expect(generateBatch(model, [[3, 1]], { maxNewTokens: 8, temperature: 0, seed: 1 })).rejects.toThrow("A prompt of 2 ids plus 8 new ones does not fit the model's context of 8.");
+    await expect(generateBatch(model, [[3, 1, 5, 6]], { maxNewTokens: 8, temperature: 0, seed: 1 })).rejects.toThrow("A prompt of 4 ids (keeping 4 when the window moves on) does not fit the model's context of 8.");
+    model.dispose();
+  });
+
+  it('writes past the context by moving the window as the training rows do: the kept prefix, then the last half-context of ids (greedy, against generate on each window)', async () => {
+    const model = buildModel({ vocabularySize: 40, context: 8, embeddingDim: 8, layers: 1, heads: 1, dropout: 0 }, 5);
+    const before = tf.memory().numTensors;
+    const prompts = [[3, 1], [4, 1]];
+    const batched = await generateBatch(model, prompts, { maxNewTokens: 20, temperature: 0, seed: 1, keepPrefix: 1 });
+    for (let row = 0; row < prompts.length; row++) {
+      const all = [...prompts[row]!];
+      let window = [...prompts[row]!];
+      for (let step = 0; step < 20; step++) {
+        const [next] = await generate(model, window, { maxNewTokens: 1, temperature: 0, useCache: false });
+        all.push(next!);
+        window = window.length + 1 > 8 ? [prompts[row]![0]!, ...all.slice(-4)] : [...window, next!];
+      }
+      expect(batched[row]).toEqual(all.slice(2));
+    }
+    expect(tf.memory().numTensors).toBe(before);
     model.dispose();
   });
 });

@@ -14,6 +14,8 @@ export interface SampleOptions {
   /** A row stops at this id (it is kept). */
   stopId?: number;
   seed: number;
+  /** Prompt ids kept at the start of the window when it moves on (default: the whole prompt). */
+  keepPrefix?: number;
 }
 
 /**
@@ -40,7 +42,10 @@ export function pickToken(logits: ArrayLike<number>, { temperature, topK }: Pick
 
 /**
  * Continues every prompt (all of one length) at once, with a key/value cache. Returns each
- * row's new ids, cut after `stopId`. The prompt plus `maxNewTokens` must fit the model's context.
+ * row's new ids, cut after `stopId`. When the prompt plus the new ids would pass the model's
+ * context, the window moves on the way the training rows do: the cache starts again from the
+ * prompt's first `keepPrefix` ids (the sentiment token) followed by the last half-context of
+ * the row's ids, so a row can be longer than the context.
  *
  * @example
  * const [positive, negative] = await generateBatch(model, [[3, 1], [4, 1]], { maxNewTokens: 60, temperature: 0.8, topK: 40, stopId: 2, seed: 1 });
@@ -49,14 +54,25 @@ export async function generateBatch(model: Sequential, prompts: number[][], opti
   const length = prompts[0]?.length ?? 0;
   const context = model.inputShapes[0]![0]!;
   if (length === 0 || prompts.some((p) => p.length !== length)) throw new RangeError('generateBatch needs prompts of one length, at least 1.');
-  if (length + options.maxNewTokens - 1 > context) throw new RangeError(`A prompt of ${length} ids plus ${options.maxNewTokens} new ones does not fit the model's context of ${context}.`);
+  const keep = options.keepPrefix ?? length;
+  const tail = Math.floor(context / 2);
+  if (!(Number.isInteger(keep) && keep >= 0 && keep <= length)) throw new RangeError(`keepPrefix must be an integer from 0 to the prompt's ${length} ids; received ${keep}.`);
+  if (length > context || (length + options.maxNewTokens - 1 > context && keep + tail >= context)) throw new RangeError(`A prompt of ${length} ids (keeping ${keep} when the window moves on) does not fit the model's context of ${context}.`);
   const random = seededRandom(options.seed);
-  const cache = new DecodeCache();
+  let cache = new DecodeCache();
+  let filled = 0; // positions in the cache
   const outputs = prompts.map(() => [] as number[]);
   const done = prompts.map(() => false);
   let fresh = prompts;
   try {
     for (let step = 0; step < options.maxNewTokens && done.includes(false); step++) {
+      if (filled + fresh[0]!.length > context) {
+        // The window is full: start again from the kept prefix and the row's last `tail` ids.
+        cache.dispose();
+        cache = new DecodeCache();
+        filled = 0;
+        fresh = prompts.map((prompt, row) => [...prompt.slice(0, keep), ...[...prompt, ...outputs[row]!].slice(-tail)]);
+      }
       const logits = tf.tidy(() => {
         let x: tf.Tensor = tf.tensor2d(fresh.flat(), [fresh.length, fresh[0]!.length], 'int32');
         for (const layer of model.layers) {
@@ -68,6 +84,7 @@ export async function generateBatch(model: Sequential, prompts: number[][], opti
         return tf.reshape(tf.slice(x, [0, time - 1, 0], [batch, 1, vocabulary]), [batch, vocabulary]);
       });
       cache.advance(fresh[0]!.length);
+      filled += fresh[0]!.length;
       const values = (await logits.data()) as Float32Array;
       const vocabulary = logits.shape[1]!;
       logits.dispose();
