@@ -11,9 +11,9 @@ export const RATE_DEFAULTS = { rateLimit: 20, rateBurst: 40 };
 export const FULL = { epochs: 5, 'few-shot': true };
 
 const trainingFlags = {
-  dim: integer({ description: 'width of the feature embeddings (the sentence embedding)', default: 128, min: 4, max: 1024 }),
-  'batch-size': integer({ description: 'queries per training step', default: 32, min: 1, max: 10_000 }),
-  'learning-rate': decimal({ description: 'peak Adam learning rate (cosine decay to 1%)', default: 0.005, min: 1e-9, max: 10 }),
+  dim: integer({ description: 'width of the feature embeddings (the sentence embedding)', default: 256, min: 4, max: 1024 }),
+  'batch-size': integer({ description: 'queries per training step', default: 128, min: 1, max: 10_000 }),
+  'learning-rate': decimal({ description: 'peak Adam learning rate (cosine decay to 1%)', default: 0.02, min: 1e-9, max: 10 }),
   'validation-share': decimal({ description: 'share of the training queries held out for the temperature and the threshold', default: 0.1, min: 0.01, max: 0.5 }),
   'target-accuracy': decimal({ description: 'accuracy of the answered queries the threshold is chosen for', default: 0.97, min: 0.5, max: 1 }),
   limit: integer({ description: 'training queries used (a stratified sample of the 10,003)', min: 77, max: 10_003, defaultText: 'all' }),

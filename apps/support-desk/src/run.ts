@@ -12,6 +12,7 @@ import { startStep } from './command-line.js';
 import { coveragePage } from './curve-page.js';
 import { pct, runExperiment, type ModelResult, type Report } from './experiment.js';
 import { readFeedback } from './feedback.js';
+import { DEFAULT_MODEL_SETTINGS } from './intent-model.js';
 import { assistantFromFiles } from './model-bundle.js';
 import type { RunOptions } from './options.js';
 
@@ -31,7 +32,7 @@ export async function trainAndSave(options: RunOptions, threads: number | 'auto'
     const { report, bundle, modelBytes } = await runExperiment(
       { intents: train.intents, train, test, ...(feedback ? { feedback } : {}) },
       {
-        settings: { dim: options.dim, dropout: 0.2, epochs: options.epochs, batchSize: options.batchSize, learningRate: options.learningRate, seed: options.seed },
+        settings: { ...DEFAULT_MODEL_SETTINGS, dim: options.dim, epochs: options.epochs, batchSize: options.batchSize, learningRate: options.learningRate, seed: options.seed },
         validationShare: options.validationShare,
         targetAccuracy: options.targetAccuracy,
         ...(options.limit === undefined ? {} : { limit: options.limit }),
