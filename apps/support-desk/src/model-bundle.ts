@@ -25,7 +25,7 @@ export interface BundleJSON {
   evidence: { texts: string[]; labels: number[] };
 }
 
-/** Largest bundle.json and model.loom read (a full BANKING77 bundle is about 1.5 MB and 10 MB). */
+/** Largest bundle.json and model.loom read (the `pnpm full` bundle is about 0.9 MB and 20 MB). */
 export const MAX_BUNDLE_BYTES = 32 * 1024 * 1024;
 export const MAX_MODEL_BYTES = 64 * 1024 * 1024;
 
