@@ -27,7 +27,7 @@ import * as tfl from '@tensorflow/tfjs-layers';
 import { conv2d, dense, embedding, flatten, globalAveragePooling, gru, lstm, maxPool2d, positionalEmbedding, sequential, transformerEncoder, useFusedKernels } from '@loom-ml/layers';
 import { initWasm, LOOM_WASM_BACKEND } from '@loom-ml/wasm';
 import { fit } from '../dist/index.js';
-import { loadAverage, median } from '../../../tools/scripts/bench.mjs';
+import { interleavedRounds, loadAverage, median } from '../../../tools/scripts/bench.mjs';
 
 const rounds = Number(process.env.BENCH_ROUNDS ?? 2);
 const threads = Number(process.env.BENCH_THREADS ?? 2);
@@ -203,17 +203,17 @@ const target = (what, measured, goal, show) => targets.push({ target: what, meas
 const peaks = { loom: [], torch: [] };
 for (const key of selected) {
   const spec = models[key];
-  const results = contenders.map(() => []);
-  for (let round = 0; round < rounds; round++) {
-    for (let k = 0; k < contenders.length; k++) {
-      const index = (k + round) % contenders.length;
-      results[index].push(await contenders[index].run(spec, key));
-    }
-    if (key === 'mlp') {
-      await tf.setBackend(LOOM_WASM_BACKEND);
-      peaks.loom.push(matMulPeak());
-      if (torchFound) peaks.torch.push(torchRate('matmul'));
-    }
+  const runs = Object.fromEntries(contenders.map((c) => [c.name, () => c.run(spec, key)]));
+  // For the MLP, the matMul peaks (loom-wasm's, and PyTorch's when found) are measured in the same rounds.
+  if (key === 'mlp') {
+    runs['matMul peak'] = async () => (await tf.setBackend(LOOM_WASM_BACKEND), matMulPeak());
+    if (torchFound) runs['PyTorch matMul peak'] = () => torchRate('matmul');
+  }
+  const timed = await interleavedRounds(runs, { rounds });
+  const results = contenders.map((c) => timed[c.name]);
+  if (key === 'mlp') {
+    peaks.loom.push(...timed['matMul peak']);
+    if (torchFound) peaks.torch.push(...timed['PyTorch matMul peak']);
   }
   const row = { model: spec.label };
   contenders.forEach((c, i) => {

@@ -7,7 +7,7 @@ import { CallbackList, type Callback, type TrainingContext, type TrainingOptimiz
 import { invalidValue, TrainError } from './errors.js';
 import { evaluateSource, validateBatchSize, validateModel } from './evaluate.js';
 import { History } from './history.js';
-import { progressBar } from './progress-bar.js';
+import { isProgressBar, progressBar, showsProgress } from './progress-bar.js';
 import { resolveLoss, resolveMetrics, resolveOptimizer } from './resolve.js';
 import { validateClassWeight, type ClassWeight } from './sample-weights.js';
 import { seededRandom, shuffledIndices } from './seeded-random.js';
@@ -42,8 +42,14 @@ export interface FitOptions {
   shuffle?: boolean;
   /** Weight per class index, multiplied into the sample weights. */
   classWeight?: ClassWeight;
-  /** Add a `progressBar()` (it prints one line per epoch when the output is not a terminal). Default false. */
-  verbose?: boolean;
+  /**
+   * Progress output: `true` adds a `progressBar()` (one line redrawn in place on a terminal, one
+   * line per epoch otherwise), `false` prints nothing, `'auto'` adds one only when standard
+   * output is a terminal and the `CI` environment variable is not set (so nothing in CI logs,
+   * pipes, files, browsers and workers; see `showsProgress`). No second bar is added when
+   * `callbacks` already has a `progressBar`. Default `'auto'`.
+   */
+  verbose?: boolean | 'auto';
 }
 
 function validateEpochs(epochs: unknown): number {
@@ -100,6 +106,8 @@ export async function fit(model: TrainableModel, data: TrainingData, options: Fi
   // Without a seed of its own, fit draws one from setSeed's stream (so setSeed alone makes a run repeat).
   const seed = options.seed ?? nextSeed() ?? Math.floor(Math.random() * 2 ** 32);
   if (typeof seed !== 'number' || !Number.isFinite(seed)) throw invalidValue('seed', where, 'a finite number', seed);
+  const verbose = options.verbose ?? 'auto';
+  if (verbose !== true && verbose !== false && verbose !== 'auto') throw invalidValue('verbose', where, "true, false or 'auto'", options.verbose);
   if (options.callbacks !== undefined && !Array.isArray(options.callbacks)) throw invalidValue('callbacks', where, 'an array of callbacks', options.callbacks);
   if (model.trainableWeights.length === 0) throw invalidValue('model', where, 'a model with trainable weights', `model '${model.name}' with none`);
 
@@ -123,7 +131,9 @@ export async function fit(model: TrainableModel, data: TrainingData, options: Fi
       const source = sourceOf(trainData, batchSize, where);
       const validationSource = validationData === undefined ? undefined : sourceOf(validationData, batchSize, where);
       const shuffle = (options.shuffle ?? true) && isInMemory(trainData);
-      const callbacks = new CallbackList([...(options.verbose === true ? [progressBar()] : []), ...(options.callbacks ?? [])]);
+      const userCallbacks = options.callbacks ?? [];
+      const progress = verbose === true || (verbose === 'auto' && showsProgress());
+      const callbacks = new CallbackList([...(progress && !userCallbacks.some(isProgressBar) ? [progressBar()] : []), ...userCallbacks]);
       const context: TrainingContext = {
         model,
         optimizer,

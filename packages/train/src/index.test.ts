@@ -7,7 +7,7 @@ describe('public API', () => {
       [
         'CallbackList', 'History', 'LoomError', 'TrainError', 'createCheckpoint', 'earlyStopping', 'evaluate', 'fit',
         'formatDuration', 'historyToCsv', 'historyToSvg', 'predict', 'progressBar', 'reportMetricToOptimizer',
-        'restoreCheckpoint', 'seededRandom', 'shuffledIndices', 'terminateOnNaN', 'magnitudePruning', 'polynomialDecaySparsity', 'constantSparsity',
+        'restoreCheckpoint', 'seededRandom', 'showsProgress', 'shuffledIndices', 'terminateOnNaN', 'magnitudePruning', 'polynomialDecaySparsity', 'constantSparsity',
       ].sort(),
     );
   });

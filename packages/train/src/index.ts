@@ -16,8 +16,8 @@ export { History } from './history.js';
 
 export { CallbackList } from './callback.js';
 export type { BatchLogs, Callback, TrainingContext, TrainingOptimizer } from './callback.js';
-export { progressBar, formatDuration } from './progress-bar.js';
-export type { ProgressBarOptions, ProgressStream } from './progress-bar.js';
+export { progressBar, formatDuration, showsProgress } from './progress-bar.js';
+export type { ProgressBarOptions, ProgressRuntime, ProgressStream } from './progress-bar.js';
 export { earlyStopping } from './early-stopping.js';
 export type { EarlyStoppingCallback, EarlyStoppingOptions } from './early-stopping.js';
 export { createCheckpoint, restoreCheckpoint } from './checkpoint-data.js';

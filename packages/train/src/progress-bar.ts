@@ -36,10 +36,42 @@ function consoleStream(): ProgressStream {
   };
 }
 
+/** What `progressBar` and `verbose: 'auto'` read of the runtime: Node.js' `process`, absent in browsers. */
+export interface ProgressRuntime {
+  process?: { stdout?: ProgressStream; env?: Record<string, string | undefined> };
+}
+
+// Read through globalThis, so the main entry names no Node.js global and bundlers need no polyfill.
+function runtimeOf(runtime: ProgressRuntime | undefined): ProgressRuntime {
+  return runtime ?? (globalThis as ProgressRuntime);
+}
+
 function defaultStream(): ProgressStream {
-  // `typeof` guard: a browser has no `process`, and bundlers must not need a polyfill for it.
-  const stdout = typeof process === 'undefined' ? undefined : (process as { stdout?: ProgressStream }).stdout;
+  const stdout = runtimeOf(undefined).process?.stdout;
   return stdout !== undefined && typeof stdout.write === 'function' ? stdout : consoleStream();
+}
+
+/**
+ * Whether `fit({ verbose: 'auto' })` (the default) shows progress: when standard output is a
+ * terminal (`process.stdout.isTTY`) and the `CI` environment variable is not set (unset,
+ * empty, `'0'` or `'false'` count as not set). Off in CI, when the output is piped or
+ * redirected to a file, and in browsers and workers (no `process`). `runtime` is for tests.
+ *
+ * @example
+ * if (showsProgress()) console.log('fit will draw a progress bar');
+ */
+export function showsProgress(runtime?: ProgressRuntime): boolean {
+  const node = runtimeOf(runtime).process;
+  if (node?.stdout?.isTTY !== true) return false;
+  const ci = node.env?.CI;
+  return ci === undefined || ci === '' || ci === '0' || ci.toLowerCase() === 'false';
+}
+
+const PROGRESS_BAR = /* @__PURE__ */ Symbol.for('loom-ml.progress-bar');
+
+/** Whether `callback` was made by `progressBar` (so `fit` does not add a second one). */
+export function isProgressBar(callback: Callback): boolean {
+  return (callback as { [PROGRESS_BAR]?: boolean })[PROGRESS_BAR] === true;
 }
 
 /** "1m 05s", "12s", "0.4s". */
@@ -86,7 +118,7 @@ export function progressBar(options: ProgressBarOptions = {}): Callback {
 
   const header = (epoch: number, context: TrainingContext): string => `Epoch ${epoch + 1}/${context.epochs}`;
 
-  return {
+  const callback: Callback = {
     onEpochBegin(epoch: number) {
       currentEpoch = epoch;
       epochStart = now();
@@ -126,4 +158,6 @@ export function progressBar(options: ProgressBarOptions = {}): Callback {
       stream.write(interactive ? `\r${line}\x1b[K\n` : `${line}\n`);
     },
   };
+  Object.defineProperty(callback, PROGRESS_BAR, { value: true });
+  return callback;
 }
