@@ -21,7 +21,11 @@ export interface TransformerDecoderArgs extends LayerArgs {
   activation?: 'relu' | 'gelu';
   /** Dropout on the attention and feed-forward outputs before each residual sum, while training. Default 0. */
   dropout?: number;
-  /** With a seed, the k-th training call uses seeds derived from seed + k. */
+  /**
+   * Seeds every weight initializer without a seed of its own (each kernel a distinct seed
+   * derived from this one) and the dropout masks (the k-th training call uses seeds derived
+   * from seed + 2k).
+   */
   seed?: number;
   /**
    * Pre-norm (GPT-2; true): `x + f(LayerNorm(x))` for both sub-blocks, which trains stably
@@ -77,7 +81,6 @@ export class TransformerDecoder extends Layer {
     this.activation = args.activation ?? 'gelu';
     if (this.activation !== 'relu' && this.activation !== 'gelu') throw invalidValue('activation', this.describe(), "'relu' or 'gelu'", args.activation);
     this.dropout = rate(args.dropout ?? 0, 'dropout', this.describe());
-    if (args.seed !== undefined && !Number.isInteger(args.seed)) throw invalidValue('seed', this.describe(), 'an integer', args.seed);
     if (args.normalizeFirst !== undefined && typeof args.normalizeFirst !== 'boolean') throw invalidValue('normalizeFirst', this.describe(), 'a boolean', args.normalizeFirst);
     this.normalizeFirst = args.normalizeFirst ?? false;
     this.epsilon = args.epsilon ?? 1e-5;
@@ -123,7 +126,7 @@ export class TransformerDecoder extends Layer {
   /** The block on `inputs`; with `past` keys/values, `inputs` are the steps after the cached ones. */
   private run(inputs: tf.Tensor, training: boolean, attentionMask: tf.Tensor | null, past: { key: tf.Tensor3D; value: tf.Tensor3D } | null): { output: tf.Tensor; key: tf.Tensor3D; value: tf.Tensor3D } {
     const active = training && this.dropout > 0;
-    const seed = active && this.args.seed !== undefined ? this.args.seed + 2 * this.calls++ : undefined;
+    const seed = active && this.seed !== undefined ? this.seed + 2 * this.calls++ : undefined;
     const drop = (x: tf.Tensor, offset: number) => (active ? tf.dropout(x, this.dropout, undefined, seed === undefined ? nextSeed() : seed + offset) : x);
     return tf.tidy(() => {
       const [batch, time, features] = inputs.shape as [number, number, number];

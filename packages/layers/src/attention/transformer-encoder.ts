@@ -20,7 +20,11 @@ export interface TransformerEncoderArgs extends LayerArgs {
   activation?: 'relu' | 'gelu';
   /** Dropout after attention and after the feed-forward block, while training. Default 0. */
   dropout?: number;
-  /** With a seed, the k-th training call uses seeds derived from seed + k. */
+  /**
+   * Seeds every weight initializer without a seed of its own (each kernel a distinct seed
+   * derived from this one) and the dropout masks (the k-th training call uses seeds derived
+   * from seed + 2k).
+   */
   seed?: number;
   causal?: boolean;
   epsilon?: number;
@@ -62,7 +66,6 @@ export class TransformerEncoder extends Layer {
     this.activation = args.activation ?? 'relu';
     if (this.activation !== 'relu' && this.activation !== 'gelu') throw invalidValue('activation', this.describe(), "'relu' or 'gelu'", args.activation);
     this.dropout = rate(args.dropout ?? 0, 'dropout', this.describe());
-    if (args.seed !== undefined && !Number.isInteger(args.seed)) throw invalidValue('seed', this.describe(), 'an integer', args.seed);
     this.causal = args.causal ?? false;
     this.epsilon = args.epsilon ?? 1e-5;
     if (!(this.epsilon > 0)) throw invalidValue('epsilon', this.describe(), 'a positive number', args.epsilon);
@@ -107,7 +110,7 @@ export class TransformerEncoder extends Layer {
   protected call(inputs: tf.Tensor, { training, attentionMask, mask: padding }: Required<CallOptions> & TransformerEncoderCallOptions): tf.Tensor {
     const explicit = attentionMask === undefined ? null : checkAttentionMask(attentionMask, inputs.shape[0], inputs.shape[1]!, inputs.shape[1]!, this.describe());
     const active = training && this.dropout > 0;
-    const seed = active && this.args.seed !== undefined ? this.args.seed + 2 * this.calls++ : undefined;
+    const seed = active && this.seed !== undefined ? this.seed + 2 * this.calls++ : undefined;
     const drop = (x: tf.Tensor, offset: number) => (active ? tf.dropout(x, this.dropout, undefined, seed === undefined ? nextSeed() : seed + offset) : x);
     return tf.tidy(() => {
       const [batch, time, features] = inputs.shape as [number, number, number];

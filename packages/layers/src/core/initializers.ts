@@ -68,6 +68,32 @@ export function initialize(config: InitializerConfig, shape: number[], where = '
   }
 }
 
+/**
+ * A seed for the weight `weightName` of a layer seeded with `layerSeed`: FNV-1a of the name
+ * mixed with the seed (a mulberry32 step), an integer in [0, 2^31). Distinct weights of one
+ * layer get distinct seeds; the layer's auto-generated name plays no part, so the same program
+ * gives the same weights however many layers were made before.
+ *
+ * @example
+ * deriveSeed(1, 'attention/queryKernel'); // the same number on every run and platform
+ */
+export function deriveSeed(layerSeed: number, weightName: string): number {
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < weightName.length; i++) hash = Math.imul(hash ^ weightName.charCodeAt(i), 0x01000193);
+  let t = (hash ^ Math.imul(layerSeed >>> 0, 0x9e3779b1) ^ Math.floor(layerSeed / 4294967296)) >>> 0;
+  t = (t + 0x6d2b79f5) >>> 0;
+  t = Math.imul(t ^ (t >>> 15), t | 1);
+  t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+  return ((t ^ (t >>> 14)) >>> 0) >>> 1;
+}
+
+/** `config` with a seed derived from the layer's seed, unless it has one of its own (or draws nothing random). */
+export function withDerivedSeed(config: InitializerConfig, layerSeed: number, weightName: string): InitializerConfig {
+  const normalized = normalize(config);
+  if (normalized.seed !== undefined || normalized.name === 'zeros' || normalized.name === 'ones') return config;
+  return { ...normalized, seed: deriveSeed(layerSeed, weightName) };
+}
+
 /** Saxe et al.: rows (or columns) of the flattened [fanIn-ish, out] matrix are orthonormal. */
 function orthogonalMatrix(shape: number[], gain: number, seed: number | undefined): tf.Tensor {
   return tf.tidy(() => {

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { invalidValue, LayersError, shapeMismatch } from '../errors.js';
-import { initialize, type InitializerConfig } from './initializers.js';
+import { initialize, withDerivedSeed, type InitializerConfig } from './initializers.js';
 import { uniqueLayerName, uniqueVariableName } from './naming.js';
 import { penalty, type RegularizerConfig } from './regularizers.js';
 import { formatShape, type Shape } from './shape.js';
@@ -16,6 +16,15 @@ export interface LayerArgs {
   inputShape?: number[];
   /** `false` freezes the layer's weights (they move to `nonTrainableWeights`). Default true. */
   trainable?: boolean;
+  /**
+   * One seed for everything random in the layer: each weight whose initializer has no seed of
+   * its own gets a distinct seed derived from this one and the weight's name (so a
+   * Transformer block's query, key, value, output and feed-forward kernels all differ, and
+   * the same seed gives the same weights bit for bit), and the layer's dropout masks, if any,
+   * are seeded from it too. An initializer given with its own `seed` keeps it. Default: the
+   * next seeds of `setSeed`'s stream, or random when none is set.
+   */
+  seed?: number;
 }
 
 /** One weight of a layer: its saved path (`dense_1/kernel`) and the variable that holds it. */
@@ -49,6 +58,8 @@ export abstract class Layer {
   readonly name: string;
   readonly inputShape: number[] | undefined;
   readonly trainable: boolean;
+  /** The layer's `seed` (see `LayerArgs.seed`), or undefined. */
+  readonly seed: number | undefined;
   private readonly layerWeights: LayerWeight[] = [];
   private builtFor: Shape | null = null;
 
@@ -59,6 +70,13 @@ export abstract class Layer {
     }
     this.inputShape = args.inputShape;
     this.trainable = args.trainable ?? true;
+    if (args.seed !== undefined && !Number.isInteger(args.seed)) throw invalidValue('seed', this.describe(), 'an integer', args.seed);
+    this.seed = args.seed;
+  }
+
+  /** The seed this layer's unseeded initializers derive theirs from (Bidirectional also looks at its inner layer's). */
+  protected weightSeed(): number | undefined {
+    return this.seed;
   }
 
   /** "Dense 'dense_1'", for error messages. */
@@ -127,7 +145,12 @@ export abstract class Layer {
 
   /** Options every layer shares, for subclasses' `getConfig`. */
   protected baseConfig(): Record<string, unknown> {
-    return { name: this.name, ...(this.inputShape ? { inputShape: this.inputShape } : {}), ...(this.trainable ? {} : { trainable: false }) };
+    return {
+      name: this.name,
+      ...(this.inputShape ? { inputShape: this.inputShape } : {}),
+      ...(this.trainable ? {} : { trainable: false }),
+      ...(this.seed === undefined ? {} : { seed: this.seed }),
+    };
   }
 
   /**
@@ -201,7 +224,9 @@ export abstract class Layer {
     const path = `${this.name}/${name}`;
     const trainable = (options.trainable ?? true) && this.trainable;
     const source = activeWeightSource();
-    const initial = source !== null ? source.take(path, shape, this.describe()) : options.initialValue ? options.initialValue(shape) : initialize(initializer, shape, this.describe());
+    const layerSeed = this.weightSeed();
+    const seeded = layerSeed === undefined ? initializer : withDerivedSeed(initializer, layerSeed, name);
+    const initial = source !== null ? source.take(path, shape, this.describe()) : options.initialValue ? options.initialValue(shape) : initialize(seeded, shape, this.describe());
     const variable = tf.variable(initial, trainable, uniqueVariableName(path));
     initial.dispose();
     source?.created(variable);

@@ -46,6 +46,11 @@ export class Bidirectional extends Layer {
     return [...shape.slice(0, -1), 2 * this.layer.units];
   }
 
+  /** Its own seed, else the wrapped layer's (`bidirectional({ layer: lstm({ units, seed }) })`); the two directions' weights get distinct seeds. */
+  protected override weightSeed(): number | undefined {
+    return this.seed ?? this.layer.seed;
+  }
+
   protected override createWeights(inputShape: Shape): void {
     const make = (direction: string): RecurrentWeights => {
       const weights: RecurrentWeights = { kernel: null as never, recurrentKernel: null as never, bias: null, recurrentBias: null };

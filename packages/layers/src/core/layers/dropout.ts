@@ -1,6 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { nextSeed } from '@loom-ml/core';
-import { invalidValue } from '../../errors.js';
 import { getActivation, type ActivationName } from '../activations.js';
 import { Layer, type CallOptions, type LayerArgs } from '../layer.js';
 import type { Shape } from '../shape.js';
@@ -19,13 +18,10 @@ export class Dropout extends Layer {
   readonly className = 'Dropout';
   protected override readonly supportsMasking = true;
   readonly rate: number;
-  readonly seed: number | undefined;
   private calls = 0;
   constructor(args: DropoutArgs) {
     super(args, 'dropout');
     this.rate = rate(args.rate, 'rate', this.describe());
-    if (args.seed !== undefined && !Number.isInteger(args.seed)) throw invalidValue('seed', this.describe(), 'an integer', args.seed);
-    this.seed = args.seed;
   }
   computeOutputShape(inputShape: Shape): Shape {
     return inputShape;
@@ -42,7 +38,7 @@ export class Dropout extends Layer {
     return this.call(inputs, { training: false, mask: null });
   }
   getConfig(): Record<string, unknown> {
-    return { ...this.baseConfig(), rate: this.rate, ...(this.seed === undefined ? {} : { seed: this.seed }) };
+    return { ...this.baseConfig(), rate: this.rate };
   }
 }
 
