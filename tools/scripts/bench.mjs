@@ -32,15 +32,18 @@ export function percentile(values, fraction) {
  * Runs every contender once per round, rotating who goes first each round, so a slow spell on a
  * shared machine hits every contender alike. Returns each contender's results in round order
  * (same keys as `contenders`); compare contenders with `ratios` (the per-round ratios).
+ * `rounds` rounds at least; with `minMs`, more rounds follow until that many milliseconds have
+ * passed since the first round began, up to `maxRounds` (default `rounds`).
  * @template T
  * @param {Record<string, () => T | Promise<T>>} contenders
- * @param {{ rounds: number }} options
+ * @param {{ rounds: number, minMs?: number, maxRounds?: number }} options
  * @returns {Promise<Record<string, T[]>>}
  */
-export async function interleavedRounds(contenders, { rounds }) {
+export async function interleavedRounds(contenders, { rounds, minMs = 0, maxRounds = rounds }) {
   const names = Object.keys(contenders);
   const results = Object.fromEntries(names.map((name) => [name, []]));
-  for (let round = 0; round < rounds; round++) {
+  const start = performance.now();
+  for (let round = 0; round < Math.max(rounds, maxRounds) && (round < rounds || performance.now() - start < minMs); round++) {
     for (let k = 0; k < names.length; k++) {
       const name = names[(round + k) % names.length];
       results[name].push(await contenders[name]());

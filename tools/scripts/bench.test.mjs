@@ -25,6 +25,21 @@ describe('bench helpers', () => {
     expect(ratios([2, 9], [1, 3])).toEqual([2, 3]);
   });
 
+  it('with minMs, adds rounds until that much time has passed, up to maxRounds', async () => {
+    let calls = 0;
+    const slow = () => {
+      calls++;
+      const until = performance.now() + 5;
+      while (performance.now() < until);
+      return calls;
+    };
+    const timed = await interleavedRounds({ a: slow }, { rounds: 2, minMs: 30, maxRounds: 100 });
+    expect(timed.a.length).toBeGreaterThan(2);
+    expect(timed.a.length).toBeLessThan(100);
+    expect((await interleavedRounds({ a: () => 1 }, { rounds: 1, minMs: 10_000, maxRounds: 4 })).a).toHaveLength(4);
+    expect((await interleavedRounds({ a: () => 1 }, { rounds: 3 })).a).toHaveLength(3);
+  });
+
   it('formats a table with numbers right-aligned', () => {
     expect(formatTable([{ model: 'mlp', 'rows/s': 1200 }, { model: 'lstm-small', 'rows/s': 35 }])).toBe(
       ['model       rows/s', '----------  ------', 'mlp           1200', 'lstm-small      35'].join('\n'),

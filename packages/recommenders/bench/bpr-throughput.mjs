@@ -4,18 +4,20 @@
 // tfjs-backend-cpu's UnsortedSegmentSum (the gradient of `gather`) costs O(items × batch ×
 // factors) per step, so the side-by-side run uses the 1,000 most-rated items and about 3,000
 // (user, item) pairs; a second line times loom-wasm alone on the full matrix. Run after `pnpm build`.
-//   BENCH_ITEMS (1000), BENCH_PAIRS (3000), BENCH_FACTORS (64), BENCH_BATCH (1024)
+//   BENCH_ITEMS (1000), BENCH_PAIRS (3000), BENCH_FACTORS (64), BENCH_BATCH (1024), BENCH_ROUNDS (3)
 import { existsSync, readFileSync } from 'node:fs';
 import { gunzipSync } from 'node:zlib';
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
-import { initWasm, registerGradients } from '@loom-ml/wasm';
+import { initWasm, LOOM_WASM_BACKEND, registerGradients } from '@loom-ml/wasm';
 import { BprMf, CsrMatrix, buildInteractions, seededRandom } from '../dist/index.js';
+import { interleavedRounds, machineLine, median, ratios } from '../../../tools/scripts/bench.mjs';
 
 const itemLimit = Number(process.env.BENCH_ITEMS ?? 1000);
 const pairLimit = Number(process.env.BENCH_PAIRS ?? 3000);
 const factors = Number(process.env.BENCH_FACTORS ?? 64);
 const batchSize = Number(process.env.BENCH_BATCH ?? 1024);
+const rounds = Number(process.env.BENCH_ROUNDS ?? 3);
 
 const path = '/work/shared/data/movielens_small_ratings.csv.gz';
 let events;
@@ -56,16 +58,24 @@ function samplesPerSecond(matrix, epochs) {
 
 registerGradients();
 tf.env().set('IS_TEST', true); // silences tfjs's "install tfjs-node" banner
+const warmUp = () => samplesPerSecond(CsrMatrix.fromTriplets(2, itemLimit, [0, 1], [0, 1], [1, 1]), 1);
 await tf.setBackend('cpu');
-samplesPerSecond(CsrMatrix.fromTriplets(2, itemLimit, [0, 1], [0, 1], [1, 1]), 1); // warm-up
-const cpu = samplesPerSecond(subset, 1);
+warmUp();
 const wasm = await initWasm({ threads: 'auto', onNotice: () => undefined });
-samplesPerSecond(CsrMatrix.fromTriplets(2, itemLimit, [0, 1], [0, 1], [1, 1]), 1);
-const loom = samplesPerSecond(subset, 1);
-console.log(`BPR training, factors ${factors}, batch ${batchSize}, Adam:`);
-console.log(`  ${users} users x ${itemLimit} items, ${subset.nnz} pairs (one epoch each, side by side):`);
+warmUp();
+// One epoch on each backend per round, who goes first rotating, so load hits both alike.
+const on = (backend) => async () => {
+  await tf.setBackend(backend);
+  return samplesPerSecond(subset, 1);
+};
+const results = await interleavedRounds({ cpu: on('cpu'), wasm: on(LOOM_WASM_BACKEND) }, { rounds });
+const cpu = median(results.cpu);
+const loom = median(results.wasm);
+console.log(`BPR training, factors ${factors}, batch ${batchSize}, Adam; ${machineLine()}`);
+console.log(`  ${users} users x ${itemLimit} items, ${subset.nnz} pairs (one epoch each, side by side, medians of ${rounds} interleaved rounds):`);
 console.log(`    cpu       ${cpu.toFixed(0).padStart(8)} samples/s`);
-console.log(`    loom-wasm ${loom.toFixed(0).padStart(8)} samples/s (${wasm.threads} threads)   ratio wasm/cpu ${(loom / cpu).toFixed(1)}x`);
+console.log(`    loom-wasm ${loom.toFixed(0).padStart(8)} samples/s (${wasm.threads} threads)   ratio wasm/cpu ${median(ratios(results.wasm, results.cpu)).toFixed(1)}x`);
+await tf.setBackend(LOOM_WASM_BACKEND);
 const fullRate = samplesPerSecond(full, 2);
 console.log(`  full matrix ${full.rows} x ${full.columns}, ${full.nnz} pairs: loom-wasm ${fullRate.toFixed(0)} samples/s (second epoch)`);
 await wasm.dispose();

@@ -8,7 +8,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import '@tensorflow/tfjs-backend-wasm';
 import { initWasm, LOOM_WASM_BACKEND, registerGradients } from '../dist/index.js';
-import { median } from '../../../tools/scripts/bench.mjs';
+import { interleavedRounds, machineLine, median } from '../../../tools/scripts/bench.mjs';
 
 registerGradients();
 
@@ -36,20 +36,18 @@ function matMulCases(size) {
   return { a, b, flops: 2 * size ** 3 };
 }
 
-// Runs the cases in interleaved rounds (plain, fresh, transposed, plain, ...) so load from other
-// jobs on this shared machine hits every case alike; returns each case's median in ms.
-function interleavedMedians(cases, { minMs = 1200, maxRounds = 25 } = {}) {
+// Runs the cases in interleaved rounds (plain, fresh, transposed, ...; who goes first rotates)
+// so load from other jobs on this shared machine hits every case alike: at least 3 rounds, then
+// more until 1.2 s have passed (at most 25); returns each case's median in ms.
+async function interleavedMedians(cases) {
   const names = Object.keys(cases);
   for (const name of names) tf.tidy(() => { cases[name]().dataSync(); }); // warm-up
-  const times = Object.fromEntries(names.map((name) => [name, []]));
-  const start = performance.now();
-  for (let round = 0; round < maxRounds && (round < 3 || performance.now() - start < minMs); round++) {
-    for (const name of names) {
-      const t0 = performance.now();
-      tf.tidy(() => { cases[name]().dataSync(); });
-      times[name].push(performance.now() - t0);
-    }
-  }
+  const timed = Object.fromEntries(names.map((name) => [name, () => {
+    const t0 = performance.now();
+    tf.tidy(() => { cases[name]().dataSync(); });
+    return performance.now() - t0;
+  }]));
+  const times = await interleavedRounds(timed, { rounds: 3, minMs: 1200, maxRounds: 25 });
   return Object.fromEntries(names.map((name) => [name, median(times[name])]));
 }
 
@@ -65,7 +63,7 @@ async function runSuite(label, backendName) {
     // "fresh B": B is a new tensor each call, as in training (weights and gradients change every
     // step), so XNNPACK packs it each time; plain reuses one B and hits the packed-weights cache.
     // The fresh B is made by an add (timed on its own and subtracted).
-    const ms = interleavedMedians({
+    const ms = await interleavedMedians({
       plain: () => tf.matMul(a, b),
       fresh: () => tf.matMul(a, tf.add(b, 0)),
       add: () => tf.add(b, 0),
@@ -99,7 +97,7 @@ handle = await initWasm({ threads, onNotice: () => {} });
 rows.push(await runSuite(`loom-wasm ${handle.threads} threads`, LOOM_WASM_BACKEND));
 await handle.dispose();
 
-console.log(`matMul in GFLOP/s (higher is better), conv2d [32,28,28,16]x[3,3,16,32] forward+backward in ms; Node ${process.version}, ${os.cpus().length} cores`);
+console.log(`matMul in GFLOP/s (higher is better), conv2d [32,28,28,16]x[3,3,16,32] forward+backward in ms; ${machineLine()}`);
 console.table(rows);
 const [, stock, one, many] = rows;
 const ratio = (a, b) => (Number(a) / Number(b)).toFixed(2);

@@ -2,10 +2,10 @@
 // kernels (one call per parameter) vs the same optimizers' op-by-op chains, interleaved rounds
 // in one run. Prints steps/s (wall clock), the process's CPU time per step (steadier when other
 // jobs load the machine), the ratios and the load average. Run after `pnpm build`.
-import os from 'node:os';
 import * as tf from '@tensorflow/tfjs-core';
 import { Optimizer, adam, adamw, lion, sgd, useFusedUpdates } from '@loom-ml/optimizers';
 import { initWasm } from '../dist/index.js';
+import { interleavedRounds, loadAverage, machineLine } from '../../../tools/scripts/bench.mjs';
 
 const threads = Number(process.env.BENCH_THREADS ?? 2);
 const steps = Number(process.env.BENCH_STEPS ?? 200);
@@ -38,20 +38,15 @@ function rate(run, fused) {
   return { perSecond: steps / ((performance.now() - start) / 1000), cpuMicros: (cpu.user + cpu.system) / steps };
 }
 
-console.log(`@loom-ml/wasm: optimizer step on MLP 784-128-10 parameters, loom-wasm ${threads} threads, ${steps} steps x ${rounds} interleaved rounds; load average ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}`);
+console.log(`@loom-ml/wasm: optimizer step on MLP 784-128-10 parameters, loom-wasm ${threads} threads, ${steps} steps x ${rounds} interleaved rounds, best round of each; ${machineLine()}`);
 for (const [name, make] of cases) {
   const fusedRun = setUp(make, `fused-${name}`);
   const chainRun = setUp(make, `chain-${name}`);
-  const fused = { perSecond: 0, cpuMicros: Infinity };
-  const chain = { perSecond: 0, cpuMicros: Infinity };
-  const best = (into, r) => {
-    into.perSecond = Math.max(into.perSecond, r.perSecond);
-    into.cpuMicros = Math.min(into.cpuMicros, r.cpuMicros);
-  };
-  for (let r = 0; r < rounds; r++) {
-    best(fused, rate(fusedRun, true));
-    best(chain, rate(chainRun, false));
-  }
+  const results = await interleavedRounds({ fused: () => rate(fusedRun, true), chain: () => rate(chainRun, false) }, { rounds });
+  // The best round of each (highest rate, least CPU): the least disturbed by other jobs.
+  const best = (runs) => ({ perSecond: Math.max(...runs.map((r) => r.perSecond)), cpuMicros: Math.min(...runs.map((r) => r.cpuMicros)) });
+  const fused = best(results.fused);
+  const chain = best(results.chain);
   useFusedUpdates(true);
   console.log(
     `${name.padEnd(20)} fused ${fused.perSecond.toFixed(0).padStart(6)} steps/s ${fused.cpuMicros.toFixed(0).padStart(6)} us CPU   ` +
@@ -63,4 +58,4 @@ for (const [name, make] of cases) {
     tf.dispose([...run.variables, ...Object.values(run.grads)]);
   }
 }
-console.log(`load average after: ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}`);
+console.log(`load average after: ${loadAverage()}`);
