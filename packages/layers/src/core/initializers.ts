@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { nextSeed } from '@loom-ml/core';
+import { nextSeed, seededRandom } from '@loom-ml/core';
 import { invalidValue } from '../errors.js';
 
 /** A weight initializer by name, with an optional seed for reproducible weights. */
@@ -69,10 +69,10 @@ export function initialize(config: InitializerConfig, shape: number[], where = '
 }
 
 /**
- * A seed for the weight `weightName` of a layer seeded with `layerSeed`: FNV-1a of the name
- * mixed with the seed (a mulberry32 step), an integer in [0, 2^31). Distinct weights of one
- * layer get distinct seeds; the layer's auto-generated name plays no part, so the same program
- * gives the same weights however many layers were made before.
+ * A seed for the weight `weightName` of a layer seeded with `layerSeed`: FNV-1a of the name mixed
+ * with the seed, then the first draw of `seededRandom` from that, an integer in [0, 2^31).
+ * Distinct weights of one layer get distinct seeds; the layer's auto-generated name plays no
+ * part, so the same program gives the same weights however many layers were made before.
  *
  * @example
  * deriveSeed(1, 'attention/queryKernel'); // the same number on every run and platform
@@ -80,11 +80,8 @@ export function initialize(config: InitializerConfig, shape: number[], where = '
 export function deriveSeed(layerSeed: number, weightName: string): number {
   let hash = 0x811c9dc5;
   for (let i = 0; i < weightName.length; i++) hash = Math.imul(hash ^ weightName.charCodeAt(i), 0x01000193);
-  let t = (hash ^ Math.imul(layerSeed >>> 0, 0x9e3779b1) ^ Math.floor(layerSeed / 4294967296)) >>> 0;
-  t = (t + 0x6d2b79f5) >>> 0;
-  t = Math.imul(t ^ (t >>> 15), t | 1);
-  t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-  return ((t ^ (t >>> 14)) >>> 0) >>> 1;
+  const mixed = (hash ^ Math.imul(layerSeed >>> 0, 0x9e3779b1) ^ Math.floor(layerSeed / 4294967296)) >>> 0;
+  return Math.floor(seededRandom(mixed)() * 2147483648);
 }
 
 /** `config` with a seed derived from the layer's seed, unless it has one of its own (or draws nothing random). */
