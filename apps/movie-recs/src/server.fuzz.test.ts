@@ -12,6 +12,7 @@ import { fixtureBundle } from '../test/fixture-bundle.js';
 import { closingRequest, rawRequest } from '../test/raw-http.js';
 import { startService, type ServiceProcess } from '../test/service-process.js';
 import { saveBundle } from './model-bundle.js';
+import { seededRandom } from '@loom-ml/core';
 
 /** The peak RSS the service may reach under everything below (it idles near 120 MB with the MovieLens model, less with the fixture). */
 const RSS_BOUND_MB = 200;
@@ -30,16 +31,9 @@ afterAll(async () => {
   await rm(directory, { recursive: true, force: true });
 });
 
-/** mulberry32: a small seeded generator, so every run sends the same requests. */
+/** @loom-ml/core's seeded generator (mulberry32), so every run sends the same requests. */
 function generator(seed: number) {
-  let state = seed >>> 0;
-  const next = () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 2 ** 32;
-  };
+  const next = seededRandom(seed);
   const pick = <T>(items: readonly T[]): T => items[Math.floor(next() * items.length)]!;
   return { next, pick, chance: (p: number) => next() < p };
 }

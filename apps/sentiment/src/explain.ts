@@ -5,6 +5,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { embeddingAttributions } from '@loom-ml/explain';
 import { SEQUENCE_OPTIONS } from './data.js';
 import type { Scorer } from './score.js';
+import { seededRandom } from '@loom-ml/core';
 
 /** One review's score and each of its (last `maxLength`) words with its contribution. */
 export interface ExplainedReview {
@@ -116,7 +117,7 @@ export interface DeletionResult {
  */
 export function deletionExperiment(scorer: Scorer, texts: readonly string[], { words = 5, seed = 42, steps = 32, chunk = 100 }: { words?: number; seed?: number; steps?: number; chunk?: number } = {}): DeletionResult {
   const { maxLength } = scorer;
-  const random = mulberry32(seed);
+  const random = seededRandom(seed);
   let reviews = 0;
   let topDrop = 0;
   let randomDrop = 0;
@@ -179,15 +180,4 @@ function deleteAndPad(row: Int32Array, drop: Set<number>): Int32Array {
   const out = new Int32Array(row.length);
   out.set(rest, row.length - rest.length);
   return out;
-}
-
-function mulberry32(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }

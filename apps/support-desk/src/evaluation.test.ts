@@ -1,16 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { classificationReport, coverageAt, coverageCurve, fitTemperature, negativeLogLikelihood, pickThreshold, softmaxRows, topLabelEce } from './evaluation.js';
+import { seededRandom } from '@loom-ml/core';
 
-/** mulberry32, so the synthetic logits are the same every run. */
-function random(seed: number) {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(state ^ (state >>> 15), state | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 2 ** 32;
-  };
-}
+/** @loom-ml/core's seeded generator (mulberry32), so the synthetic logits are the same every run. */
+const random = seededRandom;
 
 describe('temperature scaling', () => {
   // Over-confident logits: the right class gets a large margin only 70% of the time.

@@ -3,7 +3,7 @@ import { generate } from '@loom-ml/layers';
 import { describe, expect, it } from 'vitest';
 import { buildModel } from './model.js';
 import { generateBatch, pickToken } from './sample.js';
-import { seededRandom } from './train.js';
+import { seededRandom } from '@loom-ml/core';
 
 describe('pickToken', () => {
   it('is greedy at temperature 0 (ties to the lowest id) and never leaves the top k', () => {

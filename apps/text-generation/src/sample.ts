@@ -3,7 +3,7 @@
 // (`DecodeCache`, `layer.callWithCache`), so that each new token of every row costs one step.
 import * as tf from '@tensorflow/tfjs-core';
 import { DecodeCache, type Sequential } from '@loom-ml/layers';
-import { seededRandom } from './train.js';
+import { seededRandom } from '@loom-ml/core';
 
 export interface SampleOptions {
   maxNewTokens: number;

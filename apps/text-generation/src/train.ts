@@ -4,6 +4,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { Sequential } from '@loom-ml/layers';
 import { adamw, chain, clipByGlobalNorm, decayMatricesOnly, Optimizer, warmupCosineDecaySchedule } from '@loom-ml/optimizers';
 import { PAD, type Sequences } from './corpus.js';
+import { seededRandom } from '@loom-ml/core';
 
 export interface TrainSettings {
   /** Passes over the rows (at most, with a time budget). */
@@ -27,17 +28,6 @@ export interface TrainProgress {
   seconds: number;
 }
 
-/** A seeded uniform generator in [0, 1) (mulberry32). */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Rows `[from, from + count)` as inputs (ids 0..length-2) and targets (ids 1..length-1). */
 function batchTensors(rows: Sequences, order: ArrayLike<number>, from: number, count: number): { x: tf.Tensor2D; y: tf.Tensor2D } {

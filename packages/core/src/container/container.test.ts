@@ -13,6 +13,7 @@ import {
 } from './container.js';
 import { parseJsonBounded } from './json.js';
 import { sha256Hex, sha256HexAsync } from './sha256.js';
+import { seededRandom } from '../random.js';
 
 /** Frames any header object and payload the way encodeContainer does, for hostile headers. */
 function frame(header: unknown, payload: Uint8Array = new Uint8Array(0), headerText = JSON.stringify(header)): Uint8Array<ArrayBuffer> {
@@ -205,15 +206,8 @@ describe('decodeContainer refuses, naming what and where, before allocating', ()
 });
 
 describe('decodeContainer fuzz (seeded, bounded in time)', () => {
-  /** mulberry32: a small seeded generator, so a failure reproduces. */
-  function random(seed: number) {
-    return () => {
-      seed = (seed + 0x6d2b79f5) | 0;
-      let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-      t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-      return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-    };
-  }
+  /** The seeded generator (mulberry32), so a failure reproduces. */
+  const random = seededRandom;
 
   it('never throws anything but a FileRefusedError and never allocates past its input (2,000 mutations)', () => {
     const next = random(1234);

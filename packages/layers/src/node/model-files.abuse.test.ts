@@ -19,6 +19,7 @@ import { input } from '../functional/symbolic-tensor.js';
 import { deserializeModel, serializeModel } from '../serialization/portable.js';
 import { importTfjsModel } from '../tfjs-import/import-tfjs-model.js';
 import { loadModel, saveModel } from './files.js';
+import { seededRandom } from '@loom-ml/core';
 
 const scratch = mkdtempSync(join(tmpdir(), 'loom-model-abuse-'));
 
@@ -311,14 +312,7 @@ describe('format 1 files (Loom 0.1) still load, through the same checks', () => 
 });
 
 describe('model files fuzz (seeded, bounded: 3 s each, RSS growth < 200 MB)', () => {
-  function random(seed: number) {
-    return () => {
-      seed = (seed + 0x6d2b79f5) | 0;
-      let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-      t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-      return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-    };
-  }
+  const random = seededRandom; // @loom-ml/core's mulberry32: a failure reproduces
 
   async function twoTowerBytes(): Promise<Uint8Array> {
     const user = input({ shape: [1], name: 'user', dtype: 'int32' });
