@@ -10,7 +10,11 @@ import { assertKnownOptions, assertBoolean, assertMinRank, assertNumberInRange, 
 export interface CategoricalFocalCrossentropyOptions {
   /** Focusing parameter. Default 2. */
   gamma?: number;
-  /** A weight for every class (number) or one per class (array). Default 0.25, as in Keras. */
+  /**
+   * A weight for every class (number) or one per class (array). Default 0.25, as Keras'
+   * `CategoricalFocalCrossentropy`; note that `binaryFocalCrossentropy` applies no alpha unless
+   * given, as Keras' `BinaryFocalCrossentropy` does (`apply_class_balancing=False`).
+   */
   alpha?: number | number[];
   /** yPred holds logits instead of probabilities. Default false. */
   fromLogits?: boolean;
