@@ -2,8 +2,11 @@ import type { Layer } from '@loom-ml/layers';
 import { describeValue } from '@loom-ml/core';
 import { ExportError, invalidValue } from './errors.js';
 
-/** Fields every layer config has, which no exporter needs to read. */
-const COMMON = ['name', 'inputShape', 'trainable'];
+/**
+ * Fields every layer config may have, which no exporter needs to read (`seed` only chose the
+ * initial weights and training's dropout masks; the exported weights are the values themselves).
+ */
+const COMMON = ['name', 'inputShape', 'trainable', 'seed'];
 
 /**
  * Reads one layer's Loom config (`layer.getConfig()`) for an exporter, and refuses options it

@@ -64,6 +64,14 @@ describe('exportOnnx: onnxruntime-web (wasm, Node.js) predicts what Loom predict
     expect(bytes.byteLength).toBeGreaterThan(4 * (30 * 64 + 64 * 32 + 32));
   });
 
+  it('layers built with a seed (it only chose the initial weights): Dense, Dropout, LSTM, TransformerEncoder', async () => {
+    const model = sequential(
+      [lstm({ units: 4, returnSequences: true, seed: 1 }), transformerEncoder({ numHeads: 2, feedForwardDim: 8, dropout: 0.1, seed: 2 }), globalAveragePooling(), dropout({ rate: 0.2, seed: 3 }), dense({ units: 2, seed: 4 })],
+      { inputShape: [3, 4] },
+    );
+    await expectSameInOnnx(model, [normal([2, 3, 4], 1)], 5, 0);
+  });
+
   it('every activation (Dense, Activation), Dense on sequences', async () => {
     const activations = ['linear', 'relu', 'relu6', 'gelu', 'sigmoid', 'tanh', 'softmax', 'leakyRelu', 'elu', 'swish', 'softplus'] as const;
     await expectSameInOnnx(

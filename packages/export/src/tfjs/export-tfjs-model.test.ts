@@ -58,6 +58,11 @@ describe('exportTfjsModel: tf.loadLayersModel predicts what Loom predicts (atol 
     await expectSameInTfjs(fraudMlp(12, [16, 8], 2), tf.randomNormal([6, 12], 0, 1, 'float32', 17));
   });
 
+  it('layers built with a seed (it only chose the initial weights): Dense, Dropout, LSTM', async () => {
+    const model = sequential([lstm({ units: 4, seed: 1 }), dropout({ rate: 0.2, seed: 2 }), dense({ units: 2, seed: 3 })], { inputShape: [3, 4] });
+    await expectSameInTfjs(model, normal([2, 3, 4], 1));
+  });
+
   it('every Dense activation with a tfjs counterpart, with and without bias', async () => {
     const activations = ['linear', 'relu', 'relu6', 'sigmoid', 'tanh', 'softmax', 'elu', 'softplus', 'swish'] as const;
     await expectSameInTfjs(
