@@ -38,6 +38,7 @@ function consoleStream(): ProgressStream {
 
 /** What `progressBar` and `verbose: 'auto'` read of the runtime: Node.js' `process`, absent in browsers. */
 export interface ProgressRuntime {
+  /** Node.js' `process` (its `stdout` and `env`), or absent in browsers and workers. */
   process?: { stdout?: ProgressStream; env?: Record<string, string | undefined> };
 }
 
