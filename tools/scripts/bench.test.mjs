@@ -26,17 +26,14 @@ describe('bench helpers', () => {
   });
 
   it('with minMs, adds rounds until that much time has passed, up to maxRounds', async () => {
-    let calls = 0;
-    const slow = () => {
-      calls++;
-      const until = performance.now() + 5;
-      while (performance.now() < until);
-      return calls;
-    };
-    const timed = await interleavedRounds({ a: slow }, { rounds: 2, minMs: 30, maxRounds: 100 });
-    expect(timed.a.length).toBeGreaterThan(2);
-    expect(timed.a.length).toBeLessThan(100);
+    // More rounds than `rounds` while time is left, capped by maxRounds...
     expect((await interleavedRounds({ a: () => 1 }, { rounds: 1, minMs: 10_000, maxRounds: 4 })).a).toHaveLength(4);
+    // ...stopped by the time (each call takes >= 10 ms, so 100 rounds would take >= 1 s), and
+    // never fewer than `rounds`, however slow the machine is.
+    const timed = await interleavedRounds({ a: () => new Promise((resolve) => setTimeout(() => resolve(1), 10)) }, { rounds: 2, minMs: 40, maxRounds: 100 });
+    expect(timed.a.length).toBeGreaterThanOrEqual(2);
+    expect(timed.a.length).toBeLessThan(100);
+    // Without minMs, exactly `rounds`.
     expect((await interleavedRounds({ a: () => 1 }, { rounds: 3 })).a).toHaveLength(3);
   });
 
