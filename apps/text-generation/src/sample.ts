@@ -62,6 +62,8 @@ export async function generateBatch(model: Sequential, prompts: number[][], opti
   let cache = new DecodeCache();
   let filled = 0; // positions in the cache
   const outputs = prompts.map(() => [] as number[]);
+  // Every id each row was fed, also after its stop id (the batch keeps one length), for the window.
+  const history = prompts.map((prompt) => [...prompt]);
   const done = prompts.map(() => false);
   let fresh = prompts;
   try {
@@ -71,7 +73,7 @@ export async function generateBatch(model: Sequential, prompts: number[][], opti
         cache.dispose();
         cache = new DecodeCache();
         filled = 0;
-        fresh = prompts.map((prompt, row) => [...prompt.slice(0, keep), ...[...prompt, ...outputs[row]!].slice(-tail)]);
+        fresh = prompts.map((prompt, row) => [...prompt.slice(0, keep), ...history[row]!.slice(-tail)]);
       }
       const logits = tf.tidy(() => {
         let x: tf.Tensor = tf.tensor2d(fresh.flat(), [fresh.length, fresh[0]!.length], 'int32');
@@ -90,6 +92,7 @@ export async function generateBatch(model: Sequential, prompts: number[][], opti
       logits.dispose();
       fresh = prompts.map((_, row) => {
         const id = pickToken(values.subarray(row * vocabulary, (row + 1) * vocabulary), options, random);
+        history[row]!.push(id);
         if (!done[row]) {
           outputs[row]!.push(id);
           if (id === options.stopId) done[row] = true;
