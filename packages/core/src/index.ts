@@ -34,3 +34,4 @@ export { quantizeSymmetricInt8, dequantizeSymmetric } from './container/quantize
 export type { SymmetricInt8 } from './container/quantize.js';
 export { loadBytes, saveBytes, downloadBytes, removeStoredBytes, listStoredBytes } from './storage/bytes.js';
 export type { ByteSource, LoadBytesOptions, SaveBytesOptions } from './storage/bytes.js';
+export { useFusedKernels, fusedKernelsEnabled } from './fused-kernels.js';

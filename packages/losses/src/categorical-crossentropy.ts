@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { probabilityEpsilon } from './epsilon.js';
+import { fusedSoftmaxCrossEntropy, fusedSoftmaxCrossEntropyAvailable } from './fused-softmax-cross-entropy.js';
 import { defineLoss, type Loss } from './loss.js';
 import { reduceToBatch } from './reduce-to-batch.js';
 import { classWeightVector, parseClassWeights, type ClassWeights } from './class-weights.js';
@@ -33,7 +34,16 @@ export function categoricalClassWeights(yTrue: tf.Tensor, classWeights: readonly
   return tf.tidy(() => tf.sum(tf.mul(yTrue, tf.tensor1d(classWeights as number[])), -1));
 }
 
-/** Shared by categorical and sparse categorical cross-entropy: targets are one-hot (or soft). */
+/** Whether cross-entropy of these predictions runs as the fused softmax cross-entropy kernel. */
+export function usesFusedKernel(yPred: tf.Tensor, fromLogits: boolean): boolean {
+  return fromLogits && yPred.dtype === 'float32' && fusedSoftmaxCrossEntropyAvailable();
+}
+
+/**
+ * Shared by categorical and sparse categorical cross-entropy: targets are one-hot (or soft).
+ * From logits, where the backend has Loom's fused kernel (and `useFusedKernels` is on), the
+ * softmax, log and sum run as one kernel, and its gradient as one; otherwise the composite ops.
+ */
 export function categoricalCrossentropyPerSample(
   targets: tf.Tensor,
   yPred: tf.Tensor,
@@ -42,7 +52,9 @@ export function categoricalCrossentropyPerSample(
   return tf.tidy(() => {
     const numClasses = yPred.shape[yPred.rank - 1] as number;
     const smoothed = labelSmoothing > 0 ? tf.add(tf.mul(targets, 1 - labelSmoothing), labelSmoothing / numClasses) : targets;
-    let perPosition = tf.neg(tf.sum(tf.mul(smoothed, logProbabilities(yPred, fromLogits)), -1));
+    let perPosition = usesFusedKernel(yPred, fromLogits)
+      ? fusedSoftmaxCrossEntropy(yPred, smoothed)
+      : tf.neg(tf.sum(tf.mul(smoothed, logProbabilities(yPred, fromLogits)), -1));
     if (classWeights) perPosition = tf.mul(perPosition, categoricalClassWeights(targets, classWeights));
     return reduceToBatch(perPosition);
   });

@@ -1,6 +1,8 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { invalidValue } from './errors.js';
-import { categoricalCrossentropyPerSample, categoricalOptions, type CategoricalCrossentropyOptions } from './categorical-crossentropy.js';
+import { categoricalCrossentropyPerSample, categoricalOptions, usesFusedKernel, type CategoricalCrossentropyOptions } from './categorical-crossentropy.js';
+import { fusedSoftmaxCrossEntropy } from './fused-softmax-cross-entropy.js';
+import { reduceToBatch } from './reduce-to-batch.js';
 import { defineLoss, type Loss } from './loss.js';
 import { classWeightVector } from './class-weights.js';
 import { assertKnownOptions, assertMinRank } from './validate.js';
@@ -11,6 +13,12 @@ import { assertKnownOptions, assertMinRank } from './validate.js';
  * synchronous download; a silent out-of-range label would otherwise give a zero loss.
  */
 export function sparseLabelsToOneHot(where: string, yTrue: tf.Tensor, yPred: tf.Tensor): tf.Tensor {
+  const numClasses = yPred.shape[yPred.rank - 1] as number;
+  return tf.tidy(() => tf.cast(tf.oneHot(checkedSparseLabels(where, yTrue, yPred), numClasses), 'float32'));
+}
+
+/** The labels checked as `sparseLabelsToOneHot` does, as int32 of shape yPred.shape[:-1]. */
+function checkedSparseLabels(where: string, yTrue: tf.Tensor, yPred: tf.Tensor): tf.Tensor {
   const numClasses = yPred.shape[yPred.rank - 1] as number;
   const leading = yPred.shape.slice(0, -1);
   const matches = (shape: number[]) => shape.length === leading.length && shape.every((size, axis) => size === leading[axis]);
@@ -25,7 +33,7 @@ export function sparseLabelsToOneHot(where: string, yTrue: tf.Tensor, yPred: tf.
       throw invalidValue('yTrue', where, `integer class indices in [0, ${numClasses})`, `${label} at flat index ${index}`);
     }
   }
-  return tf.tidy(() => tf.cast(tf.oneHot(tf.cast(tf.reshape(yTrue, leading), 'int32'), numClasses), 'float32'));
+  return tf.tidy(() => tf.cast(tf.reshape(yTrue, leading), 'int32'));
 }
 
 /**
@@ -43,8 +51,12 @@ export function sparseCategoricalCrossentropy(options: CategoricalCrossentropyOp
   return defineLoss(name, config, (yTrue, yPred) => {
     assertMinRank(name, 'yPred', yPred, 2);
     const weights = classWeights && classWeightVector(name, classWeights, yPred.shape[yPred.rank - 1] as number);
-    return tf.tidy(() =>
-      categoricalCrossentropyPerSample(sparseLabelsToOneHot(name, yTrue, yPred), yPred, { fromLogits, labelSmoothing, classWeights: weights }),
-    );
+    return tf.tidy(() => {
+      // The fused kernel takes the class indices as they are (no one-hot tensor).
+      if (labelSmoothing === 0 && weights === undefined && usesFusedKernel(yPred, fromLogits)) {
+        return reduceToBatch(fusedSoftmaxCrossEntropy(yPred, checkedSparseLabels(name, yTrue, yPred)));
+      }
+      return categoricalCrossentropyPerSample(sparseLabelsToOneHot(name, yTrue, yPred), yPred, { fromLogits, labelSmoothing, classWeights: weights });
+    });
   });
 }

@@ -3,7 +3,8 @@ import { fusedKernels } from './kernels/fused-kernels.js';
 
 /**
  * Registers Loom's fused kernels (whole-sequence LSTM/GRU/SimpleRNN with backpropagation
- * through time, and the Adam/AdamW/Lion/SGD-momentum updates `@loom-ml/optimizers` calls by
+ * through time, layer normalisation, scaled dot-product attention and softmax cross-entropy from
+ * logits with their gradients, and the Adam/AdamW/Lion/SGD-momentum updates `@loom-ml/optimizers` calls by
  * name) and their gradients for `backendName`: `initWasm` does it for `loom-wasm`;
  * call it for `'cpu'` to run the same fused kernels on the tfjs cpu backend (otherwise the
  * layers use their composite path there). Idempotent; returns how many kernels were added.

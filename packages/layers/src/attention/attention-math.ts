@@ -1,4 +1,8 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { fusedKernelAvailable, runFusedKernel } from '../core/fused-kernels.js';
+
+/** Fused kernel (registered by `@loom-ml/wasm`; contract in its kernels/attention.ts). */
+const ATTENTION_KERNEL = 'LoomAttention';
 
 /** The projections of one multi-head self-attention block. Kernels are `[in, out]`. */
 export interface AttentionWeights {
@@ -61,6 +65,32 @@ function maskBias(masks: AttentionMasks, queryTime: number, keyTime: number): tf
   return bias as tf.Tensor4D | null;
 }
 
+/**
+ * `softmax(query · keyᵀ / √keyDim + mask bias) · value` per head, `[batch*heads, queryTime, valueDim]`:
+ * one fused kernel (with its fused gradient) where the backend has it and fused kernels are on,
+ * else the composite ops (the reference). The mask is the same on both paths: -1e9 added per
+ * mask that excludes a pair.
+ */
+export function scaledDotProduct(query: tf.Tensor3D, key: tf.Tensor3D, value: tf.Tensor3D, batch: number, numHeads: number, masks: AttentionMasks): tf.Tensor3D {
+  const time = query.shape[1];
+  const keyTime = key.shape[1];
+  const scale = 1 / Math.sqrt(query.shape[2]);
+  const float = query.dtype === 'float32' && key.dtype === 'float32' && value.dtype === 'float32';
+  if (float && fusedKernelAvailable(ATTENTION_KERNEL)) {
+    const inputs: Record<string, tf.Tensor> = { query, key, value };
+    const mask = masks.attentionMask;
+    if (mask !== null) {
+      const allowed = mask.dtype === 'float32' ? mask : tf.cast(mask, 'float32');
+      inputs.mask = mask.rank === 2 ? tf.reshape(allowed, [mask.shape[0], 1, keyTime]) : allowed;
+    }
+    return runFusedKernel(ATTENTION_KERNEL, inputs, { numHeads, scale, causal: masks.useCausalMask })[0] as tf.Tensor3D;
+  }
+  let scores: tf.Tensor = tf.mul(tf.matMul(query, key, false, true), scale);
+  const bias = maskBias(masks, time, keyTime);
+  if (bias !== null) scores = tf.reshape(tf.add(tf.reshape(scores, [batch, numHeads, time, keyTime]), bias), [batch * numHeads, time, keyTime]);
+  return tf.matMul(tf.softmax(scores), value);
+}
+
 /** What `attend` returns: the output and the keys and values of every step attended to, `[batch*heads, keyTime, keyDim]`. */
 export interface AttentionResult {
   output: tf.Tensor3D;
@@ -89,11 +119,7 @@ export function attend(
       key = tf.concat([past.key, key], 1);
       value = tf.concat([past.value, value], 1);
     }
-    const keyTime = key.shape[1];
-    let scores: tf.Tensor = tf.mul(tf.matMul(query, key, false, true), 1 / Math.sqrt(keyDim));
-    const bias = maskBias(masks, time, keyTime);
-    if (bias !== null) scores = tf.reshape(tf.add(tf.reshape(scores, [batch, numHeads, time, keyTime]), bias), [batch * numHeads, time, keyTime]);
-    const attended = tf.matMul(tf.softmax(scores), value);
+    const attended = scaledDotProduct(query, key, value, batch, numHeads, masks);
     const merged = tf.reshape(tf.transpose(tf.reshape(attended, [batch, numHeads, time, keyDim]), [0, 2, 1, 3]), [batch * time, numHeads * keyDim]) as tf.Tensor2D;
     const output = tf.reshape(project(merged, weights.outputKernel, weights.outputBias), [batch, time, features]) as tf.Tensor3D;
     return { output, key, value };
@@ -103,12 +129,4 @@ export function attend(
 /** `attend` without a cache, returning only the output `[batch, time, features]`. */
 export function selfAttention(x: tf.Tensor, weights: AttentionWeights, numHeads: number, keyDim: number, masks: AttentionMasks): tf.Tensor3D {
   return tf.tidy(() => attend(x, weights, numHeads, keyDim, masks).output);
-}
-
-/** Normalises over the last axis, then scales and shifts (Ba et al. 2016). */
-export function layerNorm(x: tf.Tensor, gamma: tf.Tensor, beta: tf.Tensor, epsilon: number): tf.Tensor {
-  return tf.tidy(() => {
-    const { mean, variance } = tf.moments(x, -1, true);
-    return tf.add(tf.mul(tf.mul(tf.sub(x, mean), tf.rsqrt(tf.add(variance, epsilon))), gamma), beta);
-  });
 }

@@ -7,7 +7,8 @@ import type { Shape } from '../core/shape.js';
 import { positiveInteger, rate } from '../core/validate.js';
 import { getActivation } from '../core/activations.js';
 import type { DecodeCache } from '../generation/decode-cache.js';
-import { attend, layerNorm, type AttentionWeights } from './attention-math.js';
+import { attend, type AttentionWeights } from './attention-math.js';
+import { layerNorm } from '../normalization/layer-norm.js';
 import { attentionWeights, checkAttentionMask, sequenceFeatures, withPaddingMask } from './multi-head-attention.js';
 
 /** Options of `transformerDecoder` / `new TransformerDecoder` (a GPT-style block: causal self-attention, then a feed-forward block). */

@@ -6,7 +6,8 @@ import { Layer, type CallOptions, type LayerArgs } from '../core/layer.js';
 import type { Shape } from '../core/shape.js';
 import { positiveInteger, rate } from '../core/validate.js';
 import { getActivation } from '../core/activations.js';
-import { layerNorm, selfAttention, type AttentionWeights } from './attention-math.js';
+import { selfAttention, type AttentionWeights } from './attention-math.js';
+import { layerNorm } from '../normalization/layer-norm.js';
 import { attentionWeights, checkAttentionMask, sequenceFeatures, withPaddingMask } from './multi-head-attention.js';
 
 /** Options of `transformerEncoder` / `new TransformerEncoder` (self-attention, then a feed-forward block, each with a residual sum and layer normalisation). */

@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { invalidValue, shapeMismatch } from '../errors.js';
 import { Layer, type CallOptions, type LayerArgs } from '../core/layer.js';
 import type { Shape } from '../core/shape.js';
+import { layerNorm } from './layer-norm.js';
 
 /** Options of `batchNormalization` / `new BatchNormalization` (which normalises each feature of the last axis). */
 export interface BatchNormalizationArgs extends LayerArgs {
@@ -113,11 +114,7 @@ export class LayerNormalization extends Layer {
     this.beta = this.addWeight('beta', [features], 'zeros');
   }
   protected call(inputs: tf.Tensor, _options: Required<CallOptions>): tf.Tensor {
-    return tf.tidy(() => {
-      const { mean, variance } = tf.moments(inputs, -1, true);
-      const normalized = tf.mul(tf.sub(inputs, mean), tf.rsqrt(tf.add(variance, this.epsilon)));
-      return tf.add(tf.mul(normalized, this.gamma!), this.beta!);
-    });
+    return layerNorm(inputs, this.gamma!, this.beta!, this.epsilon);
   }
   /** Each step on its own: the same as `apply`. */
   override callWithCache(inputs: tf.Tensor): tf.Tensor {

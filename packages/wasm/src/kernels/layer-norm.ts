@@ -1,0 +1,129 @@
+import * as tf from '@tensorflow/tfjs-core';
+import type { GradConfig, KernelConfig, NamedAttrMap, TensorInfo } from '@tensorflow/tfjs-core';
+import { kernelHost } from './kernel-host.js';
+
+/**
+ * Kernel name of the fused layer normalisation; its gradient kernel is `LoomLayerNormGrad`.
+ *
+ * Contract (what `@loom-ml/layers` calls with `tf.engine().runKernel`):
+ * - inputs: `x` `[..., features]`, `gamma` and `beta` `[features]`, all float32;
+ * - attrs: `epsilon` (> 0);
+ * - outputs: `y` (x's shape): `(x - mean) / sqrt(variance + epsilon) * gamma + beta` over the
+ *   last axis (population variance, as `tf.moments`), and `stats` `[rows, 2]` (each row's mean
+ *   and 1 / sqrt(variance + epsilon)) that the gradient reads.
+ * The gradient kernel takes `dy`, `x`, `gamma`, `stats` and returns `[dx, dgamma, dbeta]` in
+ * one pass. Row sums are taken in float64.
+ */
+export const LAYER_NORM = 'LoomLayerNorm';
+const LAYER_NORM_GRAD = 'LoomLayerNormGrad';
+
+function fail(kernelName: string, what: string, expected: string, received: unknown): Error {
+  return new Error(`Invalid value for \`${what}\` in kernel ${kernelName}. Expected ${expected}. Received: ${JSON.stringify(received)}.`);
+}
+
+function checkAffine(kernelName: string, x: TensorInfo, inputs: Record<string, TensorInfo | undefined>): number {
+  if (x.shape.length < 1) throw fail(kernelName, 'x', 'a tensor of rank >= 1', x.shape);
+  const features = x.shape[x.shape.length - 1] as number;
+  for (const [name, info] of Object.entries(inputs)) {
+    if (info === undefined) throw fail(kernelName, name, 'a tensor', 'nothing');
+    if (info.dtype !== 'float32') throw fail(kernelName, name, 'float32', info.dtype);
+  }
+  for (const name of ['gamma', 'beta'] as const) {
+    const info = inputs[name];
+    if (info !== undefined && (info.shape.length !== 1 || info.shape[0] !== features)) throw fail(kernelName, name, `shape [${features}]`, info.shape);
+  }
+  return features;
+}
+
+function forward({ inputs, backend, attrs }: Parameters<KernelConfig['kernelFunc']>[0]): TensorInfo[] {
+  const { x, gamma, beta } = inputs as { x: TensorInfo; gamma: TensorInfo; beta: TensorInfo };
+  const epsilon = (attrs as { epsilon: number }).epsilon;
+  const features = checkAffine(LAYER_NORM, x, { x, gamma, beta });
+  if (!(epsilon > 0)) throw fail(LAYER_NORM, 'epsilon', 'a positive number', epsilon);
+  const host = kernelHost(backend, LAYER_NORM);
+  const rows = tf.util.sizeFromShape(x.shape) / Math.max(features, 1);
+  const y = host.alloc(x.shape.slice());
+  const stats = host.alloc([rows, 2]);
+  const xs = host.f32(x);
+  const g = host.f32(gamma);
+  const bt = host.f32(beta);
+  const ys = host.f32(y);
+  const st = host.f32(stats);
+  for (let r = 0; r < rows; r++) {
+    const o = r * features;
+    let sum = 0;
+    for (let j = 0; j < features; j++) sum += xs[o + j] as number;
+    const mean = sum / features;
+    let squares = 0;
+    for (let j = 0; j < features; j++) {
+      const d = (xs[o + j] as number) - mean;
+      squares += d * d;
+    }
+    const rstd = 1 / Math.sqrt(squares / features + epsilon);
+    for (let j = 0; j < features; j++) ys[o + j] = ((xs[o + j] as number) - mean) * rstd * (g[j] as number) + (bt[j] as number);
+    st[2 * r] = mean;
+    st[2 * r + 1] = rstd;
+  }
+  return [y, stats];
+}
+
+function backward({ inputs, backend }: Parameters<KernelConfig['kernelFunc']>[0]): TensorInfo[] {
+  const { dy, x, gamma, stats } = inputs as { dy: TensorInfo; x: TensorInfo; gamma: TensorInfo; stats: TensorInfo };
+  const features = checkAffine(LAYER_NORM_GRAD, x, { dy, x, gamma, stats });
+  if (!tf.util.arraysEqual(dy.shape, x.shape)) throw fail(LAYER_NORM_GRAD, 'dy', `x's shape ${JSON.stringify(x.shape)}`, dy.shape);
+  const host = kernelHost(backend, LAYER_NORM_GRAD);
+  const rows = tf.util.sizeFromShape(x.shape) / Math.max(features, 1);
+  const dx = host.alloc(x.shape.slice());
+  const dGamma = host.alloc([features]);
+  const dBeta = host.alloc([features]);
+  const dys = host.f32(dy);
+  const xs = host.f32(x);
+  const g = host.f32(gamma);
+  const st = host.f32(stats);
+  const dxs = host.f32(dx);
+  const gammaTotals = new Float64Array(features);
+  const betaTotals = new Float64Array(features);
+  for (let r = 0; r < rows; r++) {
+    const o = r * features;
+    const mean = st[2 * r] as number;
+    const rstd = st[2 * r + 1] as number;
+    // dx = rstd (dxhat - mean(dxhat) - xhat mean(dxhat xhat)), dxhat = dy gamma.
+    let sumD = 0;
+    let sumDX = 0;
+    for (let j = 0; j < features; j++) {
+      const d = dys[o + j] as number;
+      const xhat = ((xs[o + j] as number) - mean) * rstd;
+      const dxhat = d * (g[j] as number);
+      sumD += dxhat;
+      sumDX += dxhat * xhat;
+      gammaTotals[j] = (gammaTotals[j] as number) + d * xhat;
+      betaTotals[j] = (betaTotals[j] as number) + d;
+    }
+    const meanD = sumD / features;
+    const meanDX = sumDX / features;
+    for (let j = 0; j < features; j++) {
+      const xhat = ((xs[o + j] as number) - mean) * rstd;
+      dxs[o + j] = rstd * ((dys[o + j] as number) * (g[j] as number) - meanD - xhat * meanDX);
+    }
+  }
+  host.f32(dGamma).set(gammaTotals);
+  host.f32(dBeta).set(betaTotals);
+  return [dx, dGamma, dBeta];
+}
+
+/** The fused layer normalisation, its gradient kernel and the gradient config linking them (wasm and cpu). */
+export const layerNormConfigs: { forward: Omit<KernelConfig, 'backendName'>; backward: Omit<KernelConfig, 'backendName'>; gradient: GradConfig } = {
+  forward: { kernelName: LAYER_NORM, kernelFunc: forward },
+  backward: { kernelName: LAYER_NORM_GRAD, kernelFunc: backward },
+  gradient: {
+    kernelName: LAYER_NORM,
+    inputsToSave: ['x', 'gamma'],
+    outputsToSave: [false, true],
+    gradFunc: (dy: tf.Tensor | tf.Tensor[], saved: tf.Tensor[], _attrs: NamedAttrMap) => {
+      const dY = Array.isArray(dy) ? (dy[0] as tf.Tensor) : dy;
+      const [x, gamma, stats] = saved as [tf.Tensor, tf.Tensor, tf.Tensor];
+      const [dx, dGamma, dBeta] = tf.engine().runKernel(LAYER_NORM_GRAD, { dy: dY, x, gamma, stats }, {}) as tf.Tensor[];
+      return { x: () => dx as tf.Tensor, gamma: () => dGamma as tf.Tensor, beta: () => dBeta as tf.Tensor };
+    },
+  },
+};
