@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
-import type { GradConfig, KernelConfig, NamedAttrMap, TensorInfo } from '@tensorflow/tfjs-core';
-import { kernelHost, type KernelHost } from './kernel-host.js';
+import type { KernelConfig, NamedAttrMap, TensorInfo } from '@tensorflow/tfjs-core';
+import { kernelHost, type FusedKernelConfigs, type KernelHost } from './kernel-host.js';
 
 /**
  * Kernel name of the fused scaled dot-product attention; its gradient kernel is `LoomAttentionGrad`.
@@ -142,7 +142,7 @@ function backward({ inputs, backend, attrs }: Parameters<KernelConfig['kernelFun
 }
 
 /** The fused attention, its gradient kernel and the gradient config linking them (wasm and cpu). */
-export const attentionConfigs: { forward: Omit<KernelConfig, 'backendName'>; backward: Omit<KernelConfig, 'backendName'>; gradient: GradConfig } = {
+export const attentionConfigs: FusedKernelConfigs = {
   forward: { kernelName: ATTENTION, kernelFunc: forward },
   backward: { kernelName: ATTENTION_GRAD, kernelFunc: backward },
   gradient: {

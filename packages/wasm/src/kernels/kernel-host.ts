@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import type { KernelFunc, TensorInfo } from '@tensorflow/tfjs-core';
+import type { GradConfig, KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs-core';
 
 /**
  * What a fused kernel needs from the backend it runs on: new float32 outputs, flat views of
@@ -18,6 +18,13 @@ export interface KernelHost {
   f32(info: TensorInfo): Float32Array;
   run(name: string, inputs: Record<string, TensorInfo>, attrs?: Record<string, unknown>): TensorInfo;
   free(info: TensorInfo): void;
+}
+
+/** A fused op's kernels: its forward kernel, its gradient kernel and the gradient config linking them (registered for wasm and cpu). */
+export interface FusedKernelConfigs {
+  forward: Omit<KernelConfig, 'backendName'>;
+  backward: Omit<KernelConfig, 'backendName'>;
+  gradient: GradConfig;
 }
 
 interface WasmLike {

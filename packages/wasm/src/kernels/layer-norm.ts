@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
-import type { GradConfig, KernelConfig, NamedAttrMap, TensorInfo } from '@tensorflow/tfjs-core';
-import { kernelHost } from './kernel-host.js';
+import type { KernelConfig, NamedAttrMap, TensorInfo } from '@tensorflow/tfjs-core';
+import { kernelHost, type FusedKernelConfigs } from './kernel-host.js';
 
 /**
  * Kernel name of the fused layer normalisation; its gradient kernel is `LoomLayerNormGrad`.
@@ -112,7 +112,7 @@ function backward({ inputs, backend }: Parameters<KernelConfig['kernelFunc']>[0]
 }
 
 /** The fused layer normalisation, its gradient kernel and the gradient config linking them (wasm and cpu). */
-export const layerNormConfigs: { forward: Omit<KernelConfig, 'backendName'>; backward: Omit<KernelConfig, 'backendName'>; gradient: GradConfig } = {
+export const layerNormConfigs: FusedKernelConfigs = {
   forward: { kernelName: LAYER_NORM, kernelFunc: forward },
   backward: { kernelName: LAYER_NORM_GRAD, kernelFunc: backward },
   gradient: {

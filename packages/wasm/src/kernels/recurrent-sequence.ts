@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
-import type { GradConfig, NamedAttrMap, TensorInfo } from '@tensorflow/tfjs-core';
-import { kernelHost, matMul, reshaped, type KernelHost } from './kernel-host.js';
+import type { NamedAttrMap, TensorInfo } from '@tensorflow/tfjs-core';
+import { kernelHost, matMul, reshaped, type FusedKernelConfigs, type KernelHost } from './kernel-host.js';
 
 /**
  * Shared parts of the whole-sequence recurrent kernels (LSTM, GRU, SimpleRNN).
@@ -303,7 +303,7 @@ export function recurrentKernelConfigs(
   hasExtra: boolean,
   forward: CellForward,
   backward: CellBackward,
-): { forward: Omit<tf.KernelConfig, 'backendName'>; backward: Omit<tf.KernelConfig, 'backendName'>; gradient: GradConfig } {
+): FusedKernelConfigs {
   const gradName = `${kernelName}Grad`;
   return {
     forward: {

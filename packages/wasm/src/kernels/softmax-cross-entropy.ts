@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
-import type { GradConfig, KernelConfig, NamedAttrMap, TensorInfo } from '@tensorflow/tfjs-core';
-import { kernelHost } from './kernel-host.js';
+import type { KernelConfig, NamedAttrMap, TensorInfo } from '@tensorflow/tfjs-core';
+import { kernelHost, type FusedKernelConfigs } from './kernel-host.js';
 
 /**
  * Kernel name of the fused softmax cross-entropy from logits; its gradient kernel is
@@ -100,7 +100,7 @@ function backward({ inputs, backend }: Parameters<KernelConfig['kernelFunc']>[0]
 }
 
 /** The fused softmax cross-entropy, its gradient kernel and the gradient config linking them (wasm and cpu). */
-export const softmaxCrossEntropyConfigs: { forward: Omit<KernelConfig, 'backendName'>; backward: Omit<KernelConfig, 'backendName'>; gradient: GradConfig } = {
+export const softmaxCrossEntropyConfigs: FusedKernelConfigs = {
   forward: { kernelName: SOFTMAX_CROSS_ENTROPY, kernelFunc: forward },
   backward: { kernelName: SOFTMAX_CROSS_ENTROPY_GRAD, kernelFunc: backward },
   gradient: {
