@@ -2,6 +2,7 @@
 // loop: AdamW with a warm-up then cosine decay, cross-entropy over every non-padding target.
 import * as tf from '@tensorflow/tfjs-core';
 import type { Sequential } from '@loom-ml/layers';
+import { sparseCategoricalCrossentropy } from '@loom-ml/losses';
 import { adamw, chain, clipByGlobalNorm, decayMatricesOnly, Optimizer, warmupCosineDecaySchedule } from '@loom-ml/optimizers';
 import { PAD, type Sequences } from './corpus.js';
 import { seededRandom } from '@loom-ml/core';
@@ -42,15 +43,18 @@ function batchTensors(rows: Sequences, order: ArrayLike<number>, from: number, c
   return { x: tf.tensor2d(x, [count, T], 'int32'), y: tf.tensor2d(y, [count, T], 'int32') };
 }
 
+// Softmax cross-entropy from logits: one fused kernel (and one for its gradient) on Loom's WASM
+// backend, the composite ops elsewhere (see useFusedKernels in @loom-ml/layers).
+const crossEntropy = sparseCategoricalCrossentropy({ fromLogits: true });
+
 /** Summed cross-entropy (nats) over the non-padding targets and their count, as tensors. */
 function summedNll(model: Sequential, x: tf.Tensor2D, y: tf.Tensor2D, training: boolean): { nats: tf.Scalar; tokens: tf.Scalar } {
   const logits = model.apply(x, { training }) as tf.Tensor3D;
   const V = logits.shape[2];
-  const flat = tf.reshape(logits, [-1, V]);
   const targets = tf.reshape(y, [-1]);
   const mask = tf.cast(tf.notEqual(targets, PAD), 'float32');
-  const picked = tf.sum(tf.mul(tf.logSoftmax(flat), tf.oneHot(targets, V)), -1);
-  return { nats: tf.neg(tf.sum(tf.mul(picked, mask))) as tf.Scalar, tokens: tf.sum(mask) as tf.Scalar };
+  const perToken = crossEntropy.perSample(targets, tf.reshape(logits, [-1, V]));
+  return { nats: tf.sum(tf.mul(perToken, mask)) as tf.Scalar, tokens: tf.sum(mask) as tf.Scalar };
 }
 
 /**
