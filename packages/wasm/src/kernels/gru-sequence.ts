@@ -1,4 +1,4 @@
-import { activate, activationGrad, flush, recurrentKernelConfigs, type CellBackward, type CellForward } from './recurrent-sequence.js';
+import { activation, activationDerivative, flush, recurrentKernelConfigs, type CellBackward, type CellForward } from './recurrent-sequence.js';
 
 /** Kernel name of the whole-sequence GRU (contract in recurrent-sequence.ts); its gradient kernel is `LoomGRUSequenceGrad`. */
 export const GRU_SEQUENCE = 'LoomGRUSequence';
@@ -9,6 +9,8 @@ export const GRU_SEQUENCE = 'LoomGRUSequence';
  * keeps `h·U_h + b_h` for the reset gate's gradient.
  */
 const forward: CellForward = ({ layout, step, t, projected, recurrent, bias, workspace: ws, y, act, gate, attrs }) => {
+  const gateFn = activation(gate);
+  const actFn = activation(act);
   const { batch, time, units, width } = layout;
   const bu = batch * units;
   for (let b = 0; b < batch; b++) {
@@ -33,10 +35,10 @@ const forward: CellForward = ({ layout, step, t, projected, recurrent, bias, wor
       const bz = bias === null ? 0 : (bias[j] as number);
       const br = bias === null ? 0 : (bias[units + j] as number);
       const bh = bias === null ? 0 : (bias[2 * units + j] as number);
-      const z = activate(gate, (projected[pRow + j] as number) + (recurrent[rRow + j] as number) + bz);
-      const r = activate(gate, (projected[pRow + units + j] as number) + (recurrent[rRow + units + j] as number) + br);
+      const z = gateFn((projected[pRow + j] as number) + (recurrent[rRow + j] as number) + bz);
+      const r = gateFn((projected[pRow + units + j] as number) + (recurrent[rRow + units + j] as number) + br);
       const hh = (recurrent[rRow + 2 * units + j] as number) + bh;
-      const candidate = activate(act, (projected[pRow + 2 * units + j] as number) + r * hh);
+      const candidate = actFn((projected[pRow + 2 * units + j] as number) + r * hh);
       const previous = hPrev < 0 ? 0 : (ws[hPrev + j] as number);
       const h = z * previous + (1 - z) * candidate;
       ws[gRow + j] = z;
@@ -50,6 +52,8 @@ const forward: CellForward = ({ layout, step, t, projected, recurrent, bias, wor
 };
 
 const backward: CellBackward = ({ layout, step, t, workspace: ws, dh, dRecStep, dRecAll, dProjected, act, gate }) => {
+  const gateGrad = activationDerivative(gate);
+  const actGrad = activationDerivative(act);
   const { batch, time, units, width } = layout;
   const bu = batch * units;
   for (let b = 0; b < batch; b++) {
@@ -73,9 +77,9 @@ const backward: CellBackward = ({ layout, step, t, workspace: ws, dh, dRecStep, 
       const hh = ws[eRow + j] as number;
       const previous = hPrev < 0 ? 0 : (ws[hPrev + j] as number);
       const dhj = dh[sRow + j] as number;
-      const dZ = flush(dhj * (previous - candidate) * activationGrad(gate, z));
-      const dCandidate = flush(dhj * (1 - z) * activationGrad(act, candidate));
-      const dR = flush(dCandidate * hh * activationGrad(gate, r));
+      const dZ = flush(dhj * (previous - candidate) * gateGrad(z));
+      const dCandidate = flush(dhj * (1 - z) * actGrad(candidate));
+      const dR = flush(dCandidate * hh * gateGrad(r));
       dh[sRow + j] = flush(dhj * z);
       dProjected[pRow + j] = dZ;
       dProjected[pRow + units + j] = dR;

@@ -1,4 +1,4 @@
-import { activate, activationGrad, flush, recurrentKernelConfigs, type CellBackward, type CellForward } from './recurrent-sequence.js';
+import { activation, activationDerivative, flush, recurrentKernelConfigs, type CellBackward, type CellForward } from './recurrent-sequence.js';
 
 /** Kernel name of the whole-sequence LSTM (contract in recurrent-sequence.ts); its gradient kernel is `LoomLSTMSequenceGrad`. */
 export const LSTM_SEQUENCE = 'LoomLSTMSequence';
@@ -9,6 +9,8 @@ export const LSTM_SEQUENCE = 'LoomLSTMSequence';
  * keeps the activated gates, c and act(c) for the backward pass.
  */
 const forward: CellForward = ({ layout, step, t, projected, recurrent, workspace: ws, y, act, gate, attrs }) => {
+  const gateFn = activation(gate);
+  const actFn = activation(act);
   const { batch, time, units, width } = layout;
   const bu = batch * units;
   for (let b = 0; b < batch; b++) {
@@ -33,12 +35,12 @@ const forward: CellForward = ({ layout, step, t, projected, recurrent, workspace
     const pRow = (b * time + t) * width;
     const rRow = b * width;
     for (let j = 0; j < units; j++) {
-      const i = activate(gate, (projected[pRow + j] as number) + (recurrent[rRow + j] as number));
-      const f = activate(gate, (projected[pRow + units + j] as number) + (recurrent[rRow + units + j] as number));
-      const g = activate(act, (projected[pRow + 2 * units + j] as number) + (recurrent[rRow + 2 * units + j] as number));
-      const o = activate(gate, (projected[pRow + 3 * units + j] as number) + (recurrent[rRow + 3 * units + j] as number));
+      const i = gateFn((projected[pRow + j] as number) + (recurrent[rRow + j] as number));
+      const f = gateFn((projected[pRow + units + j] as number) + (recurrent[rRow + units + j] as number));
+      const g = actFn((projected[pRow + 2 * units + j] as number) + (recurrent[rRow + 2 * units + j] as number));
+      const o = gateFn((projected[pRow + 3 * units + j] as number) + (recurrent[rRow + 3 * units + j] as number));
       const c = (cPrev < 0 ? 0 : f * (ws[cPrev + j] as number)) + i * g;
-      const tc = activate(act, c);
+      const tc = actFn(c);
       const h = o * tc;
       ws[gRow + j] = i;
       ws[gRow + units + j] = f;
@@ -53,6 +55,8 @@ const forward: CellForward = ({ layout, step, t, projected, recurrent, workspace
 };
 
 const backward: CellBackward = ({ layout, step, t, workspace: ws, dh, dc, dRecStep, dRecAll, dProjected, act, gate }) => {
+  const gateGrad = activationDerivative(gate);
+  const actGrad = activationDerivative(act);
   const { batch, time, units, width } = layout;
   const bu = batch * units;
   for (let b = 0; b < batch; b++) {
@@ -77,11 +81,11 @@ const backward: CellBackward = ({ layout, step, t, workspace: ws, dh, dc, dRecSt
       const o = ws[gRow + 3 * units + j] as number;
       const tc = ws[layout.extra + step * bu + sRow + j] as number;
       const dhj = dh[sRow + j] as number;
-      const dcj = (dc[sRow + j] as number) + dhj * o * activationGrad(act, tc);
-      const dI = dcj * g * activationGrad(gate, i);
-      const dF = cPrev < 0 ? 0 : dcj * (ws[cPrev + j] as number) * activationGrad(gate, f);
-      const dG = dcj * i * activationGrad(act, g);
-      const dO = dhj * tc * activationGrad(gate, o);
+      const dcj = (dc[sRow + j] as number) + dhj * o * actGrad(tc);
+      const dI = dcj * g * gateGrad(i);
+      const dF = cPrev < 0 ? 0 : dcj * (ws[cPrev + j] as number) * gateGrad(f);
+      const dG = dcj * i * actGrad(g);
+      const dO = dhj * tc * gateGrad(o);
       dc[sRow + j] = flush(dcj * f);
       dh[sRow + j] = 0;
       dRecStep[stepRow + j] = flush(dI);

@@ -7,6 +7,7 @@ import { expectNoLeakedTensors, expectTensorsClose } from '@loom-ml/test-utils';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { onBothBackends, seededTensor, useWasmBackend } from '../../test/wasm-test-helpers.js';
 import { registerFusedKernels } from '../register-fused-kernels.js';
+import { sigmoid, tanh } from './recurrent-sequence.js';
 
 useWasmBackend();
 beforeAll(() => {
@@ -60,6 +61,36 @@ describe.each(kernels)('$name', ({ name, gates, bias }) => {
       `Invalid value for \`recurrentKernel\` in kernel ${name}. Expected shape [units, ${gates} * units]. Received: [4,${gates * 4 + 1}].`,
     );
     tf.dispose([projected, kernel]);
+  });
+});
+
+describe('gate activations', () => {
+  // Against Math.tanh / 1 / (1 + Math.exp(-x)) in float64 on a dense grid: tanh within 3e-8
+  // absolute and 1.5e-7 relative (about one float32 ulp), sigmoid within 6e-7 relative.
+  it('tanh and sigmoid agree with the exact functions to float32 accuracy', () => {
+    let tanhAbs = 0;
+    let tanhRel = 0;
+    let sigmoidRel = 0;
+    for (let k = -300_000; k <= 300_000; k++) {
+      const x = k * 1e-4;
+      const t = Math.tanh(x);
+      const s = 1 / (1 + Math.exp(-x));
+      tanhAbs = Math.max(tanhAbs, Math.abs(tanh(x) - t));
+      if (x !== 0) tanhRel = Math.max(tanhRel, Math.abs(tanh(x) - t) / Math.abs(t));
+      sigmoidRel = Math.max(sigmoidRel, Math.abs(sigmoid(x) - s) / s);
+    }
+    expect(tanhAbs).toBeLessThan(3e-8);
+    expect(tanhRel).toBeLessThan(1.5e-7);
+    expect(sigmoidRel).toBeLessThan(6e-7);
+  });
+
+  it('keep the limits, the sign of zero and NaN', () => {
+    expect([tanh(Infinity), tanh(-Infinity), tanh(1e6), tanh(-1e6)]).toEqual([1, -1, 1, -1]);
+    expect(Object.is(tanh(-0), -0)).toBe(true);
+    expect([sigmoid(Infinity), sigmoid(-Infinity), sigmoid(0)]).toEqual([1, 0, 0.5]);
+    expect(sigmoid(-800)).toBe(0);
+    expect(sigmoid(-50)).toBeCloseTo(1.9287e-22, 25);
+    expect(Number.isNaN(tanh(NaN)) && Number.isNaN(sigmoid(NaN))).toBe(true);
   });
 });
 

@@ -36,19 +36,56 @@ export function activationCode(name: string, kernelName: string): number {
   return code;
 }
 
-export function activate(code: number, x: number): number {
-  if (code === TANH) return Math.tanh(x);
-  if (code === SIGMOID) return 1 / (1 + Math.exp(-x));
-  if (code === RELU) return x > 0 ? x : 0;
-  return x;
+const identity = (x: number): number => x;
+const relu = (x: number): number => (x > 0 ? x : 0);
+const ACTIVATION_FUNCTIONS: readonly ((x: number) => number)[] = [identity, relu, sigmoid, tanh];
+
+/**
+ * The activation for a code as a function, taken once per kernel call: the call through it in
+ * the gate loop inlines, where a dispatch on the code for every value did not (on the LSTM
+ * forward cell, 200 steps of 128 x 32 units: 68 ms with the dispatch, 29 ms without).
+ */
+export function activation(code: number): (x: number) => number {
+  return ACTIVATION_FUNCTIONS[code] ?? identity;
 }
 
-/** The activation's derivative from its output `y` (all four allow it). */
-export function activationGrad(code: number, y: number): number {
-  if (code === TANH) return 1 - y * y;
-  if (code === SIGMOID) return y * (1 - y);
-  if (code === RELU) return y > 0 ? 1 : 0;
-  return 1;
+/**
+ * tanh for |x| <= 7.9 as a rational function (odd degree 13 over even degree 6, Eigen's float
+ * coefficients), evaluated in float64: within 3e-8 absolute and 1.3e-7 relative of `Math.tanh`
+ * (about one float32 ulp). `Math.tanh` (about 28 ns) and `Math.exp` (about 12 ns) are calls out
+ * of the JIT's code; the LSTM cell needs five of them per unit and step. Outside the range (and
+ * for NaN) the exact function.
+ */
+export function tanh(x: number): number {
+  if (!(x >= -7.9 && x <= 7.9)) return Math.tanh(x);
+  return tanhRational(x);
+}
+
+/**
+ * The logistic sigmoid as `0.5 + 0.5·tanh(x / 2)` where that keeps float32 accuracy (within
+ * 6e-7 relative for -4 <= x <= 15.8; below -4 the sum cancels, so there and outside the range
+ * `1 / (1 + exp(-x))`).
+ */
+export function sigmoid(x: number): number {
+  if (!(x >= -4 && x <= 15.8)) return 1 / (1 + Math.exp(-x));
+  return 0.5 + 0.5 * tanhRational(0.5 * x);
+}
+
+function tanhRational(x: number): number {
+  const x2 = x * x;
+  const p =
+    x *
+    (4.89352455891786e-3 +
+      x2 * (6.37261928875436e-4 + x2 * (1.48572235717979e-5 + x2 * (5.12229709037114e-8 + x2 * (-8.60467152213735e-11 + x2 * (2.00018790482477e-13 + x2 * -2.76076847742355e-16))))));
+  const q = 4.89352518554385e-3 + x2 * (2.2684346324390e-3 + x2 * (1.18534705686654e-4 + x2 * 1.19825839466702e-6));
+  return p / q;
+}
+
+const DERIVATIVES: readonly ((y: number) => number)[] = [() => 1, (y) => (y > 0 ? 1 : 0), (y) => y * (1 - y), (y) => 1 - y * y];
+
+/** The activation's derivative from its output `y` (all four allow it), as a function (taken once per kernel call, as `activation`). */
+export function activationDerivative(code: number): (y: number) => number {
+  return DERIVATIVES[code] ?? (DERIVATIVES[LINEAR] as (y: number) => number);
 }
 
 /**

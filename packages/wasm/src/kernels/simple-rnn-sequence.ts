@@ -1,10 +1,11 @@
-import { activate, activationGrad, flush, recurrentKernelConfigs, type CellBackward, type CellForward } from './recurrent-sequence.js';
+import { activation, activationDerivative, flush, recurrentKernelConfigs, type CellBackward, type CellForward } from './recurrent-sequence.js';
 
 /** Kernel name of the whole-sequence SimpleRNN (contract in recurrent-sequence.ts); its gradient kernel is `LoomSimpleRNNSequenceGrad`. */
 export const SIMPLE_RNN_SEQUENCE = 'LoomSimpleRNNSequence';
 
 /** One Elman step: `h_t = act(x_t·W + b + h·U)`; a masked step keeps h. */
 const forward: CellForward = ({ layout, step, t, projected, recurrent, workspace: ws, y, act, attrs }) => {
+  const actFn = activation(act);
   const { batch, time, units } = layout;
   const bu = batch * units;
   for (let b = 0; b < batch; b++) {
@@ -16,7 +17,7 @@ const forward: CellForward = ({ layout, step, t, projected, recurrent, workspace
     const rRow = b * units;
     for (let j = 0; j < units; j++) {
       const previous = hPrev < 0 ? 0 : (ws[hPrev + j] as number);
-      const h = masked ? previous : activate(act, (projected[pRow + j] as number) + (recurrent[rRow + j] as number));
+      const h = masked ? previous : actFn((projected[pRow + j] as number) + (recurrent[rRow + j] as number));
       ws[hRow + j] = h;
       if (yRow >= 0) y[yRow + j] = masked && attrs.zeroOutputForMask ? 0 : h;
     }
@@ -24,6 +25,7 @@ const forward: CellForward = ({ layout, step, t, projected, recurrent, workspace
 };
 
 const backward: CellBackward = ({ layout, step, t, workspace: ws, dh, dRecStep, dRecAll, dProjected, act }) => {
+  const actGrad = activationDerivative(act);
   const { batch, time, units } = layout;
   const bu = batch * units;
   for (let b = 0; b < batch; b++) {
@@ -38,7 +40,7 @@ const backward: CellBackward = ({ layout, step, t, workspace: ws, dh, dRecStep, 
     }
     const hRow = layout.h + step * bu + b * units;
     for (let j = 0; j < units; j++) {
-      const d = flush((dh[stepRow + j] as number) * activationGrad(act, ws[hRow + j] as number));
+      const d = flush((dh[stepRow + j] as number) * actGrad(ws[hRow + j] as number));
       dh[stepRow + j] = 0;
       dRecStep[stepRow + j] = d;
       dRecAll[allRow + j] = d;
