@@ -28,6 +28,29 @@ function toTensors(data: ImageDataset, imageShape: number[]): { x: tf.Tensor; y:
 }
 
 /**
+ * The loss and optimizer `trainAndEvaluate` trains with, for `trainImages` images (10% of them
+ * held out): sparse cross-entropy from the logits (the numerically stable form) and Adam with
+ * cosine decay to 1% of the initial rate over the whole run (large steps early, fine ones late).
+ * Where the backend has Loom's fused kernels (`initWasm` registers them on loom-wasm), both run
+ * as one kernel each: `LoomSoftmaxCrossEntropy` and `LoomAdamUpdate` per weight.
+ *
+ * @example
+ * const { loss, optimizer } = lossAndOptimizer({ learningRate: 0.002, epochs: 5, batchSize: 128 }, 60_000);
+ */
+export function lossAndOptimizer(options: Pick<TrainOptions, 'learningRate' | 'epochs' | 'batchSize'>, trainImages: number) {
+  return {
+    loss: sparseCategoricalCrossentropy({ fromLogits: true }),
+    optimizer: adam({
+      learningRate: cosineDecaySchedule({
+        initValue: options.learningRate,
+        decaySteps: options.epochs * Math.ceil((0.9 * trainImages) / options.batchSize),
+        alpha: 0.01,
+      }),
+    }),
+  };
+}
+
+/**
  * Trains one model on MNIST, evaluates it on the 10,000 test images, and writes the model,
  * a history plot and a CSV log under `options.outDir`. `log` receives the human-readable report.
  */
@@ -50,19 +73,11 @@ export async function trainAndEvaluate(
   const model = buildModel(options.model, options.seed);
   log(model.summary());
 
-  // The model ends in logits; cross-entropy from logits is the numerically stable form.
-  const loss = sparseCategoricalCrossentropy({ fromLogits: true });
+  const { loss, optimizer } = lossAndOptimizer(options, trainData.count);
   await mkdir(options.outDir, { recursive: true });
   const history = await fit(model, train, {
     loss,
-    // Cosine decay to 1% of the initial rate over the whole run: large steps early, fine ones late.
-    optimizer: adam({
-      learningRate: cosineDecaySchedule({
-        initValue: options.learningRate,
-        decaySteps: options.epochs * Math.ceil((0.9 * trainData.count) / options.batchSize),
-        alpha: 0.01,
-      }),
-    }),
+    optimizer,
     metrics: ['accuracy'],
     epochs: options.epochs,
     batchSize: options.batchSize,
