@@ -51,18 +51,16 @@ const forward: CellForward = ({ layout, step, t, projected, recurrent, bias, wor
   }
 };
 
-const backward: CellBackward = ({ layout, step, t, workspace: ws, dh, dRecStep, dRecAll, dProjected, act, gate }) => {
+const backward: CellBackward = ({ layout, step, t, workspace: ws, dh, dRecStep, dProjected, act, gate }) => {
   const gateGrad = activationDerivative(gate);
   const actGrad = activationDerivative(act);
   const { batch, time, units, width } = layout;
   const bu = batch * units;
   for (let b = 0; b < batch; b++) {
     const stepRow = b * width;
-    const allRow = (step * batch + b) * width;
     const pRow = (b * time + t) * width;
     if (ws[layout.mask + step * batch + b] === 0) {
       dRecStep.fill(0, stepRow, stepRow + width);
-      dRecAll.fill(0, allRow, allRow + width);
       dProjected.fill(0, pRow, pRow + width);
       continue;
     }
@@ -88,7 +86,6 @@ const backward: CellBackward = ({ layout, step, t, workspace: ws, dh, dRecStep, 
       dRecStep[stepRow + units + j] = dR;
       dRecStep[stepRow + 2 * units + j] = flush(dCandidate * r);
     }
-    dRecAll.set(dRecStep.subarray(stepRow, stepRow + width), allRow);
   }
 };
 

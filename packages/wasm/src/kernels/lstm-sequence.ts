@@ -54,19 +54,17 @@ const forward: CellForward = ({ layout, step, t, projected, recurrent, workspace
   }
 };
 
-const backward: CellBackward = ({ layout, step, t, workspace: ws, dh, dc, dRecStep, dRecAll, dProjected, act, gate }) => {
+const backward: CellBackward = ({ layout, step, t, workspace: ws, dh, dc, dRecStep, dProjected, act, gate }) => {
   const gateGrad = activationDerivative(gate);
   const actGrad = activationDerivative(act);
   const { batch, time, units, width } = layout;
   const bu = batch * units;
   for (let b = 0; b < batch; b++) {
     const stepRow = b * width;
-    const allRow = (step * batch + b) * width;
     const pRow = (b * time + t) * width;
     if (ws[layout.mask + step * batch + b] === 0) {
       // The state passed through unchanged: dh and dc flow on to the previous step as they are.
       dRecStep.fill(0, stepRow, stepRow + width);
-      dRecAll.fill(0, allRow, allRow + width);
       dProjected.fill(0, pRow, pRow + width);
       continue;
     }
@@ -93,9 +91,7 @@ const backward: CellBackward = ({ layout, step, t, workspace: ws, dh, dc, dRecSt
       dRecStep[stepRow + 2 * units + j] = flush(dG);
       dRecStep[stepRow + 3 * units + j] = flush(dO);
     }
-    const row = dRecStep.subarray(stepRow, stepRow + width);
-    dRecAll.set(row, allRow);
-    dProjected.set(row, pRow);
+    dProjected.set(dRecStep.subarray(stepRow, stepRow + width), pRow);
   }
 };
 

@@ -24,17 +24,15 @@ const forward: CellForward = ({ layout, step, t, projected, recurrent, workspace
   }
 };
 
-const backward: CellBackward = ({ layout, step, t, workspace: ws, dh, dRecStep, dRecAll, dProjected, act }) => {
+const backward: CellBackward = ({ layout, step, t, workspace: ws, dh, dRecStep, dProjected, act }) => {
   const actGrad = activationDerivative(act);
   const { batch, time, units } = layout;
   const bu = batch * units;
   for (let b = 0; b < batch; b++) {
     const stepRow = b * units;
-    const allRow = (step * batch + b) * units;
     const pRow = (b * time + t) * units;
     if (ws[layout.mask + step * batch + b] === 0) {
       dRecStep.fill(0, stepRow, stepRow + units);
-      dRecAll.fill(0, allRow, allRow + units);
       dProjected.fill(0, pRow, pRow + units);
       continue;
     }
@@ -43,7 +41,6 @@ const backward: CellBackward = ({ layout, step, t, workspace: ws, dh, dRecStep, 
       const d = flush((dh[stepRow + j] as number) * actGrad(ws[hRow + j] as number));
       dh[stepRow + j] = 0;
       dRecStep[stepRow + j] = d;
-      dRecAll[allRow + j] = d;
       dProjected[pRow + j] = d;
     }
   }
