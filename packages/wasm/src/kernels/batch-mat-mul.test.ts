@@ -23,6 +23,11 @@ describe('BatchMatMul on loom-wasm (transposed fast path)', () => {
   cases.push({ a: [2, 2, 50, 40], b: [1, 50, 45], transposeA: true, transposeB: false });
   cases.push({ a: [4, 5, 6], b: [4, 6, 7], transposeA: false, transposeB: false });
   cases.push({ a: [1, 48, 40], b: [5, 40, 36], transposeA: false, transposeB: false });
+  // Aᵀ·B with B wider than A runs as (Bᵀ·A)ᵀ: rank 2, rank 3 with batch 1, and mixed ranks.
+  cases.push({ a: [300, 8], b: [300, 40], transposeA: true, transposeB: false });
+  cases.push({ a: [1, 97, 3], b: [1, 97, 17], transposeA: true, transposeB: false });
+  cases.push({ a: [97, 3], b: [1, 97, 17], transposeA: true, transposeB: false });
+  cases.push({ a: [1, 97, 5], b: [97, 6], transposeA: true, transposeB: false });
 
   it.each(cases)('matches cpu for a $a (T=$transposeA) x b $b (T=$transposeB)', async ({ a, b, transposeA, transposeB }) => {
     const { wasm, cpu, shapes } = await onBothBackends(() => tf.matMul(seededTensor(a, 1), seededTensor(b, 2), transposeA, transposeB));
@@ -47,6 +52,7 @@ describe('BatchMatMul on loom-wasm (transposed fast path)', () => {
     const b = seededTensor([2, 40, 40], 6);
     expectNoLeakedTensors(() => {
       for (let i = 0; i < 20; i++) tf.tidy(() => tf.matMul(a, b, true, true).dataSync());
+      for (let i = 0; i < 20; i++) tf.tidy(() => tf.matMul(tf.slice(a, [0, 0, 0], [1, 40, 10]), b, true, false).dataSync());
     });
     tf.dispose([a, b]);
   });

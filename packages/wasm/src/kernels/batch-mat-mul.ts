@@ -38,6 +38,16 @@ function batchMatMul(args: Parameters<KernelFunc>[0]): TensorInfo {
   if (!transposeA && !transposeB && !batched) return stock(args) as TensorInfo;
   if (batched && (!simpleBroadcast || rows * inner * columns < MIN_WORK_FOR_SPLIT)) return stock(args) as TensorInfo;
 
+  if (transposeA && !transposeB && !batched && columns > rows) {
+    // Aᵀ·B as (Bᵀ·A)ᵀ when B is the wider operand: XNNPACK packs its second operand afresh for
+    // every new tensor, and packing is dearer than transposing (a weight gradient Xᵀ·dY with X
+    // [25600, 32] and dY [25600, 128]: 26 ms this way round, 14 ms the other, 1 thread).
+    const plainB = transposeLast2(backend, b);
+    const product = stock({ ...args, inputs: { a: plainB, b: a }, attrs: { transposeA: false, transposeB: false } }) as TensorInfo;
+    const out = transposeLast2(backend, product);
+    disposeAll(backend, [plainB, product]);
+    return out;
+  }
   const temporaries: TensorInfo[] = [];
   const plainA = transposeA ? transposeLast2(backend, a) : a;
   const plainB = transposeB ? transposeLast2(backend, b) : b;

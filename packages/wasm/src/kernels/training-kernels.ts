@@ -6,6 +6,7 @@ import { conv2dBackpropInputConfig } from './conv2d-backprop-input.js';
 import { depthwiseConv2dBackpropFilterConfig, depthwiseConv2dBackpropInputConfig } from './depthwise-conv2d-backprop.js';
 import { einsumConfig } from './einsum.js';
 import { gatherV2Config } from './gather.js';
+import { identityConfig } from './identity.js';
 import { maxPoolGradConfig } from './max-pool-grad.js';
 import { maxPoolGuardConfig } from './max-pool-guard.js';
 import { sumConfig } from './sum.js';
@@ -36,5 +37,6 @@ export function buildTrainingKernels(): Omit<KernelConfig, 'backendName'>[] {
     depthwiseConv2dBackpropInputConfig,
     depthwiseConv2dBackpropFilterConfig,
     einsumConfig,
+    identityConfig,
   ];
 }
