@@ -64,6 +64,40 @@ describe.each(kernels)('$name', ({ name, gates, bias }) => {
   });
 });
 
+describe('per-step products on loom-wasm', () => {
+  // The products h·U and dRec·Uᵀ run in Loom's own SIMD module (small-gemm.ts) when their
+  // column count is a multiple of 4, else through BatchMatMul; the gradient's dU is one BatchMatMul.
+  it.each([
+    ['LoomLSTMSequence', 4, 4, 0, 1],
+    ['LoomGRUSequence', 3, 4, 0, 1],
+    ['LoomGRUSequence', 3, 3, 6, 1 + 5],
+    ['LoomSimpleRNNSequence', 1, 3, 6, 1 + 5],
+  ] as const)('%s with %i gates and %i units: %i BatchMatMul calls forward, %i backward (6 steps)', async (name, gates, units, forwardCalls, backwardCalls) => {
+    await tf.setBackend('loom-wasm');
+    const config = tf.getKernel('BatchMatMul', 'loom-wasm')!;
+    const original = config.kernelFunc;
+    let calls = 0;
+    config.kernelFunc = (args) => {
+      calls++;
+      return original(args);
+    };
+    try {
+      const projected = seededTensor([2, 6, gates * units], 1);
+      const kernel = tf.mul(seededTensor([units, gates * units], 2), 0.5);
+      const attrs = { activation: 'tanh', recurrentActivation: 'sigmoid', goBackwards: false, returnSequences: false, zeroOutputForMask: false };
+      calls = 0;
+      const [y, workspace] = run(name, { projected, recurrentKernel: kernel }, attrs);
+      expect(calls).toBe(forwardCalls);
+      calls = 0;
+      const grads = run(`${name}Grad`, { dy: tf.onesLike(y!), workspace: workspace!, recurrentKernel: kernel }, attrs);
+      expect(calls).toBe(backwardCalls);
+      tf.dispose([projected, kernel, y!, workspace!, ...grads]);
+    } finally {
+      config.kernelFunc = original;
+    }
+  });
+});
+
 describe('gate activations', () => {
   // Against Math.tanh / 1 / (1 + Math.exp(-x)) in float64 on a dense grid: tanh within 3e-8
   // absolute and 1.5e-7 relative (about one float32 ulp), sigmoid within 6e-7 relative.
