@@ -4,6 +4,7 @@ import {
   defineCommand,
   epochsFlag,
   integer,
+  invalidFlag,
   outFlag,
   quietFlag,
   seedFlag,
@@ -13,7 +14,7 @@ import {
   type Parsed,
 } from './command-line.js';
 
-export type ModelKind = 'lstm' | 'transformer';
+export type ModelKind = 'lstm' | 'lstm-max' | 'average' | 'bigrams' | 'transformer';
 
 export interface TrainOptions {
   model: ModelKind;
@@ -32,6 +33,12 @@ export interface TrainOptions {
   seed: number;
   /** Directory for the saved model, tokenizer and history. */
   outDir: string;
+  /**
+   * Training reviews held out from the end of the `limit` prefix (0: none). With some, the
+   * tokenizer and the model learn from the others, every epoch is scored on the held-out ones,
+   * and the test reviews are not read.
+   */
+  validation: number;
 }
 
 export interface ScoreOptions {
@@ -42,16 +49,23 @@ export interface ScoreOptions {
   explain: boolean;
 }
 
-const models = ['lstm', 'transformer'] as const;
+const models = ['lstm', 'lstm-max', 'average', 'bigrams', 'transformer'] as const;
 
-/** What `pnpm full` (`--full`) changes: both models, longer, on every review. */
+/** Each model's settings in `pnpm full` (`--full`): epochs, words per review, vocabulary. */
+export const FULL_SETTINGS: Readonly<Record<ModelKind, { epochs: number; 'max-length': number; 'max-words': number }>> = {
+  lstm: { epochs: 3, 'max-length': 200, 'max-words': 10_000 },
+  'lstm-max': { epochs: 4, 'max-length': 400, 'max-words': 20_000 },
+  average: { epochs: 8, 'max-length': 400, 'max-words': 20_000 },
+  bigrams: { epochs: 5, 'max-length': 400, 'max-words': 20_000 },
+  transformer: { epochs: 2, 'max-length': 200, 'max-words': 10_000 },
+};
+
+/** What `pnpm full` (`--full`) trains without `--model`: the LSTM whose time the README records, then the most accurate model. */
+export const FULL_MODELS: readonly ModelKind[] = ['lstm', 'lstm-max'];
+
+/** What `--full` changes besides each model's settings: every review, larger batches. */
 const FULL = {
-  runs: [
-    { model: 'lstm', epochs: 3 },
-    { model: 'transformer', epochs: 2 },
-  ] as const,
   'batch-size': 128,
-  'max-length': 200,
   limit: 25_000,
   'test-limit': 25_000,
 };
@@ -67,45 +81,61 @@ export const trainCommand = defineCommand({
     'learning-rate': decimal({ description: 'Adam learning rate', default: 0.002, min: 1e-9, max: 10 }),
     limit: integer({ description: 'training reviews (a balanced prefix of the 25,000)', default: 2000, min: 2, max: 25_000, defaultText: '2000; 25000 with --full' }),
     'test-limit': integer({ description: 'test reviews evaluated (a balanced prefix of the 25,000)', default: 1000, min: 2, max: 25_000, defaultText: '1000; 25000 with --full' }),
-    'max-length': integer({ description: 'words per review, padded or cut at the front', default: 100, min: 1, max: 2000, defaultText: '100; 200 with --full' }),
-    'max-words': integer({ description: 'vocabulary size, the reserved ids 0 and 1 included', default: 10_000, min: 3, max: 1_000_000 }),
-    full: toggle({ description: 'what pnpm full runs: the LSTM for 3 epochs, then the Transformer for 2, on all reviews' }),
+    'max-length': integer({ description: 'words per review, padded or cut at the front', default: 100, min: 1, max: 2000, defaultText: '100; with --full the model\'s (200 or 400)' }),
+    'max-words': integer({ description: 'vocabulary size, the reserved ids 0 and 1 included', default: 10_000, min: 3, max: 1_000_000, defaultText: '10000; with --full the model\'s (10000 or 20000)' }),
+    validation: integer({
+      description: 'hold out the last N of the --limit training reviews: the model learns from the others, each epoch is scored on these, the test reviews are not read',
+      default: 0,
+      min: 0,
+      max: 24_999,
+    }),
+    full: toggle({ description: 'what pnpm full runs: each model with its settings on all reviews; without --model the LSTM (3 epochs), then the LSTM with max pooling (4 epochs, 400 words)' }),
     threads: threadsFlag(),
     seed: seedFlag(),
     out: outFlag('runs', 'folder for the model, its tokenizer and the history'),
     quiet: quietFlag(),
   },
-  examples: ['pnpm start --model transformer --epochs 2', 'pnpm start --limit 25000 --test-limit 25000 --max-length 200'],
+  examples: ['pnpm start --model transformer --epochs 2', 'pnpm start --limit 25000 --test-limit 25000 --max-length 200', 'pnpm start --model lstm-max --epochs 6 --limit 25000 --validation 5000 --max-length 400 --max-words 20000', 'pnpm full --model transformer'],
 });
 
 /**
- * The training runs a command line asks for: one, or with `--full` the LSTM then the Transformer
- * on every review (flags given beside `--full` still apply, but not `--model` and `--epochs`).
+ * The training runs a command line asks for: one, or with `--full` each model with its settings
+ * in `FULL_SETTINGS` on every review (the LSTM, then the LSTM with max pooling; `--model` picks
+ * one); flags given beside `--full` still apply, but not `--epochs`.
  *
  * @example
  * trainRuns(parsed); // [{ model: 'lstm', epochs: 1, limit: 2000, ... }]
  */
 export function trainRuns({ values, given }: Parsed<typeof trainCommand.flags>): TrainOptions[] {
-  const pick = <K extends keyof typeof FULL & keyof typeof values>(flag: K) => (values.full && !given.has(flag) ? FULL[flag] : values[flag]) as number;
-  if (values.full) {
-    for (const flag of ['model', 'epochs'] as const) {
-      if (given.has(flag)) throw new UsageError(`\`--${flag}\` cannot be combined with \`--full\` in ${trainCommand.name}: --full trains the LSTM for 3 epochs, then the Transformer for 2.`);
-    }
+  if (values.full && given.has('epochs')) {
+    throw new UsageError(`\`--epochs\` cannot be combined with \`--full\` in ${trainCommand.name}: --full trains each model for the epochs chosen on validation (the README lists them).`);
   }
-  const runs = values.full ? FULL.runs : [{ model: values.model, epochs: values.epochs }];
-  return runs.map(({ model, epochs }) => ({
-    model,
-    epochs,
-    batchSize: pick('batch-size'),
-    learningRate: values['learning-rate'],
-    limit: pick('limit'),
-    testLimit: pick('test-limit'),
-    maxLength: pick('max-length'),
-    maxWords: values['max-words'],
-    threads: values.threads,
-    seed: values.seed,
-    outDir: values.out,
-  }));
+  const kinds: readonly ModelKind[] = values.full ? (given.has('model') ? [values.model] : FULL_MODELS) : [values.model];
+  const limit = values.full && !given.has('limit') ? FULL.limit : values.limit;
+  if (values.validation >= limit - 1) {
+    throw new UsageError(invalidFlag(trainCommand, 'validation', `fewer than ${limit - 1} reviews (the ${limit} training reviews of --limit, less one)`, String(values.validation)));
+  }
+  return kinds.map((model) => {
+    const settings = FULL_SETTINGS[model];
+    const pick = (flag: 'batch-size' | 'limit' | 'test-limit' | 'max-length' | 'max-words'): number => {
+      if (!values.full || given.has(flag)) return values[flag];
+      return flag === 'max-length' || flag === 'max-words' ? settings[flag] : FULL[flag];
+    };
+    return {
+      model,
+      epochs: values.full ? settings.epochs : values.epochs,
+      batchSize: pick('batch-size'),
+      learningRate: values['learning-rate'],
+      limit: pick('limit'),
+      testLimit: pick('test-limit'),
+      maxLength: pick('max-length'),
+      maxWords: pick('max-words'),
+      threads: values.threads,
+      seed: values.seed,
+      outDir: values.out,
+      validation: values.validation,
+    };
+  });
 }
 
 /** `pnpm score "review" ...`. */

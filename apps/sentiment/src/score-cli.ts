@@ -17,6 +17,10 @@ await runCommand(scoreCommand, async (parsed) => {
     const scorer = await loadScorer(modelPath, tokenizerPath).catch((error: unknown) => {
       throw new CommandError(`No trained ${options.model} model in ${options.outDir}/ (${error instanceof Error ? error.message : String(error)}). Train one first: pnpm --filter @loom-ml/app-sentiment start --model ${options.model}`);
     });
+    if (options.explain && (scorer.bigramBuckets ?? 0) > 0) {
+      scorer.model.dispose();
+      throw new CommandError(`--explain shows each word's share of the score, and the ${options.model} model also reads word pairs: explain the lstm or transformer model instead (pnpm score --explain --model lstm ...).`);
+    }
     if (options.explain) {
       const { explainReviews, formatExplanation } = await import('./explain.js');
       const colour = process.stdout.isTTY === true && !process.env.NO_COLOR;

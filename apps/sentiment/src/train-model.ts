@@ -10,7 +10,7 @@ import { writeFileAtomic } from '@loom-ml/core/node';
 import { evaluate, fit, progressBar, type Callback } from '@loom-ml/train';
 import { startStep, type Step } from './command-line.js';
 import { toTensors } from './data.js';
-import { buildModel } from './models.js';
+import { bigramBucketsFor, buildModel } from './models.js';
 import type { ModelKind, TrainOptions } from './options.js';
 
 export interface LabelledTexts {
@@ -21,8 +21,11 @@ export interface LabelledTexts {
 export interface TrainResult {
   model: Sequential;
   tokenizer: Tokenizer;
+  /** Accuracy and loss on the held-out reviews (`test`, or with `validation: true` the validation share after the last epoch). */
   testAccuracy: number;
   testLoss: number;
+  /** With `validation: true`: each epoch's accuracy on the validation share, first epoch first. */
+  validationAccuracies: number[];
 }
 
 /** Where `score` finds what training saved. */
@@ -32,23 +35,27 @@ export function artifactPaths(outDir: string, model: ModelKind): { modelPath: st
 
 /**
  * Fits the tokenizer on the training texts, trains the model with binary cross-entropy and
- * Adam, and evaluates it on the test texts. The caller owns (and disposes) the returned model.
+ * Adam, and evaluates it on the test texts. With `validation: true` the held-out texts are a
+ * validation share of the training reviews instead: fit scores them after every epoch (the
+ * scores model choices are made on) and there is no separate evaluation. The caller owns (and
+ * disposes) the returned model.
  */
 export async function trainOnTexts(
   options: Pick<TrainOptions, 'model' | 'epochs' | 'batchSize' | 'learningRate' | 'maxLength' | 'maxWords' | 'seed'>,
   train: LabelledTexts,
   test: LabelledTexts,
-  { callbacks = [], quiet = true }: { callbacks?: Callback[]; quiet?: boolean } = {},
+  { callbacks = [], quiet = true, validation = false }: { callbacks?: Callback[]; quiet?: boolean; validation?: boolean } = {},
 ): Promise<TrainResult> {
   const tokenizing = startStep('Fitting the tokenizer and encoding the reviews', { quiet });
   const tokenizer = new Tokenizer({ maxWords: options.maxWords }).fitOnTexts(train.texts);
-  const trainData = toTensors(tokenizer, train.texts, train.labels, options.maxLength);
-  const testData = toTensors(tokenizer, test.texts, test.labels, options.maxLength);
-  tokenizing.end(`${tokenizer.vocabularySize} word ids`);
-  const model = buildModel(options.model, { vocabularySize: tokenizer.vocabularySize, maxLength: options.maxLength }, options.seed);
+  const buckets = bigramBucketsFor(options.model);
+  const trainData = toTensors(tokenizer, train.texts, train.labels, options.maxLength, buckets);
+  const testData = toTensors(tokenizer, test.texts, test.labels, options.maxLength, buckets);
+  tokenizing.end(`${tokenizer.vocabularySize} word ids${buckets > 0 ? ` and ${buckets} word-pair ids` : ''}`);
+  const model = buildModel(options.model, { vocabularySize: tokenizer.vocabularySize + buckets, maxLength: trainData.x.shape[1] }, options.seed);
   try {
     const loss = binaryCrossentropy();
-    await fit(model, trainData, {
+    const history = await fit(model, trainData, {
       loss,
       optimizer: adam({ learningRate: options.learningRate }),
       metrics: ['binaryAccuracy'],
@@ -56,11 +63,17 @@ export async function trainOnTexts(
       batchSize: options.batchSize,
       seed: options.seed,
       callbacks: [progressBar({ quiet }), ...callbacks],
+      ...(validation ? { validation: testData } : {}),
     });
+    if (validation) {
+      const accuracies = history.values['val_binaryAccuracy'] ?? [];
+      const losses = history.values['val_loss'] ?? [];
+      return { model, tokenizer, testAccuracy: accuracies[accuracies.length - 1]!, testLoss: losses[losses.length - 1]!, validationAccuracies: [...accuracies] };
+    }
     const evaluating = startStep(`Evaluating on ${test.texts.length} test reviews`, { quiet });
     const result = await evaluateInChunks(model, testData, loss, evaluating);
     evaluating.end(`accuracy ${(100 * result.accuracy).toFixed(2)}%`);
-    return { model, tokenizer, testAccuracy: result.accuracy, testLoss: result.loss };
+    return { model, tokenizer, testAccuracy: result.accuracy, testLoss: result.loss, validationAccuracies: [] };
   } catch (error) {
     model.dispose();
     throw error;
@@ -107,6 +120,7 @@ export async function saveArtifacts(outDir: string, kind: ModelKind, { model, to
   const paths = artifactPaths(outDir, kind);
   await mkdir(outDir, { recursive: true });
   await saveModel(model, paths.modelPath);
-  await writeFileAtomic(paths.tokenizerPath, JSON.stringify({ maxLength, tokenizer: tokenizer.toJSON() }));
+  const bigramBuckets = bigramBucketsFor(kind);
+  await writeFileAtomic(paths.tokenizerPath, JSON.stringify({ maxLength, ...(bigramBuckets > 0 ? { bigramBuckets } : {}), tokenizer: tokenizer.toJSON() }));
   return paths;
 }

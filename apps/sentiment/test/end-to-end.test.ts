@@ -17,7 +17,7 @@ const texts = positive.flatMap((p, i) => [p, negative[i]!]);
 const labels = texts.map((_, i) => (i % 2 === 0 ? 1 : 0));
 const options = { epochs: 30, batchSize: 4, learningRate: 0.02, maxLength: 8, maxWords: 100, seed: 7 };
 
-describe.each(['lstm', 'transformer'] as const)('%s on hand-written reviews', (model) => {
+describe.each(['lstm', 'lstm-max', 'average', 'bigrams', 'transformer'] as const)('%s on hand-written reviews', (model) => {
   it('fits the training reviews, and the saved model + tokenizer score identically', async () => {
     const before = tf.memory().numTensors;
     const result = await trainOnTexts({ ...options, model }, { texts, labels }, { texts, labels });
@@ -44,6 +44,27 @@ describe.each(['lstm', 'transformer'] as const)('%s on hand-written reviews', (m
     const reloaded = positiveProbabilities(scorer, unseen);
     reloaded.forEach((p, i) => expect(p).toBeCloseTo(scores[i]!, 6));
     scorer.model.dispose();
+    result.model.dispose();
+    expect(tf.memory().numTensors).toBe(before);
+  }, 60_000);
+});
+
+describe('a validation run', () => {
+  it("scores the held-out share after every epoch (fit's val_ metrics) and evaluates nothing else", async () => {
+    const before = tf.memory().numTensors;
+    // Train on the first 12 reviews, hold out the last 4 (balanced: labels alternate).
+    const train = { texts: texts.slice(0, 12), labels: labels.slice(0, 12) };
+    const heldOut = { texts: texts.slice(12), labels: labels.slice(12) };
+    const result = await trainOnTexts({ ...options, epochs: 3, model: 'average' }, train, heldOut, { validation: true });
+    expect(result.validationAccuracies).toHaveLength(3);
+    for (const accuracy of result.validationAccuracies) expect([0, 0.25, 0.5, 0.75, 1]).toContain(accuracy);
+    // The last epoch's validation score is what the run reports, and it is the model's accuracy on those reviews.
+    expect(result.testAccuracy).toBe(result.validationAccuracies[2]);
+    const data = toTensors(result.tokenizer, heldOut.texts, heldOut.labels, options.maxLength);
+    const direct = await evaluate(result.model, data, { loss: binaryCrossentropy(), metrics: ['binaryAccuracy'], batchSize: 16 });
+    expect(direct.binaryAccuracy).toBeCloseTo(result.testAccuracy, 6);
+    expect(direct.loss).toBeCloseTo(result.testLoss, 5);
+    tf.dispose([data.x, data.y]);
     result.model.dispose();
     expect(tf.memory().numTensors).toBe(before);
   }, 60_000);
