@@ -3,7 +3,6 @@ import {
   dropout,
   embedding,
   globalAveragePooling,
-  globalMaxPooling,
   lstm,
   positionalEmbedding,
   sequential,
@@ -32,7 +31,6 @@ export interface ModelSize {
  * reads the pre-padded ids as they are.
  *
  * - `lstm`: Embedding(32) → LSTM(32) → Dense(1); its final state reads the review.
- * - `lstm-max`: Embedding(64) → Dropout(0.25) → LSTM(32, every step) → masked GlobalMaxPooling → Dense(1).
  * - `average`: Embedding(64) → Dropout(0.25) → masked GlobalAveragePooling → Dense(1): the mean
  *   of the review's word vectors (a bag of words, as fastText), a baseline without recurrence.
  * - `bigrams`: Embedding(32) → Dropout(0.25) → masked GlobalAveragePooling → Dense(1) over the
@@ -42,7 +40,6 @@ export interface ModelSize {
  */
 export function buildModel(kind: ModelKind, { vocabularySize, maxLength }: ModelSize, seed: number): Sequential {
   const wordVectors = (outputDim: number) => embedding({ inputDim: vocabularySize, outputDim, maskZero: true, embeddingsInitializer: { name: 'randomNormal', stddev: 0.05, seed } });
-  const recurrent = () => lstm({ units: 32, returnSequences: true, kernelInitializer: { name: 'glorotUniform', seed: seed + 1 }, recurrentInitializer: { name: 'orthogonal', seed: seed + 2 } });
   const output = () => dense({ units: 1, activation: 'sigmoid', kernelInitializer: { name: 'glorotUniform', seed: seed + 3 } });
   switch (kind) {
     case 'lstm':
@@ -54,8 +51,6 @@ export function buildModel(kind: ModelKind, { vocabularySize, maxLength }: Model
         ],
         { inputShape: [maxLength] },
       );
-    case 'lstm-max':
-      return sequential([wordVectors(64), dropout({ rate: 0.25, seed: seed + 4 }), recurrent(), globalMaxPooling(), output()], { inputShape: [maxLength] });
     case 'average':
     case 'bigrams':
       return sequential([wordVectors(kind === 'average' ? 64 : 32), dropout({ rate: 0.25, seed: seed + 4 }), globalAveragePooling(), output()], { inputShape: [maxLength] });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parseCommandLine, UsageError, type Command, type Parsed } from './command-line.js';
-import { FULL_MODELS, FULL_SETTINGS, scoreCommand, scoreOptions, trainCommand, trainRuns } from './options.js';
+import { FULL_MODELS, scoreCommand, scoreOptions, trainCommand, trainRuns } from './options.js';
 
 function parsed<F extends Command['flags']>(command: Command<F>, argv: string[]): Parsed<F> {
   const result = parseCommandLine(command, argv);
@@ -22,11 +22,11 @@ describe('trainRuns', () => {
     expect(options).toMatchObject({ model: 'transformer', epochs: 3, limit: 25000, testLimit: 25000, maxLength: 200, maxWords: 500, validation: 5000, threads: 2, outDir: 'x' });
   });
 
-  it('--full (pnpm full) trains the timed LSTM, then the LSTM with max pooling, each with its own settings, on every review; other flags still apply', () => {
+  it('--full (pnpm full) trains the timed LSTM, then the bigrams model, each with its own settings, on every review; other flags still apply', () => {
     const runs = trainRuns(parsed(trainCommand, ['--full', '--seed', '1', '--test-limit', '5000']));
-    expect(runs.map(({ model, epochs, maxLength, maxWords }) => ({ model, epochs, maxLength, maxWords }))).toEqual([
-      { model: 'lstm', epochs: 3, maxLength: 200, maxWords: 10000 },
-      { model: 'lstm-max', epochs: FULL_SETTINGS['lstm-max'].epochs, maxLength: 400, maxWords: 20000 },
+    expect(runs.map(({ model, epochs, maxLength, maxWords, learningRate }) => ({ model, epochs, maxLength, maxWords, learningRate }))).toEqual([
+      { model: 'lstm', epochs: 3, maxLength: 200, maxWords: 10000, learningRate: 0.002 },
+      { model: 'bigrams', epochs: 3, maxLength: 400, maxWords: 20000, learningRate: 0.005 },
     ]);
     for (const run of runs) expect(run).toMatchObject({ batchSize: 128, limit: 25000, testLimit: 5000, seed: 1, validation: 0 });
     expect(FULL_MODELS).toEqual(runs.map((run) => run.model));
@@ -36,7 +36,14 @@ describe('trainRuns', () => {
     expect(trainRuns(parsed(trainCommand, ['--full', '--model', 'transformer']))).toEqual([
       { model: 'transformer', epochs: 2, batchSize: 128, learningRate: 0.002, limit: 25000, testLimit: 25000, maxLength: 200, maxWords: 10000, threads: 'auto', seed: 42, outDir: 'runs', validation: 0 },
     ]);
-    expect(trainRuns(parsed(trainCommand, ['--full', '--model', 'average', '--max-length', '300', '--validation', '5000']))[0]).toMatchObject({ model: 'average', maxLength: 300, maxWords: 20000, validation: 5000 });
+    expect(trainRuns(parsed(trainCommand, ['--full', '--model', 'bigrams', '--max-length', '300', '--learning-rate', '0.001', '--validation', '5000']))[0]).toMatchObject({
+      model: 'bigrams',
+      epochs: 3,
+      maxLength: 300,
+      maxWords: 20000,
+      learningRate: 0.001,
+      validation: 5000,
+    });
   });
 
   it('refuses --epochs beside --full, and a validation share that leaves too few training reviews, naming the flag', () => {
