@@ -17,6 +17,12 @@ it('adds the corrected queries to the training part only, and keeps them as evid
     () => {},
   );
   expect(report.queries).toMatchObject({ validation: 100, test: 50, feedback: 2 });
+  // Validation accuracy of both models (what model choices are made on): a share of the 100 queries.
+  for (const result of [report.loom, report.baseline]) {
+    expect(result.validationAccuracy).toBeGreaterThanOrEqual(0);
+    expect(result.validationAccuracy).toBeLessThanOrEqual(1);
+    expect(Number.isInteger(Math.round(result.validationAccuracy * 100 * 1e6) / 1e6)).toBe(true);
+  }
   expect(bundle.evidence.texts).toHaveLength(report.queries.train); // the stratified sample of about 154 plus the 2 corrections
   expect(bundle.evidence.texts.slice(-2)).toEqual(feedback.texts);
   expect(bundle.evidence.labels.slice(-2)).toEqual([0, 0]);

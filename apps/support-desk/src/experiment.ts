@@ -30,6 +30,8 @@ export interface ExperimentOptions {
 
 export interface ModelResult extends ClassificationReport {
   trainingSeconds: number;
+  /** Accuracy on the validation share (what model choices are made on; never the test split). */
+  validationAccuracy: number;
 }
 
 export interface Calibration {
@@ -90,14 +92,15 @@ export async function runExperiment(data: ExperimentData, options: ExperimentOpt
   const loom = await trainLoom(training, classes, settings, {}, (epoch, loss) => log(`  epoch ${epoch + 1}/${settings.epochs}: loss ${loss.toFixed(4)}`));
   const loomValidation = predictLogits(loom.model, loom.featurizer, validation.texts);
   const loomTest = predictLogits(loom.model, loom.featurizer, data.test.texts);
-  const loomResult = { ...classificationReport(argmaxRows(loomTest, classes), data.test.labels, intents), trainingSeconds: loom.seconds };
-  log(`  test accuracy ${pct(loomResult.accuracy)}, macro-F1 ${pct(loomResult.macroF1)}, trained in ${loom.seconds.toFixed(1)} s`);
+  const loomResult = { ...classificationReport(argmaxRows(loomTest, classes), data.test.labels, intents), trainingSeconds: loom.seconds, validationAccuracy: accuracyOf(loomValidation, validation.labels, classes) };
+  log(`  validation accuracy ${pct(loomResult.validationAccuracy)}; test accuracy ${pct(loomResult.accuracy)}, macro-F1 ${pct(loomResult.macroF1)}, trained in ${loom.seconds.toFixed(1)} s`);
 
   log('Training the baseline (TF-IDF of the same features, logistic regression)...');
   const baseline = trainBaseline(training, classes, settings.seed);
   const baselineTest = baselineLogits(baseline, data.test.texts);
-  const baselineResult = { ...classificationReport(argmaxRows(baselineTest, classes), data.test.labels, intents), trainingSeconds: baseline.seconds };
-  log(`  test accuracy ${pct(baselineResult.accuracy)}, macro-F1 ${pct(baselineResult.macroF1)}, trained in ${baseline.seconds.toFixed(1)} s`);
+  const baselineValidation = accuracyOf(baselineLogits(baseline, validation.texts), validation.labels, classes);
+  const baselineResult = { ...classificationReport(argmaxRows(baselineTest, classes), data.test.labels, intents), trainingSeconds: baseline.seconds, validationAccuracy: baselineValidation };
+  log(`  validation accuracy ${pct(baselineResult.validationAccuracy)}; test accuracy ${pct(baselineResult.accuracy)}, macro-F1 ${pct(baselineResult.macroF1)}, trained in ${baseline.seconds.toFixed(1)} s`);
 
   // Calibration and the hand-off threshold: both from the validation split only.
   const temperature = fitTemperature(loomValidation, validation.labels, classes);
@@ -139,10 +142,18 @@ export async function runExperiment(data: ExperimentData, options: ExperimentOpt
     const fewSettings = { ...settings, epochs, batchSize, learningRate, dropout };
     log(`Few-shot: both models on ${few.texts.length} queries (${FEW_SHOT.perIntent} per intent), the Loom model for ${FEW_SHOT.epochs} epochs...`);
     const fewLoom = await trainLoom(few, classes, fewSettings, { minCount: 1 });
-    const fewLoomResult = { ...classificationReport(argmaxRows(predictLogits(fewLoom.model, fewLoom.featurizer, data.test.texts), classes), data.test.labels, intents), trainingSeconds: fewLoom.seconds };
+    const fewLoomResult = {
+      ...classificationReport(argmaxRows(predictLogits(fewLoom.model, fewLoom.featurizer, data.test.texts), classes), data.test.labels, intents),
+      trainingSeconds: fewLoom.seconds,
+      validationAccuracy: accuracyOf(predictLogits(fewLoom.model, fewLoom.featurizer, validation.texts), validation.labels, classes),
+    };
     fewLoom.model.dispose();
     const fewBaseline = trainBaseline(few, classes, settings.seed, { minCount: 1 });
-    const fewBaselineResult = { ...classificationReport(argmaxRows(baselineLogits(fewBaseline, data.test.texts), classes), data.test.labels, intents), trainingSeconds: fewBaseline.seconds };
+    const fewBaselineResult = {
+      ...classificationReport(argmaxRows(baselineLogits(fewBaseline, data.test.texts), classes), data.test.labels, intents),
+      trainingSeconds: fewBaseline.seconds,
+      validationAccuracy: accuracyOf(baselineLogits(fewBaseline, validation.texts), validation.labels, classes),
+    };
     fewShot = { perIntent: FEW_SHOT.perIntent, queries: few.texts.length, epochs: FEW_SHOT.epochs, loom: fewLoomResult, baseline: fewBaselineResult };
     log(`  test accuracy: Loom ${pct(fewLoomResult.accuracy)}, baseline ${pct(fewBaselineResult.accuracy)}`);
   }
@@ -172,6 +183,14 @@ export async function runExperiment(data: ExperimentData, options: ExperimentOpt
     curves,
   };
   return { report, bundle, modelBytes };
+}
+
+/** Share of rows whose largest logit is the label's. */
+function accuracyOf(logits: Float32Array, labels: ArrayLike<number>, classes: number): number {
+  const predicted = argmaxRows(logits, classes);
+  let correct = 0;
+  for (let i = 0; i < predicted.length; i++) if (predicted[i] === labels[i]) correct++;
+  return predicted.length === 0 ? 0 : correct / predicted.length;
 }
 
 /** At most ~200 points of a curve (every k-th, and the last), enough to plot. */

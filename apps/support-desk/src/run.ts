@@ -61,14 +61,14 @@ export async function trainAndSave(options: RunOptions, threads: number | 'auto'
   }
 }
 
-const row = (name: string, r: ModelResult) => `| ${name} | ${pct(r.accuracy)} | ${pct(r.macroF1)} | ${r.trainingSeconds.toFixed(1)} s |`;
+const row = (name: string, r: ModelResult) => `| ${name} | ${pct(r.validationAccuracy)} | ${pct(r.accuracy)} | ${pct(r.macroF1)} | ${r.trainingSeconds.toFixed(1)} s |`;
 
 /** The results as the README's Markdown tables. */
 export function resultsTable(report: Report): string {
   const { calibration: c } = report;
   const lines = [
-    `| model (${report.queries.train} training queries) | test accuracy | test macro-F1 | training time |`,
-    '| --- | ---: | ---: | ---: |',
+    `| model (${report.queries.train} training queries) | validation accuracy | test accuracy | test macro-F1 | training time |`,
+    '| --- | ---: | ---: | ---: | ---: |',
     row('Loom embedding bag', report.loom),
     row('TF-IDF + logistic regression', report.baseline),
   ];
