@@ -5,7 +5,7 @@
 // every row alike; the load average is printed with the results.
 import { loadavg } from 'node:os';
 import { runCommand } from '../src/command-line.js';
-import { ACTIVATION, benchCommand, FULL, OUTPUT } from '../src/options.js';
+import { ACTIVATION, benchCommand, FULL, OUTPUT, PREFIX } from '../src/options.js';
 
 await runCommand(benchCommand, async ({ values }) => {
   const tf = await import('@tensorflow/tfjs-core');
@@ -19,7 +19,7 @@ await runCommand(benchCommand, async ({ values }) => {
   // The recorded model's width and depth, with a context long enough for the prompt and every
   // new token, so that neither path ever shifts its window.
   const context = newTokens + 8;
-  const config = { vocabularySize: FULL.vocabulary, context, embeddingDim: FULL.dim, layers: FULL.layers, heads: FULL.heads, dropout: 0, activation: ACTIVATION, tiedOutput: OUTPUT === 'tied' };
+  const config = { vocabularySize: FULL.vocabulary, context, embeddingDim: FULL.dim, layers: FULL.layers, heads: FULL.heads, dropout: 0, activation: ACTIVATION, tiedOutput: OUTPUT === 'tied', broadcastPrefix: PREFIX === 'broadcast' };
   const generator = buildModel(config, values.seed);
   const trainable = buildModel({ ...config, context: FULL.context }, values.seed);
   const prompt = [3, 1, 100, 200, 300];
@@ -32,7 +32,7 @@ await runCommand(benchCommand, async ({ values }) => {
     const ids = await generate(generator, prompt, { maxNewTokens: newTokens, temperature: 0, useCache });
     return ids.length / ((performance.now() - started) / 1000);
   };
-  console.log(`Backend ${wasm.backendName}, ${wasm.threads} thread(s); GPT of ${generator.countParams().toLocaleString('en-US')} parameters (${FULL.layers} blocks, width ${FULL.dim}, ${ACTIVATION}, ${OUTPUT} output, vocabulary ${FULL.vocabulary}, context ${context}); ${newTokens} new tokens, greedy.`);
+  console.log(`Backend ${wasm.backendName}, ${wasm.threads} thread(s); GPT of ${generator.countParams().toLocaleString('en-US')} parameters (${FULL.layers} blocks, width ${FULL.dim}, ${ACTIVATION}, ${OUTPUT} output, prefix ${PREFIX}, vocabulary ${FULL.vocabulary}, context ${context}); ${newTokens} new tokens, greedy.`);
   console.log(`Load average before: ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
   try {
     await timed(true); // warm-up: kernels compiled, caches filled

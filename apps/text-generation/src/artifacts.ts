@@ -6,6 +6,7 @@ import { writeFileAtomic } from '@loom-ml/core/node';
 import { BpeTokenizer } from '@loom-ml/data';
 import type { Sequential } from '@loom-ml/layers';
 import { loadModel, saveModel } from '@loom-ml/layers/node';
+import { CUSTOM_LAYERS } from './condition.js';
 
 /** Where a run in `outDir` keeps its files. */
 export function artifactPaths(outDir: string): { modelPath: string; tokenizerPath: string; reportPath: string } {
@@ -29,6 +30,6 @@ export async function saveArtifacts(outDir: string, model: Sequential, tokenizer
 /** Loads what `saveArtifacts` wrote (the tokenizer file is checked as untrusted input). */
 export async function loadArtifacts(modelPath: string, tokenizerPath: string): Promise<{ model: Sequential; tokenizer: BpeTokenizer }> {
   const tokenizer = BpeTokenizer.fromJSON(await readFile(tokenizerPath));
-  const model = await loadModel(modelPath);
+  const model = await loadModel(modelPath, { customLayers: CUSTOM_LAYERS });
   return { model, tokenizer };
 }

@@ -17,6 +17,8 @@ export interface TrainOptions {
   activation: 'relu' | 'gelu';
   /** Logits through the embedding's token table ('tied') or their own dense layer ('dense'). */
   output: 'tied' | 'dense';
+  /** How the sentiment token reaches the positions: added to every one ('broadcast') or through attention only ('attention'). */
+  prefix: 'broadcast' | 'attention';
   epochs: number;
   /** Training time budget in minutes (undefined: every epoch). */
   trainMinutes: number | undefined;
@@ -40,6 +42,7 @@ export interface TrainOptions {
 /** The feed-forward activation and the output layer, the same for `start` and `full`. */
 export const ACTIVATION: 'relu' | 'gelu' = 'relu';
 export const OUTPUT: 'dense' | 'tied' = 'dense';
+export const PREFIX: 'broadcast' | 'attention' = 'broadcast';
 
 /** What `pnpm full` (`--full`) changes. */
 export const FULL = {
@@ -51,7 +54,7 @@ export const FULL = {
   layers: 2,
   heads: 4,
   epochs: 20,
-  'train-minutes': 40,
+  'train-minutes': 45,
   samples: 200,
   'sample-tokens': 200,
   'classifier-limit': 25_000,
@@ -72,6 +75,7 @@ export const trainCommand = defineCommand({
     dropout: decimal({ description: 'dropout rate in the decoder blocks', default: 0, min: 0, max: 0.9 }),
     activation: choice(['relu', 'gelu'] as const, { description: 'feed-forward activation of the decoder blocks', default: ACTIVATION }),
     output: choice(['dense', 'tied'] as const, { description: "logits from their own dense layer, or through the embedding's token table (tied)", default: OUTPUT }),
+    prefix: choice(['broadcast', 'attention'] as const, { description: "how the sentiment token reaches every position: its vector added to each (broadcast), or through attention only", default: PREFIX }),
     epochs: epochsFlag(1, `1; ${FULL.epochs} with --full (at most: --train-minutes ends it first)`),
     'train-minutes': decimal({ description: 'stop training after this many minutes (the learning rate decays over them)', default: 1.5, min: 0.01, max: 100_000, defaultText: `1.5; ${FULL['train-minutes']} with --full` }),
     'batch-size': integer({ description: 'token rows per training step', default: 8, min: 1, max: 4096 }),
@@ -110,6 +114,7 @@ export function trainOptions({ values, given }: Parsed<typeof trainCommand.flags
     dropout: values.dropout,
     activation: values.activation,
     output: values.output,
+    prefix: values.prefix,
     epochs: pick('epochs'),
     trainMinutes: pick('train-minutes'),
     batchSize: values['batch-size'],

@@ -23,11 +23,23 @@ export interface RunReport {
   bytesPerToken: number;
   parameters: number;
   gpt: { perplexity: number; bitsPerByte: number; trainSeconds: number; trainSteps: number; trainTokensPerSecond: number; tokensSeen: number; rowsSeen: number };
+  /**
+   * How much the GPT uses the sentiment token: the validation text's NLL with every row's
+   * sentiment token swapped (<pos> for <neg> and back), minus its NLL with the right one, in
+   * bits per validation review (0: the token is ignored; the language-modelling loss can gain
+   * at most 1 bit per row from it).
+   */
+  sentimentGap: { bitsPerReview: number; swappedPerplexity: number; swappedBitsPerByte: number };
   /** The best n-gram on the validation text, and every order tried. */
   ngram: { order: number; perplexity: number; bitsPerByte: number };
   ngrams: { order: number; perplexity: number; bitsPerByte: number }[];
   classifier: { trainingReviews: number; epochs: number; testAccuracy: number };
-  conditioning: { samplesPerSentiment: number; newTokens: number; pos: number; neg: number; overall: number; seconds: number };
+  /**
+   * `pos`/`neg`: share judged as the sentiment asked for; `meanPositive`: the judge's mean
+   * probability of "positive" over the reviews asked for each way (a shift shows some
+   * conditioning even when the judge calls nearly everything one way).
+   */
+  conditioning: { samplesPerSentiment: number; newTokens: number; pos: number; neg: number; overall: number; meanPositive: { pos: number; neg: number }; seconds: number };
   samples: { sentiment: 'pos' | 'neg'; text: string }[];
 }
 
@@ -99,7 +111,7 @@ export async function runTraining(
   const validationBytes = sum(validRows.targetBytes);
   tokenizing.end(`${trainRows.count} rows of ${options.context + 1} ids (${trainingTokens.toLocaleString('en-US')} training tokens, ${(sum(trainRows.targetBytes) / trainingTokens).toFixed(2)} bytes per token)`);
 
-  const config = { vocabularySize: tokenizer.vocabularySize, context: options.context, embeddingDim: options.dim, layers: options.layers, heads: options.heads, dropout: options.dropout, activation: options.activation, tiedOutput: options.output === 'tied' };
+  const config = { vocabularySize: tokenizer.vocabularySize, context: options.context, embeddingDim: options.dim, layers: options.layers, heads: options.heads, dropout: options.dropout, activation: options.activation, tiedOutput: options.output === 'tied', broadcastPrefix: options.prefix === 'broadcast' };
   const model = buildModel(config, options.seed);
   log(`GPT: ${options.layers} decoder blocks, width ${options.dim}, ${options.heads} heads, ${options.activation}, ${options.output === 'tied' ? 'tied' : 'dense'} output, context ${options.context}, vocabulary ${tokenizer.vocabularySize}: ${model.countParams().toLocaleString('en-US')} parameters.`);
   const budget = options.trainMinutes === undefined ? '' : ` or ${options.trainMinutes} minutes, whichever ends first`;
@@ -129,6 +141,11 @@ export async function runTraining(
   const evaluating = startStep(`Scoring ${validationTokens.toLocaleString('en-US')} validation tokens`, { quiet });
   const gptScores = scores(await sequenceNll(model, validRows, 32, (done, total) => evaluating.update(done, total)), validationBytes);
   evaluating.end(`perplexity ${gptScores.perplexity.toFixed(2)}`);
+  const swapping = startStep('Scoring the validation text again with the sentiment tokens swapped', { quiet });
+  const swappedRows = toSequences(tokenizer, valid.map((r) => ({ ...r, label: 1 - r.label })), options.context + 1);
+  const swapped = await sequenceNll(model, swappedRows, 32, (done, total) => swapping.update(done, total));
+  const sentimentGap = { bitsPerReview: (swapped.nats - Math.log(gptScores.perplexity) * validationTokens) / LN2 / valid.length, swappedPerplexity: Math.exp(swapped.nats / swapped.tokens), swappedBitsPerByte: swapped.nats / LN2 / validationBytes };
+  swapping.end(`perplexity ${sentimentGap.swappedPerplexity.toFixed(2)}: the right token is worth ${sentimentGap.bitsPerReview.toFixed(3)} bits per review`);
   const paths = { ...artifactPaths(options.outDir), ...(await saveArtifacts(options.outDir, model, tokenizer, webDir)) };
 
   const judging = startStep(`Training the sentiment classifier (apps/sentiment's LSTM) on ${classifierData.texts.length} reviews for ${options.classifierEpochs} epoch(s)`, { quiet });
@@ -149,8 +166,10 @@ export async function runTraining(
   classifier.model.dispose();
   const pos = probabilities.slice(0, options.samples).filter((p) => p >= 0.5).length / options.samples;
   const neg = probabilities.slice(options.samples).filter((p) => p < 0.5).length / options.samples;
+  const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
+  const meanPositive = { pos: mean(probabilities.slice(0, options.samples)), neg: mean(probabilities.slice(options.samples)) };
   const genSeconds = (performance.now() - genStart) / 1000;
-  generating.end(`asked for positive: ${(100 * pos).toFixed(1)}% judged positive; asked for negative: ${(100 * neg).toFixed(1)}% judged negative`);
+  generating.end(`asked for positive: ${(100 * pos).toFixed(1)}% judged positive; asked for negative: ${(100 * neg).toFixed(1)}% judged negative; mean P(positive) ${meanPositive.pos.toFixed(3)} vs ${meanPositive.neg.toFixed(3)}`);
 
   const report: RunReport = {
     options: (({ quiet: _q, outDir: _o, ...rest }) => rest)(options),
@@ -161,10 +180,11 @@ export async function runTraining(
     bytesPerToken: validationBytes / validationTokens,
     parameters: model.countParams(),
     gpt: { ...gptScores, trainSeconds: trained.seconds, trainSteps: trained.steps, trainTokensPerSecond: trained.tokensPerSecond, tokensSeen: trained.tokens, rowsSeen: trained.rowsSeen.length },
+    sentimentGap,
     ngram: ngramScores,
     ngrams,
     classifier: { trainingReviews: classifierData.texts.length, epochs: options.classifierEpochs, testAccuracy: classifier.testAccuracy },
-    conditioning: { samplesPerSentiment: options.samples, newTokens, pos, neg, overall: (pos + neg) / 2, seconds: genSeconds },
+    conditioning: { samplesPerSentiment: options.samples, newTokens, pos, neg, overall: (pos + neg) / 2, meanPositive, seconds: genSeconds },
     samples: [0, 1, options.samples, options.samples + 1].filter((i) => i < texts.length).map((i) => ({ sentiment: i < options.samples ? 'pos' : 'neg', text: texts[i]! })),
   };
   await writeFileAtomic(paths.reportPath, `${JSON.stringify(report, null, 2)}\n`);
@@ -186,10 +206,12 @@ export function formatReport(report: RunReport): string {
     `Validation: ${report.validationTokens.toLocaleString('en-US')} tokens (${report.validationBytes.toLocaleString('en-US')} bytes) of ${report.options.validLimit} test-half reviews`,
     `${'model'.padEnd(28)} ${'perplexity'.padStart(10)} ${'bits per byte'.padStart(13)}`,
     row(`GPT (${report.parameters.toLocaleString('en-US')} parameters)`, report.gpt),
+    row('GPT, sentiment tokens swapped', { perplexity: report.sentimentGap.swappedPerplexity, bitsPerByte: report.sentimentGap.swappedBitsPerByte }),
     ...report.ngrams.map((n) => row(`${n.order}-gram Kneser-Ney${n.order === report.ngram.order ? ' (best)' : ''}`, n)),
     '',
     `Conditioning (${c.samplesPerSentiment} reviews per prefix, judged by an LSTM classifier with ${(100 * report.classifier.testAccuracy).toFixed(1)}% validation accuracy):`,
     `  <pos> -> positive ${(100 * c.pos).toFixed(1)}%, <neg> -> negative ${(100 * c.neg).toFixed(1)}%, overall ${(100 * c.overall).toFixed(1)}%`,
+    `  mean probability of positive: ${c.meanPositive.pos.toFixed(3)} for <pos>, ${c.meanPositive.neg.toFixed(3)} for <neg>`,
     '',
     'Samples (temperature 0.8, top-k 40):',
     ...report.samples.map((s) => `  <${s.sentiment}> ${s.text.replace(/\n/g, ' / ')}`),

@@ -12,6 +12,7 @@ import { BpeTokenizer } from '@loom-ml/data';
 import { deserializeModel, serializeModel } from '@loom-ml/layers';
 import { build } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CUSTOM_LAYERS } from '../src/condition.js';
 import { BOS, SPECIAL_TOKENS, sentimentId, toSequences } from '../src/corpus.js';
 import { buildModel } from '../src/model.js';
 import { promptIds } from '../src/prompt.js';
@@ -33,7 +34,7 @@ const reviews = ['A wonderful film, I loved it.', 'Great acting and a moving sto
 describe('the review page in headless Chromium', () => {
   beforeAll(async () => {
     tokenizer = BpeTokenizer.train(reviews.map((r) => r.text), { vocabularySize: 300, specialTokens: [...SPECIAL_TOKENS] });
-    const model = buildModel({ vocabularySize: tokenizer.vocabularySize, context: 32, embeddingDim: 32, layers: 2, heads: 2, dropout: 0 }, 11);
+    const model = buildModel({ vocabularySize: tokenizer.vocabularySize, context: 32, embeddingDim: 32, layers: 2, heads: 2, dropout: 0, broadcastPrefix: true }, 11);
     await trainModel(model, toSequences(tokenizer, reviews, 33), { epochs: 10, batchSize: 4, learningRate: 0.01, seed: 1 });
     modelBytes = await serializeModel(model);
     model.dispose();
@@ -54,7 +55,7 @@ describe('the review page in headless Chromium', () => {
 
   /** Checks in Node that each id the page produced is the most likely next token (logits within 1e-4 of the maximum: wasm vs cpu). */
   function expectGreedy(prompt: number[], ids: number[]): void {
-    const model = deserializeModel(modelBytes);
+    const model = deserializeModel(modelBytes, { customLayers: CUSTOM_LAYERS });
     const context = model.inputShapes[0]![0]!;
     const sequence = [...prompt, ...ids];
     expect(sequence.length).toBeLessThanOrEqual(context);

@@ -24,7 +24,7 @@ describe('a tiny start run', () => {
   it('trains, compares, judges, saves; the saved model generates what the trained one does', async () => {
     const before = tf.memory().numTensors;
     const options = {
-      limit: 8, validLimit: 8, vocabulary: 300, context: 12, dim: 16, layers: 1, heads: 2, dropout: 0, activation: 'relu' as const, output: 'dense' as const, epochs: 1, trainMinutes: undefined, batchSize: 16,
+      limit: 8, validLimit: 8, vocabulary: 300, context: 12, dim: 16, layers: 1, heads: 2, dropout: 0, activation: 'relu' as const, output: 'dense' as const, prefix: 'broadcast' as const, epochs: 1, trainMinutes: undefined, batchSize: 16,
       learningRate: 0.003, ngramOrder: 2, samples: 3, sampleTokens: 20, classifierLimit: 8, classifierEpochs: 1, threads: 1 as const, seed: 5, outDir: join(work, 'runs'), quiet: true,
     };
     const { report, model, tokenizer, paths } = await runTraining(options, () => {}, join(work, 'web'), { train: data, valid: data, classifier: data });
@@ -32,6 +32,8 @@ describe('a tiny start run', () => {
     expect(report.ngram.perplexity).toBeGreaterThan(1);
     // Bits per byte and perplexity are two views of one summed NLL: ln(ppl) * tokens = bpb * ln 2 * bytes.
     for (const s of [report.gpt, report.ngram]) expect(Math.log(s.perplexity) * report.validationTokens).toBeCloseTo(s.bitsPerByte * Math.LN2 * report.validationBytes, 6);
+    // The swapped-token score is the same NLL's other view: the gap in bits per review, over 8 reviews.
+    expect((report.sentimentGap.swappedBitsPerByte - report.gpt.bitsPerByte) * report.validationBytes).toBeCloseTo(report.sentimentGap.bitsPerReview * 8, 6);
     expect(report.conditioning.samplesPerSentiment).toBe(3);
     expect(report.conditioning.newTokens).toBe(20); // past the context of 12: the window moves on
     expect([report.conditioning.pos, report.conditioning.neg].every((share) => share >= 0 && share <= 1)).toBe(true);

@@ -1,6 +1,7 @@
 import { BpeTokenizer } from '@loom-ml/data';
 import { deserializeModel, generate } from '@loom-ml/layers';
 import { initWasm } from '@loom-ml/wasm';
+import { CUSTOM_LAYERS } from '../src/condition.js';
 import { promptIds } from '../src/prompt.js';
 
 const form = document.querySelector<HTMLFormElement>('#controls')!;
@@ -47,7 +48,7 @@ async function start(): Promise<void> {
   for (const [name, response] of [['gpt.loom', modelResponse], ['gpt-tokenizer.json', tokenizerResponse]] as const) {
     if (!response.ok) throw new Error(`Could not load model/${name} (HTTP ${response.status}). Train the model first: pnpm start.`);
   }
-  const model = deserializeModel(new Uint8Array(await modelResponse.arrayBuffer()));
+  const model = deserializeModel(new Uint8Array(await modelResponse.arrayBuffer()), { customLayers: CUSTOM_LAYERS });
   const tokenizer = BpeTokenizer.fromJSON(new Uint8Array(await tokenizerResponse.arrayBuffer()));
   const stopId = tokenizer.specialId('<eos>');
   let stopRequested = false;
