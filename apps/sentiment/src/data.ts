@@ -6,11 +6,16 @@ export const SEQUENCE_OPTIONS = { padding: 'pre', truncating: 'pre' } as const;
 
 /**
  * Id of the word pair (a, b) in a bigram model: one of `buckets` ids after the tokenizer's
- * `vocabularySize`, by hashing the two word ids (different pairs may share an id, as in fastText).
+ * `vocabularySize`, by hashing the two word ids (different pairs may share an id, as in fastText;
+ * the hash mixes both ids, so pairs spread over all the buckets).
  */
 export function bigramId(a: number, b: number, vocabularySize: number, buckets: number): number {
-  // a < 2^21 and b < 2^21 here, so a * 1,000,003 + b is exact in a double.
-  return vocabularySize + ((a * 1_000_003 + b) % buckets);
+  // murmur3's 32-bit finaliser over the pair: every bit of a and b reaches every bit of h.
+  let h = Math.imul(a, 0x9e3779b1) ^ b;
+  h = Math.imul(h ^ (h >>> 16), 0x85ebca6b);
+  h = Math.imul(h ^ (h >>> 13), 0xc2b2ae35);
+  h ^= h >>> 16;
+  return vocabularySize + ((h >>> 0) % buckets);
 }
 
 /**
