@@ -30,7 +30,7 @@ describe('encodeReviews', () => {
   it('spreads word pairs over all the buckets: about as many distinct ids as a random hash gives', () => {
     // The 39,204 pairs of word ids 2..199 into 200,000 buckets: a random function hits about
     // 200,000 * (1 - exp(-39,204 / 200,000)) = 35,600 distinct ids. (The first hash, 3a + b in
-    // effect, gave 795, so most pairs shared an id with many others.)
+    // effect, gave 789, so most pairs shared an id with many others.)
     const ids = new Set<number>();
     for (let a = 2; a < 200; a++) for (let b = 2; b < 200; b++) ids.add(bigramId(a, b, 10, 200_000));
     expect(ids.size).toBeGreaterThan(34_000);
