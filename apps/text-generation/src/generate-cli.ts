@@ -10,6 +10,7 @@ await runCommand(generateCommand, async (parsed) => {
   const { generate } = await import('@loom-ml/layers');
   const { artifactPaths, loadArtifacts } = await import('./artifacts.js');
   const { promptIds } = await import('./prompt.js');
+  const { generateBatch } = await import('./sample.js');
 
   const wasm = await initWasm({ threads: 1 });
   try {
@@ -23,9 +24,31 @@ await runCommand(generateCommand, async (parsed) => {
     process.stdout.write(options.prompt);
     const stop = tokenizer.specialId('<eos>');
     let count = 0;
-    for await (const id of generate(model, ids, { maxNewTokens: options.maxTokens, temperature: options.temperature, topK: options.topK, topP: options.topP, repetitionPenalty: options.repetitionPenalty, stopTokens: [stop], seed: options.seed })) {
-      count++;
-      process.stdout.write(decoder.write(id));
+    if (options.guidance === 0) {
+      for await (const id of generate(model, ids, { maxNewTokens: options.maxTokens, temperature: options.temperature, topK: options.topK, topP: options.topP, repetitionPenalty: options.repetitionPenalty, stopTokens: [stop], seed: options.seed })) {
+        count++;
+        process.stdout.write(decoder.write(id));
+      }
+    } else {
+      // Contrastive guidance: the same prompt with the opposite sentiment token, in the same
+      // batch; the window keeps the sentiment token when it moves on.
+      const opposite = promptIds(tokenizer, options.prompt, options.sentiment === 'pos' ? 'neg' : 'pos');
+      await generateBatch(model, [ids], {
+        oppositePrompts: [opposite],
+        guidance: options.guidance,
+        maxNewTokens: options.maxTokens,
+        temperature: options.temperature,
+        topK: options.topK,
+        topP: options.topP,
+        repetitionPenalty: options.repetitionPenalty,
+        stopId: stop,
+        seed: options.seed,
+        keepPrefix: 1,
+        onToken: (_row, id) => {
+          count++;
+          process.stdout.write(decoder.write(id));
+        },
+      });
     }
     process.stdout.write(`${decoder.end()}\n`);
     model.dispose();

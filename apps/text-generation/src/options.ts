@@ -1,4 +1,4 @@
-import { choice, decimal, defineCommand, epochsFlag, integer, outFlag, quietFlag, seedFlag, text, threadsFlag, toggle, UsageError, type Parsed } from './command-line.js';
+import { choice, decimal, defineCommand, epochsFlag, integer, list, outFlag, quietFlag, seedFlag, text, threadsFlag, toggle, UsageError, type Flag, type Parsed } from './command-line.js';
 import type { Sentiment } from './corpus.js';
 
 /** Everything a training run (`start` or `full`) needs. */
@@ -33,10 +33,19 @@ export interface TrainOptions {
   classifierLimit: number;
   /** Epochs of the sentiment classifier. */
   classifierEpochs: number;
+  /** Contrastive guidance of the conditioning check's sampler (0: plain sampling). */
+  guidance: number;
   threads: number | 'auto';
   seed: number;
   outDir: string;
   quiet: boolean;
+}
+
+const GUIDANCE_DESCRIPTION = 'contrastive guidance: sample from asked + G x (asked - opposite), the logits with the asked-for and the opposite sentiment token (0: plain sampling; above 0 doubles the cost)';
+
+/** `--guidance G`, one value. */
+function guidanceFlag(description = GUIDANCE_DESCRIPTION): Flag<number> {
+  return decimal({ description, default: 0, min: 0, max: 1000 });
 }
 
 /** The feed-forward activation and the output layer, the same for `start` and `full`. */
@@ -85,6 +94,7 @@ export const trainCommand = defineCommand({
     'sample-tokens': integer({ description: 'most new tokens per generated review (the window moves on past the context)', default: 60, min: 1, max: 100_000, defaultText: `60; ${FULL['sample-tokens']} with --full` }),
     'classifier-limit': integer({ description: 'training reviews for the sentiment classifier that judges them', default: 2000, min: 2, max: 25_000, defaultText: `2000; ${FULL['classifier-limit'].toLocaleString('en-US')} with --full` }),
     'classifier-epochs': integer({ description: 'epochs of the sentiment classifier', default: 1, min: 1, max: 100 }),
+    guidance: guidanceFlag(`${GUIDANCE_DESCRIPTION} in the conditioning check`),
     full: toggle({ description: `what pnpm full runs: ${FULL['train-minutes']} minutes on up to ${FULL.limit} reviews, vocabulary ${FULL.vocabulary}, context ${FULL.context}, width ${FULL.dim}, ${FULL.samples} samples of up to ${FULL['sample-tokens']} tokens per sentiment, judged by a classifier trained on ${FULL['classifier-limit'].toLocaleString('en-US')} reviews` }),
     threads: threadsFlag(),
     seed: seedFlag(),
@@ -124,6 +134,7 @@ export function trainOptions({ values, given }: Parsed<typeof trainCommand.flags
     sampleTokens: pick('sample-tokens'),
     classifierLimit: pick('classifier-limit'),
     classifierEpochs: values['classifier-epochs'],
+    guidance: values.guidance,
     threads: values.threads,
     seed: values.seed,
     outDir: values.out,
@@ -144,6 +155,7 @@ export const generateCommand = defineCommand({
     'top-p': decimal({ description: 'nucleus sampling: the most likely tokens adding up to p', default: 0.95, min: 0.01, max: 1 }),
     'repetition-penalty': decimal({ description: 'above 1 discourages repeating tokens', default: 1.1, min: 0.01, max: 10 }),
     'max-tokens': integer({ description: 'most new tokens', default: 60, min: 1, max: 100_000 }),
+    guidance: guidanceFlag(),
     seed: seedFlag(),
     out: outFlag('runs', 'the folder pnpm start --out wrote to'),
     model: text({ description: 'a saved model file instead of DIR/gpt.loom', placeholder: 'FILE' }),
@@ -160,6 +172,7 @@ export interface GenerateCliOptions {
   topP: number;
   repetitionPenalty: number;
   maxTokens: number;
+  guidance: number;
   seed: number;
   outDir: string;
   modelPath: string | undefined;
@@ -181,9 +194,77 @@ export function generateOptions({ values, positionals }: Parsed<typeof generateC
     topP: values['top-p'],
     repetitionPenalty: values['repetition-penalty'],
     maxTokens: values['max-tokens'],
+    guidance: values.guidance,
     seed: values.seed,
     outDir: values.out,
     modelPath: values.model,
+  };
+}
+
+/** `pnpm check`. */
+export const checkCommand = defineCommand({
+  name: 'pnpm check',
+  summary: "Re-runs the conditioning check alone on a saved model: trains the judge once, then for each --guidance value generates --samples reviews per sentiment and reports the share judged as asked.",
+  flags: {
+    guidance: {
+      ...list({ description: `${GUIDANCE_DESCRIPTION}; each value is checked with the same judge and seed`, placeholder: 'G', expected: 'a number from 0 to 1000' }),
+      defaultText: '0',
+      parse: (value: string) => {
+        const g = Number(value);
+        return value.trim() !== '' && Number.isFinite(g) && g >= 0 && g <= 1000 ? [value.trim()] : undefined;
+      },
+    },
+    samples: integer({ description: 'reviews generated per sentiment', default: FULL.samples, min: 1, max: 10_000 }),
+    'sample-tokens': integer({ description: 'most new tokens per generated review (the window moves on past the context)', default: FULL['sample-tokens'], min: 1, max: 100_000 }),
+    'sample-seed': integer({ description: 'seed of the sampler (default: --seed)', min: 0 }),
+    'valid-limit': integer({ description: "validation reviews from the test half (a balanced prefix) the judge's accuracy is measured on", default: FULL['valid-limit'], min: 2, max: 25_000 }),
+    'classifier-limit': integer({ description: 'training reviews for the sentiment classifier that judges them', default: FULL['classifier-limit'], min: 2, max: 25_000 }),
+    'classifier-epochs': integer({ description: 'epochs of the sentiment classifier', default: 1, min: 1, max: 100 }),
+    threads: threadsFlag(),
+    seed: seedFlag(),
+    out: outFlag('runs', 'the folder pnpm start --out wrote to (check.json is written there)'),
+    model: text({ description: 'a saved model file instead of DIR/gpt.loom', placeholder: 'FILE' }),
+    quiet: quietFlag(),
+  },
+  examples: ['pnpm check --out runs --guidance 0 --guidance 2', 'pnpm check --samples 40 --sample-seed 7 --guidance 1 --guidance 2 --guidance 4'],
+});
+
+export interface CheckOptions {
+  guidance: number[];
+  samples: number;
+  sampleTokens: number;
+  sampleSeed: number;
+  validLimit: number;
+  classifierLimit: number;
+  classifierEpochs: number;
+  threads: number | 'auto';
+  seed: number;
+  outDir: string;
+  modelPath: string | undefined;
+  quiet: boolean;
+}
+
+/**
+ * What a `check` command line asks for.
+ *
+ * @example
+ * checkOptions(parsed); // { guidance: [0], samples: 200, sampleSeed: 42, ... }
+ */
+export function checkOptions({ values }: Parsed<typeof checkCommand.flags>): CheckOptions {
+  const guidance = (values.guidance as string[]).map(Number);
+  return {
+    guidance: guidance.length === 0 ? [0] : guidance,
+    samples: values.samples,
+    sampleTokens: values['sample-tokens'],
+    sampleSeed: values['sample-seed'] ?? values.seed,
+    validLimit: values['valid-limit'],
+    classifierLimit: values['classifier-limit'],
+    classifierEpochs: values['classifier-epochs'],
+    threads: values.threads,
+    seed: values.seed,
+    outDir: values.out,
+    modelPath: values.model,
+    quiet: values.quiet,
   };
 }
 

@@ -4,13 +4,13 @@ import { writeFileAtomic } from '@loom-ml/core/node';
 import { BpeTokenizer } from '@loom-ml/data';
 import type { Sequential } from '@loom-ml/layers';
 import { artifactPaths, saveArtifacts } from './artifacts.js';
-import { positiveProbabilities, trainClassifier } from './classifier.js';
+import { CHECK_SAMPLING, conditioningCheck, formatConditioning, type Conditioning } from './check.js';
+import { trainClassifier } from './classifier.js';
 import { startStep } from './command-line.js';
-import { BOS, cleanReview, EOS, PAD, sentimentId, SPECIAL_TOKENS, toSequences, type Sequences } from './corpus.js';
+import { cleanReview, PAD, SPECIAL_TOKENS, toSequences, type Sequences } from './corpus.js';
 import { buildModel } from './model.js';
 import { KneserNey } from './ngram.js';
 import type { TrainOptions } from './options.js';
-import { generateBatch } from './sample.js';
 import { pickRows, sequenceNll, trainModel } from './train.js';
 
 /** What a run measured (written to report.json and printed). */
@@ -39,7 +39,7 @@ export interface RunReport {
    * probability of "positive" over the reviews asked for each way (a shift shows some
    * conditioning even when the judge calls nearly everything one way).
    */
-  conditioning: { samplesPerSentiment: number; newTokens: number; pos: number; neg: number; overall: number; meanPositive: { pos: number; neg: number }; seconds: number };
+  conditioning: Conditioning;
   samples: { sentiment: 'pos' | 'neg'; text: string }[];
 }
 
@@ -156,20 +156,10 @@ export async function runTraining(
   );
   judging.end(`accuracy on the ${valid.length} validation reviews ${(100 * classifier.testAccuracy).toFixed(1)}%`);
 
-  const newTokens = options.sampleTokens;
-  const generating = startStep(`Generating ${options.samples} reviews per sentiment (${newTokens} tokens at most, temperature 0.8, top-k 40)`, { quiet });
-  const genStart = performance.now();
-  const prompts = [...Array.from({ length: options.samples }, () => [sentimentId('pos'), BOS]), ...Array.from({ length: options.samples }, () => [sentimentId('neg'), BOS])];
-  const outputs = await generateBatch(model, prompts, { maxNewTokens: newTokens, temperature: 0.8, topK: 40, stopId: EOS, seed: options.seed, keepPrefix: 1 });
-  const texts = outputs.map((ids) => tokenizer.decode(ids, { skipSpecial: true }));
-  const probabilities = positiveProbabilities(classifier, texts);
-  classifier.model.dispose();
-  const pos = probabilities.slice(0, options.samples).filter((p) => p >= 0.5).length / options.samples;
-  const neg = probabilities.slice(options.samples).filter((p) => p < 0.5).length / options.samples;
-  const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
-  const meanPositive = { pos: mean(probabilities.slice(0, options.samples)), neg: mean(probabilities.slice(options.samples)) };
-  const genSeconds = (performance.now() - genStart) / 1000;
-  generating.end(`asked for positive: ${(100 * pos).toFixed(1)}% judged positive; asked for negative: ${(100 * neg).toFixed(1)}% judged negative; mean P(positive) ${meanPositive.pos.toFixed(3)} vs ${meanPositive.neg.toFixed(3)}`);
+  const guided = options.guidance === 0 ? '' : `, guidance ${options.guidance}`;
+  const generating = startStep(`Generating ${options.samples} reviews per sentiment (${options.sampleTokens} tokens at most, temperature ${CHECK_SAMPLING.temperature}, top-k ${CHECK_SAMPLING.topK}${guided})`, { quiet });
+  const { conditioning, texts } = await conditioningCheck(model, tokenizer, classifier, { samples: options.samples, sampleTokens: options.sampleTokens, seed: options.seed, guidance: options.guidance }).finally(() => classifier.model.dispose());
+  generating.end(formatConditioning(conditioning, { seconds: false }));
 
   const report: RunReport = {
     options: (({ quiet: _q, outDir: _o, ...rest }) => rest)(options),
@@ -184,7 +174,7 @@ export async function runTraining(
     ngram: ngramScores,
     ngrams,
     classifier: { trainingReviews: classifierData.texts.length, epochs: options.classifierEpochs, testAccuracy: classifier.testAccuracy },
-    conditioning: { samplesPerSentiment: options.samples, newTokens, pos, neg, overall: (pos + neg) / 2, meanPositive, seconds: genSeconds },
+    conditioning,
     samples: [0, 1, options.samples, options.samples + 1].filter((i) => i < texts.length).map((i) => ({ sentiment: i < options.samples ? 'pos' : 'neg', text: texts[i]! })),
   };
   await writeFileAtomic(paths.reportPath, `${JSON.stringify(report, null, 2)}\n`);
@@ -209,11 +199,11 @@ export function formatReport(report: RunReport): string {
     row('GPT, sentiment tokens swapped', { perplexity: report.sentimentGap.swappedPerplexity, bitsPerByte: report.sentimentGap.swappedBitsPerByte }),
     ...report.ngrams.map((n) => row(`${n.order}-gram Kneser-Ney${n.order === report.ngram.order ? ' (best)' : ''}`, n)),
     '',
-    `Conditioning (${c.samplesPerSentiment} reviews per prefix, judged by an LSTM classifier with ${(100 * report.classifier.testAccuracy).toFixed(1)}% validation accuracy):`,
+    `Conditioning (${c.samplesPerSentiment} reviews per prefix, guidance ${c.guidance}, judged by an LSTM classifier with ${(100 * report.classifier.testAccuracy).toFixed(1)}% validation accuracy):`,
     `  <pos> -> positive ${(100 * c.pos).toFixed(1)}%, <neg> -> negative ${(100 * c.neg).toFixed(1)}%, overall ${(100 * c.overall).toFixed(1)}%`,
     `  mean probability of positive: ${c.meanPositive.pos.toFixed(3)} for <pos>, ${c.meanPositive.neg.toFixed(3)} for <neg>`,
     '',
-    'Samples (temperature 0.8, top-k 40):',
+    `Samples (temperature ${CHECK_SAMPLING.temperature}, top-k ${CHECK_SAMPLING.topK}${c.guidance === 0 ? '' : `, guidance ${c.guidance}`}):`,
     ...report.samples.map((s) => `  <${s.sentiment}> ${s.text.replace(/\n/g, ' / ')}`),
   ].join('\n');
 }

@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { generate } from '@loom-ml/layers';
 import { describe, expect, it } from 'vitest';
 import { buildModel } from './model.js';
-import { generateBatch, pickToken } from './sample.js';
+import { generateBatch, guidedLogits, pickToken } from './sample.js';
 import { seededRandom } from '@loom-ml/core';
 
 describe('pickToken', () => {
@@ -11,6 +11,20 @@ describe('pickToken', () => {
     const random = seededRandom(1);
     const drawn = new Set(Array.from({ length: 500 }, () => pickToken(Float32Array.of(0, 2, 1.5, 3, -1), { temperature: 1, topK: 2 }, random)));
     expect([...drawn].sort()).toEqual([1, 3]);
+  });
+
+  it('keeps the fewest most likely ids reaching top-p, and penalises repeated ids as generate in @loom-ml/layers does', () => {
+    // Temperature 1: shares 0.1, 0.3, 0.6 of ids 0, 1, 2.
+    const logits = Float64Array.of(0, Math.log(3), Math.log(6));
+    const random = seededRandom(3);
+    const draws = (topP: number) => [...new Set(Array.from({ length: 300 }, () => pickToken(logits, { temperature: 1, topP }, random)))].sort();
+    expect(draws(0.5)).toEqual([2]);
+    expect(draws(0.8)).toEqual([1, 2]);
+    expect(draws(0.95)).toEqual([0, 1, 2]);
+    // 2 / 1.1 = 1.82 < 1.9; -1 * 1.1 = -1.1 < -1.05.
+    expect(pickToken(Float32Array.of(2, 1.9), { temperature: 0, repetitionPenalty: 1.1 }, Math.random, [0])).toBe(1);
+    expect(pickToken(Float32Array.of(-1, -1.05), { temperature: 0, repetitionPenalty: 1.1 }, Math.random, [0, 0])).toBe(1);
+    expect(pickToken(Float32Array.of(-1, -1.05), { temperature: 0, repetitionPenalty: 1.1 }, Math.random, [1])).toBe(0);
   });
 
   it('draws in proportion to softmax(logits / temperature) (2,000 seeded draws, 4 standard errors)', () => {
@@ -95,6 +109,81 @@ describe('generateBatch', () => {
     const batched = await generateBatch(model, [stopped, going!.prompt], { maxNewTokens: 12, temperature: 0, seed: 1, keepPrefix: 1, stopId });
     expect(batched).toEqual([[stopId], going!.expected]);
     expect(tf.memory().numTensors).toBe(before);
+    model.dispose();
+  });
+});
+
+describe('contrastive guidance', () => {
+  it('samples from asked + g * (asked - opposite): a hand-computed case, and g = 0 returns the asked logits themselves', () => {
+    // g = 2: [1 + 2(1 - 0), 2 + 2(2 - 3), 0 + 2(0 - 0.5)] = [3, 0, -1]
+    expect(Array.from(guidedLogits(Float32Array.of(1, 2, 0), Float32Array.of(0, 3, 0.5), 2))).toEqual([3, 0, -1]);
+    // g = 0.5: [-1 + 0.5(-1 - 1), 4 + 0.5(4 - 4)] = [-2, 4]
+    expect(Array.from(guidedLogits([-1, 4], [1, 4], 0.5))).toEqual([-2, 4]);
+    const asked = Float32Array.of(0.25, -3);
+    expect(guidedLogits(asked, Float32Array.of(9, 9), 0)).toBe(asked);
+    expect(() => guidedLogits([1, 2], [1], 1)).toThrow('guidedLogits needs logits of one length; received 2 and 1.');
+  });
+
+  // The tokens below are what generateBatch gave on main before guidance existed (commit
+  // 9398e1c, the same model, prompts and seed, sampled at temperature 0.8 with top-k 10, the
+  // window moving past the context of 8): guidance 0 must leave the sampler bit for bit as it was.
+  it('with guidance 0 gives exactly the tokens the sampler gave before guidance existed (seeded sampling, the window moving on)', async () => {
+    const model = buildModel({ vocabularySize: 40, context: 8, embeddingDim: 8, layers: 1, heads: 1, dropout: 0 }, 5);
+    const before = tf.memory().numTensors;
+    const prompts = [[3, 1], [4, 1], [3, 1]];
+    const options = { maxNewTokens: 20, temperature: 0.8, topK: 10, seed: 11, keepPrefix: 1, stopId: 2 };
+    const recorded = [
+      [14, 16, 18, 12, 14, 16, 22, 14, 33, 38, 18, 29, 0, 18, 16, 29, 39, 13, 37, 18],
+      [3, 5, 16, 35, 0, 16, 31, 34, 24, 9, 29, 34, 33, 15, 39, 30, 31, 23, 14, 5],
+      [14, 16, 14, 5, 2],
+    ];
+    expect(await generateBatch(model, prompts, options)).toEqual(recorded);
+    expect(await generateBatch(model, prompts, { ...options, guidance: 0, oppositePrompts: [[4, 1], [3, 1], [4, 1]] })).toEqual(recorded);
+    expect(tf.memory().numTensors).toBe(before);
+    model.dispose();
+  });
+
+  /**
+   * Greedy guided decoding computed without the cache or the batch: at each step the whole
+   * window of the asked row and of its opposite row (the same ids after their prompts) through
+   * the model, the logits combined here, the most likely id taken. Within the context only.
+   */
+  function guidedReference(model: ReturnType<typeof buildModel>, prompt: number[], opposite: number[], guidance: number, newTokens: number, context: number): number[] {
+    const all: number[] = [];
+    const logitsOf = (ids: number[]) =>
+      tf.tidy(() => {
+        const padded = [...ids, ...Array<number>(context - ids.length).fill(0)];
+        const out = model.apply(tf.tensor2d(padded, [1, context], 'int32')) as tf.Tensor;
+        return Array.from(tf.slice(out, [0, ids.length - 1, 0], [1, 1, out.shape[2]!]).dataSync());
+      });
+    for (let step = 0; step < newTokens; step++) {
+      const asked = logitsOf([...prompt, ...all]);
+      const other = logitsOf([...opposite, ...all]);
+      const combined = asked.map((a, i) => a + guidance * (a - other[i]!));
+      let best = 0;
+      for (let i = 1; i < combined.length; i++) if (combined[i]! > combined[best]!) best = i;
+      all.push(best);
+    }
+    return all;
+  }
+
+  it('matches greedy decoding on the combined logits of the asked and the opposite windows computed whole (no cache), without leaking tensors', async () => {
+    const model = buildModel({ vocabularySize: 40, context: 16, embeddingDim: 16, layers: 2, heads: 2, dropout: 0 }, 3);
+    const before = tf.memory().numTensors;
+    const prompts = [[3, 1, 7], [4, 1, 9]];
+    const opposite = [[4, 1, 7], [3, 1, 9]];
+    const guided = await generateBatch(model, prompts, { maxNewTokens: 10, temperature: 0, seed: 1, guidance: 2, oppositePrompts: opposite, keepPrefix: 1 });
+    for (let row = 0; row < prompts.length; row++) expect(guided[row]).toEqual(guidedReference(model, prompts[row]!, opposite[row]!, 2, 10, 16));
+    // Guidance changes what is written (else the test above would not test it).
+    expect(guided).not.toEqual(await generateBatch(model, prompts, { maxNewTokens: 10, temperature: 0, seed: 1, keepPrefix: 1 }));
+    expect(tf.memory().numTensors).toBe(before);
+    model.dispose();
+  });
+
+  it('refuses guidance without one opposite prompt of the same length per prompt', async () => {
+    const model = buildModel({ vocabularySize: 40, context: 8, embeddingDim: 8, layers: 1, heads: 1, dropout: 0 }, 5);
+    await expect(generateBatch(model, [[3, 1]], { maxNewTokens: 2, temperature: 0, seed: 1, guidance: 1 })).rejects.toThrow('Guidance needs one opposite prompt of 2 ids per prompt (1); received 0 of lengths none.');
+    await expect(generateBatch(model, [[3, 1]], { maxNewTokens: 2, temperature: 0, seed: 1, guidance: 1, oppositePrompts: [[4, 1, 1]] })).rejects.toThrow('Guidance needs one opposite prompt of 2 ids per prompt (1); received 1 of lengths 3.');
     model.dispose();
   });
 });

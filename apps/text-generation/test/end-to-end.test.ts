@@ -8,6 +8,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { generate } from '@loom-ml/layers';
 import { afterAll, describe, expect, it } from 'vitest';
 import { loadArtifacts } from '../src/artifacts.js';
+import { runCheck, type CheckReport } from '../src/check.js';
 import { promptIds } from '../src/prompt.js';
 import { runTraining, type RunReport } from '../src/run.js';
 
@@ -25,7 +26,7 @@ describe('a tiny start run', () => {
     const before = tf.memory().numTensors;
     const options = {
       limit: 8, validLimit: 8, vocabulary: 300, context: 12, dim: 16, layers: 1, heads: 2, dropout: 0, activation: 'relu' as const, output: 'dense' as const, prefix: 'broadcast' as const, epochs: 1, trainMinutes: undefined, batchSize: 16,
-      learningRate: 0.003, ngramOrder: 2, samples: 3, sampleTokens: 20, classifierLimit: 8, classifierEpochs: 1, threads: 1 as const, seed: 5, outDir: join(work, 'runs'), quiet: true,
+      learningRate: 0.003, ngramOrder: 2, samples: 3, sampleTokens: 20, classifierLimit: 8, classifierEpochs: 1, guidance: 1.5, threads: 1 as const, seed: 5, outDir: join(work, 'runs'), quiet: true,
     };
     const { report, model, tokenizer, paths } = await runTraining(options, () => {}, join(work, 'web'), { train: data, valid: data, classifier: data });
     expect(report.gpt.perplexity).toBeGreaterThan(1);
@@ -35,6 +36,7 @@ describe('a tiny start run', () => {
     // The swapped-token score is the same NLL's other view: the gap in bits per review, over 8 reviews.
     expect((report.sentimentGap.swappedBitsPerByte - report.gpt.bitsPerByte) * report.validationBytes).toBeCloseTo(report.sentimentGap.bitsPerReview * 8, 6);
     expect(report.conditioning.samplesPerSentiment).toBe(3);
+    expect(report.conditioning.guidance).toBe(1.5);
     expect(report.conditioning.newTokens).toBe(20); // past the context of 12: the window moves on
     expect([report.conditioning.pos, report.conditioning.neg].every((share) => share >= 0 && share <= 1)).toBe(true);
     expect(JSON.parse(await readFile(paths.reportPath, 'utf8')) as RunReport).toEqual(report);
@@ -46,6 +48,16 @@ describe('a tiny start run', () => {
     // The page's copies are the same files.
     expect(await readFile(join(work, 'web', 'gpt.loom'))).toEqual(await readFile(paths.modelPath));
     saved.model.dispose();
+
+    // pnpm check on the saved model: one judge, two guidance values, the report in the folder.
+    const check = await runCheck(
+      { guidance: [0, 2], samples: 2, sampleTokens: 6, sampleSeed: 9, validLimit: 8, classifierLimit: 8, classifierEpochs: 1, threads: 1, seed: 5, outDir: join(work, 'runs'), modelPath: undefined, quiet: true },
+      () => {},
+      { valid: data, classifier: data },
+    );
+    expect(check.results.map((r) => [r.guidance, r.samplesPerSentiment, r.newTokens])).toEqual([[0, 2, 6], [2, 2, 6]]);
+    expect(check.results.every((r) => r.overall >= 0 && r.overall <= 1)).toBe(true);
+    expect((JSON.parse(await readFile(check.reportPath, 'utf8')) as CheckReport).results).toEqual(check.results);
     model.dispose();
     expect(tf.memory().numTensors).toBe(before);
   }, 120_000);
