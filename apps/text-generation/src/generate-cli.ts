@@ -25,7 +25,8 @@ await runCommand(generateCommand, async (parsed) => {
     const stop = tokenizer.specialId('<eos>');
     let count = 0;
     if (options.guidance === 0) {
-      for await (const id of generate(model, ids, { maxNewTokens: options.maxTokens, temperature: options.temperature, topK: options.topK, topP: options.topP, repetitionPenalty: options.repetitionPenalty, stopTokens: [stop], seed: options.seed })) {
+      // keepPrefix 1: the sentiment token stays first in the window when it moves on.
+      for await (const id of generate(model, ids, { maxNewTokens: options.maxTokens, temperature: options.temperature, topK: options.topK, topP: options.topP, repetitionPenalty: options.repetitionPenalty, stopTokens: [stop], seed: options.seed, keepPrefix: 1 })) {
         count++;
         process.stdout.write(decoder.write(id));
       }

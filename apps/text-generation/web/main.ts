@@ -65,7 +65,8 @@ async function start(): Promise<void> {
     const prompt = promptInput.value;
     const sentiment = sentimentInput.value === 'neg' ? 'neg' : 'pos';
     const topK = Math.round(numberFrom(topKInput));
-    const options = { maxNewTokens: Math.round(numberFrom(maxTokensInput)), temperature: numberFrom(temperatureInput), topK: topK === 0 ? undefined : topK, stopTokens: [stopId] };
+    // keepPrefix 1: the sentiment token stays first in the model's window when a long review moves it on.
+    const options = { maxNewTokens: Math.round(numberFrom(maxTokensInput)), temperature: numberFrom(temperatureInput), topK: topK === 0 ? undefined : topK, stopTokens: [stopId], keepPrefix: 1 };
     const ids = promptIds(tokenizer, prompt, sentiment);
     const state = Object.assign(window.gptDemo!, { running: true, promptIds: ids, ids: [] as number[], shown: [] as string[], tokensPerSecond: undefined as number | undefined });
     const strong = document.createElement('span');

@@ -5,8 +5,8 @@ import * as tf from '@tensorflow/tfjs-core';
 import { expectNoLeakedTensors, expectTensorsClose } from '@loom-ml/test-utils';
 import { afterAll, describe, expect, it } from 'vitest';
 import {
-  dense, dropout, generate, input, layerNormalization, lstm, model, multiHeadAttention, positionalEmbedding, sequential, tiedLogits,
-  tokenAndPositionEmbedding, transformerDecoder, type GenerateOptions, type Model, type Sequential,
+  dense, dropout, generate, input, Layer, LayersError, layerNormalization, lstm, model, multiHeadAttention, positionalEmbedding, sequential, tiedLogits,
+  tokenAndPositionEmbedding, transformerDecoder, type GenerateOptions, type Model, type Sequential, type Shape,
 } from '../index.js';
 import { DecodeCache } from './decode-cache.js';
 
@@ -42,6 +42,29 @@ const models = {
   'causal multiHeadAttention and dense layers': attentionModel(),
 };
 afterAll(() => Object.values(models).forEach((m) => m.dispose()));
+
+/** A layer in front of a model that writes down the ids it is given (and where the cache is), then passes them on. */
+class RecordIds extends Layer {
+  readonly className = 'RecordIds';
+  readonly fed: { position: number; ids: number[] }[] = [];
+  constructor() {
+    super({ inputShape: [CONTEXT] }, 'record_ids');
+  }
+  computeOutputShape(inputShape: Shape): Shape {
+    return inputShape;
+  }
+  protected call(inputs: tf.Tensor): tf.Tensor {
+    this.fed.push({ position: 0, ids: Array.from(inputs.dataSync()) });
+    return tf.clone(inputs);
+  }
+  override callWithCache(inputs: tf.Tensor, cache: DecodeCache): tf.Tensor {
+    this.fed.push({ position: cache.position, ids: Array.from(inputs.dataSync()) });
+    return tf.clone(inputs);
+  }
+  getConfig(): Record<string, unknown> {
+    return this.baseConfig();
+  }
+}
 
 const collect = async (iterable: AsyncIterable<number>) => {
   const ids: number[] = [];
@@ -87,6 +110,17 @@ describe.each(Object.entries(models))('generate with %s', (_label, lm) => {
     expect(await generate(lm, [3], { ...options, seed: 12 })).not.toEqual(first);
   });
 
+  it('keepPrefix: the same tokens with and without the cache, past the context window several times', async () => {
+    for (const keepPrefix of [1, 2, 3]) {
+      const greedy: GenerateOptions = { maxNewTokens: 21, temperature: 0, repetitionPenalty: 1.5, keepPrefix };
+      const cached = await generate(lm, [1, 5, 2], greedy);
+      expect(cached).toHaveLength(21);
+      expect(cached).toEqual(await generate(lm, [1, 5, 2], { ...greedy, useCache: false }));
+      const sampled: GenerateOptions = { maxNewTokens: 20, temperature: 1.2, topK: 8, repetitionPenalty: 1.3, seed: 11, keepPrefix };
+      expect(await generate(lm, [3, 9, 4], sampled)).toEqual(await generate(lm, [3, 9, 4], { ...sampled, useCache: false }));
+    }
+  });
+
   it('streams the same ids it returns, and frees everything when the loop stops early', async () => {
     const options: GenerateOptions = { maxNewTokens: 12, temperature: 0.9, seed: 5 };
     const awaited = await generate(lm, [4, 4], options);
@@ -100,6 +134,8 @@ describe.each(Object.entries(models))('generate with %s', (_label, lm) => {
       expect(streamed).toEqual(awaited.slice(0, 5));
       await generate(lm, [4, 4], options);
       await generate(lm, [4, 4], { ...options, useCache: false });
+      await generate(lm, [4, 4], { ...options, keepPrefix: 1 });
+      await generate(lm, [4, 4], { ...options, keepPrefix: 1, useCache: false });
     });
   });
 });
@@ -114,9 +150,55 @@ describe('generate', () => {
     expect(stopped).toEqual(free.slice(0, free.indexOf(stop) + 1));
   });
 
-  it('a prompt longer than the context keeps its last tokens', async () => {
+  it('without keepPrefix, the tokens of a seeded run past the context are those generate gave before the option existed', async () => {
+    const options: GenerateOptions = { maxNewTokens: 21, temperature: 0.9, topK: 6, seed: 3 };
+    const expected = [4, 6, 6, 6, 0, 4, 4, 4, 12, 12, 12, 12, 7, 5, 12, 0, 6, 0, 12, 5, 12]; // recorded with main at 855108d
+    expect(await generate(lm, [1, 5, 2], options)).toEqual(expected);
+    expect(await generate(lm, [1, 5, 2], { ...options, keepPrefix: 0 })).toEqual(expected);
+    expect(await generate(lm, [1, 5, 2], { ...options, keepPrefix: 0, useCache: false })).toEqual(expected);
+  });
+
+  it('keepPrefix: 1 keeps the prompt\'s first id at the start of every window the model sees (context 8, so 1 kept + 7 moving)', async () => {
+    const recorder = new RecordIds();
+    const recorded = sequential([recorder, ...lm.layers]);
+    const prompt = [12, 1, 5];
+    const options: GenerateOptions = { maxNewTokens: 12, temperature: 0, repetitionPenalty: 1.5, keepPrefix: 1 };
+    const cached = await generate(recorded, prompt, options);
+    const sequence = [...prompt, ...cached];
+    const at = (indices: number[]) => indices.map((i) => sequence[i]!);
+    // Worked out by hand: the window grows to 8 ids (0..7); for the 7th new id the sequence has
+    // 9 ids, so the window becomes id 0 + the last floor(7 / 2) = 3 ids (6, 7, 8) and grows
+    // again to 8 ids (0, 6..12); for the 12th new id it moves on to id 0 + ids 11, 12, 13.
+    const windows = [
+      [0, 1, 2], [0, 1, 2, 3], [0, 1, 2, 3, 4], [0, 1, 2, 3, 4, 5], [0, 1, 2, 3, 4, 5, 6], [0, 1, 2, 3, 4, 5, 6, 7],
+      [0, 6, 7, 8], [0, 6, 7, 8, 9], [0, 6, 7, 8, 9, 10], [0, 6, 7, 8, 9, 10, 11], [0, 6, 7, 8, 9, 10, 11, 12],
+      [0, 11, 12, 13],
+    ];
+    // With the cache: the whole window after each move (from position 0), then one id per step.
+    expect(recorder.fed).toEqual([
+      { position: 0, ids: at(windows[0]!) }, ...[3, 4, 5, 6, 7].map((i) => ({ position: i, ids: at([i]) })),
+      { position: 0, ids: at(windows[6]!) }, ...[9, 10, 11, 12].map((i, k) => ({ position: 4 + k, ids: at([i]) })),
+      { position: 0, ids: at(windows[11]!) },
+    ]);
+    expect(recorder.fed.filter((f) => f.position === 0).every((f) => f.ids[0] === 12)).toBe(true);
+    recorder.fed.length = 0;
+    // Without it: every window, padded on the right to the context.
+    expect(await generate(recorded, prompt, { ...options, useCache: false })).toEqual(cached);
+    expect(recorder.fed).toEqual(windows.map((w) => ({ position: 0, ids: [...at(w), ...new Array(CONTEXT - w.length).fill(0)] })));
+    recorder.dispose();
+  });
+
+  it('a prompt longer than the context keeps its last tokens (and its first keepPrefix ones)', async () => {
     const long = [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11];
     expect(await generate(lm, long, { maxNewTokens: 3, temperature: 0 })).toEqual(await generate(lm, long.slice(-CONTEXT), { maxNewTokens: 3, temperature: 0 }));
+    const recorder = new RecordIds();
+    const recorded = sequential([recorder, ...lm.layers]);
+    for (const useCache of [true, false]) {
+      recorder.fed.length = 0;
+      await generate(recorded, long, { maxNewTokens: 1, temperature: 0, keepPrefix: 2, useCache });
+      expect(recorder.fed).toEqual([{ position: 0, ids: [1, 2, 6, 7, 8, 9, 10, 11] }]);
+    }
+    recorder.dispose();
   });
 
   it('models that cannot decode incrementally (an LSTM; a functional model) recompute the window, with the same results as useCache: false', async () => {
@@ -158,6 +240,13 @@ describe('generate', () => {
     expect(bad({ seed: 0.5 })).toThrow('Invalid value for `seed` in generate. Expected an integer. Received: 0.5.');
     expect(bad({}, [])).toThrow('Invalid value for `promptIds` in generate. Expected a non-empty list of token ids in [0, 13). Received: [].');
     expect(bad({}, [1, 13])).toThrow('Received: [1, 13].');
+    const keepPrefix = (received: string, prompt = 3) => `Invalid value for \`keepPrefix\` in generate. Expected an integer from 0 to the prompt's length (${prompt}), below the model's context of 8. Received: ${received}.`;
+    expect(bad({ keepPrefix: -1 }, [1, 2, 3])).toThrow(keepPrefix('-1'));
+    expect(bad({ keepPrefix: 1.5 }, [1, 2, 3])).toThrow(keepPrefix('1.5'));
+    expect(bad({ keepPrefix: 4 }, [1, 2, 3])).toThrow(keepPrefix('4'));
+    expect(bad({ keepPrefix: 8 }, [1, 2, 3, 4, 5, 6, 7, 8, 9])).toThrow(keepPrefix('8', 9));
+    expect(bad({ keepPrefix: '1' as unknown as number }, [1, 2, 3])).toThrow(keepPrefix("'1'"));
+    expect(() => generate(lm, [1, 2, 3], { maxNewTokens: 1, keepPrefix: 4 })).toThrow(LayersError);
     const classifier = sequential([dense({ units: 2, inputShape: [4], name: 'd' })], { name: 'clf' });
     expect(() => generate(classifier, [1], { maxNewTokens: 1 })).toThrow(
       "generate needs a language model: one input of ids [batch, time] and one output of logits [batch, time, vocabulary]; Sequential 'clf' takes [[4]] and returns [[null,2]].",

@@ -27,6 +27,17 @@ export interface GenerateOptions {
    * token recomputes the window. Same tokens either way. Default true.
    */
   useCache?: boolean;
+  /**
+   * How many of the prompt's first ids stay at the start of the window the model sees once the
+   * sequence is longer than its context (a conditioning or control token, a task prefix):
+   * the window is then those ids followed by the latest ones. An integer from 0 to the prompt's
+   * length, below the context. Default 0: the window keeps only the latest ids.
+   *
+   * @example
+   * // ids[0] is a sentiment token: keep it however long the review gets.
+   * await generate(model, [sentimentId, bosId, ...tokenizer.encode('The movie')], { maxNewTokens: 500, keepPrefix: 1 });
+   */
+  keepPrefix?: number;
 }
 
 interface CheckedOptions extends SamplingOptions {
@@ -34,13 +45,14 @@ interface CheckedOptions extends SamplingOptions {
   stopTokens: Set<number>;
   seed: number | undefined;
   useCache: boolean;
+  keepPrefix: number;
 }
 
 const WHERE = 'generate';
 
 function checkOptions(options: GenerateOptions, vocabulary: number): CheckedOptions {
-  if (options === null || typeof options !== 'object') throw invalidValue('options', WHERE, '{ maxNewTokens, temperature?, topK?, topP?, repetitionPenalty?, stopTokens?, seed?, useCache? }', options);
-  const { maxNewTokens, temperature = 1, topK, topP = 1, repetitionPenalty = 1, stopTokens = [], seed, useCache = true } = options;
+  if (options === null || typeof options !== 'object') throw invalidValue('options', WHERE, '{ maxNewTokens, temperature?, topK?, topP?, repetitionPenalty?, stopTokens?, seed?, useCache?, keepPrefix? }', options);
+  const { maxNewTokens, temperature = 1, topK, topP = 1, repetitionPenalty = 1, stopTokens = [], seed, useCache = true, keepPrefix = 0 } = options;
   if (!(Number.isSafeInteger(maxNewTokens) && maxNewTokens > 0)) throw invalidValue('maxNewTokens', WHERE, 'a positive integer', maxNewTokens);
   if (!(typeof temperature === 'number' && Number.isFinite(temperature) && temperature >= 0)) throw invalidValue('temperature', WHERE, 'a finite number >= 0 (0 is greedy)', temperature);
   if (topK !== undefined && !(Number.isSafeInteger(topK) && topK > 0)) throw invalidValue('topK', WHERE, 'a positive integer', topK);
@@ -51,7 +63,7 @@ function checkOptions(options: GenerateOptions, vocabulary: number): CheckedOpti
   }
   if (seed !== undefined && !Number.isSafeInteger(seed)) throw invalidValue('seed', WHERE, 'an integer', seed);
   if (typeof useCache !== 'boolean') throw invalidValue('useCache', WHERE, 'a boolean', useCache);
-  return { maxNewTokens, temperature, topK, topP, repetitionPenalty, stopTokens: new Set(stopTokens), seed, useCache };
+  return { maxNewTokens, temperature, topK, topP, repetitionPenalty, stopTokens: new Set(stopTokens), seed, useCache, keepPrefix };
 }
 
 /** The context length and vocabulary of a language model: input `[time]` of ids, output `[null, time, vocabulary]`. */
@@ -103,25 +115,30 @@ async function* decode(model: Model, prompt: number[], options: CheckedOptions, 
   const tokens = [...prompt];
   const random = options.seed === undefined ? Math.random : seededRandom(options.seed);
   let cache = options.useCache && model instanceof Sequential ? new DecodeCache() : null;
-  // The window the model sees: at most `context` tokens. When it is full, it restarts from the
-  // last half, so that both paths (cached or not) see exactly the same tokens at each step.
-  let windowStart = Math.max(0, tokens.length - context);
+  // The window the model sees, at most `context` tokens: the prompt's first `keep` ids, then
+  // tokens[windowStart..] (windowStart >= keep). When it is full, the part after the kept ids
+  // restarts from the last half of its room, so that both paths (cached or not) see exactly the
+  // same tokens at each step. With keep 0 this is the last half of the context.
+  const keep = options.keepPrefix;
+  const room = context - keep;
+  let windowStart = Math.max(keep, tokens.length - room);
+  const window = () => (keep === 0 ? tokens.slice(windowStart) : [...tokens.slice(0, keep), ...tokens.slice(windowStart)]);
   try {
     for (let produced = 0; produced < options.maxNewTokens; produced++) {
-      if (tokens.length - windowStart > context) {
-        windowStart = tokens.length - Math.max(1, Math.floor(context / 2));
+      if (tokens.length - windowStart > room) {
+        windowStart = tokens.length - Math.max(1, Math.floor(room / 2));
         cache?.reset();
       }
       let logits: tf.Tensor1D | null = null;
       if (cache !== null) {
-        const fresh = tokens.slice(windowStart + cache.position);
+        const fresh = window().slice(cache.position);
         logits = cachedLogits(model as Sequential, fresh, cache);
         if (logits === null) {
           cache.dispose(); // a layer without incremental decoding: recompute every step instead
           cache = null;
         }
       }
-      logits ??= windowLogits(model, tokens.slice(windowStart), context);
+      logits ??= windowLogits(model, window(), context);
       let values: Float32Array;
       try {
         values = (await logits.data()) as Float32Array;
@@ -187,7 +204,9 @@ export class Generation implements AsyncIterable<number>, PromiseLike<number[]> 
  * embeddings, `transformerDecoder`, causal `multiHeadAttention`, dense, normalisation,
  * dropout, `tiedLogits`) keeps a key/value cache internally, so each token costs one step;
  * other models recompute the window each time. Sequences longer than the model's context
- * continue from the last half of it.
+ * continue from the last half of it; with `keepPrefix: n` the prompt's first n ids stay at the
+ * start of every window (e.g. a sentiment or control token) and the rest continues from the
+ * last half of the room left after them.
  *
  * @example
  * const ids = await generate(model, tokenizer.encode('The movie'), { maxNewTokens: 50, temperature: 0.8, topK: 40, seed: 1 });
@@ -199,6 +218,10 @@ export function generate(model: Model, promptIds: ArrayLike<number>, options: Ge
   const prompt = promptIds !== null && typeof promptIds === 'object' && typeof promptIds.length === 'number' ? Array.from(promptIds) : null;
   if (prompt === null || prompt.length === 0 || !prompt.every((id) => Number.isInteger(id) && id >= 0 && id < vocabulary)) {
     throw invalidValue('promptIds', WHERE, `a non-empty list of token ids in [0, ${vocabulary})`, prompt === null ? typeof promptIds : prompt.slice(0, 10));
+  }
+  const keep = checked.keepPrefix;
+  if (!(Number.isSafeInteger(keep) && keep >= 0 && keep < context && keep <= prompt.length)) {
+    throw invalidValue('keepPrefix', WHERE, `an integer from 0 to the prompt's length (${prompt.length}), below the model's context of ${context}`, keep);
   }
   return new Generation(() => decode(model, prompt, checked, context, vocabulary));
 }
