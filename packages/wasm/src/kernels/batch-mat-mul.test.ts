@@ -23,6 +23,14 @@ describe('BatchMatMul on loom-wasm (transposed fast path)', () => {
   cases.push({ a: [2, 2, 50, 40], b: [1, 50, 45], transposeA: true, transposeB: false });
   cases.push({ a: [4, 5, 6], b: [4, 6, 7], transposeA: false, transposeB: false });
   cases.push({ a: [1, 48, 40], b: [5, 40, 36], transposeA: false, transposeB: false });
+  // Batches through the SIMD module (columns a multiple of 4): every transpose pair, rank 4,
+  // broadcasts either way, odd rows and inner sizes, inner size 1, batch 1 against many.
+  cases.push({ a: [3, 2, 7, 5], b: [3, 2, 8, 7], transposeA: true, transposeB: true });
+  cases.push({ a: [2, 3, 9, 13], b: [2, 3, 13, 20], transposeA: false, transposeB: false });
+  cases.push({ a: [4, 13, 9], b: [1, 12, 13], transposeA: true, transposeB: true });
+  cases.push({ a: [1, 11, 1], b: [6, 1, 4], transposeA: false, transposeB: false });
+  cases.push({ a: [6, 17, 3], b: [6, 17, 4], transposeA: true, transposeB: false });
+  cases.push({ a: [5, 31, 16], b: [5, 200, 16], transposeA: false, transposeB: true });
   // Aᵀ·B with B wider than A runs as (Bᵀ·A)ᵀ: rank 2, rank 3 with batch 1, and mixed ranks.
   cases.push({ a: [300, 8], b: [300, 40], transposeA: true, transposeB: false });
   cases.push({ a: [1, 97, 3], b: [1, 97, 17], transposeA: true, transposeB: false });
@@ -43,6 +51,15 @@ describe('BatchMatMul on loom-wasm (transposed fast path)', () => {
     const b = seededTensor([6, 5], 4);
     const result = checkGradients((x, y) => tf.sum(tf.square(tf.matMul(x as tf.Tensor2D, y as tf.Tensor2D, true, true))), [a, b], { epsilon: 1e-2, rtol: 2e-2, atol: 2e-3 });
     expect(result.checked).toBe(50);
+    tf.dispose([a, b]);
+  });
+
+  it('passes a finite-difference gradient check through a batched product', async () => {
+    await tf.setBackend('loom-wasm');
+    const a = seededTensor([2, 3, 4], 7);
+    const b = seededTensor([2, 8, 4], 8);
+    const result = checkGradients((x, y) => tf.sum(tf.square(tf.matMul(x as tf.Tensor3D, y as tf.Tensor3D, false, true))), [a, b], { epsilon: 1e-2, rtol: 2e-2, atol: 2e-3 });
+    expect(result.checked).toBe(88);
     tf.dispose([a, b]);
   });
 

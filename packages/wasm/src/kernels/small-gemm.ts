@@ -145,17 +145,23 @@ interface Instance {
 }
 
 let instance: Instance | null | undefined;
+// A second instance for BatchMatMul's products, so that growing its memory never detaches the
+// views a live `stepProduct` of a recurrent kernel holds.
+let batchInstance: Instance | null | undefined;
 
-function getInstance(): Instance | null {
-  if (instance !== undefined) return instance;
+function newInstance(): Instance | null {
   try {
     // Synchronous: the module is under 1 KB (browsers allow synchronous compiles up to 4 KB).
     const module = new WebAssembly.Module(smallGemmModuleBytes() as BufferSource);
     const exports = new WebAssembly.Instance(module, {}).exports as unknown as Instance;
-    instance = { memory: exports.memory, gemm: exports.gemm };
+    return { memory: exports.memory, gemm: exports.gemm };
   } catch {
-    instance = null; // No WebAssembly SIMD: the caller keeps the backend's BatchMatMul.
+    return null; // No WebAssembly SIMD: the caller keeps the backend's BatchMatMul.
   }
+}
+
+function getInstance(): Instance | null {
+  if (instance === undefined) instance = newInstance();
   return instance;
 }
 
@@ -186,5 +192,36 @@ export function stepProduct(m: number, k: number, n: number, b: Float32Array): S
     a: new Float32Array(buffer, aOffset, m * k),
     out: new Float32Array(buffer, cOffset, m * n),
     run: () => gemm.gemm(aOffset, bOffset, cOffset, m, k, n),
+  };
+}
+
+/**
+ * `out = a · b` for one `a` [m, k] and one `b` [k, n] at a time (BatchMatMul's batch entries):
+ * write `a` and `b`, call `run()`, read `out`. The views stay valid until the next
+ * `matrixProduct`. Null when the module cannot run here or `n` is not a multiple of 4.
+ */
+export interface MatrixProduct {
+  a: Float32Array;
+  b: Float32Array;
+  out: Float32Array;
+  run(): void;
+}
+
+export function matrixProduct(m: number, k: number, n: number): MatrixProduct | null {
+  if (n % 4 !== 0) return null;
+  if (batchInstance === undefined) batchInstance = newInstance();
+  const gemm = batchInstance;
+  if (gemm === null) return null;
+  const bytes = 4 * (m * k + k * n + m * n);
+  const needed = Math.ceil(bytes / 65536) - gemm.memory.buffer.byteLength / 65536;
+  if (needed > 0) gemm.memory.grow(needed);
+  const buffer = gemm.memory.buffer;
+  const bOffset = 4 * m * k;
+  const cOffset = bOffset + 4 * k * n;
+  return {
+    a: new Float32Array(buffer, 0, m * k),
+    b: new Float32Array(buffer, bOffset, k * n),
+    out: new Float32Array(buffer, cOffset, m * n),
+    run: () => gemm.gemm(0, bOffset, cOffset, m, k, n),
   };
 }
