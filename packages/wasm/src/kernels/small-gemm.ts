@@ -160,9 +160,20 @@ function newInstance(): Instance | null {
   }
 }
 
-function getInstance(): Instance | null {
-  if (instance === undefined) instance = newInstance();
-  return instance;
+/** `a`, `b` and `out` laid out one after another from offset 0 of `gemm`'s memory, grown to fit. */
+function productViews(gemm: Instance, m: number, k: number, n: number): MatrixProduct {
+  const bytes = 4 * (m * k + k * n + m * n);
+  const needed = Math.ceil(bytes / 65536) - gemm.memory.buffer.byteLength / 65536;
+  if (needed > 0) gemm.memory.grow(needed);
+  const buffer = gemm.memory.buffer;
+  const bOffset = 4 * m * k;
+  const cOffset = bOffset + 4 * k * n;
+  return {
+    a: new Float32Array(buffer, 0, m * k),
+    b: new Float32Array(buffer, bOffset, k * n),
+    out: new Float32Array(buffer, cOffset, m * n),
+    run: () => gemm.gemm(0, bOffset, cOffset, m, k, n),
+  };
 }
 
 /**
@@ -178,21 +189,11 @@ export interface StepProduct {
 /** A product for `m x k` times the given `b` (`k x n`, copied in), or null when the module cannot run here or `n` is not a multiple of 4. */
 export function stepProduct(m: number, k: number, n: number, b: Float32Array): StepProduct | null {
   if (n % 4 !== 0 || b.length !== k * n) return null;
-  const gemm = getInstance();
-  if (gemm === null) return null;
-  const bytes = 4 * (m * k + k * n + m * n);
-  const needed = Math.ceil(bytes / 65536) - gemm.memory.buffer.byteLength / 65536;
-  if (needed > 0) gemm.memory.grow(needed);
-  const buffer = gemm.memory.buffer;
-  const aOffset = 0;
-  const bOffset = 4 * m * k;
-  const cOffset = bOffset + 4 * k * n;
-  new Float32Array(buffer, bOffset, k * n).set(b);
-  return {
-    a: new Float32Array(buffer, aOffset, m * k),
-    out: new Float32Array(buffer, cOffset, m * n),
-    run: () => gemm.gemm(aOffset, bOffset, cOffset, m, k, n),
-  };
+  if (instance === undefined) instance = newInstance();
+  if (instance === null) return null;
+  const views = productViews(instance, m, k, n);
+  views.b.set(b);
+  return { a: views.a, out: views.out, run: views.run };
 }
 
 /**
@@ -210,18 +211,5 @@ export interface MatrixProduct {
 export function matrixProduct(m: number, k: number, n: number): MatrixProduct | null {
   if (n % 4 !== 0) return null;
   if (batchInstance === undefined) batchInstance = newInstance();
-  const gemm = batchInstance;
-  if (gemm === null) return null;
-  const bytes = 4 * (m * k + k * n + m * n);
-  const needed = Math.ceil(bytes / 65536) - gemm.memory.buffer.byteLength / 65536;
-  if (needed > 0) gemm.memory.grow(needed);
-  const buffer = gemm.memory.buffer;
-  const bOffset = 4 * m * k;
-  const cOffset = bOffset + 4 * k * n;
-  return {
-    a: new Float32Array(buffer, 0, m * k),
-    b: new Float32Array(buffer, bOffset, k * n),
-    out: new Float32Array(buffer, cOffset, m * n),
-    run: () => gemm.gemm(0, bOffset, cOffset, m, k, n),
-  };
+  return batchInstance === null ? null : productViews(batchInstance, m, k, n);
 }
