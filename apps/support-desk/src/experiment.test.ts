@@ -13,7 +13,7 @@ it('adds the corrected queries to the training part only, and keeps them as evid
   const feedback = { texts: ['zzqx card never came', 'zzqx where is my card'], labels: [0, 0] };
   const { report, bundle } = await runExperiment(
     { intents: train.intents, train: { texts: train.texts.slice(0, 1000), labels: train.labels.slice(0, 1000) }, test: { texts: test.texts.slice(0, 50), labels: test.labels.slice(0, 50) }, feedback },
-    { settings: { dim: 8, dropout: 0, epochs: 1, batchSize: 64, learningRate: 0.02, seed: 3 }, validationShare: 0.1, targetAccuracy: 0.97, limit: 154, fewShot: false, knowledgeBase },
+    { settings: { dim: 8, dropout: 0, epochs: 1, batchSize: 64, learningRate: 0.02, seed: 3, members: 1 }, validationShare: 0.1, targetAccuracy: 0.97, limit: 154, fewShot: false, knowledgeBase },
     () => {},
   );
   expect(report.queries).toMatchObject({ validation: 100, test: 50, feedback: 2 });

@@ -88,8 +88,10 @@ export async function runExperiment(data: ExperimentData, options: ExperimentOpt
   const validation = pickRows(data.train, split.test);
   log(`${training.texts.length} training queries (${feedback.texts.length} from feedback), ${validation.texts.length} validation, ${data.test.texts.length} test; ${classes} intents.`);
 
-  log(`Training the Loom model (embedding bag of words, word pairs and character 3-5-grams, ${settings.dim} wide) for ${settings.epochs} epochs...`);
-  const loom = await trainLoom(training, classes, settings, {}, (epoch, loss) => log(`  epoch ${epoch + 1}/${settings.epochs}: loss ${loss.toFixed(4)}`));
+  log(
+    `Training the Loom model (${settings.members === 1 ? 'an embedding bag' : `${settings.members} embedding bags with different seeds, averaged`} of words, word pairs and character 3-5-grams, ${settings.dim} wide) for ${settings.epochs} epochs...`,
+  );
+  const loom = await trainLoom(training, classes, settings, {}, (epoch, loss, member) => log(`  ${settings.members === 1 ? '' : `member ${member + 1}/${settings.members}, `}epoch ${epoch + 1}/${settings.epochs}: loss ${loss.toFixed(4)}`));
   const loomValidation = predictLogits(loom.model, loom.featurizer, validation.texts);
   const loomTest = predictLogits(loom.model, loom.featurizer, data.test.texts);
   const loomResult = { ...classificationReport(argmaxRows(loomTest, classes), data.test.labels, intents), trainingSeconds: loom.seconds, validationAccuracy: accuracyOf(loomValidation, validation.labels, classes) };

@@ -32,7 +32,7 @@ export async function trainAndSave(options: RunOptions, threads: number | 'auto'
     const { report, bundle, modelBytes } = await runExperiment(
       { intents: train.intents, train, test, ...(feedback ? { feedback } : {}) },
       {
-        settings: { ...DEFAULT_MODEL_SETTINGS, dim: options.dim, epochs: options.epochs, batchSize: options.batchSize, learningRate: options.learningRate, seed: options.seed },
+        settings: { ...DEFAULT_MODEL_SETTINGS, dim: options.dim, members: options.members, epochs: options.epochs, batchSize: options.batchSize, learningRate: options.learningRate, seed: options.seed },
         validationShare: options.validationShare,
         targetAccuracy: options.targetAccuracy,
         ...(options.limit === undefined ? {} : { limit: options.limit }),

@@ -7,6 +7,7 @@ import { adam, cosineDecaySchedule } from '@loom-ml/optimizers';
 import { fit } from '@loom-ml/train';
 import { LinearClassifier, tfidf } from './baseline.js';
 import { Featurizer, type FeatureOptions } from './features.js';
+import { mergeMembers } from './ensemble.js';
 import { buildModel, idMatrix, type ModelSettings } from './intent-model.js';
 
 export interface LabelledQueries {
@@ -20,9 +21,13 @@ export interface TrainedLoom {
   seconds: number;
 }
 
+/** Seed of ensemble member `k`: member 0 uses the run's seed, so a one-member run is the single model. */
+export const memberSeed = (seed: number, k: number) => seed + 100 * k;
+
 /**
- * Fits the features on the training queries and trains the embedding-bag classifier on them.
- * `onEpoch(epoch, loss)` is called after each pass.
+ * Fits the features on the training queries and trains `settings.members` embedding-bag
+ * classifiers on them, one per seed ({@link memberSeed}), folded into one network whose logits
+ * are the mean of theirs (src/ensemble.ts). `onEpoch(epoch, loss, member)` is called after each pass.
  *
  * @example
  * const { model, featurizer } = await trainLoom(train, 77, DEFAULT_MODEL_SETTINGS);
@@ -32,28 +37,35 @@ export async function trainLoom(
   classes: number,
   settings: ModelSettings,
   featureOptions: Partial<FeatureOptions> = {},
-  onEpoch: (epoch: number, loss: number) => void = () => {},
+  onEpoch: (epoch: number, loss: number, member: number) => void = () => {},
 ): Promise<TrainedLoom> {
   const started = performance.now();
   const featurizer = Featurizer.fit(data.texts, featureOptions);
   const length = featurizer.options.maxFeatures;
-  const model = buildModel(featurizer.size, classes, settings, length);
   const x = idMatrix(featurizer, data.texts, length);
   const y = tf.tensor1d(Int32Array.from(data.labels), 'int32');
   const steps = settings.epochs * Math.ceil(data.texts.length / settings.batchSize);
+  const members: Sequential[] = [];
   try {
-    await fit(model, { x, y }, {
-      loss: sparseCategoricalCrossentropy({ fromLogits: true }),
-      optimizer: adam({ learningRate: cosineDecaySchedule({ initValue: settings.learningRate, decaySteps: steps, alpha: 0.01 }) }),
-      epochs: settings.epochs,
-      batchSize: settings.batchSize,
-      seed: settings.seed,
-      callbacks: [{ onEpochEnd: (epoch, logs) => onEpoch(epoch, Number(logs.loss)) }],
-    });
+    for (let k = 0; k < settings.members; k++) {
+      const seed = memberSeed(settings.seed, k);
+      const model = buildModel(featurizer.size, classes, { ...settings, seed }, length);
+      members.push(model);
+      await fit(model, { x, y }, {
+        loss: sparseCategoricalCrossentropy({ fromLogits: true }),
+        optimizer: adam({ learningRate: cosineDecaySchedule({ initValue: settings.learningRate, decaySteps: steps, alpha: 0.01 }) }),
+        epochs: settings.epochs,
+        batchSize: settings.batchSize,
+        seed,
+        callbacks: [{ onEpochEnd: (epoch, logs) => onEpoch(epoch, Number(logs.loss), k) }],
+      });
+    }
+    const model = members.length === 1 ? members.pop()! : mergeMembers(members);
+    return { featurizer, model, seconds: (performance.now() - started) / 1000 };
   } finally {
     tf.dispose([x, y]);
+    for (const member of members) member.dispose();
   }
-  return { featurizer, model, seconds: (performance.now() - started) / 1000 };
 }
 
 export interface TrainedBaseline {

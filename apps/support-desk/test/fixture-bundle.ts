@@ -16,7 +16,7 @@ export async function fixtureBundle() {
   const small = { texts: test.texts.slice(0, 200), labels: test.labels.slice(0, 200) };
   const { report, bundle, modelBytes } = await runExperiment(
     { intents: train.intents, train: { texts: train.texts.slice(0, 3000), labels: train.labels.slice(0, 3000) }, test: small },
-    { settings: { dim: 16, dropout: 0, epochs: 3, batchSize: 32, learningRate: 0.03, seed: 7 }, validationShare: 0.05, targetAccuracy: 0.9, limit: 77 * 5, fewShot: false, knowledgeBase },
+    { settings: { dim: 16, dropout: 0, epochs: 3, batchSize: 32, learningRate: 0.03, seed: 7, members: 2 }, validationShare: 0.05, targetAccuracy: 0.9, limit: 77 * 5, fewShot: false, knowledgeBase },
     () => {},
   );
   const first = assistantFromFiles(JSON.parse(JSON.stringify(bundle)), modelBytes, 'fixture').assistant;
