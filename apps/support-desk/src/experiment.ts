@@ -89,7 +89,7 @@ export async function runExperiment(data: ExperimentData, options: ExperimentOpt
   log(`${training.texts.length} training queries (${feedback.texts.length} from feedback), ${validation.texts.length} validation, ${data.test.texts.length} test; ${classes} intents.`);
 
   log(
-    `Training the Loom model (${settings.members === 1 ? 'an embedding bag' : `${settings.members} embedding bags with different seeds, averaged`} of words, word pairs and character 3-5-grams, ${settings.dim} wide) for ${settings.epochs} epochs...`,
+    `Training the Loom model (${settings.members === 1 ? 'an embedding bag' : `${settings.members} embedding bags`} of words, word pairs and character 3-5-grams, ${settings.dim} wide${settings.members === 1 ? '' : ', trained with different seeds and averaged'}) for ${settings.epochs} epochs...`,
   );
   const loom = await trainLoom(training, classes, settings, {}, (epoch, loss, member) => log(`  ${settings.members === 1 ? '' : `member ${member + 1}/${settings.members}, `}epoch ${epoch + 1}/${settings.epochs}: loss ${loss.toFixed(4)}`));
   const loomValidation = predictLogits(loom.model, loom.featurizer, validation.texts);
