@@ -24,7 +24,36 @@ await runCommand(generateCommand, async (parsed) => {
     process.stdout.write(options.prompt);
     const stop = tokenizer.specialId('<eos>');
     let count = 0;
-    if (options.guidance === 0) {
+    if (options.rerank > 1) {
+      // Best-of-N: N continuations in one batch (with the guidance asked for), then the one the
+      // guide finds most likely to have the asked-for sentiment.
+      const { loadImdb } = await import('@loom-ml/datasets/node');
+      const { SentimentGuide } = await import('./guide.js');
+      const { cleanReview } = await import('./corpus.js');
+      const started = performance.now();
+      const reviews = await loadImdb({ split: 'train', limit: options.guideLimit });
+      const guide = SentimentGuide.train(reviews.texts.map(cleanReview), reviews.labels, { seed: options.seed });
+      process.stderr.write(`Guide: logistic regression on ${guide.features.length.toLocaleString('en-US')} word unigrams and bigrams of ${reviews.texts.length} training reviews (${((performance.now() - started) / 1000).toFixed(1)} s); writing ${options.rerank} candidates.\n`);
+      const opposite = promptIds(tokenizer, options.prompt, options.sentiment === 'pos' ? 'neg' : 'pos');
+      const outputs = await generateBatch(model, Array.from({ length: options.rerank }, () => ids), {
+        oppositePrompts: Array.from({ length: options.rerank }, () => opposite),
+        guidance: options.guidance,
+        maxNewTokens: options.maxTokens,
+        temperature: options.temperature,
+        topK: options.topK,
+        topP: options.topP,
+        repetitionPenalty: options.repetitionPenalty,
+        stopId: stop,
+        seed: options.seed,
+        keepPrefix: 1,
+      });
+      const texts = outputs.map((row) => options.prompt + tokenizer.decode(row, { skipSpecial: true }));
+      const sign = options.sentiment === 'pos' ? 1 : -1;
+      const scores = texts.map((text) => sign * guide.logOdds(text));
+      const best = scores.indexOf(Math.max(...scores));
+      count = outputs[best]!.length;
+      for (const id of outputs[best]!) process.stdout.write(decoder.write(id));
+    } else if (options.guidance === 0) {
       // keepPrefix 1: the sentiment token stays first in the window when it moves on.
       for await (const id of generate(model, ids, { maxNewTokens: options.maxTokens, temperature: options.temperature, topK: options.topK, topP: options.topP, repetitionPenalty: options.repetitionPenalty, stopTokens: [stop], seed: options.seed, keepPrefix: 1 })) {
         count++;

@@ -12,7 +12,7 @@ describe('trainOptions', () => {
   it('defaults to the quick demo', () => {
     expect(trainOptions(parsed(trainCommand, []))).toEqual({
       limit: 150, validLimit: 50, vocabulary: 384, context: 64, dim: 64, layers: 2, heads: 2, dropout: 0, activation: 'relu', output: 'dense', prefix: 'broadcast', epochs: 1, trainMinutes: 1.5, batchSize: 8, learningRate: 0.01,
-      ngramOrder: 6, samples: 20, sampleTokens: 60, classifierLimit: 2000, classifierEpochs: 1, guidance: 0, threads: 'auto', seed: 42, outDir: 'runs', quiet: false,
+      ngramOrder: 6, samples: 20, sampleTokens: 60, classifierLimit: 2000, classifierEpochs: 1, guidance: 0, rerank: 1, threads: 'auto', seed: 42, outDir: 'runs', quiet: false,
     });
   });
 
@@ -30,7 +30,7 @@ describe('trainOptions', () => {
 describe('generateOptions', () => {
   it('joins the words of the prompt and maps --top-k 0 to all tokens', () => {
     expect(generateOptions(parsed(generateCommand, ['This', 'movie', '--sentiment', 'neg', '--top-k', '0']))).toEqual({
-      prompt: 'This movie', sentiment: 'neg', temperature: 0.8, topK: undefined, topP: 0.95, repetitionPenalty: 1.1, maxTokens: 60, guidance: 0, seed: 42, outDir: 'runs', modelPath: undefined,
+      prompt: 'This movie', sentiment: 'neg', temperature: 0.8, topK: undefined, topP: 0.95, repetitionPenalty: 1.1, maxTokens: 60, guidance: 0, rerank: 1, guideLimit: 25_000, seed: 42, outDir: 'runs', modelPath: undefined,
     });
   });
 });
@@ -39,5 +39,7 @@ describe('checkOptions', () => {
   it('checks guidance 0 by default, every --guidance given otherwise, and samples with --seed unless --sample-seed is given', () => {
     expect(checkOptions(parsed(checkCommand, []))).toMatchObject({ guidance: [0], samples: FULL.samples, sampleTokens: FULL['sample-tokens'], classifierLimit: FULL['classifier-limit'], validLimit: FULL['valid-limit'], seed: 42, sampleSeed: 42 });
     expect(checkOptions(parsed(checkCommand, ['--guidance', '1', '--guidance', '2.5', '--sample-seed', '7', '--samples', '40']))).toMatchObject({ guidance: [1, 2.5], sampleSeed: 7, seed: 42, samples: 40 });
+    expect(checkOptions(parsed(checkCommand, ['--rerank', '1', '--rerank', '8'])).rerank).toEqual([1, 8]);
+    expect(checkOptions(parsed(checkCommand, [])).rerank).toEqual([1]);
   });
 });

@@ -33,8 +33,10 @@ export interface TrainOptions {
   classifierLimit: number;
   /** Epochs of the sentiment classifier. */
   classifierEpochs: number;
-  /** Contrastive guidance of the conditioning check's sampler (0: plain sampling). */
+  /** Contrastive guidance of the conditioning check's guided sampler (0: none). */
   guidance: number;
+  /** Best-of-N reranking of the conditioning check's guided sampler (1: none). */
+  rerank: number;
   threads: number | 'auto';
   seed: number;
   outDir: string;
@@ -42,6 +44,8 @@ export interface TrainOptions {
 }
 
 const GUIDANCE_DESCRIPTION = 'contrastive guidance: sample from asked + G x (asked - opposite), the logits with the asked-for and the opposite sentiment token (0: plain sampling; above 0 doubles the cost)';
+
+const RERANK_DESCRIPTION = "best-of-N reranking: sample N reviews for each one asked for and keep the one the app's own guide (logistic regression on word unigrams and bigrams, trained on the training half; not the judge) finds most likely to have the asked-for sentiment (1: no reranking; N times the cost)";
 
 /** `--guidance G`, one value. */
 function guidanceFlag(description = GUIDANCE_DESCRIPTION): Flag<number> {
@@ -57,16 +61,19 @@ export const PREFIX: 'broadcast' | 'attention' = 'broadcast';
 export const FULL = {
   limit: 3000,
   'valid-limit': 300,
-  vocabulary: 384,
+  vocabulary: 1024,
   context: 128,
   dim: 64,
   layers: 2,
   heads: 4,
   epochs: 20,
-  'train-minutes': 45,
+  'train-minutes': 70,
+  'ngram-order': 5,
   samples: 200,
   'sample-tokens': 200,
   'classifier-limit': 25_000,
+  guidance: 2,
+  rerank: 4,
 } as const;
 
 /** `pnpm start` (and `pnpm full`, which is `pnpm start --full`). */
@@ -76,7 +83,7 @@ export const trainCommand = defineCommand({
   flags: {
     limit: integer({ description: 'training reviews (a balanced prefix of the 25,000)', default: 150, min: 2, max: 25_000, defaultText: `150; ${FULL.limit} with --full` }),
     'valid-limit': integer({ description: 'validation reviews from the test half (a balanced prefix)', default: 50, min: 2, max: 25_000, defaultText: `50; ${FULL['valid-limit']} with --full` }),
-    vocabulary: integer({ description: 'BPE vocabulary size (5 special tokens + 256 bytes + merges)', default: 384, min: 262, max: 16_384 }),
+    vocabulary: integer({ description: 'BPE vocabulary size (5 special tokens + 256 bytes + merges)', default: 384, min: 262, max: 16_384, defaultText: `384; ${FULL.vocabulary} with --full` }),
     context: integer({ description: 'tokens the model reads at once', default: 64, min: 8, max: 1024, defaultText: `64; ${FULL.context} with --full` }),
     dim: integer({ description: 'width of the model (embedding size)', default: 64, min: 8, max: 1024 }),
     layers: integer({ description: 'decoder blocks', default: 2, min: 1, max: 48 }),
@@ -89,13 +96,14 @@ export const trainCommand = defineCommand({
     'train-minutes': decimal({ description: 'stop training after this many minutes (the learning rate decays over them)', default: 1.5, min: 0.01, max: 100_000, defaultText: `1.5; ${FULL['train-minutes']} with --full` }),
     'batch-size': integer({ description: 'token rows per training step', default: 8, min: 1, max: 4096 }),
     'learning-rate': decimal({ description: 'peak AdamW learning rate (warm-up, then cosine decay to a tenth)', default: 0.01, min: 1e-9, max: 10 }),
-    'ngram-order': integer({ description: 'highest order of the Kneser-Ney baselines (orders 2 to N are fitted; the best is the baseline)', default: 6, min: 1, max: 8 }),
+    'ngram-order': integer({ description: 'highest order of the Kneser-Ney baselines (orders 2 to N are fitted; the best is the baseline; vocabulary^N must stay below 2^53)', default: 6, min: 1, max: 8, defaultText: `6; ${FULL['ngram-order']} with --full` }),
     samples: integer({ description: 'reviews generated per sentiment for the conditioning check', default: 20, min: 1, max: 10_000, defaultText: `20; ${FULL.samples} with --full` }),
     'sample-tokens': integer({ description: 'most new tokens per generated review (the window moves on past the context)', default: 60, min: 1, max: 100_000, defaultText: `60; ${FULL['sample-tokens']} with --full` }),
-    'classifier-limit': integer({ description: 'training reviews for the sentiment classifier that judges them', default: 2000, min: 2, max: 25_000, defaultText: `2000; ${FULL['classifier-limit'].toLocaleString('en-US')} with --full` }),
+    'classifier-limit': integer({ description: 'training reviews for the sentiment classifier that judges them (and for the reranking guide)', default: 2000, min: 2, max: 25_000, defaultText: `2000; ${FULL['classifier-limit'].toLocaleString('en-US')} with --full` }),
     'classifier-epochs': integer({ description: 'epochs of the sentiment classifier', default: 1, min: 1, max: 100 }),
-    guidance: guidanceFlag(`${GUIDANCE_DESCRIPTION} in the conditioning check`),
-    full: toggle({ description: `what pnpm full runs: ${FULL['train-minutes']} minutes on up to ${FULL.limit} reviews, vocabulary ${FULL.vocabulary}, context ${FULL.context}, width ${FULL.dim}, ${FULL.samples} samples of up to ${FULL['sample-tokens']} tokens per sentiment, judged by a classifier trained on ${FULL['classifier-limit'].toLocaleString('en-US')} reviews` }),
+    guidance: { ...guidanceFlag(`${GUIDANCE_DESCRIPTION}, in the conditioning check's guided sampler (checked after the plain one)`), defaultText: `0; ${FULL.guidance} with --full` },
+    rerank: integer({ description: `${RERANK_DESCRIPTION}, in the conditioning check's guided sampler (checked after the plain one)`, default: 1, min: 1, max: 64, defaultText: `1; ${FULL.rerank} with --full` }),
+    full: toggle({ description: `what pnpm full runs: ${FULL['train-minutes']} minutes on up to ${FULL.limit} reviews, vocabulary ${FULL.vocabulary}, context ${FULL.context}, width ${FULL.dim}, n-grams up to order ${FULL['ngram-order']}, ${FULL.samples} samples of up to ${FULL['sample-tokens']} tokens per sentiment (plain, then guidance ${FULL.guidance} and the best of ${FULL.rerank} by the guide), judged by a classifier trained on ${FULL['classifier-limit'].toLocaleString('en-US')} reviews` }),
     threads: threadsFlag(),
     seed: seedFlag(),
     out: outFlag('runs', 'folder for the model, its tokenizer and the report'),
@@ -129,12 +137,13 @@ export function trainOptions({ values, given }: Parsed<typeof trainCommand.flags
     trainMinutes: pick('train-minutes'),
     batchSize: values['batch-size'],
     learningRate: values['learning-rate'],
-    ngramOrder: values['ngram-order'],
+    ngramOrder: pick('ngram-order'),
     samples: pick('samples'),
     sampleTokens: pick('sample-tokens'),
     classifierLimit: pick('classifier-limit'),
     classifierEpochs: values['classifier-epochs'],
-    guidance: values.guidance,
+    guidance: pick('guidance'),
+    rerank: pick('rerank'),
     threads: values.threads,
     seed: values.seed,
     outDir: values.out,
@@ -156,6 +165,8 @@ export const generateCommand = defineCommand({
     'repetition-penalty': decimal({ description: 'above 1 discourages repeating tokens', default: 1.1, min: 0.01, max: 10 }),
     'max-tokens': integer({ description: 'most new tokens', default: 60, min: 1, max: 100_000 }),
     guidance: guidanceFlag(),
+    rerank: integer({ description: `${RERANK_DESCRIPTION}; the guide trains first on --guide-limit reviews (seconds), and the chosen review is printed once all N are written`, default: 1, min: 1, max: 64 }),
+    'guide-limit': integer({ description: 'training reviews for the reranking guide (a balanced prefix of the training half)', default: 25_000, min: 2, max: 25_000 }),
     seed: seedFlag(),
     out: outFlag('runs', 'the folder pnpm start --out wrote to'),
     model: text({ description: 'a saved model file instead of DIR/gpt.loom', placeholder: 'FILE' }),
@@ -173,6 +184,8 @@ export interface GenerateCliOptions {
   repetitionPenalty: number;
   maxTokens: number;
   guidance: number;
+  rerank: number;
+  guideLimit: number;
   seed: number;
   outDir: string;
   modelPath: string | undefined;
@@ -195,6 +208,8 @@ export function generateOptions({ values, positionals }: Parsed<typeof generateC
     repetitionPenalty: values['repetition-penalty'],
     maxTokens: values['max-tokens'],
     guidance: values.guidance,
+    rerank: values.rerank,
+    guideLimit: values['guide-limit'],
     seed: values.seed,
     outDir: values.out,
     modelPath: values.model,
@@ -214,11 +229,16 @@ export const checkCommand = defineCommand({
         return value.trim() !== '' && Number.isFinite(g) && g >= 0 && g <= 1000 ? [value.trim()] : undefined;
       },
     },
+    rerank: {
+      ...list({ description: `${RERANK_DESCRIPTION}; each value is checked with the same judge and seed, the first N candidates of the largest (N = 1 is the plain check)`, placeholder: 'N', expected: 'an integer from 1 to 64' }),
+      defaultText: '1',
+      parse: (value: string) => (/^\s*\d+\s*$/.test(value) && Number(value) >= 1 && Number(value) <= 64 ? [value.trim()] : undefined),
+    },
     samples: integer({ description: 'reviews generated per sentiment', default: FULL.samples, min: 1, max: 10_000 }),
     'sample-tokens': integer({ description: 'most new tokens per generated review (the window moves on past the context)', default: FULL['sample-tokens'], min: 1, max: 100_000 }),
     'sample-seed': integer({ description: 'seed of the sampler (default: --seed)', min: 0 }),
     'valid-limit': integer({ description: "validation reviews from the test half (a balanced prefix) the judge's accuracy is measured on", default: FULL['valid-limit'], min: 2, max: 25_000 }),
-    'classifier-limit': integer({ description: 'training reviews for the sentiment classifier that judges them', default: FULL['classifier-limit'], min: 2, max: 25_000 }),
+    'classifier-limit': integer({ description: 'training reviews for the sentiment classifier that judges them (and for the reranking guide)', default: FULL['classifier-limit'], min: 2, max: 25_000 }),
     'classifier-epochs': integer({ description: 'epochs of the sentiment classifier', default: 1, min: 1, max: 100 }),
     threads: threadsFlag(),
     seed: seedFlag(),
@@ -226,11 +246,13 @@ export const checkCommand = defineCommand({
     model: text({ description: 'a saved model file instead of DIR/gpt.loom', placeholder: 'FILE' }),
     quiet: quietFlag(),
   },
-  examples: ['pnpm check --out runs --guidance 0 --guidance 2', 'pnpm check --samples 40 --sample-seed 7 --guidance 1 --guidance 2 --guidance 4'],
+  examples: ['pnpm check --out runs --guidance 0 --guidance 2', 'pnpm check --samples 40 --sample-seed 7 --guidance 1 --guidance 2 --guidance 4', 'pnpm check --rerank 1 --rerank 8'],
 });
 
 export interface CheckOptions {
   guidance: number[];
+  /** Best-of-N reranking values (1: none). */
+  rerank: number[];
   samples: number;
   sampleTokens: number;
   sampleSeed: number;
@@ -252,8 +274,10 @@ export interface CheckOptions {
  */
 export function checkOptions({ values }: Parsed<typeof checkCommand.flags>): CheckOptions {
   const guidance = (values.guidance as string[]).map(Number);
+  const rerank = (values.rerank as string[]).map(Number);
   return {
     guidance: guidance.length === 0 ? [0] : guidance,
+    rerank: rerank.length === 0 ? [1] : rerank,
     samples: values.samples,
     sampleTokens: values['sample-tokens'],
     sampleSeed: values['sample-seed'] ?? values.seed,

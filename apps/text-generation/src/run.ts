@@ -4,10 +4,11 @@ import { writeFileAtomic } from '@loom-ml/core/node';
 import { BpeTokenizer } from '@loom-ml/data';
 import type { Sequential } from '@loom-ml/layers';
 import { artifactPaths, saveArtifacts } from './artifacts.js';
-import { CHECK_SAMPLING, conditioningCheck, formatConditioning, type Conditioning } from './check.js';
+import { CHECK_SAMPLING, conditioningChecks, formatConditioning, type Conditioning } from './check.js';
 import { trainClassifier } from './classifier.js';
 import { startStep } from './command-line.js';
 import { cleanReview, PAD, SPECIAL_TOKENS, toSequences, type Sequences } from './corpus.js';
+import { SentimentGuide } from './guide.js';
 import { buildModel } from './model.js';
 import { KneserNey } from './ngram.js';
 import type { TrainOptions } from './options.js';
@@ -40,7 +41,14 @@ export interface RunReport {
    * conditioning even when the judge calls nearly everything one way).
    */
   conditioning: Conditioning;
-  samples: { sentiment: 'pos' | 'neg'; text: string }[];
+  /**
+   * The same check with the guided sampler the flags ask for (`--guidance` above 0 and/or
+   * `--rerank` above 1), judged by the same judge; absent when neither is asked for.
+   */
+  guided?: Conditioning;
+  /** The reranking guide (when `--rerank` is above 1): its features and its accuracy on the validation reviews. */
+  guide?: { trainingReviews: number; features: number; testAccuracy: number; seconds: number };
+  samples: { sentiment: 'pos' | 'neg'; guided: boolean; text: string }[];
 }
 
 const LN2 = Math.log(2);
@@ -156,10 +164,30 @@ export async function runTraining(
   );
   judging.end(`accuracy on the ${valid.length} validation reviews ${(100 * classifier.testAccuracy).toFixed(1)}%`);
 
-  const guided = options.guidance === 0 ? '' : `, guidance ${options.guidance}`;
-  const generating = startStep(`Generating ${options.samples} reviews per sentiment (${options.sampleTokens} tokens at most, temperature ${CHECK_SAMPLING.temperature}, top-k ${CHECK_SAMPLING.topK}${guided})`, { quiet });
-  const { conditioning, texts } = await conditioningCheck(model, tokenizer, classifier, { samples: options.samples, sampleTokens: options.sampleTokens, seed: options.seed, guidance: options.guidance }).finally(() => classifier.model.dispose());
-  generating.end(formatConditioning(conditioning, { seconds: false }));
+  let guide: SentimentGuide | undefined;
+  let guideReport: RunReport['guide'];
+  if (options.rerank > 1) {
+    const guiding = startStep(`Training the reranking guide (logistic regression on word unigrams and bigrams) on ${classifierData.texts.length} reviews`, { quiet });
+    const start = performance.now();
+    guide = SentimentGuide.train(classifierData.texts.map(cleanReview), classifierData.labels, { seed: options.seed });
+    const testAccuracy = guide.accuracy(valid.map((r) => r.text), valid.map((r) => r.label));
+    guideReport = { trainingReviews: classifierData.texts.length, features: guide.features.length, testAccuracy, seconds: (performance.now() - start) / 1000 };
+    guiding.end(`${guide.features.length.toLocaleString('en-US')} features, accuracy on the ${valid.length} validation reviews ${(100 * testAccuracy).toFixed(1)}%`);
+  }
+  // The prefix alone (plain sampling), then the guided sampler the flags ask for; with guidance
+  // 0 the reranking's first round is the plain check itself.
+  const sampling = { samples: options.samples, sampleTokens: options.sampleTokens, seed: options.seed };
+  const isGuided = options.guidance > 0 || options.rerank > 1;
+  const guidedText = !isGuided ? '' : `, then${options.guidance > 0 ? ` with guidance ${options.guidance}` : ''}${options.rerank > 1 ? ` as the best of ${options.rerank} by the guide` : ''}`;
+  const generating = startStep(`Generating ${options.samples} reviews per sentiment (${options.sampleTokens} tokens at most, temperature ${CHECK_SAMPLING.temperature}, top-k ${CHECK_SAMPLING.topK}${guidedText})`, { quiet });
+  const checked = await (async () => {
+    const plain = await conditioningChecks(model, tokenizer, classifier, { ...sampling, guidance: 0, rerank: options.guidance === 0 && options.rerank > 1 ? [1, options.rerank] : [1], guide });
+    if (options.guidance > 0) plain.push(...(await conditioningChecks(model, tokenizer, classifier, { ...sampling, guidance: options.guidance, rerank: [options.rerank], guide })));
+    return plain;
+  })().finally(() => classifier.model.dispose());
+  const { conditioning, texts } = checked[0]!;
+  const guided = checked[1];
+  generating.end(checked.map((c) => formatConditioning(c.conditioning)).join('; '));
 
   const report: RunReport = {
     options: (({ quiet: _q, outDir: _o, ...rest }) => rest)(options),
@@ -175,7 +203,11 @@ export async function runTraining(
     ngrams,
     classifier: { trainingReviews: classifierData.texts.length, epochs: options.classifierEpochs, testAccuracy: classifier.testAccuracy },
     conditioning,
-    samples: [0, 1, options.samples, options.samples + 1].filter((i) => i < texts.length).map((i) => ({ sentiment: i < options.samples ? 'pos' : 'neg', text: texts[i]! })),
+    ...(guided === undefined ? {} : { guided: guided.conditioning }),
+    ...(guideReport === undefined ? {} : { guide: guideReport }),
+    samples: [{ texts, guided: false }, ...(guided === undefined ? [] : [{ texts: guided.texts, guided: true }])].flatMap((set) =>
+      [0, 1, options.samples, options.samples + 1].filter((i) => i < set.texts.length).map((i) => ({ sentiment: i < options.samples ? ('pos' as const) : ('neg' as const), guided: set.guided, text: set.texts[i]! })),
+    ),
   };
   await writeFileAtomic(paths.reportPath, `${JSON.stringify(report, null, 2)}\n`);
   return { report, model, tokenizer, paths };
@@ -191,6 +223,12 @@ function countTargets(rows: Sequences): number {
 export function formatReport(report: RunReport): string {
   const row = (name: string, s: { perplexity: number; bitsPerByte: number }) => `${name.padEnd(28)} ${s.perplexity.toFixed(2).padStart(10)} ${s.bitsPerByte.toFixed(3).padStart(13)}`;
   const c = report.conditioning;
+  const g = report.guided;
+  const rates = (x: Conditioning) => [
+    `  <pos> -> positive ${(100 * x.pos).toFixed(1)}%, <neg> -> negative ${(100 * x.neg).toFixed(1)}%, overall ${(100 * x.overall).toFixed(1)}% (${((1000 * x.seconds) / (2 * x.samplesPerSentiment)).toFixed(0)} ms per review)`,
+    `  mean probability of positive: ${x.meanPositive.pos.toFixed(3)} for <pos>, ${x.meanPositive.neg.toFixed(3)} for <neg>`,
+  ];
+  const guidedName = (x: Conditioning) => [x.guidance > 0 ? `contrastive guidance ${x.guidance}` : '', x.rerank > 1 ? `best of ${x.rerank} by the guide (${report.guide === undefined ? '' : `${(100 * report.guide.testAccuracy).toFixed(1)}% on the validation reviews`})` : ''].filter(Boolean).join(', ');
   return [
     '',
     `Validation: ${report.validationTokens.toLocaleString('en-US')} tokens (${report.validationBytes.toLocaleString('en-US')} bytes) of ${report.options.validLimit} test-half reviews`,
@@ -199,11 +237,11 @@ export function formatReport(report: RunReport): string {
     row('GPT, sentiment tokens swapped', { perplexity: report.sentimentGap.swappedPerplexity, bitsPerByte: report.sentimentGap.swappedBitsPerByte }),
     ...report.ngrams.map((n) => row(`${n.order}-gram Kneser-Ney${n.order === report.ngram.order ? ' (best)' : ''}`, n)),
     '',
-    `Conditioning (${c.samplesPerSentiment} reviews per prefix, guidance ${c.guidance}, judged by an LSTM classifier with ${(100 * report.classifier.testAccuracy).toFixed(1)}% validation accuracy):`,
-    `  <pos> -> positive ${(100 * c.pos).toFixed(1)}%, <neg> -> negative ${(100 * c.neg).toFixed(1)}%, overall ${(100 * c.overall).toFixed(1)}%`,
-    `  mean probability of positive: ${c.meanPositive.pos.toFixed(3)} for <pos>, ${c.meanPositive.neg.toFixed(3)} for <neg>`,
+    `Conditioning by the prefix alone (${c.samplesPerSentiment} reviews per prefix, plain sampling, judged by an LSTM classifier with ${(100 * report.classifier.testAccuracy).toFixed(1)}% validation accuracy):`,
+    ...rates(c),
+    ...(g === undefined ? [] : [`Guided (${guidedName(g)}; the same judge):`, ...rates(g)]),
     '',
-    `Samples (temperature ${CHECK_SAMPLING.temperature}, top-k ${CHECK_SAMPLING.topK}${c.guidance === 0 ? '' : `, guidance ${c.guidance}`}):`,
-    ...report.samples.map((s) => `  <${s.sentiment}> ${s.text.replace(/\n/g, ' / ')}`),
+    `Samples (temperature ${CHECK_SAMPLING.temperature}, top-k ${CHECK_SAMPLING.topK}${g === undefined ? '' : `; the last ones guided: ${guidedName(g)}`}):`,
+    ...report.samples.map((s) => `  <${s.sentiment}>${s.guided ? ' (guided)' : ''} ${s.text.replace(/\n/g, ' / ')}`),
   ].join('\n');
 }

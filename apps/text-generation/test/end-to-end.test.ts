@@ -8,7 +8,8 @@ import * as tf from '@tensorflow/tfjs-core';
 import { generate } from '@loom-ml/layers';
 import { afterAll, describe, expect, it } from 'vitest';
 import { loadArtifacts } from '../src/artifacts.js';
-import { runCheck, type CheckReport } from '../src/check.js';
+import { conditioningCheck, conditioningChecks, roundSeed, runCheck, type CheckReport } from '../src/check.js';
+import { trainClassifier } from '../src/classifier.js';
 import { promptIds } from '../src/prompt.js';
 import { runTraining, type RunReport } from '../src/run.js';
 
@@ -26,7 +27,7 @@ describe('a tiny start run', () => {
     const before = tf.memory().numTensors;
     const options = {
       limit: 8, validLimit: 8, vocabulary: 300, context: 12, dim: 16, layers: 1, heads: 2, dropout: 0, activation: 'relu' as const, output: 'dense' as const, prefix: 'broadcast' as const, epochs: 1, trainMinutes: undefined, batchSize: 16,
-      learningRate: 0.003, ngramOrder: 2, samples: 3, sampleTokens: 20, classifierLimit: 8, classifierEpochs: 1, guidance: 1.5, threads: 1 as const, seed: 5, outDir: join(work, 'runs'), quiet: true,
+      learningRate: 0.003, ngramOrder: 2, samples: 3, sampleTokens: 20, classifierLimit: 8, classifierEpochs: 1, guidance: 1.5, rerank: 2, threads: 1 as const, seed: 5, outDir: join(work, 'runs'), quiet: true,
     };
     const { report, model, tokenizer, paths } = await runTraining(options, () => {}, join(work, 'web'), { train: data, valid: data, classifier: data });
     expect(report.gpt.perplexity).toBeGreaterThan(1);
@@ -36,7 +37,11 @@ describe('a tiny start run', () => {
     // The swapped-token score is the same NLL's other view: the gap in bits per review, over 8 reviews.
     expect((report.sentimentGap.swappedBitsPerByte - report.gpt.bitsPerByte) * report.validationBytes).toBeCloseTo(report.sentimentGap.bitsPerReview * 8, 6);
     expect(report.conditioning.samplesPerSentiment).toBe(3);
-    expect(report.conditioning.guidance).toBe(1.5);
+    // The prefix alone first, then the guided sampler the options ask for, by the same judge.
+    expect([report.conditioning.guidance, report.conditioning.rerank]).toEqual([0, 1]);
+    expect([report.guided?.guidance, report.guided?.rerank, report.guided?.samplesPerSentiment]).toEqual([1.5, 2, 3]);
+    expect(report.guide).toMatchObject({ trainingReviews: 8, testAccuracy: expect.any(Number) });
+    expect(report.samples.map((s) => [s.sentiment, s.guided])).toEqual([['pos', false], ['pos', false], ['neg', false], ['neg', false], ['pos', true], ['pos', true], ['neg', true], ['neg', true]]);
     expect(report.conditioning.newTokens).toBe(20); // past the context of 12: the window moves on
     expect([report.conditioning.pos, report.conditioning.neg].every((share) => share >= 0 && share <= 1)).toBe(true);
     expect(JSON.parse(await readFile(paths.reportPath, 'utf8')) as RunReport).toEqual(report);
@@ -49,13 +54,29 @@ describe('a tiny start run', () => {
     expect(await readFile(join(work, 'web', 'gpt.loom'))).toEqual(await readFile(paths.modelPath));
     saved.model.dispose();
 
-    // pnpm check on the saved model: one judge, two guidance values, the report in the folder.
+    // Best-of-N: each review's pick is, among the plain checks of seeds roundSeed(9, 0..2), the
+    // candidate the guide scores highest for the asked-for sentiment (a stub guide: longer text
+    // is more positive).
+    const judge = await trainClassifier(data, data, { epochs: 1, maxLength: 10, maxWords: 100, seed: 5, quiet: true });
+    const guide = { logOdds: (text: string) => text.length };
+    const settings = { samples: 2, sampleTokens: 6, guidance: 0 };
+    const [one, three] = await conditioningChecks(model, tokenizer, judge, { ...settings, seed: 9, rerank: [1, 3], guide });
+    const rounds = await Promise.all([0, 1, 2].map(async (r) => (await conditioningCheck(model, tokenizer, judge, { ...settings, seed: roundSeed(9, r) })).texts));
+    expect(one!.texts).toEqual(rounds[0]);
+    expect(one!.conditioning).toMatchObject({ rerank: 1, pos: expect.any(Number) });
+    const lengths = (i: number) => rounds.map((texts) => texts[i]!.length);
+    expect(three!.texts.map((t) => t.length)).toEqual([0, 1, 2, 3].map((i) => (i < 2 ? Math.max(...lengths(i)) : Math.min(...lengths(i)))));
+    expect(three!.conditioning.rerank).toBe(3);
+    judge.model.dispose();
+
+    // pnpm check on the saved model: one judge, two guidance values and two rerank values, the report in the folder.
     const check = await runCheck(
-      { guidance: [0, 2], samples: 2, sampleTokens: 6, sampleSeed: 9, validLimit: 8, classifierLimit: 8, classifierEpochs: 1, threads: 1, seed: 5, outDir: join(work, 'runs'), modelPath: undefined, quiet: true },
+      { guidance: [0, 2], rerank: [1, 2], samples: 2, sampleTokens: 6, sampleSeed: 9, validLimit: 8, classifierLimit: 8, classifierEpochs: 1, threads: 1, seed: 5, outDir: join(work, 'runs'), modelPath: undefined, quiet: true },
       () => {},
       { valid: data, classifier: data },
     );
-    expect(check.results.map((r) => [r.guidance, r.samplesPerSentiment, r.newTokens])).toEqual([[0, 2, 6], [2, 2, 6]]);
+    expect(check.results.map((r) => [r.guidance, r.rerank, r.samplesPerSentiment, r.newTokens])).toEqual([[0, 1, 2, 6], [0, 2, 2, 6], [2, 1, 2, 6], [2, 2, 2, 6]]);
+    expect(check.guide).toMatchObject({ trainingReviews: 8, testAccuracy: expect.any(Number) });
     expect(check.results.every((r) => r.overall >= 0 && r.overall <= 1)).toBe(true);
     expect((JSON.parse(await readFile(check.reportPath, 'utf8')) as CheckReport).results).toEqual(check.results);
     model.dispose();
