@@ -21,7 +21,8 @@ await runCommand(generateCommand, async (parsed) => {
     });
     const ids = promptIds(tokenizer, options.prompt, options.sentiment);
     const decoder = tokenizer.decoder({ skipSpecial: true });
-    process.stdout.write(options.prompt);
+    // With reranking the prompt is printed after the guide's line (stderr), with the chosen review.
+    if (options.rerank === 1) process.stdout.write(options.prompt);
     const stop = tokenizer.specialId('<eos>');
     let count = 0;
     if (options.rerank > 1) {
@@ -52,6 +53,7 @@ await runCommand(generateCommand, async (parsed) => {
       const scores = texts.map((text) => sign * guide.logOdds(text));
       const best = scores.indexOf(Math.max(...scores));
       count = outputs[best]!.length;
+      process.stdout.write(options.prompt);
       for (const id of outputs[best]!) process.stdout.write(decoder.write(id));
     } else if (options.guidance === 0) {
       // keepPrefix 1: the sentiment token stays first in the window when it moves on.
