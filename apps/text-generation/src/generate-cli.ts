@@ -24,6 +24,11 @@ await runCommand(generateCommand, async (parsed) => {
     // With reranking the prompt is printed after the guide's line (stderr), with the chosen review.
     if (options.rerank === 1) process.stdout.write(options.prompt);
     const stop = tokenizer.specialId('<eos>');
+    // The app's batch sampler (guidance, reranking): the prompt with the opposite sentiment token
+    // in the same batch; the window keeps the sentiment token when it moves on.
+    const opposite = promptIds(tokenizer, options.prompt, options.sentiment === 'pos' ? 'neg' : 'pos');
+    const rows = (n: number) => ({ prompts: Array.from({ length: n }, () => ids), oppositePrompts: Array.from({ length: n }, () => opposite) });
+    const batchOptions = { guidance: options.guidance, maxNewTokens: options.maxTokens, temperature: options.temperature, topK: options.topK, topP: options.topP, repetitionPenalty: options.repetitionPenalty, stopId: stop, seed: options.seed, keepPrefix: 1 };
     let count = 0;
     if (options.rerank > 1) {
       // Best-of-N: N continuations in one batch (with the guidance asked for), then the one the
@@ -35,26 +40,14 @@ await runCommand(generateCommand, async (parsed) => {
       const reviews = await loadImdb({ split: 'train', limit: options.guideLimit });
       const guide = SentimentGuide.train(reviews.texts.map(cleanReview), reviews.labels, { seed: options.seed });
       process.stderr.write(`Guide: logistic regression on ${guide.features.length.toLocaleString('en-US')} word unigrams and bigrams of ${reviews.texts.length} training reviews (${((performance.now() - started) / 1000).toFixed(1)} s); writing ${options.rerank} candidates.\n`);
-      const opposite = promptIds(tokenizer, options.prompt, options.sentiment === 'pos' ? 'neg' : 'pos');
-      const outputs = await generateBatch(model, Array.from({ length: options.rerank }, () => ids), {
-        oppositePrompts: Array.from({ length: options.rerank }, () => opposite),
-        guidance: options.guidance,
-        maxNewTokens: options.maxTokens,
-        temperature: options.temperature,
-        topK: options.topK,
-        topP: options.topP,
-        repetitionPenalty: options.repetitionPenalty,
-        stopId: stop,
-        seed: options.seed,
-        keepPrefix: 1,
-      });
-      const texts = outputs.map((row) => options.prompt + tokenizer.decode(row, { skipSpecial: true }));
+      const { prompts, oppositePrompts } = rows(options.rerank);
+      const outputs = await generateBatch(model, prompts, { ...batchOptions, oppositePrompts });
       const sign = options.sentiment === 'pos' ? 1 : -1;
-      const scores = texts.map((text) => sign * guide.logOdds(text));
-      const best = scores.indexOf(Math.max(...scores));
-      count = outputs[best]!.length;
+      const scores = outputs.map((row) => sign * guide.logOdds(options.prompt + tokenizer.decode(row, { skipSpecial: true })));
+      const best = outputs[scores.indexOf(Math.max(...scores))]!;
+      count = best.length;
       process.stdout.write(options.prompt);
-      for (const id of outputs[best]!) process.stdout.write(decoder.write(id));
+      for (const id of best) process.stdout.write(decoder.write(id));
     } else if (options.guidance === 0) {
       // keepPrefix 1: the sentiment token stays first in the window when it moves on.
       for await (const id of generate(model, ids, { maxNewTokens: options.maxTokens, temperature: options.temperature, topK: options.topK, topP: options.topP, repetitionPenalty: options.repetitionPenalty, stopTokens: [stop], seed: options.seed, keepPrefix: 1 })) {
@@ -62,20 +55,11 @@ await runCommand(generateCommand, async (parsed) => {
         process.stdout.write(decoder.write(id));
       }
     } else {
-      // Contrastive guidance: the same prompt with the opposite sentiment token, in the same
-      // batch; the window keeps the sentiment token when it moves on.
-      const opposite = promptIds(tokenizer, options.prompt, options.sentiment === 'pos' ? 'neg' : 'pos');
-      await generateBatch(model, [ids], {
-        oppositePrompts: [opposite],
-        guidance: options.guidance,
-        maxNewTokens: options.maxTokens,
-        temperature: options.temperature,
-        topK: options.topK,
-        topP: options.topP,
-        repetitionPenalty: options.repetitionPenalty,
-        stopId: stop,
-        seed: options.seed,
-        keepPrefix: 1,
+      // Contrastive guidance, streamed.
+      const { prompts, oppositePrompts } = rows(1);
+      await generateBatch(model, prompts, {
+        ...batchOptions,
+        oppositePrompts,
         onToken: (_row, id) => {
           count++;
           process.stdout.write(decoder.write(id));
