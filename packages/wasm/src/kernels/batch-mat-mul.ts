@@ -32,14 +32,13 @@ function batchedSmallGemm(
   const outerShape = tf.broadcast_util.assertAndGetBroadcastShape(a.shape.slice(0, -2), b.shape.slice(0, -2));
   const batch = Math.max(batchA, batchB);
   const temporaries: TensorInfo[] = [];
-  // One transpose of the whole operand (XNNPACK's), not one per entry.
-  const plainA = transposeA ? transposeLast2(backend, a) : a;
+  // A transposed A is read in place by the module (strided); a transposed B is transposed once
+  // up front (the backend's Transpose), not once per entry.
   const plainB = transposeB ? transposeLast2(backend, b) : b;
-  if (transposeA) temporaries.push(plainA);
   if (transposeB) temporaries.push(plainB);
   const out = backend.makeOutput([...outerShape, rows, columns], 'float32');
   // No backend kernel runs in the loop, so these heap views stay attached.
-  const viewA = f32View(backend, plainA);
+  const viewA = f32View(backend, a);
   const viewB = f32View(backend, plainB);
   const viewOut = f32View(backend, out);
   const sizeA = rows * inner;
@@ -48,7 +47,7 @@ function batchedSmallGemm(
   for (let index = 0; index < batch; index++) {
     if (index === 0 || batchA > 1) product.a.set(viewA.subarray((batchA === 1 ? 0 : index) * sizeA, ((batchA === 1 ? 0 : index) + 1) * sizeA));
     if (index === 0 || batchB > 1) product.b.set(viewB.subarray((batchB === 1 ? 0 : index) * sizeB, ((batchB === 1 ? 0 : index) + 1) * sizeB));
-    product.run();
+    product.run(transposeA);
     viewOut.set(product.out, index * sizeOut);
   }
   disposeAll(backend, temporaries);

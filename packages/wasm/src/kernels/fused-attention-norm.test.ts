@@ -97,6 +97,12 @@ describe('LoomAttention', () => {
     [3, 2, 4, 4, 3, 3, 'rows', false],
     [2, 2, 3, 8, 3, 5, 'none', true],
     [2, 2, 40, 40, 16, 16, 'padding', true],
+    // Key time, key and value sizes multiples of 4: loom-wasm runs each head in its SIMD module
+    // (cpu keeps the JavaScript loops), with every mask kind, odd query times and batch 1.
+    [2, 1, 6, 8, 4, 4, 'front', true],
+    [3, 2, 5, 12, 8, 4, 'rows', false],
+    [1, 2, 9, 4, 4, 12, 'none', false],
+    [1, 1, 1, 4, 4, 4, 'none', true],
   ];
   it.each(cases)('matches the composite ops, output and dq/dk/dv: batch %i, heads %i, queryTime %i, keyTime %i, keyDim %i, valueDim %i, mask %s, causal %s', async (batch, heads, queryTime, keyTime, keyDim, valueDim, maskKind, causal) => {
     const { wasm, cpu } = await onBothBackends(() => {

@@ -1,8 +1,9 @@
 // The recurrent kernels' own WebAssembly SIMD product (small-gemm.ts) against a float64
-// reference: shapes that exercise the 16- and 4-column blocks, k = 0 and 1, and refusals.
+// reference: shapes that exercise the 4-row and single-row blocks, the 8- and 4-column blocks,
+// k = 0 and 1, A read transposed, refusals; and its softmax and softmax gradient.
 import { describe, expect, it } from 'vitest';
 import { seededValues } from '../../test/wasm-test-helpers.js';
-import { smallGemmModuleBytes, stepProduct } from './small-gemm.js';
+import { matrixProduct, simdWorkspace, smallGemmModuleBytes, stepProduct } from './small-gemm.js';
 
 function reference(a: Float32Array, b: Float32Array, m: number, k: number, n: number): Float64Array {
   const c = new Float64Array(m * n);
@@ -24,6 +25,9 @@ describe('stepProduct (own WebAssembly SIMD matrix product)', () => {
     [128, 32, 128],
     [128, 128, 32],
     [5, 0, 4],
+    [6, 7, 12],
+    [9, 200, 16],
+    [200, 16, 200],
   ])('matches a float64 reference for %i x %i times %i x n (and reruns with a new a)', (m, k, n) => {
     const b = seededValues(k * n, 1);
     const product = stepProduct(m, k, n, b);
@@ -43,5 +47,95 @@ describe('stepProduct (own WebAssembly SIMD matrix product)', () => {
     expect(big?.out.length).toBe(512 * 512);
     expect(stepProduct(2, 3, 6, seededValues(18, 5))).toBeNull();
     expect(stepProduct(2, 3, 4, seededValues(11, 5))).toBeNull();
+  });
+});
+
+function transposed(a: Float32Array, rows: number, columns: number): Float32Array {
+  const t = new Float32Array(a.length);
+  for (let i = 0; i < rows; i++) for (let j = 0; j < columns; j++) t[j * rows + i] = a[i * columns + j] as number;
+  return t;
+}
+
+describe('matrixProduct with A stored transposed', () => {
+  // Same tolerance as above.
+  it.each([
+    [1, 1, 4],
+    [5, 3, 8],
+    [7, 13, 12],
+    [200, 200, 16],
+    [33, 257, 36],
+  ])('aᵀ · b matches a float64 reference for m %i, k %i, n %i', (m, k, n) => {
+    const product = matrixProduct(m, k, n)!;
+    const a = seededValues(m * k, 6);
+    const b = seededValues(k * n, 7);
+    product.a.set(transposed(a, m, k));
+    product.b.set(b);
+    product.run(true);
+    const expected = reference(a, b, m, k, n);
+    let error = 0;
+    for (let i = 0; i < m * n; i++) error = Math.max(error, Math.abs((product.out[i] as number) - (expected[i] as number)));
+    expect(error).toBeLessThanOrEqual(1e-6 * k);
+  });
+});
+
+describe('simdWorkspace softmax and softmax gradient', () => {
+  // Tolerances: the SIMD exp is Cephes' expf (about 1 ulp), sums in float32 over <= 200 values:
+  // 2e-6 relative plus 1e-7 absolute against float64 for the softmax; the gradient 1e-5 absolute.
+  it.each([
+    [3, 4],
+    [5, 12],
+    [200, 200],
+  ])('softmax of %i rows of %i values matches float64, masked scores (-1e9) give exactly 0', (rows, columns) => {
+    const work = simdWorkspace([rows * columns])!;
+    const [s] = work.views as [Float32Array];
+    const values = seededValues(rows * columns, 8).map((v, i) => (i % 7 === 3 ? -1e9 : v * 30));
+    s.set(values);
+    work.softmax(s, rows, columns);
+    for (let r = 0; r < rows; r++) {
+      const row = Array.from(values.subarray(r * columns, (r + 1) * columns));
+      const max = Math.max(...row);
+      const exps = row.map((v) => Math.exp(v - max));
+      const total = exps.reduce((a, b) => a + b, 0);
+      for (let j = 0; j < columns; j++) {
+        const expected = (exps[j] as number) / total;
+        const got = s[r * columns + j] as number;
+        if (row[j] === -1e9) expect(got).toBe(0);
+        else expect(Math.abs(got - expected)).toBeLessThanOrEqual(2e-6 * expected + 1e-7);
+      }
+    }
+  });
+
+  it('exp over the whole float range: 0 at and below the underflow, finite and accurate above it', () => {
+    const values = Float32Array.from([-1e30, -104, -87.4, -87.3, -50, -10, -1, -1e-8, 0, 0, 0, 0]);
+    const work = simdWorkspace([12])!;
+    const [s] = work.views as [Float32Array];
+    // One row per value against 0: softmax of [x, 0, 0, 0] is e^x / (e^x + 3).
+    for (const x of values.subarray(0, 8)) {
+      s.set([x, 0, 0, 0]);
+      work.softmax(s.subarray(0, 4), 1, 4);
+      const expected = Math.exp(x) / (Math.exp(x) + 3);
+      expect(Math.abs((s[0] as number) - expected)).toBeLessThanOrEqual(2e-6 * expected + 1e-38);
+    }
+  });
+
+  it.each([
+    [2, 4, 1],
+    [7, 20, 0.25],
+    [200, 200, 0.17677669],
+  ])('softmax gradient of %i rows of %i values (scale %f) matches float64', (rows, columns, scale) => {
+    const work = simdWorkspace([rows * columns, rows * columns])!;
+    const [p, d] = work.views as [Float32Array, Float32Array];
+    p.set(seededValues(rows * columns, 9).map((v) => (v + 1) / columns));
+    const dy = seededValues(rows * columns, 10);
+    d.set(dy);
+    work.softmaxGrad(p, d, rows, columns, scale);
+    for (let r = 0; r < rows; r++) {
+      let dot = 0;
+      for (let j = 0; j < columns; j++) dot += (p[r * columns + j] as number) * (dy[r * columns + j] as number);
+      for (let j = 0; j < columns; j++) {
+        const expected = (p[r * columns + j] as number) * ((dy[r * columns + j] as number) - dot) * scale;
+        expect(Math.abs((d[r * columns + j] as number) - expected)).toBeLessThanOrEqual(1e-5);
+      }
+    }
   });
 });

@@ -17,6 +17,7 @@
  */
 
 const I32 = 0x7f;
+const F32 = 0x7d;
 const V128 = 0x7b;
 
 function uleb(value: number): number[] {
@@ -71,108 +72,245 @@ const end = [0x0b];
 const br = (depth: number) => [0x0c, ...uleb(depth)];
 const brIf = (depth: number) => [0x0d, ...uleb(depth)];
 const f32Load = [0x2a, 2, 0];
+const f32Add = [0x92];
+const f32Max = [0x97];
+const f32Div = [0x95];
+const f32Const = (value: number) => [0x43, ...new Uint8Array(Float32Array.from([value]).buffer)];
 const simd = (op: number, ...rest: number[]) => [0xfd, ...uleb(op), ...rest];
 const v128Load = (offset: number) => simd(0x00, 0, ...uleb(offset));
 const v128Store = (offset: number) => simd(0x0b, 0, ...uleb(offset));
-const v128Zero = simd(0x0c, ...new Array<number>(16).fill(0));
+const v128Const = (lanes: number[]) => simd(0x0c, ...new Uint8Array(Float32Array.from(lanes).buffer));
+const v128Zero = v128Const([0, 0, 0, 0]);
+const f32x4Const = (value: number) => v128Const([value, value, value, value]);
 const f32x4Splat = simd(0x13);
+const f32x4ExtractLane = (lane: number) => simd(0x1f, lane);
+const f32x4Lt = simd(0x43);
+const v128AndNot = simd(0x4f);
+const i32x4Shl = simd(0xab);
+const i32x4Add = simd(0xae);
 const f32x4Add = simd(0xe4);
+const f32x4Sub = simd(0xe5);
 const f32x4Mul = simd(0xe6);
+const i32x4Const = (value: number) => simd(0x0c, ...new Uint8Array(Int32Array.from([value, value, value, value]).buffer));
 
-// Parameters 0-5: a, b, c (byte offsets), m, k, n. Locals after them.
-const [A, B, C, M, K, N] = [0, 1, 2, 3, 4, 5];
-const [ROW, COL, PA, PB, P, NB, CROW, AROW] = [6, 7, 8, 9, 10, 11, 12, 13];
-const ACC = [14, 15, 16, 17];
-const AV = 18;
+/** A function body: its locals (runs of [count, type]) and code. */
+function body(locals: Array<[number, number]>, code: number[]): number[] {
+  const bytes = [...uleb(locals.length), ...locals.flatMap(([count, type]) => [...uleb(count), type]), ...code, ...end];
+  return [...uleb(bytes.length), ...bytes];
+}
 
-/** `columns` accumulators (1 or 4 vectors) for row ROW starting at byte column COL: the inner product over k. */
-function columnBlock(vectors: number): number[] {
+// gemm's parameters: a, b, c (byte offsets), m, k, n, aRow, aStep (A[i, p] is at
+// a + 4 * (i * aRow + p * aStep): aRow = k, aStep = 1 for A row-major, aRow = 1, aStep = m for
+// A stored transposed). Then its locals.
+const [A, B, C, M, K, N, AROW_STRIDE, ASTEP] = [0, 1, 2, 3, 4, 5, 6, 7];
+const [ROW, COL, NB, ARS, AKS, AROW, CROW, PB, P, CP] = [8, 9, 10, 11, 12, 13, 14, 15, 16, 17];
+const PA = [18, 19, 20, 21];
+const ACC = [22, 23, 24, 25, 26, 27, 28, 29];
+const AV = [30, 31, 32, 33];
+const BV = [34, 35];
+
+/** The inner product over k for `rows` rows of C (from ROW) and `vectors` 4-column vectors (from byte column COL). */
+function columnBlock(rows: number, vectors: number): number[] {
+  const acc = (r: number, v: number) => ACC[r * vectors + v] as number;
   const code: number[] = [];
-  for (let q = 0; q < vectors; q++) code.push(...v128Zero, ...set(ACC[q] as number));
-  code.push(...get(AROW), ...set(PA), ...get(B), ...get(COL), ...add, ...set(PB), ...get(K), ...set(P));
+  for (let r = 0; r < rows; r++) for (let v = 0; v < vectors; v++) code.push(...v128Zero, ...set(acc(r, v)));
+  for (let r = 0; r < rows; r++) code.push(...get(AROW), ...(r === 0 ? [] : [...get(ARS), ...i32(r), ...mul, ...add]), ...set(PA[r] as number));
+  code.push(...get(B), ...get(COL), ...add, ...set(PB), ...get(K), ...set(P));
   code.push(...block, ...loop);
   code.push(...get(P), ...eqz, ...brIf(1));
-  code.push(...get(PA), ...f32Load, ...f32x4Splat, ...set(AV));
-  for (let q = 0; q < vectors; q++) {
-    code.push(...get(ACC[q] as number), ...get(AV), ...get(PB), ...v128Load(16 * q), ...f32x4Mul, ...f32x4Add, ...set(ACC[q] as number));
+  for (let r = 0; r < rows; r++) code.push(...get(PA[r] as number), ...f32Load, ...f32x4Splat, ...set(AV[r] as number));
+  for (let v = 0; v < vectors; v++) code.push(...get(PB), ...v128Load(16 * v), ...set(BV[v] as number));
+  for (let r = 0; r < rows; r++) {
+    for (let v = 0; v < vectors; v++) code.push(...get(acc(r, v)), ...get(AV[r] as number), ...get(BV[v] as number), ...f32x4Mul, ...f32x4Add, ...set(acc(r, v)));
   }
-  code.push(...get(PA), ...i32(4), ...add, ...set(PA));
+  for (let r = 0; r < rows; r++) code.push(...get(PA[r] as number), ...get(AKS), ...add, ...set(PA[r] as number));
   code.push(...get(PB), ...get(NB), ...add, ...set(PB));
   code.push(...get(P), ...i32(1), ...sub, ...set(P));
   code.push(...br(0), ...end, ...end);
-  for (let q = 0; q < vectors; q++) code.push(...get(CROW), ...get(COL), ...add, ...get(ACC[q] as number), ...v128Store(16 * q));
+  code.push(...get(CROW), ...get(COL), ...add, ...set(CP));
+  for (let r = 0; r < rows; r++) {
+    for (let v = 0; v < vectors; v++) code.push(...get(CP), ...(r === 0 ? [] : [...get(NB), ...i32(r), ...mul, ...add]), ...get(acc(r, v)), ...v128Store(16 * v));
+  }
   code.push(...get(COL), ...i32(16 * vectors), ...add, ...set(COL));
   return code;
 }
 
+/** `rows` rows of C from ROW: 8 columns at a time while they fit, then 4 at a time. */
+function rowBlock(rows: number): number[] {
+  const code: number[] = [];
+  code.push(...get(A), ...get(ROW), ...get(ARS), ...mul, ...add, ...set(AROW));
+  code.push(...get(C), ...get(ROW), ...get(NB), ...mul, ...add, ...set(CROW));
+  code.push(...i32(0), ...set(COL));
+  code.push(...block, ...loop, ...get(COL), ...i32(32), ...add, ...get(NB), ...gtU, ...brIf(1), ...columnBlock(rows, 2), ...br(0), ...end, ...end);
+  code.push(...block, ...loop, ...get(COL), ...get(NB), ...geU, ...brIf(1), ...columnBlock(rows, 1), ...br(0), ...end, ...end);
+  return code;
+}
+
+/** `C[m, n] = A[m, k] · B[k, n]`: 4 rows x 8 columns of C at a time (then the remaining rows one by one), each summing over k in order. */
 function gemmBody(): number[] {
   const code: number[] = [];
   code.push(...get(N), ...i32(2), ...shl, ...set(NB));
+  code.push(...get(AROW_STRIDE), ...i32(2), ...shl, ...set(ARS));
+  code.push(...get(ASTEP), ...i32(2), ...shl, ...set(AKS));
   code.push(...i32(0), ...set(ROW));
-  code.push(...block, ...loop);
-  code.push(...get(ROW), ...get(M), ...geU, ...brIf(1));
-  code.push(...get(A), ...get(ROW), ...get(K), ...mul, ...i32(2), ...shl, ...add, ...set(AROW));
-  code.push(...get(C), ...get(ROW), ...get(NB), ...mul, ...add, ...set(CROW));
-  code.push(...i32(0), ...set(COL));
-  // 16 columns at a time while they fit, then 4 at a time.
-  code.push(...block, ...loop, ...get(COL), ...i32(64), ...add, ...get(NB), ...gtU, ...brIf(1), ...columnBlock(4), ...br(0), ...end, ...end);
-  code.push(...block, ...loop, ...get(COL), ...get(NB), ...geU, ...brIf(1), ...columnBlock(1), ...br(0), ...end, ...end);
-  code.push(...get(ROW), ...i32(1), ...add, ...set(ROW));
-  code.push(...br(0), ...end, ...end);
-  code.push(...end);
-  const locals = [...uleb(2), ...uleb(8), I32, ...uleb(5), V128];
-  const body = [...locals, ...code];
-  return [...uleb(body.length), ...body];
+  code.push(...block, ...loop, ...get(ROW), ...i32(4), ...add, ...get(M), ...gtU, ...brIf(1), ...rowBlock(4), ...get(ROW), ...i32(4), ...add, ...set(ROW), ...br(0), ...end, ...end);
+  code.push(...block, ...loop, ...get(ROW), ...get(M), ...geU, ...brIf(1), ...rowBlock(1), ...get(ROW), ...i32(1), ...add, ...set(ROW), ...br(0), ...end, ...end);
+  return body([[18 - 8 + 4, I32], [14, V128]], code);
 }
+
+/** The sum of a vector's 4 lanes, ((l0 + l1) + l2) + l3. */
+function horizontalSum(local: number): number[] {
+  return [...get(local), ...f32x4ExtractLane(0), ...get(local), ...f32x4ExtractLane(1), ...f32Add, ...get(local), ...f32x4ExtractLane(2), ...f32Add, ...get(local), ...f32x4ExtractLane(3), ...f32Add];
+}
+
+// softmaxGrad's parameters: p, d (byte offsets), rows, columns (a multiple of 4), scale (f32); then locals.
+const [SG_P, SG_D, SG_ROWS, SG_COLS, SG_SCALE] = [0, 1, 2, 3, 4];
+const [SG_ROWBYTES, SG_J, SG_DOT, SG_SCALEV] = [5, 6, 7, 8];
+
+/** `d = p (d - Σ_j p d) · scale` per row of `columns` values, in place (softmax's gradient). */
+function softmaxGradBody(): number[] {
+  const code: number[] = [];
+  code.push(...get(SG_COLS), ...i32(2), ...shl, ...set(SG_ROWBYTES));
+  code.push(...get(SG_SCALE), ...f32x4Splat, ...set(SG_SCALEV));
+  code.push(...block, ...loop, ...get(SG_ROWS), ...eqz, ...brIf(1));
+  // The row's dot product, 4 lanes, then summed.
+  code.push(...v128Zero, ...set(SG_DOT), ...i32(0), ...set(SG_J));
+  code.push(...block, ...loop, ...get(SG_J), ...get(SG_ROWBYTES), ...geU, ...brIf(1));
+  code.push(...get(SG_DOT), ...get(SG_P), ...get(SG_J), ...add, ...v128Load(0), ...get(SG_D), ...get(SG_J), ...add, ...v128Load(0), ...f32x4Mul, ...f32x4Add, ...set(SG_DOT));
+  code.push(...get(SG_J), ...i32(16), ...add, ...set(SG_J), ...br(0), ...end, ...end);
+  code.push(...horizontalSum(SG_DOT), ...f32x4Splat, ...set(SG_DOT), ...i32(0), ...set(SG_J));
+  code.push(...block, ...loop, ...get(SG_J), ...get(SG_ROWBYTES), ...geU, ...brIf(1));
+  code.push(...get(SG_D), ...get(SG_J), ...add);
+  code.push(...get(SG_P), ...get(SG_J), ...add, ...v128Load(0), ...get(SG_D), ...get(SG_J), ...add, ...v128Load(0), ...get(SG_DOT), ...f32x4Sub, ...f32x4Mul, ...get(SG_SCALEV), ...f32x4Mul, ...v128Store(0));
+  code.push(...get(SG_J), ...i32(16), ...add, ...set(SG_J), ...br(0), ...end, ...end);
+  code.push(...get(SG_P), ...get(SG_ROWBYTES), ...add, ...set(SG_P), ...get(SG_D), ...get(SG_ROWBYTES), ...add, ...set(SG_D));
+  code.push(...get(SG_ROWS), ...i32(1), ...sub, ...set(SG_ROWS), ...br(0), ...end, ...end);
+  return body([[2, I32], [2, V128]], code);
+}
+
+// softmax's parameters: s (byte offset), rows, columns (a multiple of 4); then locals: working
+// values, then the exp's constants (set once, before the rows).
+const [SM_S, SM_ROWS, SM_COLS] = [0, 1, 2];
+const [SM_ROWBYTES, SM_J, SM_ACC, SM_SUM, SM_X, SM_R, SM_T] = [3, 4, 5, 6, 7, 8, 9];
+const EXP_LOW = -87.33654; // below this expf underflows: the result is 0
+const MAGIC = 12582912; // 1.5 * 2^23: adding it rounds to an integer held in the low mantissa bits
+const POLYNOMIAL = [1.9875691500e-4, 1.3981999507e-3, 8.3334519073e-3, 4.1665795894e-2, 1.6666665459e-1, 5.0000001201e-1];
+const EXP_CONSTANTS = [EXP_LOW, Math.LOG2E, MAGIC, 0.693359375, -2.12194440e-4, ...POLYNOMIAL, 1];
+const SM_CONST = EXP_CONSTANTS.map((_, i) => 10 + i);
+const constant = (value: number) => get(SM_CONST[EXP_CONSTANTS.indexOf(value)] as number);
+const f32x4PMax = simd(0xeb);
+
+/**
+ * `exp` of the vector in SM_X, left on the stack (Cephes' expf: x = n ln2 + r, |r| <= ln2 / 2,
+ * n rounded by adding 1.5 * 2^23, a degree-7 polynomial for e^r, 2^n from n's bits; about
+ * 1 ulp), 0 below EXP_LOW.
+ */
+function expOfX(): number[] {
+  const code: number[] = [];
+  code.push(...get(SM_X), ...constant(EXP_LOW), ...f32x4PMax, ...set(SM_R));
+  code.push(...get(SM_R), ...constant(Math.LOG2E), ...f32x4Mul, ...constant(MAGIC), ...f32x4Add, ...set(SM_T));
+  // r = x - n C1 - n C2, n = t - MAGIC (on the stack twice).
+  code.push(...get(SM_R), ...get(SM_T), ...constant(MAGIC), ...f32x4Sub, ...constant(0.693359375), ...f32x4Mul, ...f32x4Sub);
+  code.push(...get(SM_T), ...constant(MAGIC), ...f32x4Sub, ...constant(-2.12194440e-4), ...f32x4Mul, ...f32x4Sub, ...set(SM_R));
+  code.push(...constant(POLYNOMIAL[0] as number));
+  for (const c of POLYNOMIAL.slice(1)) code.push(...get(SM_R), ...f32x4Mul, ...constant(c), ...f32x4Add);
+  code.push(...get(SM_R), ...get(SM_R), ...f32x4Mul, ...f32x4Mul, ...get(SM_R), ...f32x4Add, ...constant(1), ...f32x4Add);
+  // 2^n: n's bits shifted into the exponent field, plus the bias.
+  code.push(...get(SM_T), ...i32(23), ...i32x4Shl, ...i32x4Const(127 << 23), ...i32x4Add, ...f32x4Mul);
+  code.push(...get(SM_X), ...constant(EXP_LOW), ...f32x4Lt, ...v128AndNot);
+  return code;
+}
+
+/** A loop over the row's vectors (byte offset SM_J from 0 to SM_ROWBYTES) running `inner`. */
+function overRow(inner: number[]): number[] {
+  return [...i32(0), ...set(SM_J), ...block, ...loop, ...get(SM_J), ...get(SM_ROWBYTES), ...geU, ...brIf(1), ...inner, ...get(SM_J), ...i32(16), ...add, ...set(SM_J), ...br(0), ...end, ...end];
+}
+
+/** Softmax over each row of `columns` values, in place: exp(s - max) / Σ exp(s - max). */
+function softmaxBody(): number[] {
+  const code: number[] = [];
+  const at = [...get(SM_S), ...get(SM_J), ...add];
+  EXP_CONSTANTS.forEach((value, i) => code.push(...f32x4Const(value), ...set(SM_CONST[i] as number)));
+  code.push(...get(SM_COLS), ...i32(2), ...shl, ...set(SM_ROWBYTES));
+  code.push(...block, ...loop, ...get(SM_ROWS), ...eqz, ...brIf(1));
+  code.push(...get(SM_S), ...v128Load(0), ...set(SM_ACC));
+  code.push(...overRow([...get(SM_ACC), ...at, ...v128Load(0), ...f32x4PMax, ...set(SM_ACC)]));
+  code.push(...get(SM_ACC), ...f32x4ExtractLane(0), ...get(SM_ACC), ...f32x4ExtractLane(1), ...f32Max, ...get(SM_ACC), ...f32x4ExtractLane(2), ...f32Max, ...get(SM_ACC), ...f32x4ExtractLane(3), ...f32Max, ...f32x4Splat, ...set(SM_ACC));
+  // exp(s - max) stored and summed in one pass.
+  code.push(...v128Zero, ...set(SM_SUM));
+  code.push(...overRow([...at, ...v128Load(0), ...get(SM_ACC), ...f32x4Sub, ...set(SM_X), ...at, ...expOfX(), ...set(SM_R), ...get(SM_R), ...v128Store(0), ...get(SM_SUM), ...get(SM_R), ...f32x4Add, ...set(SM_SUM)]));
+  code.push(...f32Const(1), ...horizontalSum(SM_SUM), ...f32Div, ...f32x4Splat, ...set(SM_ACC));
+  code.push(...overRow([...at, ...at, ...v128Load(0), ...get(SM_ACC), ...f32x4Mul, ...v128Store(0)]));
+  code.push(...get(SM_S), ...get(SM_ROWBYTES), ...add, ...set(SM_S));
+  code.push(...get(SM_ROWS), ...i32(1), ...sub, ...set(SM_ROWS), ...br(0), ...end, ...end);
+  return body([[2, I32], [5 + EXP_CONSTANTS.length, V128]], code);
+}
+
+const FUNCTIONS = ['gemm', 'softmaxGrad', 'softmax'] as const;
 
 /** The module's bytes (exported for the test that checks they validate). */
 export function smallGemmModuleBytes(): Uint8Array {
-  const type = [0x60, ...uleb(6), I32, I32, I32, I32, I32, I32, ...uleb(0)];
+  const gemmType = [0x60, ...uleb(8), I32, I32, I32, I32, I32, I32, I32, I32, ...uleb(0)];
+  const softmaxGradType = [0x60, ...uleb(5), I32, I32, I32, I32, F32, ...uleb(0)];
+  const softmaxType = [0x60, ...uleb(3), I32, I32, I32, ...uleb(0)];
+  const exports = [...name('memory'), 0x02, ...uleb(0), ...FUNCTIONS.flatMap((f, i) => [...name(f), 0x00, ...uleb(i)])];
   const bytes = [
     0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,
-    ...section(1, [...uleb(1), ...type]),
-    ...section(3, [...uleb(1), ...uleb(0)]),
+    ...section(1, [...uleb(3), ...gemmType, ...softmaxGradType, ...softmaxType]),
+    ...section(3, [...uleb(3), ...uleb(0), ...uleb(1), ...uleb(2)]),
     ...section(5, [...uleb(1), 0x00, ...uleb(1)]),
-    ...section(7, [...uleb(2), ...name('memory'), 0x02, ...uleb(0), ...name('gemm'), 0x00, ...uleb(0)]),
-    ...section(10, [...uleb(1), ...gemmBody()]),
+    ...section(7, [...uleb(1 + FUNCTIONS.length), ...exports]),
+    ...section(10, [...uleb(3), ...gemmBody(), ...softmaxGradBody(), ...softmaxBody()]),
   ];
   return new Uint8Array(bytes);
 }
 
 interface Instance {
   memory: WebAssembly.Memory;
-  gemm: (a: number, b: number, c: number, m: number, k: number, n: number) => void;
+  gemm: (a: number, b: number, c: number, m: number, k: number, n: number, aRow: number, aStep: number) => void;
+  softmaxGrad: (p: number, d: number, rows: number, columns: number, scale: number) => void;
+  softmax: (s: number, rows: number, columns: number) => void;
 }
 
 let instance: Instance | null | undefined;
-// A second instance for BatchMatMul's products, so that growing its memory never detaches the
-// views a live `stepProduct` of a recurrent kernel holds.
+// A second instance for BatchMatMul's products and a third for workspaces (the attention
+// kernels), so that growing one's memory never detaches the views another holds.
 let batchInstance: Instance | null | undefined;
+let workspaceInstance: Instance | null | undefined;
 
 function newInstance(): Instance | null {
   try {
-    // Synchronous: the module is under 1 KB (browsers allow synchronous compiles up to 4 KB).
+    // Synchronous: the module is about 2.4 KB (browsers allow synchronous compiles up to 4 KB).
     const module = new WebAssembly.Module(smallGemmModuleBytes() as BufferSource);
-    const exports = new WebAssembly.Instance(module, {}).exports as unknown as Instance;
-    return { memory: exports.memory, gemm: exports.gemm };
+    return new WebAssembly.Instance(module, {}).exports as unknown as Instance;
   } catch {
-    return null; // No WebAssembly SIMD: the caller keeps the backend's BatchMatMul.
+    return null; // No WebAssembly SIMD: the caller keeps the backend's kernels.
   }
 }
 
-/** `a`, `b` and `out` laid out one after another from offset 0 of `gemm`'s memory, grown to fit. */
-function productViews(gemm: Instance, m: number, k: number, n: number): MatrixProduct {
-  const bytes = 4 * (m * k + k * n + m * n);
-  const needed = Math.ceil(bytes / 65536) - gemm.memory.buffer.byteLength / 65536;
-  if (needed > 0) gemm.memory.grow(needed);
-  const buffer = gemm.memory.buffer;
-  const bOffset = 4 * m * k;
-  const cOffset = bOffset + 4 * k * n;
+/** Float32 views of `sizes` values each, laid out one after another (16-byte aligned) from offset 0 of the instance's memory, grown to fit. */
+function layOut(target: Instance, sizes: number[]): Float32Array[] {
+  const aligned = sizes.map((size) => Math.ceil(size / 4) * 4);
+  const bytes = 4 * aligned.reduce((a, b) => a + b, 0);
+  const needed = Math.ceil(bytes / 65536) - target.memory.buffer.byteLength / 65536;
+  if (needed > 0) target.memory.grow(needed);
+  const buffer = target.memory.buffer;
+  let offset = 0;
+  return sizes.map((size, index) => {
+    const view = new Float32Array(buffer, offset, size);
+    offset += 4 * (aligned[index] as number);
+    return view;
+  });
+}
+
+/** `a`, `b` and `out` laid out one after another from offset 0 of the module's memory, grown to fit. */
+function productViews(target: Instance, m: number, k: number, n: number): MatrixProduct {
+  const [a, b, out] = layOut(target, [m * k, k * n, m * n]) as [Float32Array, Float32Array, Float32Array];
   return {
-    a: new Float32Array(buffer, 0, m * k),
-    b: new Float32Array(buffer, bOffset, k * n),
-    out: new Float32Array(buffer, cOffset, m * n),
-    run: () => gemm.gemm(0, bOffset, cOffset, m, k, n),
+    a,
+    b,
+    out,
+    run: (aTransposed = false) => (aTransposed ? target.gemm(a.byteOffset, b.byteOffset, out.byteOffset, m, k, n, 1, m) : target.gemm(a.byteOffset, b.byteOffset, out.byteOffset, m, k, n, k, 1)),
   };
 }
 
@@ -193,23 +331,51 @@ export function stepProduct(m: number, k: number, n: number, b: Float32Array): S
   if (instance === null) return null;
   const views = productViews(instance, m, k, n);
   views.b.set(b);
-  return { a: views.a, out: views.out, run: views.run };
+  return { a: views.a, out: views.out, run: () => views.run() };
 }
 
 /**
  * `out = a · b` for one `a` [m, k] and one `b` [k, n] at a time (BatchMatMul's batch entries):
- * write `a` and `b`, call `run()`, read `out`. The views stay valid until the next
- * `matrixProduct`. Null when the module cannot run here or `n` is not a multiple of 4.
+ * write `a` and `b`, call `run()`, read `out`. `run(true)` reads `a` as `aᵀ` stored row-major
+ * ([k, m]), with no transpose. The views stay valid until the next `matrixProduct`. Null when
+ * the module cannot run here or `n` is not a multiple of 4.
  */
 export interface MatrixProduct {
   a: Float32Array;
   b: Float32Array;
   out: Float32Array;
-  run(): void;
+  run(aTransposed?: boolean): void;
 }
 
 export function matrixProduct(m: number, k: number, n: number): MatrixProduct | null {
   if (n % 4 !== 0) return null;
   if (batchInstance === undefined) batchInstance = newInstance();
   return batchInstance === null ? null : productViews(batchInstance, m, k, n);
+}
+
+/**
+ * Views in the module's memory and its functions over them (every view argument must be one
+ * of `views` or a subarray of one): the fused attention kernels run a whole head there.
+ */
+export interface SimdWorkspace {
+  views: Float32Array[];
+  /** `c[m, n] = a[m, k] · b[k, n]`, or `aᵀ · b` with `a` stored `[k, m]` when `aTransposed`; `n` a multiple of 4. */
+  gemm(a: Float32Array, b: Float32Array, c: Float32Array, m: number, k: number, n: number, aTransposed?: boolean): void;
+  /** Softmax over each of `rows` rows of `columns` values (a multiple of 4), in place. */
+  softmax(s: Float32Array, rows: number, columns: number): void;
+  /** `d = p (d - Σ p d) · scale` per row of `columns` values (a multiple of 4), in place. */
+  softmaxGrad(p: Float32Array, d: Float32Array, rows: number, columns: number, scale: number): void;
+}
+
+/** A workspace of views of `sizes` values each, or null when the module cannot run here. The views stay valid until the next `simdWorkspace`. */
+export function simdWorkspace(sizes: number[]): SimdWorkspace | null {
+  if (workspaceInstance === undefined) workspaceInstance = newInstance();
+  const target = workspaceInstance;
+  if (target === null) return null;
+  return {
+    views: layOut(target, sizes),
+    gemm: (a, b, c, m, k, n, aTransposed = false) => (aTransposed ? target.gemm(a.byteOffset, b.byteOffset, c.byteOffset, m, k, n, 1, m) : target.gemm(a.byteOffset, b.byteOffset, c.byteOffset, m, k, n, k, 1)),
+    softmax: (s, rows, columns) => target.softmax(s.byteOffset, rows, columns),
+    softmaxGrad: (p, d, rows, columns, scale) => target.softmaxGrad(p.byteOffset, d.byteOffset, rows, columns, scale),
+  };
 }
