@@ -7,17 +7,12 @@ import { serviceFlags } from './service-flags.js';
 /** What the server uses when not told (server.ts's SUPPORT_RATE_DEFAULTS; a test keeps them equal). */
 export const RATE_DEFAULTS = { rateLimit: 20, rateBurst: 40 };
 
-/**
- * What `--full` changes (flags given beside it still win): 5 epochs, the 10-per-intent setting, and
- * the recorded model's ensemble of 3 members (chosen on the validation share; README "Ensemble").
- */
-export const FULL = { epochs: 5, 'few-shot': true, members: 3 };
-
-const membersFlag = (defaultValue: number, defaultText?: string) =>
-  integer({ description: 'models trained with different seeds and averaged (1: a single model)', default: defaultValue, min: 1, max: 8, ...(defaultText ? { defaultText } : {}) });
+/** What `--full` changes (flags given beside it still win). */
+export const FULL = { epochs: 5, 'few-shot': true };
 
 const trainingFlags = {
   dim: integer({ description: 'width of the feature embeddings of each member', default: 256, min: 4, max: 1024 }),
+  members: integer({ description: 'models trained with different seeds, their logits averaged (README: Ensemble)', default: 1, min: 1, max: 8 }),
   'batch-size': integer({ description: 'queries per training step', default: 128, min: 1, max: 10_000 }),
   'learning-rate': decimal({ description: 'peak Adam learning rate (cosine decay to 1%)', default: 0.02, min: 1e-9, max: 10 }),
   'validation-share': decimal({ description: 'share of the training queries held out for the temperature and the threshold', default: 0.1, min: 0.01, max: 0.5 }),
@@ -35,11 +30,10 @@ export const startCommand = defineCommand({
     'Trains the Loom intent classifier and the TF-IDF baseline on BANKING77, calibrates the confidence, picks the hand-off threshold, prints the test results and a few replies, and saves the model.',
   flags: {
     epochs: epochsFlag(3, `3; ${FULL.epochs} with --full`),
-    members: membersFlag(1, `1; ${FULL.members} with --full`),
     ...trainingFlags,
     'few-shot': toggle({ description: 'also train both models on 10 queries per intent and report them (on with --full)' }),
     feedback: text({ description: 'a feedback log (JSON lines from POST /feedback) added to the training queries', placeholder: 'FILE', defaultText: 'none', expected: 'a file' }),
-    full: toggle({ description: `what pnpm full runs: ${FULL.epochs} epochs, ${FULL.members} members and the 10-per-intent setting` }),
+    full: toggle({ description: `what pnpm full runs: ${FULL.epochs} epochs and the 10-per-intent setting` }),
     out: outFlag('runs/latest', 'folder for the model, the report and the coverage curve'),
   },
   examples: ['pnpm start --epochs 8', 'pnpm start --limit 2000 --out /tmp/support'],
@@ -51,7 +45,6 @@ export const retrainCommand = defineCommand({
   summary: 'Trains again on BANKING77 plus the corrected queries of the feedback log, and saves the new model (the server picks it up when restarted).',
   flags: {
     epochs: epochsFlag(3),
-    members: membersFlag(FULL.members),
     ...trainingFlags,
     feedback: text({ description: 'the feedback log POST /feedback appends to', placeholder: 'FILE', default: 'runs/feedback.jsonl', expected: 'a file' }),
     out: outFlag('runs/latest', 'folder for the retrained model'),
@@ -100,7 +93,7 @@ export function runOptions({ values, given }: Parsed<typeof startCommand.flags> 
   return {
     epochs: full && !given.has('epochs') ? FULL.epochs : values.epochs,
     dim: values.dim,
-    members: full && !given.has('members') ? FULL.members : values.members,
+    members: values.members,
     batchSize: values['batch-size'],
     learningRate: values['learning-rate'],
     validationShare: values['validation-share'],
