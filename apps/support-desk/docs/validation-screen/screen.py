@@ -109,7 +109,9 @@ def run(d=256, epochs=5, bs=128, lr=0.02, weighting='mean', split=False, ls=0.0,
             loss = F.cross_entropy(model(x, True), y, label_smoothing=ls)
             opt.zero_grad(); loss.backward(); opt.step(); sched.step()
     with torch.no_grad():
-        acc = (model(Xva, False).argmax(1) == yva).float().mean().item()
+        logits = model(Xva, False)
+        acc = (logits.argmax(1) == yva).float().mean().item()
+    run.last_logits = logits  # the validation logits of the last run (ensemble.py averages them)
     return acc, time.time() - t0
 if __name__ == '__main__':
     for line in sys.stdin:
