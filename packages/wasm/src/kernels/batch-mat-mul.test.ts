@@ -36,6 +36,10 @@ describe('BatchMatMul on loom-wasm (transposed fast path)', () => {
   cases.push({ a: [1, 97, 3], b: [1, 97, 17], transposeA: true, transposeB: false });
   cases.push({ a: [97, 3], b: [1, 97, 17], transposeA: true, transposeB: false });
   cases.push({ a: [1, 97, 5], b: [97, 6], transposeA: true, transposeB: false });
+  // Aᵀ·B with 4k columns in the SIMD module: rank 2, rank 3 batch 1, and a long k (sliced).
+  cases.push({ a: [50, 33], b: [50, 12], transposeA: true, transposeB: false });
+  cases.push({ a: [1, 7, 9], b: [1, 7, 4], transposeA: true, transposeB: false });
+  cases.push({ a: [6000, 9], b: [6000, 8], transposeA: true, transposeB: false });
 
   it.each(cases)('matches cpu for a $a (T=$transposeA) x b $b (T=$transposeB)', async ({ a, b, transposeA, transposeB }) => {
     const { wasm, cpu, shapes } = await onBothBackends(() => tf.matMul(seededTensor(a, 1), seededTensor(b, 2), transposeA, transposeB));

@@ -28,6 +28,7 @@ describe('stepProduct (own WebAssembly SIMD matrix product)', () => {
     [6, 7, 12],
     [9, 200, 16],
     [200, 16, 200],
+    [9, 3000, 20],
   ])('matches a float64 reference for %i x %i times %i x n (and reruns with a new a)', (m, k, n) => {
     const b = seededValues(k * n, 1);
     const product = stepProduct(m, k, n, b);
@@ -64,6 +65,9 @@ describe('matrixProduct with A stored transposed', () => {
     [7, 13, 12],
     [200, 200, 16],
     [33, 257, 36],
+    // Operands over 128 KB: k runs in slices (the first writes C, the rest add to it).
+    [32, 25600, 32],
+    [8, 5000, 4],
   ])('aᵀ · b matches a float64 reference for m %i, k %i, n %i', (m, k, n) => {
     const product = matrixProduct(m, k, n)!;
     const a = seededValues(m * k, 6);

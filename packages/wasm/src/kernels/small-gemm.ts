@@ -67,6 +67,8 @@ const geU = [0x4f];
 const gtU = [0x4b];
 const eqz = [0x45];
 const block = [0x02, 0x40];
+const ifV128 = [0x04, V128];
+const elseOp = [0x05];
 const loop = [0x03, 0x40];
 const end = [0x0b];
 const br = (depth: number) => [0x0c, ...uleb(depth)];
@@ -101,19 +103,23 @@ function body(locals: Array<[number, number]>, code: number[]): number[] {
 
 // gemm's parameters: a, b, c (byte offsets), m, k, n, aRow, aStep (A[i, p] is at
 // a + 4 * (i * aRow + p * aStep): aRow = k, aStep = 1 for A row-major, aRow = 1, aStep = m for
-// A stored transposed). Then its locals.
-const [A, B, C, M, K, N, AROW_STRIDE, ASTEP] = [0, 1, 2, 3, 4, 5, 6, 7];
-const [ROW, COL, NB, ARS, AKS, AROW, CROW, PB, P, CP] = [8, 9, 10, 11, 12, 13, 14, 15, 16, 17];
-const PA = [18, 19, 20, 21];
-const ACC = [22, 23, 24, 25, 26, 27, 28, 29];
-const AV = [30, 31, 32, 33];
-const BV = [34, 35];
+// A stored transposed), accumulate (non-zero: C += A · B). Then its locals.
+const [A, B, C, M, K, N, AROW_STRIDE, ASTEP, ACCUMULATE] = [0, 1, 2, 3, 4, 5, 6, 7, 8];
+const [ROW, COL, NB, ARS, AKS, AROW, CROW, PB, P, CP] = [9, 10, 11, 12, 13, 14, 15, 16, 17, 18];
+const PA = [19, 20, 21, 22];
+const ACC = [23, 24, 25, 26, 27, 28, 29, 30];
+const AV = [31, 32, 33, 34];
+const BV = [35, 36];
 
 /** The inner product over k for `rows` rows of C (from ROW) and `vectors` 4-column vectors (from byte column COL). */
 function columnBlock(rows: number, vectors: number): number[] {
   const acc = (r: number, v: number) => ACC[r * vectors + v] as number;
   const code: number[] = [];
-  for (let r = 0; r < rows; r++) for (let v = 0; v < vectors; v++) code.push(...v128Zero, ...set(acc(r, v)));
+  code.push(...get(CROW), ...get(COL), ...add, ...set(CP));
+  const cAt = (r: number) => [...get(CP), ...(r === 0 ? [] : [...get(NB), ...i32(r), ...mul, ...add])];
+  for (let r = 0; r < rows; r++) {
+    for (let v = 0; v < vectors; v++) code.push(...get(ACCUMULATE), ...ifV128, ...cAt(r), ...v128Load(16 * v), ...elseOp, ...v128Zero, ...end, ...set(acc(r, v)));
+  }
   for (let r = 0; r < rows; r++) code.push(...get(AROW), ...(r === 0 ? [] : [...get(ARS), ...i32(r), ...mul, ...add]), ...set(PA[r] as number));
   code.push(...get(B), ...get(COL), ...add, ...set(PB), ...get(K), ...set(P));
   code.push(...block, ...loop);
@@ -127,10 +133,7 @@ function columnBlock(rows: number, vectors: number): number[] {
   code.push(...get(PB), ...get(NB), ...add, ...set(PB));
   code.push(...get(P), ...i32(1), ...sub, ...set(P));
   code.push(...br(0), ...end, ...end);
-  code.push(...get(CROW), ...get(COL), ...add, ...set(CP));
-  for (let r = 0; r < rows; r++) {
-    for (let v = 0; v < vectors; v++) code.push(...get(CP), ...(r === 0 ? [] : [...get(NB), ...i32(r), ...mul, ...add]), ...get(acc(r, v)), ...v128Store(16 * v));
-  }
+  for (let r = 0; r < rows; r++) for (let v = 0; v < vectors; v++) code.push(...cAt(r), ...get(acc(r, v)), ...v128Store(16 * v));
   code.push(...get(COL), ...i32(16 * vectors), ...add, ...set(COL));
   return code;
 }
@@ -155,7 +158,7 @@ function gemmBody(): number[] {
   code.push(...i32(0), ...set(ROW));
   code.push(...block, ...loop, ...get(ROW), ...i32(4), ...add, ...get(M), ...gtU, ...brIf(1), ...rowBlock(4), ...get(ROW), ...i32(4), ...add, ...set(ROW), ...br(0), ...end, ...end);
   code.push(...block, ...loop, ...get(ROW), ...get(M), ...geU, ...brIf(1), ...rowBlock(1), ...get(ROW), ...i32(1), ...add, ...set(ROW), ...br(0), ...end, ...end);
-  return body([[18 - 8 + 4, I32], [14, V128]], code);
+  return body([[14, I32], [14, V128]], code);
 }
 
 /** The sum of a vector's 4 lanes, ((l0 + l1) + l2) + l3. */
@@ -250,7 +253,7 @@ const FUNCTIONS = ['gemm', 'softmaxGrad', 'softmax'] as const;
 
 /** The module's bytes (exported for the test that checks they validate). */
 export function smallGemmModuleBytes(): Uint8Array {
-  const gemmType = [0x60, ...uleb(8), I32, I32, I32, I32, I32, I32, I32, I32, ...uleb(0)];
+  const gemmType = [0x60, ...uleb(9), I32, I32, I32, I32, I32, I32, I32, I32, I32, ...uleb(0)];
   const softmaxGradType = [0x60, ...uleb(5), I32, I32, I32, I32, F32, ...uleb(0)];
   const softmaxType = [0x60, ...uleb(3), I32, I32, I32, ...uleb(0)];
   const exports = [...name('memory'), 0x02, ...uleb(0), ...FUNCTIONS.flatMap((f, i) => [...name(f), 0x00, ...uleb(i)])];
@@ -267,7 +270,7 @@ export function smallGemmModuleBytes(): Uint8Array {
 
 interface Instance {
   memory: WebAssembly.Memory;
-  gemm: (a: number, b: number, c: number, m: number, k: number, n: number, aRow: number, aStep: number) => void;
+  gemm: (a: number, b: number, c: number, m: number, k: number, n: number, aRow: number, aStep: number, accumulate: number) => void;
   softmaxGrad: (p: number, d: number, rows: number, columns: number, scale: number) => void;
   softmax: (s: number, rows: number, columns: number) => void;
 }
@@ -303,6 +306,22 @@ function layOut(target: Instance, sizes: number[]): Float32Array[] {
   });
 }
 
+// Operand bytes (a's and b's) above which a product runs in slices of k, so that each slice's
+// operands stay in cache while every 4 x 8 block of C passes over them (a weight gradient
+// xᵀ · dy with x, dy [25600, 32] otherwise streams 6.5 MB from memory once per block).
+const SLICE_BYTES = 1 << 17;
+
+/** `c = a · b` (or `aᵀ · b`, a stored [k, m]) at byte offsets of the instance's memory, in slices of k when the operands are large. */
+function product(target: Instance, a: number, b: number, c: number, m: number, k: number, n: number, aTransposed: boolean): void {
+  const slice = 4 * k * (m + n) > SLICE_BYTES ? Math.max(16, Math.floor(SLICE_BYTES / (4 * (m + n)))) : k;
+  if (k === 0) return target.gemm(a, b, c, m, 0, n, 0, 1, 0); // C = 0
+  for (let p = 0; p < k; p += slice) {
+    const depth = Math.min(slice, k - p);
+    if (aTransposed) target.gemm(a + 4 * p * m, b + 4 * p * n, c, m, depth, n, 1, m, p > 0 ? 1 : 0);
+    else target.gemm(a + 4 * p, b + 4 * p * n, c, m, depth, n, k, 1, p > 0 ? 1 : 0);
+  }
+}
+
 /** `a`, `b` and `out` laid out one after another from offset 0 of the module's memory, grown to fit. */
 function productViews(target: Instance, m: number, k: number, n: number): MatrixProduct {
   const [a, b, out] = layOut(target, [m * k, k * n, m * n]) as [Float32Array, Float32Array, Float32Array];
@@ -310,7 +329,7 @@ function productViews(target: Instance, m: number, k: number, n: number): Matrix
     a,
     b,
     out,
-    run: (aTransposed = false) => (aTransposed ? target.gemm(a.byteOffset, b.byteOffset, out.byteOffset, m, k, n, 1, m) : target.gemm(a.byteOffset, b.byteOffset, out.byteOffset, m, k, n, k, 1)),
+    run: (aTransposed = false) => product(target, a.byteOffset, b.byteOffset, out.byteOffset, m, k, n, aTransposed),
   };
 }
 
@@ -374,7 +393,7 @@ export function simdWorkspace(sizes: number[]): SimdWorkspace | null {
   if (target === null) return null;
   return {
     views: layOut(target, sizes),
-    gemm: (a, b, c, m, k, n, aTransposed = false) => (aTransposed ? target.gemm(a.byteOffset, b.byteOffset, c.byteOffset, m, k, n, 1, m) : target.gemm(a.byteOffset, b.byteOffset, c.byteOffset, m, k, n, k, 1)),
+    gemm: (a, b, c, m, k, n, aTransposed = false) => product(target, a.byteOffset, b.byteOffset, c.byteOffset, m, k, n, aTransposed),
     softmax: (s, rows, columns) => target.softmax(s.byteOffset, rows, columns),
     softmaxGrad: (p, d, rows, columns, scale) => target.softmaxGrad(p.byteOffset, d.byteOffset, rows, columns, scale),
   };
