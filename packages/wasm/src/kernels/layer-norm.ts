@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { KernelConfig, NamedAttrMap, TensorInfo } from '@tensorflow/tfjs-core';
 import { kernelHost, type FusedKernelConfigs } from './kernel-host.js';
+import { simdWorkspace } from './small-gemm.js';
 
 /**
  * Kernel name of the fused layer normalisation; its gradient kernel is `LoomLayerNormGrad`.
@@ -12,7 +13,9 @@ import { kernelHost, type FusedKernelConfigs } from './kernel-host.js';
  *   last axis (population variance, as `tf.moments`), and `stats` `[rows, 2]` (each row's mean
  *   and 1 / sqrt(variance + epsilon)) that the gradient reads.
  * The gradient kernel takes `dy`, `x`, `gamma`, `stats` and returns `[dx, dgamma, dbeta]` in
- * one pass. Row sums are taken in float64.
+ * one pass. Row sums are taken in float64; on loom-wasm, with a feature count that is a multiple
+ * of 4, both run in Loom's SIMD module (small-gemm.ts) with float32 row sums over 4 lanes, and
+ * dgamma and dbeta as float64 column sums.
  */
 export const LAYER_NORM = 'LoomLayerNorm';
 const LAYER_NORM_GRAD = 'LoomLayerNormGrad';
@@ -44,6 +47,20 @@ function forward({ inputs, backend, attrs }: Parameters<KernelConfig['kernelFunc
   const rows = tf.util.sizeFromShape(x.shape) / Math.max(features, 1);
   const y = host.alloc(x.shape.slice());
   const stats = host.alloc([rows, 2]);
+  if (host.kind === 'wasm' && features % 4 === 0 && features > 0) {
+    // Loom's SIMD module (float32 row sums, 4 lanes): x in, y and stats out.
+    const work = simdWorkspace([rows * features, features, features, rows * features, 2 * rows]);
+    if (work !== null) {
+      const [wx, wg, wb, wy, ws] = work.views as [Float32Array, Float32Array, Float32Array, Float32Array, Float32Array];
+      wx.set(host.f32(x));
+      wg.set(host.f32(gamma));
+      wb.set(host.f32(beta));
+      work.layerNorm(wx, wg, wb, wy, ws, rows, features, epsilon);
+      host.f32(y).set(wy);
+      host.f32(stats).set(ws);
+      return [y, stats];
+    }
+  }
   const xs = host.f32(x);
   const g = host.f32(gamma);
   const bt = host.f32(beta);
@@ -76,6 +93,23 @@ function backward({ inputs, backend }: Parameters<KernelConfig['kernelFunc']>[0]
   const dx = host.alloc(x.shape.slice());
   const dGamma = host.alloc([features]);
   const dBeta = host.alloc([features]);
+  if (host.kind === 'wasm' && features % 4 === 0 && features > 0) {
+    // Loom's SIMD module: dx per row there, dgamma and dbeta as float64 column sums of dy · xhat and dy.
+    const size = rows * features;
+    const work = simdWorkspace([size, size, features, 2 * rows, size, size, 2 * features]);
+    if (work !== null) {
+      const [wdy, wx, wg, ws, wdx, wdyx, totals] = work.views as [Float32Array, Float32Array, Float32Array, Float32Array, Float32Array, Float32Array, Float32Array];
+      wdy.set(host.f32(dy));
+      wx.set(host.f32(x));
+      wg.set(host.f32(gamma));
+      ws.set(host.f32(stats));
+      work.layerNormGrad(wdy, wx, wg, ws, wdx, wdyx, rows, features);
+      host.f32(dx).set(wdx);
+      host.f32(dGamma).set(work.columnSums(wdyx, totals, rows, features));
+      host.f32(dBeta).set(work.columnSums(wdy, totals, rows, features));
+      return [dx, dGamma, dBeta];
+    }
+  }
   const dys = host.f32(dy);
   const xs = host.f32(x);
   const g = host.f32(gamma);

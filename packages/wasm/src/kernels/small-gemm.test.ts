@@ -3,7 +3,7 @@
 // k = 0 and 1, A read transposed, refusals; and its softmax and softmax gradient.
 import { describe, expect, it } from 'vitest';
 import { seededValues } from '../../test/wasm-test-helpers.js';
-import { matrixProduct, simdWorkspace, smallGemmModuleBytes, stepProduct } from './small-gemm.js';
+import { columnSums, matrixProduct, simdWorkspace, smallGemmModuleBytes, stepProduct } from './small-gemm.js';
 
 function reference(a: Float32Array, b: Float32Array, m: number, k: number, n: number): Float64Array {
   const c = new Float64Array(m * n);
@@ -141,5 +141,25 @@ describe('simdWorkspace softmax and softmax gradient', () => {
         expect(Math.abs((d[r * columns + j] as number) - expected)).toBeLessThanOrEqual(1e-5);
       }
     }
+  });
+});
+
+describe('columnSums', () => {
+  it.each([
+    [1, 4],
+    [7, 12],
+    [25600, 32],
+  ])('sums %i rows of %i columns bit-identically to a float64 loop in row order', (rows, columns) => {
+    const x = seededValues(rows * columns, 11);
+    const out = new Float32Array(columns);
+    expect(columnSums(x, rows, columns, out)).toBe(true);
+    const totals = new Float64Array(columns);
+    for (let r = 0; r < rows; r++) for (let c = 0; c < columns; c++) totals[c] = (totals[c] as number) + (x[r * columns + c] as number);
+    expect(Array.from(out)).toEqual(Array.from(Float32Array.from(totals)));
+  });
+
+  it('refuses columns not a multiple of 4 or mismatched sizes', () => {
+    expect(columnSums(new Float32Array(10), 2, 5, new Float32Array(5))).toBe(false);
+    expect(columnSums(new Float32Array(12), 2, 4, new Float32Array(4))).toBe(false);
   });
 });

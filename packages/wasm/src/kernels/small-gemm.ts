@@ -249,21 +249,122 @@ function softmaxBody(): number[] {
   return body([[2, I32], [5 + EXP_CONSTANTS.length, V128]], code);
 }
 
-const FUNCTIONS = ['gemm', 'softmaxGrad', 'softmax'] as const;
+// columnSums' parameters: x, totals (byte offsets; totals float64, zeroed by the caller), rows,
+// columns (a multiple of 4); then locals.
+const [CS_X, CS_T, CS_ROWS, CS_COLS] = [0, 1, 2, 3];
+const [CS_J, CS_ROWBYTES, CS_V] = [4, 5, 6];
+const f64x2PromoteLow = simd(0x5f);
+const f64x2Add = simd(0xf0);
+const i8x16Shuffle = (lanes: number[]) => simd(0x0d, ...lanes);
+const HIGH_HALF = [8, 9, 10, 11, 12, 13, 14, 15, 0, 1, 2, 3, 4, 5, 6, 7];
+
+/** `totals[j] += x[r, j]` over every row in float64, row by row (the order of a plain loop). */
+function columnSumsBody(): number[] {
+  const code: number[] = [];
+  const total = (half: number) => [...get(CS_T), ...get(CS_J), ...i32(1), ...shl, ...add, ...(half ? [...i32(16), ...add] : [])];
+  code.push(...get(CS_COLS), ...i32(2), ...shl, ...set(CS_ROWBYTES));
+  code.push(...block, ...loop, ...get(CS_ROWS), ...eqz, ...brIf(1));
+  code.push(...i32(0), ...set(CS_J), ...block, ...loop, ...get(CS_J), ...get(CS_ROWBYTES), ...geU, ...brIf(1));
+  code.push(...get(CS_X), ...get(CS_J), ...add, ...v128Load(0), ...set(CS_V));
+  code.push(...total(0), ...total(0), ...v128Load(0), ...get(CS_V), ...f64x2PromoteLow, ...f64x2Add, ...v128Store(0));
+  code.push(...total(1), ...total(1), ...v128Load(0), ...get(CS_V), ...get(CS_V), ...i8x16Shuffle(HIGH_HALF), ...f64x2PromoteLow, ...f64x2Add, ...v128Store(0));
+  code.push(...get(CS_J), ...i32(16), ...add, ...set(CS_J), ...br(0), ...end, ...end);
+  code.push(...get(CS_X), ...get(CS_ROWBYTES), ...add, ...set(CS_X));
+  code.push(...get(CS_ROWS), ...i32(1), ...sub, ...set(CS_ROWS), ...br(0), ...end, ...end);
+  return body([[2, I32], [1, V128]], code);
+}
+
+const f32Store = (offset: number) => [0x38, 2, ...uleb(offset)];
+const f32LoadAt = (offset: number) => [0x2a, 2, ...uleb(offset)];
+const f32Sqrt = [0x91];
+const f32ConvertI32 = [0xb2];
+
+// layerNorm's parameters: x, gamma, beta, y, stats (byte offsets), rows, features (a multiple
+// of 4), epsilon (f32); then locals.
+const [LN_X, LN_G, LN_B, LN_Y, LN_STATS, LN_ROWS, LN_F, LN_EPS] = [0, 1, 2, 3, 4, 5, 6, 7];
+const [LN_J, LN_ROWBYTES, LN_MEAN, LN_RSTD, LN_ACC, LN_MEANV, LN_RSTDV, LN_D] = [8, 9, 10, 11, 12, 13, 14, 15];
+
+/** A loop over a row's vectors (byte offset `j` from 0 to `rowBytes`) running `inner`. */
+function rowLoop(j: number, rowBytes: number, inner: number[]): number[] {
+  return [...i32(0), ...set(j), ...block, ...loop, ...get(j), ...get(rowBytes), ...geU, ...brIf(1), ...inner, ...get(j), ...i32(16), ...add, ...set(j), ...br(0), ...end, ...end];
+}
+
+/** Layer normalisation per row: y = (x - mean) · rstd · gamma + beta, stats = [mean, rstd] per row (float32 sums, 4 lanes). */
+function layerNormBody(): number[] {
+  const code: number[] = [];
+  const at = (base: number) => [...get(base), ...get(LN_J), ...add];
+  const features = [...get(LN_F), ...f32ConvertI32];
+  code.push(...get(LN_F), ...i32(2), ...shl, ...set(LN_ROWBYTES));
+  code.push(...block, ...loop, ...get(LN_ROWS), ...eqz, ...brIf(1));
+  code.push(...v128Zero, ...set(LN_ACC));
+  code.push(...rowLoop(LN_J, LN_ROWBYTES, [...get(LN_ACC), ...at(LN_X), ...v128Load(0), ...f32x4Add, ...set(LN_ACC)]));
+  code.push(...horizontalSum(LN_ACC), ...features, ...f32Div, ...set(LN_MEAN), ...get(LN_MEAN), ...f32x4Splat, ...set(LN_MEANV));
+  code.push(...v128Zero, ...set(LN_ACC));
+  code.push(...rowLoop(LN_J, LN_ROWBYTES, [...at(LN_X), ...v128Load(0), ...get(LN_MEANV), ...f32x4Sub, ...set(LN_D), ...get(LN_ACC), ...get(LN_D), ...get(LN_D), ...f32x4Mul, ...f32x4Add, ...set(LN_ACC)]));
+  code.push(...f32Const(1), ...horizontalSum(LN_ACC), ...features, ...f32Div, ...get(LN_EPS), ...f32Add, ...f32Sqrt, ...f32Div, ...set(LN_RSTD), ...get(LN_RSTD), ...f32x4Splat, ...set(LN_RSTDV));
+  code.push(...rowLoop(LN_J, LN_ROWBYTES, [...at(LN_Y), ...at(LN_X), ...v128Load(0), ...get(LN_MEANV), ...f32x4Sub, ...get(LN_RSTDV), ...f32x4Mul, ...get(LN_G), ...get(LN_J), ...add, ...v128Load(0), ...f32x4Mul, ...get(LN_B), ...get(LN_J), ...add, ...v128Load(0), ...f32x4Add, ...v128Store(0)]));
+  code.push(...get(LN_STATS), ...get(LN_MEAN), ...f32Store(0), ...get(LN_STATS), ...get(LN_RSTD), ...f32Store(4));
+  code.push(...get(LN_X), ...get(LN_ROWBYTES), ...add, ...set(LN_X), ...get(LN_Y), ...get(LN_ROWBYTES), ...add, ...set(LN_Y), ...get(LN_STATS), ...i32(8), ...add, ...set(LN_STATS));
+  code.push(...get(LN_ROWS), ...i32(1), ...sub, ...set(LN_ROWS), ...br(0), ...end, ...end);
+  return body([[2, I32], [2, F32], [4, V128]], code);
+}
+
+// layerNormGrad's parameters: dy, x, gamma, stats, dx, dyXhat (byte offsets), rows, features
+// (a multiple of 4); then locals.
+const [LG_DY, LG_X, LG_G, LG_STATS, LG_DX, LG_DYXHAT, LG_ROWS, LG_F] = [0, 1, 2, 3, 4, 5, 6, 7];
+const [LG_J, LG_ROWBYTES, LG_MEANV, LG_RSTDV, LG_SUMD, LG_SUMDX, LG_XHAT, LG_DXHAT, LG_D] = [8, 9, 10, 11, 12, 13, 14, 15, 16];
+
+/**
+ * Layer normalisation's gradient per row: dx = rstd (dxhat - mean(dxhat) - xhat mean(dxhat xhat)),
+ * dxhat = dy gamma; dy · xhat is written out for dgamma's column sums (dbeta is dy's).
+ */
+function layerNormGradBody(): number[] {
+  const code: number[] = [];
+  const at = (base: number) => [...get(base), ...get(LG_J), ...add];
+  const features = [...get(LG_F), ...f32ConvertI32];
+  const xhat = [...at(LG_X), ...v128Load(0), ...get(LG_MEANV), ...f32x4Sub, ...get(LG_RSTDV), ...f32x4Mul, ...set(LG_XHAT)];
+  code.push(...get(LG_F), ...i32(2), ...shl, ...set(LG_ROWBYTES));
+  code.push(...block, ...loop, ...get(LG_ROWS), ...eqz, ...brIf(1));
+  code.push(...get(LG_STATS), ...f32LoadAt(0), ...f32x4Splat, ...set(LG_MEANV), ...get(LG_STATS), ...f32LoadAt(4), ...f32x4Splat, ...set(LG_RSTDV));
+  code.push(...v128Zero, ...set(LG_SUMD), ...v128Zero, ...set(LG_SUMDX));
+  code.push(...rowLoop(LG_J, LG_ROWBYTES, [
+    ...xhat, ...at(LG_DY), ...v128Load(0), ...set(LG_D),
+    ...get(LG_D), ...get(LG_G), ...get(LG_J), ...add, ...v128Load(0), ...f32x4Mul, ...set(LG_DXHAT),
+    ...get(LG_SUMD), ...get(LG_DXHAT), ...f32x4Add, ...set(LG_SUMD),
+    ...get(LG_SUMDX), ...get(LG_DXHAT), ...get(LG_XHAT), ...f32x4Mul, ...f32x4Add, ...set(LG_SUMDX),
+    ...at(LG_DYXHAT), ...get(LG_D), ...get(LG_XHAT), ...f32x4Mul, ...v128Store(0),
+  ]));
+  code.push(...horizontalSum(LG_SUMD), ...features, ...f32Div, ...f32x4Splat, ...set(LG_SUMD));
+  code.push(...horizontalSum(LG_SUMDX), ...features, ...f32Div, ...f32x4Splat, ...set(LG_SUMDX));
+  code.push(...rowLoop(LG_J, LG_ROWBYTES, [
+    ...xhat, ...at(LG_DX),
+    ...at(LG_DY), ...v128Load(0), ...get(LG_G), ...get(LG_J), ...add, ...v128Load(0), ...f32x4Mul, ...get(LG_SUMD), ...f32x4Sub,
+    ...get(LG_XHAT), ...get(LG_SUMDX), ...f32x4Mul, ...f32x4Sub, ...get(LG_RSTDV), ...f32x4Mul, ...v128Store(0),
+  ]));
+  for (const base of [LG_DY, LG_X, LG_DX, LG_DYXHAT]) code.push(...get(base), ...get(LG_ROWBYTES), ...add, ...set(base));
+  code.push(...get(LG_STATS), ...i32(8), ...add, ...set(LG_STATS));
+  code.push(...get(LG_ROWS), ...i32(1), ...sub, ...set(LG_ROWS), ...br(0), ...end, ...end);
+  return body([[2, I32], [7, V128]], code);
+}
+
+const FUNCTIONS = ['gemm', 'softmaxGrad', 'softmax', 'columnSums', 'layerNorm', 'layerNormGrad'] as const;
 
 /** The module's bytes (exported for the test that checks they validate). */
 export function smallGemmModuleBytes(): Uint8Array {
   const gemmType = [0x60, ...uleb(9), I32, I32, I32, I32, I32, I32, I32, I32, I32, ...uleb(0)];
   const softmaxGradType = [0x60, ...uleb(5), I32, I32, I32, I32, F32, ...uleb(0)];
   const softmaxType = [0x60, ...uleb(3), I32, I32, I32, ...uleb(0)];
+  const columnSumsType = [0x60, ...uleb(4), I32, I32, I32, I32, ...uleb(0)];
+  const layerNormType = [0x60, ...uleb(8), I32, I32, I32, I32, I32, I32, I32, F32, ...uleb(0)];
+  const layerNormGradType = [0x60, ...uleb(8), I32, I32, I32, I32, I32, I32, I32, I32, ...uleb(0)];
   const exports = [...name('memory'), 0x02, ...uleb(0), ...FUNCTIONS.flatMap((f, i) => [...name(f), 0x00, ...uleb(i)])];
   const bytes = [
     0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,
-    ...section(1, [...uleb(3), ...gemmType, ...softmaxGradType, ...softmaxType]),
-    ...section(3, [...uleb(3), ...uleb(0), ...uleb(1), ...uleb(2)]),
+    ...section(1, [...uleb(6), ...gemmType, ...softmaxGradType, ...softmaxType, ...columnSumsType, ...layerNormType, ...layerNormGradType]),
+    ...section(3, [...uleb(6), ...uleb(0), ...uleb(1), ...uleb(2), ...uleb(3), ...uleb(4), ...uleb(5)]),
     ...section(5, [...uleb(1), 0x00, ...uleb(1)]),
     ...section(7, [...uleb(1 + FUNCTIONS.length), ...exports]),
-    ...section(10, [...uleb(3), ...gemmBody(), ...softmaxGradBody(), ...softmaxBody()]),
+    ...section(10, [...uleb(6), ...gemmBody(), ...softmaxGradBody(), ...softmaxBody(), ...columnSumsBody(), ...layerNormBody(), ...layerNormGradBody()]),
   ];
   return new Uint8Array(bytes);
 }
@@ -273,6 +374,9 @@ interface Instance {
   gemm: (a: number, b: number, c: number, m: number, k: number, n: number, aRow: number, aStep: number, accumulate: number) => void;
   softmaxGrad: (p: number, d: number, rows: number, columns: number, scale: number) => void;
   softmax: (s: number, rows: number, columns: number) => void;
+  columnSums: (x: number, totals: number, rows: number, columns: number) => void;
+  layerNorm: (x: number, gamma: number, beta: number, y: number, stats: number, rows: number, features: number, epsilon: number) => void;
+  layerNormGrad: (dy: number, x: number, gamma: number, stats: number, dx: number, dyXhat: number, rows: number, features: number) => void;
 }
 
 let instance: Instance | null | undefined;
@@ -384,6 +488,12 @@ export interface SimdWorkspace {
   softmax(s: Float32Array, rows: number, columns: number): void;
   /** `d = p (d - Σ p d) · scale` per row of `columns` values (a multiple of 4), in place. */
   softmaxGrad(p: Float32Array, d: Float32Array, rows: number, columns: number, scale: number): void;
+  /** Column sums of `x` (`rows x columns`, columns a multiple of 4) in float64, row order, into `totals` (a view of 2 · columns floats holding float64s, 8-byte aligned). */
+  columnSums(x: Float32Array, totals: Float32Array, rows: number, columns: number): Float64Array;
+  /** Layer normalisation per row of `features` values (a multiple of 4): y and stats ([mean, rstd] per row). */
+  layerNorm(x: Float32Array, gamma: Float32Array, beta: Float32Array, y: Float32Array, stats: Float32Array, rows: number, features: number, epsilon: number): void;
+  /** Its gradient: dx, and dy · xhat per value (for dgamma's column sums). */
+  layerNormGrad(dy: Float32Array, x: Float32Array, gamma: Float32Array, stats: Float32Array, dx: Float32Array, dyXhat: Float32Array, rows: number, features: number): void;
 }
 
 /** A workspace of views of `sizes` values each, or null when the module cannot run here. The views stay valid until the next `simdWorkspace`. */
@@ -396,5 +506,35 @@ export function simdWorkspace(sizes: number[]): SimdWorkspace | null {
     gemm: (a, b, c, m, k, n, aTransposed = false) => product(target, a.byteOffset, b.byteOffset, c.byteOffset, m, k, n, aTransposed),
     softmax: (s, rows, columns) => target.softmax(s.byteOffset, rows, columns),
     softmaxGrad: (p, d, rows, columns, scale) => target.softmaxGrad(p.byteOffset, d.byteOffset, rows, columns, scale),
+    columnSums: (x, totals, rows, columns) => {
+      const wide = new Float64Array(totals.buffer, totals.byteOffset, columns);
+      wide.fill(0);
+      target.columnSums(x.byteOffset, totals.byteOffset, rows, columns);
+      return wide;
+    },
+    layerNorm: (x, gamma, beta, y, stats, rows, features, epsilon) => target.layerNorm(x.byteOffset, gamma.byteOffset, beta.byteOffset, y.byteOffset, stats.byteOffset, rows, features, epsilon),
+    layerNormGrad: (dy, x, gamma, stats, dx, dyXhat, rows, features) => target.layerNormGrad(dy.byteOffset, x.byteOffset, gamma.byteOffset, stats.byteOffset, dx.byteOffset, dyXhat.byteOffset, rows, features),
   };
+}
+
+let sumsInstance: Instance | null | undefined;
+
+/**
+ * Column sums of `rows x columns` float32 values (`columns` a multiple of 4) accumulated in
+ * float64 in row order, as a plain loop does, into `out`: `x` is copied into the module and
+ * summed two float64 lanes at a time. False when the module cannot run here (nothing written).
+ */
+export function columnSums(x: Float32Array, rows: number, columns: number, out: Float32Array): boolean {
+  if (columns % 4 !== 0 || x.length !== rows * columns || out.length !== columns) return false;
+  if (sumsInstance === undefined) sumsInstance = newInstance();
+  const target = sumsInstance;
+  if (target === null) return false;
+  // Float64 totals first (8-byte aligned at offset 0), then x.
+  const [totals, values] = layOut(target, [2 * columns, rows * columns]) as [Float32Array, Float32Array];
+  const wide = new Float64Array(totals.buffer, totals.byteOffset, columns);
+  wide.fill(0);
+  values.set(x);
+  target.columnSums(values.byteOffset, totals.byteOffset, rows, columns);
+  out.set(wide);
+  return true;
 }

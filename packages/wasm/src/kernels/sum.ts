@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs-core';
 import { f32View, type WasmBackendLike } from './backend-access.js';
+import { columnSums } from './small-gemm.js';
 
 // The stock kernel is captured at registration and handles every other reduction.
 let stockSum: KernelFunc | undefined;
@@ -26,6 +27,9 @@ function sum(args: Parameters<KernelFunc>[0]): TensorInfo {
   const out = backend.makeOutput(keepDims ? [...axes.map(() => 1), ...keptShape] : keptShape, 'float32');
   // Views are taken after makeOutput: allocating may grow (and so detach) the heap.
   const source = f32View(backend, x);
+  // Loom's SIMD module (two float64 lanes at a time, same order): 25600 x 32 took 2.7 ms as the
+  // loop below, 0.6 ms in the module with the copy in (1 thread, 2026-12-03, load 6.7). Bit-identical.
+  if (columnSums(source, rows, columns, f32View(backend, out))) return out;
   const totals = new Float64Array(columns);
   for (let row = 0; row < rows; row++) {
     const offset = row * columns;
