@@ -18,8 +18,9 @@ beforeAll(() => {
   registerFusedKernels('cpu');
 });
 
-// 'wide' (4,160 values) takes loom-wasm's SIMD momentum path; the others its scalar loop.
-const shapes: Record<string, number[]> = { kernel: [5, 3], bias: [3], scalar: [1], conv: [3, 2, 1, 7], wide: [65, 64] };
+// 'wide' (4,160 values) and 'odd' (4,097) take loom-wasm's SIMD momentum and Adam paths (Adam's
+// in Loom's own module, pairs of values, the odd last one in the scalar loop); the others the scalar loop.
+const shapes: Record<string, number[]> = { kernel: [5, 3], bias: [3], scalar: [1], conv: [3, 2, 1, 7], wide: [65, 64], odd: [17, 241] };
 const schedule = warmupCosineDecaySchedule({ initValue: 0, peakValue: 0.05, warmupSteps: 2, decaySteps: 6 });
 const cases: { label: string; kernel: string; make: () => GradientTransformation }[] = [
   { label: 'adam', kernel: 'LoomAdamUpdate', make: () => adam({ learningRate: 0.01 }) },
@@ -101,6 +102,22 @@ describe('fused optimizer updates in an Optimizer', () => {
     expect(Number.isFinite(variables[0]!.dataSync()[0]!)).toBe(true);
     optimizer.dispose();
     tf.dispose([...variables, ...Object.values(grads)]);
+  });
+
+  it('LoomAdamUpdate in the SIMD module is bit-identical to the scalar loop (cpu), with and without weight decay', async () => {
+    for (const weightDecay of [0, 0.1]) {
+      const attrs = { beta1: 0.9, beta2: 0.999, epsilon: 1e-7, epsilonRoot: 0, correction1: 0.19, correction2: 0.0199, weightDecay, scale: -0.003 };
+      const run = async (backend: string) => {
+        await tf.setBackend(backend);
+        return tf.tidy(() => {
+          const inputs = { grad: seededTensor([4097], 1), mu: tf.mul(seededTensor([4097], 2), 0.1), nu: tf.abs(tf.mul(seededTensor([4097], 3), 0.01)), param: seededTensor([4097], 4) };
+          return (tf.engine().runKernel('LoomAdamUpdate', inputs as unknown as tf.NamedTensorMap, attrs) as tf.Tensor[]).map((t) => Array.from(t.dataSync()));
+        });
+      };
+      const wasm = await run('loom-wasm');
+      const cpu = await run('cpu');
+      expect(wasm).toEqual(cpu);
+    }
   });
 
   it('the kernels name an input of the wrong shape', async () => {

@@ -1,5 +1,6 @@
 import type { KernelConfig, KernelFunc, NamedAttrMap, TensorInfo } from '@tensorflow/tfjs-core';
 import { kernelHost, type KernelHost } from './kernel-host.js';
+import { adamPairs } from './small-gemm.js';
 
 /**
  * Fused optimizer updates: one pass over a parameter computes its update and new state, in
@@ -54,7 +55,11 @@ const adamUpdate: KernelFunc = ({ inputs, backend, attrs }) => {
   const root2 = Math.sqrt(correction2);
   const factor = root2 / correction1;
   const epsScaled = epsilon * root2;
-  for (let i = 0; i < n; i++) {
+  // On loom-wasm, above a few thousand values, Loom's SIMD module does the pairs (bit-identical:
+  // the same float64 operations in the same order); the loop below does the rest.
+  const wd = p === null ? 0 : weightDecay;
+  const done = host.kind === 'wasm' && epsilonRoot === 0 && n >= SIMD_ADAM_MIN ? adamPairs(g, m0, v0, p, u, m1, v1, [beta1, b1, beta2, b2, factor, epsScaled, wd, scale]) : 0;
+  for (let i = done; i < n; i++) {
     const gi = g[i] as number;
     const m = Math.fround(beta1 * (m0[i] as number) + b1 * gi);
     const v = Math.fround(beta2 * (v0[i] as number) + b2 * gi * gi);
@@ -117,6 +122,9 @@ const momentumUpdate: KernelFunc = ({ inputs, backend, attrs }) => {
   }
   return outputs;
 };
+
+/** From this many values, Adam on loom-wasm runs in Loom's SIMD module (copies in and out cost more than they save on small tensors). */
+const SIMD_ADAM_MIN = 4096;
 
 /** Above this many values, momentum on loom-wasm runs as the backend's SIMD kernels (measured: the scalar loop wins below ~4k values). */
 const SIMD_MOMENTUM_MIN = 4096;

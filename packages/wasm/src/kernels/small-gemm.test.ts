@@ -14,6 +14,8 @@ function reference(a: Float32Array, b: Float32Array, m: number, k: number, n: nu
 describe('stepProduct (own WebAssembly SIMD matrix product)', () => {
   it('the module validates', () => {
     expect(WebAssembly.validate(smallGemmModuleBytes() as BufferSource)).toBe(true);
+    // Browsers compile synchronously (new WebAssembly.Module) only up to 4 KB on the main thread.
+    expect(smallGemmModuleBytes().length).toBeLessThan(4096);
   });
 
   // Tolerance: float32 sums of k products of values in [-1, 1): 1e-6 * k absolute.

@@ -347,7 +347,48 @@ function layerNormGradBody(): number[] {
   return body([[2, I32], [7, V128]], code);
 }
 
-const FUNCTIONS = ['gemm', 'softmaxGrad', 'softmax', 'columnSums', 'layerNorm', 'layerNormGrad'] as const;
+// adam's parameters: g, m0, v0, p, u, m1, v1 (byte offsets), pairs (values / 2), withParam (i32),
+// then f64: beta1, 1 - beta1, beta2, 1 - beta2, factor, epsScaled, weightDecay, scale; then locals.
+const F64 = 0x7c;
+const [AD_G, AD_M0, AD_V0, AD_P, AD_U, AD_M1, AD_V1, AD_PAIRS, AD_WITHP] = [0, 1, 2, 3, 4, 5, 6, 7, 8];
+const AD_CONST = [9, 10, 11, 12, 13, 14, 15, 16];
+const [AD_O, AD_END, AD_G2, AD_M, AD_V, AD_UP] = [17, 18, 19, 20, 21, 22];
+const AD_SPLAT = [23, 24, 25, 26, 27, 28, 29, 30];
+const v128Load64Zero = (offset: number) => simd(0x5d, 3, ...uleb(offset));
+const v128Store64Lane0 = (offset: number) => simd(0x5b, 3, ...uleb(offset), 0);
+const f32x4DemoteF64x2Zero = simd(0x5e);
+const f64x2Splat = simd(0x14);
+const f64x2Sqrt = simd(0xef);
+const f64x2Mul = simd(0xf2);
+const f64x2Div = simd(0xf3);
+const ifVoid = [0x04, 0x40];
+
+/**
+ * Adam's update two values at a time in float64 (the JavaScript loop's operations in its order,
+ * so bit-identical): m = f32(β1 m0 + (1-β1) g), v = f32(β2 v0 + (1-β2) g g),
+ * u = f32(((m · factor) / (√v + ε') + [wd · p]) · scale).
+ */
+function adamBody(): number[] {
+  const code: number[] = [];
+  const pair = (base: number) => [...get(base), ...get(AD_O), ...add];
+  const wide = (base: number) => [...pair(base), ...v128Load64Zero(0), ...f64x2PromoteLow];
+  const [beta1, b1, beta2, b2, factor, eps, decay, scale] = AD_SPLAT as [number, number, number, number, number, number, number, number];
+  AD_CONST.forEach((c, i) => code.push(...get(c), ...f64x2Splat, ...set(AD_SPLAT[i] as number)));
+  code.push(...get(AD_PAIRS), ...i32(3), ...shl, ...set(AD_END), ...i32(0), ...set(AD_O));
+  code.push(...block, ...loop, ...get(AD_O), ...get(AD_END), ...geU, ...brIf(1));
+  code.push(...wide(AD_G), ...set(AD_G2));
+  code.push(...get(beta1), ...wide(AD_M0), ...f64x2Mul, ...get(b1), ...get(AD_G2), ...f64x2Mul, ...f64x2Add, ...f32x4DemoteF64x2Zero, ...set(AD_M));
+  code.push(...pair(AD_M1), ...get(AD_M), ...v128Store64Lane0(0));
+  code.push(...get(beta2), ...wide(AD_V0), ...f64x2Mul, ...get(b2), ...get(AD_G2), ...f64x2Mul, ...get(AD_G2), ...f64x2Mul, ...f64x2Add, ...f32x4DemoteF64x2Zero, ...set(AD_V));
+  code.push(...pair(AD_V1), ...get(AD_V), ...v128Store64Lane0(0));
+  code.push(...get(AD_M), ...f64x2PromoteLow, ...get(factor), ...f64x2Mul, ...get(AD_V), ...f64x2PromoteLow, ...f64x2Sqrt, ...get(eps), ...f64x2Add, ...f64x2Div, ...set(AD_UP));
+  code.push(...get(AD_WITHP), ...ifVoid, ...get(AD_UP), ...get(decay), ...wide(AD_P), ...f64x2Mul, ...f64x2Add, ...set(AD_UP), ...end);
+  code.push(...pair(AD_U), ...get(AD_UP), ...get(scale), ...f64x2Mul, ...f32x4DemoteF64x2Zero, ...v128Store64Lane0(0));
+  code.push(...get(AD_O), ...i32(8), ...add, ...set(AD_O), ...br(0), ...end, ...end);
+  return body([[2, I32], [4 + AD_SPLAT.length, V128]], code);
+}
+
+const FUNCTIONS = ['gemm', 'softmaxGrad', 'softmax', 'columnSums', 'layerNorm', 'layerNormGrad', 'adam'] as const;
 
 /** The module's bytes (exported for the test that checks they validate). */
 export function smallGemmModuleBytes(): Uint8Array {
@@ -357,14 +398,15 @@ export function smallGemmModuleBytes(): Uint8Array {
   const columnSumsType = [0x60, ...uleb(4), I32, I32, I32, I32, ...uleb(0)];
   const layerNormType = [0x60, ...uleb(8), I32, I32, I32, I32, I32, I32, I32, F32, ...uleb(0)];
   const layerNormGradType = [0x60, ...uleb(8), I32, I32, I32, I32, I32, I32, I32, I32, ...uleb(0)];
+  const adamType = [0x60, ...uleb(17), ...new Array<number>(9).fill(I32), ...new Array<number>(8).fill(F64), ...uleb(0)];
   const exports = [...name('memory'), 0x02, ...uleb(0), ...FUNCTIONS.flatMap((f, i) => [...name(f), 0x00, ...uleb(i)])];
   const bytes = [
     0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,
-    ...section(1, [...uleb(6), ...gemmType, ...softmaxGradType, ...softmaxType, ...columnSumsType, ...layerNormType, ...layerNormGradType]),
-    ...section(3, [...uleb(6), ...uleb(0), ...uleb(1), ...uleb(2), ...uleb(3), ...uleb(4), ...uleb(5)]),
+    ...section(1, [...uleb(7), ...gemmType, ...softmaxGradType, ...softmaxType, ...columnSumsType, ...layerNormType, ...layerNormGradType, ...adamType]),
+    ...section(3, [...uleb(7), ...uleb(0), ...uleb(1), ...uleb(2), ...uleb(3), ...uleb(4), ...uleb(5), ...uleb(6)]),
     ...section(5, [...uleb(1), 0x00, ...uleb(1)]),
     ...section(7, [...uleb(1 + FUNCTIONS.length), ...exports]),
-    ...section(10, [...uleb(6), ...gemmBody(), ...softmaxGradBody(), ...softmaxBody(), ...columnSumsBody(), ...layerNormBody(), ...layerNormGradBody()]),
+    ...section(10, [...uleb(7), ...gemmBody(), ...softmaxGradBody(), ...softmaxBody(), ...columnSumsBody(), ...layerNormBody(), ...layerNormGradBody(), ...adamBody()]),
   ];
   return new Uint8Array(bytes);
 }
@@ -377,6 +419,7 @@ interface Instance {
   columnSums: (x: number, totals: number, rows: number, columns: number) => void;
   layerNorm: (x: number, gamma: number, beta: number, y: number, stats: number, rows: number, features: number, epsilon: number) => void;
   layerNormGrad: (dy: number, x: number, gamma: number, stats: number, dx: number, dyXhat: number, rows: number, features: number) => void;
+  adam: (g: number, m0: number, v0: number, p: number, u: number, m1: number, v1: number, pairs: number, withParam: number, ...constants: number[]) => void;
 }
 
 let instance: Instance | null | undefined;
@@ -387,7 +430,8 @@ let workspaceInstance: Instance | null | undefined;
 
 function newInstance(): Instance | null {
   try {
-    // Synchronous: the module is about 2.4 KB (browsers allow synchronous compiles up to 4 KB).
+    // Synchronous: the module is about 3.9 KB (browsers allow synchronous compiles up to 4 KB:
+    // a function more needs a split into two modules or an asynchronous compile).
     const module = new WebAssembly.Module(smallGemmModuleBytes() as BufferSource);
     return new WebAssembly.Instance(module, {}).exports as unknown as Instance;
   } catch {
@@ -537,4 +581,33 @@ export function columnSums(x: Float32Array, rows: number, columns: number, out: 
   target.columnSums(values.byteOffset, totals.byteOffset, rows, columns);
   out.set(wide);
   return true;
+}
+
+let updatesInstance: Instance | null | undefined;
+
+/** Adam's constants for `adamPairs`: β1, 1 - β1, β2, 1 - β2, factor, ε', weight decay, scale. */
+export type AdamConstants = [number, number, number, number, number, number, number, number];
+
+/**
+ * Adam's update (the epsilonRoot = 0 form) for the first `2 · floor(n / 2)` values in Loom's SIMD
+ * module, two float64 lanes at a time, bit-identical to the scalar loop: inputs are copied in
+ * and `u`, `m1`, `v1` written. Returns how many values it did (0 when the module cannot run).
+ */
+export function adamPairs(g: Float32Array, m0: Float32Array, v0: Float32Array, p: Float32Array | null, u: Float32Array, m1: Float32Array, v1: Float32Array, constants: AdamConstants): number {
+  const n = 2 * Math.floor(g.length / 2);
+  if (n === 0) return 0;
+  if (updatesInstance === undefined) updatesInstance = newInstance();
+  const target = updatesInstance;
+  if (target === null) return 0;
+  const views = layOut(target, [n, n, n, p === null ? 0 : n, n, n, n]) as [Float32Array, Float32Array, Float32Array, Float32Array, Float32Array, Float32Array, Float32Array];
+  const [wg, wm0, wv0, wp, wu, wm1, wv1] = views;
+  wg.set(g.subarray(0, n));
+  wm0.set(m0.subarray(0, n));
+  wv0.set(v0.subarray(0, n));
+  if (p !== null) wp.set(p.subarray(0, n));
+  target.adam(wg.byteOffset, wm0.byteOffset, wv0.byteOffset, wp.byteOffset, wu.byteOffset, wm1.byteOffset, wv1.byteOffset, n / 2, p === null ? 0 : 1, ...constants);
+  u.set(wu);
+  m1.set(wm1);
+  v1.set(wv1);
+  return n;
 }
