@@ -7,6 +7,7 @@ import type { Sequential } from '@loom-ml/layers';
 import { softmaxRows } from './evaluation.js';
 import type { Featurizer } from './features.js';
 import { predictLogits, sentenceEmbeddings } from './intent-model.js';
+import { blendLogits, wordCnnLogits, type WordVocabulary } from './word-cnn.js';
 
 export interface KnowledgeBase {
   note: string;
@@ -16,7 +17,7 @@ export interface KnowledgeBase {
 
 export interface IntentGuess {
   intent: string;
-  /** Calibrated probability (temperature-scaled softmax). */
+  /** Calibrated probability (the blend's probabilities, temperature-scaled). */
   confidence: number;
 }
 
@@ -42,7 +43,10 @@ export interface Reply {
 }
 
 export interface AssistantParts {
+  /** The embedding bag (its output is also the sentence embedding). */
   model: Sequential;
+  /** The word CNN blended with the bag: probabilities `(1 - weight) * bag + weight * cnn`. */
+  cnn?: { model: Sequential; vocabulary: WordVocabulary; weight: number };
   featurizer: Featurizer;
   intents: readonly string[];
   temperature: number;
@@ -73,7 +77,7 @@ export class Assistant {
   reply(texts: readonly string[], similarCount = 3): Reply[] {
     const { model, featurizer, intents, temperature, threshold, knowledgeBase } = this.parts;
     const classes = intents.length;
-    const probabilities = softmaxRows(predictLogits(model, featurizer, texts), classes, temperature);
+    const probabilities = softmaxRows(this.logits(texts), classes, temperature);
     const vectors = sentenceEmbeddings(model, featurizer, texts);
     return texts.map((_, i) => {
       const row = probabilities.subarray(i * classes, (i + 1) * classes);
@@ -92,6 +96,19 @@ export class Assistant {
         similar: this.nearest(vectors.subarray(i * this.dim, (i + 1) * this.dim), similarCount),
       };
     });
+  }
+
+  /** The model's logits of each query (the blend's log-probabilities when there is a CNN). */
+  logits(texts: readonly string[]): Float32Array {
+    const { model, featurizer, cnn, intents } = this.parts;
+    const bag = predictLogits(model, featurizer, texts);
+    return cnn === undefined ? bag : blendLogits(bag, wordCnnLogits(cnn.model, cnn.vocabulary, texts), intents.length, cnn.weight);
+  }
+
+  /** Frees the networks' weights. */
+  dispose(): void {
+    this.parts.model.dispose();
+    this.parts.cnn?.model.dispose();
   }
 
   /** The `count` evidence queries with the highest cosine similarity (ties: earlier first). */

@@ -1,4 +1,5 @@
-// Saving and loading a bundle folder in Node: `model.loom` and `bundle.json`, written atomically
+// Saving and loading a bundle folder in Node: `model.loom`, `cnn.loom` (when the bundle blends a
+// word CNN) and `bundle.json` (last, so it never names a network not yet written), written atomically
 // (temp file, fsync, rename) and read with a size limit checked before reading.
 import { join } from 'node:path';
 import { LoomError } from '@loom-ml/core';
@@ -8,13 +9,15 @@ import { AppError } from './errors.js';
 import { assistantFromFiles, MAX_BUNDLE_BYTES, MAX_MODEL_BYTES, type BundleJSON } from './model-bundle.js';
 
 /**
- * Writes `bundle.json` and `model.loom` into `directory` (created if missing).
+ * Writes `model.loom`, `cnn.loom` (when given) and `bundle.json` into `directory` (created if missing).
  *
  * @example
  * await saveBundle('runs/latest', bundle, await serializeModel(model));
  */
-export async function saveBundle(directory: string, bundle: BundleJSON, modelBytes: Uint8Array): Promise<void> {
+export async function saveBundle(directory: string, bundle: BundleJSON, modelBytes: Uint8Array, cnnBytes?: Uint8Array): Promise<void> {
+  if ((bundle.cnn === undefined) !== (cnnBytes === undefined)) throw new AppError('saveBundle: bundle.cnn and the CNN bytes go together (both or neither).');
   await writeFileAtomic(join(directory, 'model.loom'), modelBytes);
+  if (cnnBytes !== undefined) await writeFileAtomic(join(directory, 'cnn.loom'), cnnBytes);
   await writeFileAtomic(join(directory, 'bundle.json'), JSON.stringify(bundle));
 }
 
@@ -25,7 +28,7 @@ export async function saveBundle(directory: string, bundle: BundleJSON, modelByt
  * @example
  * const { assistant, bundle } = await loadBundle('runs/latest');
  */
-export async function loadBundle(directory: string): Promise<{ bundle: BundleJSON; assistant: Assistant; modelBytes: Uint8Array; bundleText: string }> {
+export async function loadBundle(directory: string): Promise<{ bundle: BundleJSON; assistant: Assistant; modelBytes: Uint8Array; cnnBytes?: Uint8Array; bundleText: string }> {
   let jsonBytes: Uint8Array;
   let modelBytes: Uint8Array;
   try {
@@ -43,5 +46,7 @@ export async function loadBundle(directory: string): Promise<{ bundle: BundleJSO
   } catch (error) {
     throw new AppError(`${join(directory, 'bundle.json')} is not readable UTF-8 JSON: ${(error as Error).message}`);
   }
-  return { ...assistantFromFiles(parsed, modelBytes, directory), modelBytes, bundleText };
+  const namesCnn = parsed !== null && typeof parsed === 'object' && (parsed as { cnn?: unknown }).cnn !== undefined;
+  const cnnBytes = namesCnn ? await readFileBounded(join(directory, 'cnn.loom'), { maxBytes: MAX_MODEL_BYTES, what: 'model file' }) : undefined;
+  return { ...assistantFromFiles(parsed, modelBytes, directory, cnnBytes), modelBytes, ...(cnnBytes === undefined ? {} : { cnnBytes }), bundleText };
 }

@@ -53,7 +53,7 @@ On the test split it answers ${(100 * point.coverage).toFixed(1)}% of the querie
     <circle cx="${x(point.coverage).toFixed(1)}" cy="${y(point.accuracy).toFixed(1)}" r="5" fill="#cf222e"/>
     <text x="${(WIDTH - MARGIN.left - MARGIN.right) / 2 + MARGIN.left}" y="${HEIGHT - 12}" text-anchor="middle">coverage: share of test queries answered automatically</text>
     <text transform="translate(16 ${HEIGHT / 2}) rotate(-90)" text-anchor="middle">accuracy of the answered queries</text>
-    <text x="${x(0.02)}" y="${y(0.81)}" fill="#1f6feb">— Loom model (${(100 * report.loom.accuracy).toFixed(1)}% at full coverage)</text>
+    <text x="${x(0.02)}" y="${y(0.81)}" fill="#1f6feb">— Loom ${report.blend ? `blend of the bag and the word CNN` : 'model'} (${(100 * (report.blend ?? report.loom).accuracy).toFixed(1)}% at full coverage)</text>
     <text x="${x(0.02)}" y="${y(0.82) - 6}" fill="#d29922">- - TF-IDF baseline (${(100 * report.baseline.accuracy).toFixed(1)}%)</text>
 </svg>
 </body>

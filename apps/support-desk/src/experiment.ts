@@ -1,7 +1,9 @@
 // One training run, as `pnpm start`, `pnpm full` and `pnpm retrain` do it: split the training
 // queries (a stratified validation share), train the Loom model and the baseline on the same
-// queries, evaluate both on the official test split, calibrate the Loom model's confidence and
-// pick the hand-off threshold on validation, and (optionally) repeat with 10 queries per intent.
+// queries, evaluate both on the official test split, train the word CNN and choose its weight in
+// the blend on validation (when asked), calibrate the shipped model's (the blend's, else the bag's)
+// confidence and pick the hand-off threshold on validation, and (optionally) repeat with 10
+// queries per intent (the bag and the baseline only).
 import { trainTestSplit } from '@loom-ml/data';
 import { serializeModel } from '@loom-ml/layers';
 import type { KnowledgeBase } from './assistant.js';
@@ -9,6 +11,7 @@ import { argmaxRows, classificationReport, coverageAt, coverageCurve, fitTempera
 import { predictLogits, type ModelSettings } from './intent-model.js';
 import type { BundleJSON } from './model-bundle.js';
 import { baselineLogits, trainBaseline, trainLoom, type LabelledQueries } from './train-model.js';
+import { BLEND_WEIGHTS, blendLogits, trainWordCnn, wordCnnLogits, type WordCnnSettings } from './word-cnn.js';
 
 export interface ExperimentData {
   intents: readonly string[];
@@ -26,6 +29,8 @@ export interface ExperimentOptions {
   limit?: number;
   fewShot: boolean;
   knowledgeBase: KnowledgeBase;
+  /** The word CNN blended with the bag; absent or 0 epochs: the bag alone. */
+  cnn?: WordCnnSettings;
 }
 
 export interface ModelResult extends ClassificationReport {
@@ -48,11 +53,15 @@ export interface Report {
   date: string;
   queries: { train: number; validation: number; test: number; feedback: number };
   settings: ModelSettings;
+  /** The embedding bag alone. */
   loom: ModelResult;
+  /** The word CNN alone, and the blend (the shipped model) with the weight chosen on validation. */
+  cnn?: ModelResult & { settings: WordCnnSettings };
+  blend?: ModelResult & { weight: number; weights: { weight: number; validationAccuracy: number }[] };
   baseline: ModelResult;
   calibration: Calibration;
   fewShot?: { perIntent: number; queries: number; epochs: number; loom: ModelResult; baseline: ModelResult };
-  /** Test coverage/accuracy curves: the Loom model's calibrated confidence and the baseline's probabilities. */
+  /** Test coverage/accuracy curves: the shipped model's calibrated confidence and the baseline's probabilities. */
   curves: { loom: CoveragePoint[]; baseline: CoveragePoint[] };
 }
 
@@ -71,7 +80,11 @@ export const FEW_SHOT = { perIntent: 10, epochs: 20, batchSize: 32, learningRate
  * @example
  * const { report, bundle, modelBytes } = await runExperiment(data, options, console.log);
  */
-export async function runExperiment(data: ExperimentData, options: ExperimentOptions, log: (line: string) => void): Promise<{ report: Report; bundle: BundleJSON; modelBytes: Uint8Array }> {
+export async function runExperiment(
+  data: ExperimentData,
+  options: ExperimentOptions,
+  log: (line: string) => void,
+): Promise<{ report: Report; bundle: BundleJSON; modelBytes: Uint8Array; cnnBytes?: Uint8Array }> {
   const { intents } = data;
   const classes = intents.length;
   const { settings } = options;
@@ -92,10 +105,43 @@ export async function runExperiment(data: ExperimentData, options: ExperimentOpt
     `Training the Loom model (${settings.members === 1 ? 'an embedding bag' : `${settings.members} embedding bags`} of words, word pairs and character 3-5-grams, ${settings.dim} wide${settings.members === 1 ? '' : ', trained with different seeds and averaged'}) for ${settings.epochs} epochs...`,
   );
   const loom = await trainLoom(training, classes, settings, {}, (epoch, loss, member) => log(`  ${settings.members === 1 ? '' : `member ${member + 1}/${settings.members}, `}epoch ${epoch + 1}/${settings.epochs}: loss ${loss.toFixed(4)}`));
-  const loomValidation = predictLogits(loom.model, loom.featurizer, validation.texts);
-  const loomTest = predictLogits(loom.model, loom.featurizer, data.test.texts);
-  const loomResult = { ...classificationReport(argmaxRows(loomTest, classes), data.test.labels, intents), trainingSeconds: loom.seconds, validationAccuracy: accuracyOf(loomValidation, validation.labels, classes) };
+  const bagValidation = predictLogits(loom.model, loom.featurizer, validation.texts);
+  const bagTest = predictLogits(loom.model, loom.featurizer, data.test.texts);
+  const loomResult = { ...classificationReport(argmaxRows(bagTest, classes), data.test.labels, intents), trainingSeconds: loom.seconds, validationAccuracy: accuracyOf(bagValidation, validation.labels, classes) };
   log(`  validation accuracy ${pct(loomResult.validationAccuracy)}; test accuracy ${pct(loomResult.accuracy)}, macro-F1 ${pct(loomResult.macroF1)}, trained in ${loom.seconds.toFixed(1)} s`);
+
+  // The word CNN and its weight in the blend, chosen on validation only.
+  let loomValidation = bagValidation;
+  let loomTest = bagTest;
+  let cnnResult: Report['cnn'];
+  let blendResult: Report['blend'];
+  let cnnPart: { bytes: Uint8Array; words: string[]; weight: number } | undefined;
+  if (options.cnn !== undefined && options.cnn.epochs > 0) {
+    const cnnSettings = options.cnn;
+    log(`Training the word CNN (${cnnSettings.filters} filters of ${cnnSettings.kernelSize} words over ${cnnSettings.dim}-wide embeddings of the first ${cnnSettings.length} words) for ${cnnSettings.epochs} epochs...`);
+    const cnn = await trainWordCnn(training, classes, cnnSettings, (epoch, loss) => log(`  epoch ${epoch + 1}/${cnnSettings.epochs}: loss ${loss.toFixed(4)}`));
+    try {
+      const cnnValidation = wordCnnLogits(cnn.model, cnn.vocabulary, validation.texts);
+      const cnnTest = wordCnnLogits(cnn.model, cnn.vocabulary, data.test.texts);
+      cnnResult = { ...classificationReport(argmaxRows(cnnTest, classes), data.test.labels, intents), trainingSeconds: cnn.seconds, validationAccuracy: accuracyOf(cnnValidation, validation.labels, classes), settings: cnnSettings };
+      log(`  validation accuracy ${pct(cnnResult.validationAccuracy)}; test accuracy ${pct(cnnResult.accuracy)}, macro-F1 ${pct(cnnResult.macroF1)}, trained in ${cnn.seconds.toFixed(1)} s`);
+      const weights = BLEND_WEIGHTS.map((weight) => ({ weight, validationAccuracy: accuracyOf(blendLogits(bagValidation, cnnValidation, classes, weight), validation.labels, classes) }));
+      const best = weights.reduce((a, b) => (b.validationAccuracy > a.validationAccuracy ? b : a));
+      loomValidation = blendLogits(bagValidation, cnnValidation, classes, best.weight);
+      loomTest = blendLogits(bagTest, cnnTest, classes, best.weight);
+      blendResult = {
+        ...classificationReport(argmaxRows(loomTest, classes), data.test.labels, intents),
+        trainingSeconds: loom.seconds + cnn.seconds,
+        validationAccuracy: best.validationAccuracy,
+        weight: best.weight,
+        weights,
+      };
+      log(`  blend: validation accuracy ${weights.map((w) => `${pct(w.validationAccuracy)} at CNN weight ${w.weight}`).join(', ')}; kept ${best.weight}: test accuracy ${pct(blendResult.accuracy)}, macro-F1 ${pct(blendResult.macroF1)}`);
+      cnnPart = { bytes: await serializeModel(cnn.model), words: cnn.vocabulary.toJSON(), weight: best.weight };
+    } finally {
+      cnn.model.dispose();
+    }
+  }
 
   log('Training the baseline (TF-IDF of the same features, logistic regression)...');
   const baseline = trainBaseline(training, classes, settings.seed);
@@ -124,7 +170,7 @@ export async function runExperiment(data: ExperimentData, options: ExperimentOpt
     test: coverageAt(testCalibrated.confidence, testCalibrated.correct, threshold),
   };
   log(
-    `Calibration: temperature ${temperature.toFixed(3)}, test ECE ${pct(calibration.eceBefore.test)} -> ${pct(calibration.eceAfter.test)}. Threshold ${threshold.toFixed(3)} for ${pct(options.targetAccuracy)} answered accuracy on validation: test coverage ${pct(calibration.test.coverage)} at ${pct(calibration.test.accuracy)} accuracy.`,
+    `Calibration${blendResult ? ' (of the blend)' : ''}: temperature ${temperature.toFixed(3)}, test ECE ${pct(calibration.eceBefore.test)} -> ${pct(calibration.eceAfter.test)}. Threshold ${threshold.toFixed(3)} for ${pct(options.targetAccuracy)} answered accuracy on validation: test coverage ${pct(calibration.test.coverage)} at ${pct(calibration.test.accuracy)} accuracy.`,
   );
   const baselineCalibrated = confidenceOf(baselineTest, data.test.labels, 1);
   const curves = { loom: thin(coverageCurve(testCalibrated.confidence, testCalibrated.correct)), baseline: thin(coverageCurve(baselineCalibrated.confidence, baselineCalibrated.correct)) };
@@ -166,6 +212,7 @@ export async function runExperiment(data: ExperimentData, options: ExperimentOpt
     trainedAt: new Date().toISOString(),
     intents: [...intents],
     featurizer: loom.featurizer.toJSON(),
+    ...(cnnPart === undefined ? {} : { cnn: { words: cnnPart.words, weight: cnnPart.weight } }),
     temperature,
     threshold,
     targetAccuracy: options.targetAccuracy,
@@ -179,13 +226,17 @@ export async function runExperiment(data: ExperimentData, options: ExperimentOpt
     queries: { train: training.texts.length, validation: validation.texts.length, test: data.test.texts.length, feedback: feedback.texts.length },
     settings,
     loom: loomResult,
+    ...(cnnResult && blendResult ? { cnn: cnnResult, blend: blendResult } : {}),
     baseline: baselineResult,
     calibration,
     ...(fewShot ? { fewShot } : {}),
     curves,
   };
-  return { report, bundle, modelBytes };
+  return { report, bundle, modelBytes, ...(cnnPart === undefined ? {} : { cnnBytes: cnnPart.bytes }) };
 }
+
+/** The model the bundle ships: the blend when there is one, else the bag. */
+export const shipped = (report: Report): ModelResult => report.blend ?? report.loom;
 
 /** Share of rows whose largest logit is the label's. */
 function accuracyOf(logits: Float32Array, labels: ArrayLike<number>, classes: number): number {

@@ -1,6 +1,7 @@
 // What `pnpm start` saves and what the server and the browser page load: `model.loom` (the
-// network, Loom's checked container) and `bundle.json` (features, intents, temperature,
-// threshold, knowledge base, evidence queries). Both are read as hostile input: every field is
+// embedding bag, Loom's checked container), `cnn.loom` (the word CNN blended with it, when the
+// bundle has one: src/word-cnn.ts) and `bundle.json` (features, word vocabulary, blend weight,
+// intents, temperature, threshold, knowledge base, evidence queries). Both are read as hostile input: every field is
 // checked before use. Runs anywhere; the file reading is in src/bundle-files.ts (Node).
 import { deserializeModel, Sequential } from '@loom-ml/layers';
 import { Assistant, type KnowledgeBase } from './assistant.js';
@@ -8,6 +9,7 @@ import { EmbeddingBag } from './embedding-bag.js';
 import { AppError } from './errors.js';
 import { Featurizer, type FeaturizerJSON } from './features.js';
 import { CUSTOM_LAYERS, inputLength } from './intent-model.js';
+import { WordVocabulary, wordCnnLength } from './word-cnn.js';
 
 export interface BundleJSON {
   format: 'support-desk-bundle';
@@ -15,7 +17,12 @@ export interface BundleJSON {
   trainedAt: string;
   intents: string[];
   featurizer: FeaturizerJSON;
-  /** Temperature fitted on the validation split (logits are divided by it). */
+  /**
+   * The word CNN blended with the bag (its network is `cnn.loom`): its vocabulary (ids from 2 in
+   * this order) and its weight in the blend. Absent: the bag alone (bundles saved before the blend).
+   */
+  cnn?: { words: string[]; weight: number };
+  /** Temperature fitted on the validation split (the blend's log-probabilities are divided by it). */
   temperature: number;
   /** Calibrated confidence from which the assistant answers (chosen on validation). */
   threshold: number;
@@ -72,16 +79,22 @@ export function parseBundleJSON(json: unknown, where: string): BundleJSON {
     if (!Number.isInteger(label) || label! < 0 || label! >= intents.length) throw fail(`evidence.labels[${i}]`, `an intent index from 0 to ${intents.length - 1}`);
   });
   Featurizer.fromJSON(data.featurizer, `${where} (featurizer)`);
+  if (data.cnn !== undefined) {
+    const { cnn } = data;
+    if (cnn === null || typeof cnn !== 'object' || typeof cnn.weight !== 'number' || !(cnn.weight >= 0 && cnn.weight <= 1)) throw fail('cnn', "an object with 'words' and a 'weight' from 0 to 1");
+    WordVocabulary.fromJSON(cnn.words, where);
+  }
   return data as BundleJSON;
 }
 
 /**
- * Builds the assistant from a bundle's two files (parsed JSON and model bytes).
+ * Builds the assistant from a bundle's files (parsed JSON, the bag's bytes and, when bundle.json
+ * names a CNN, the CNN's bytes).
  *
  * @example
  * const assistant = assistantFromFiles(JSON.parse(jsonText), new Uint8Array(await (await fetch('model/model.loom')).arrayBuffer()));
  */
-export function assistantFromFiles(json: unknown, modelBytes: Uint8Array, where = 'the bundle'): { bundle: BundleJSON; assistant: Assistant } {
+export function assistantFromFiles(json: unknown, modelBytes: Uint8Array, where = 'the bundle', cnnBytes?: Uint8Array): { bundle: BundleJSON; assistant: Assistant } {
   const bundle = parseBundleJSON(json, `${where}/bundle.json`);
   const featurizer = Featurizer.fromJSON(bundle.featurizer, `${where}/bundle.json (featurizer)`);
   const model = deserializeModel(modelBytes, { customLayers: CUSTOM_LAYERS });
@@ -98,8 +111,38 @@ export function assistantFromFiles(json: unknown, modelBytes: Uint8Array, where 
       `${where}/model.loom does not match bundle.json: the model has ${classes} outputs, ${length} inputs and ${table} feature ids; bundle.json has ${bundle.intents.length} intents, ${featurizer.options.maxFeatures} features per query and ${featurizer.size} feature ids.`,
     );
   }
+  let cnn: { model: Sequential; vocabulary: WordVocabulary; weight: number } | undefined;
+  if (bundle.cnn !== undefined) {
+    if (cnnBytes === undefined) {
+      model.dispose();
+      throw new AppError(`${where}/bundle.json names a word CNN but no cnn.loom was given: save the bundle again with pnpm full, or keep cnn.loom beside bundle.json.`);
+    }
+    let cnnModel;
+    try {
+      cnnModel = deserializeModel(cnnBytes, { customLayers: CUSTOM_LAYERS });
+    } catch (error) {
+      model.dispose();
+      throw error;
+    }
+    const vocabulary = WordVocabulary.fromJSON(bundle.cnn.words, `${where}/bundle.json`);
+    const problem = !(cnnModel instanceof Sequential)
+      ? 'it is not a Sequential model'
+      : cnnModel.layers[0]?.className !== 'Embedding' || typeof cnnModel.inputShape[cnnModel.inputShape.length - 1] !== 'number'
+        ? 'its first layer is not an Embedding with a fixed input length'
+        : cnnModel.outputShape[cnnModel.outputShape.length - 1] !== bundle.intents.length || cnnModel.getWeights()[0]?.shape[0] !== vocabulary.size
+          ? `it has ${String(cnnModel.outputShape[cnnModel.outputShape.length - 1])} outputs and ${String(cnnModel.getWeights()[0]?.shape[0])} word ids; bundle.json has ${bundle.intents.length} intents and ${vocabulary.size} word ids (with padding and unknown)`
+          : undefined;
+    if (problem !== undefined || !(cnnModel instanceof Sequential)) {
+      model.dispose();
+      cnnModel.dispose();
+      throw new AppError(`${where}/cnn.loom does not match bundle.json: ${problem ?? 'it is not a Sequential model'}.`);
+    }
+    wordCnnLength(cnnModel);
+    cnn = { model: cnnModel, vocabulary, weight: bundle.cnn.weight };
+  }
   const assistant = new Assistant({
     model,
+    ...(cnn === undefined ? {} : { cnn }),
     featurizer,
     intents: bundle.intents,
     temperature: bundle.temperature,

@@ -8,7 +8,10 @@ import { serviceFlags } from './service-flags.js';
 export const RATE_DEFAULTS = { rateLimit: 20, rateBurst: 40 };
 
 /** What `--full` changes (flags given beside it still win). */
-export const FULL = { epochs: 5, 'few-shot': true };
+export const FULL = { epochs: 5, 'few-shot': true, 'cnn-epochs': 10 };
+
+const cnnEpochsFlag = (fallback: number, defaultText: string) =>
+  integer({ description: 'passes of the word CNN blended with the bag (0: the bag alone; README "Word CNN blend")', default: fallback, min: 0, max: 10_000, defaultText });
 
 const trainingFlags = {
   dim: integer({ description: 'width of the feature embeddings of each member', default: 256, min: 4, max: 1024 }),
@@ -30,10 +33,11 @@ export const startCommand = defineCommand({
     'Trains the Loom intent classifier and the TF-IDF baseline on BANKING77, calibrates the confidence, picks the hand-off threshold, prints the test results and a few replies, and saves the model.',
   flags: {
     epochs: epochsFlag(3, `3; ${FULL.epochs} with --full`),
+    'cnn-epochs': cnnEpochsFlag(0, `0 (the bag alone, a quick demo); ${FULL['cnn-epochs']} with --full`),
     ...trainingFlags,
     'few-shot': toggle({ description: 'also train both models on 10 queries per intent and report them (on with --full)' }),
     feedback: text({ description: 'a feedback log (JSON lines from POST /feedback) added to the training queries', placeholder: 'FILE', defaultText: 'none', expected: 'a file' }),
-    full: toggle({ description: `what pnpm full runs: ${FULL.epochs} epochs and the 10-per-intent setting` }),
+    full: toggle({ description: `what pnpm full runs: ${FULL.epochs} epochs, the word CNN blend (${FULL['cnn-epochs']} epochs) and the 10-per-intent setting` }),
     out: outFlag('runs/latest', 'folder for the model, the report and the coverage curve'),
   },
   examples: ['pnpm start --epochs 8', 'pnpm start --limit 2000 --out /tmp/support'],
@@ -45,6 +49,7 @@ export const retrainCommand = defineCommand({
   summary: 'Trains again on BANKING77 plus the corrected queries of the feedback log, and saves the new model (the server picks it up when restarted).',
   flags: {
     epochs: epochsFlag(3),
+    'cnn-epochs': cnnEpochsFlag(FULL['cnn-epochs'], `${FULL['cnn-epochs']} (the blend pnpm full ships)`),
     ...trainingFlags,
     feedback: text({ description: 'the feedback log POST /feedback appends to', placeholder: 'FILE', default: 'runs/feedback.jsonl', expected: 'a file' }),
     out: outFlag('runs/latest', 'folder for the retrained model'),
@@ -68,6 +73,8 @@ export const serveCommand = defineCommand({
 
 export interface RunOptions {
   epochs: number;
+  /** Epochs of the word CNN (0: no CNN). */
+  cnnEpochs: number;
   dim: number;
   members: number;
   batchSize: number;
@@ -92,6 +99,7 @@ export function runOptions({ values, given }: Parsed<typeof startCommand.flags> 
   const full = 'full' in values && values.full;
   return {
     epochs: full && !given.has('epochs') ? FULL.epochs : values.epochs,
+    cnnEpochs: full && !given.has('cnn-epochs') ? FULL['cnn-epochs'] : values['cnn-epochs'],
     dim: values.dim,
     members: values.members,
     batchSize: values['batch-size'],

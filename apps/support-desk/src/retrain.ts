@@ -8,6 +8,6 @@ await runCommand(retrainCommand, async (parsed) => {
   const { trainAndSave } = await import('./run.js');
   const { report, out } = await trainAndSave(options, parsed.values.threads);
   console.log(
-    `Saved ${out}/model.loom and bundle.json, trained with ${report.queries.feedback} corrected ${report.queries.feedback === 1 ? 'query' : 'queries'} from ${options.feedback} (test accuracy ${(100 * report.loom.accuracy).toFixed(2)}%). Next: restart pnpm serve --model ${out}`,
+    `Saved ${out}/model.loom${report.blend ? ', cnn.loom' : ''} and bundle.json, trained with ${report.queries.feedback} corrected ${report.queries.feedback === 1 ? 'query' : 'queries'} from ${options.feedback} (test accuracy ${(100 * (report.blend ?? report.loom).accuracy).toFixed(2)}%). Next: restart pnpm serve --model ${out}`,
   );
 });

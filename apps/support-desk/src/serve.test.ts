@@ -13,7 +13,7 @@ const directory = await mkdtemp(join(tmpdir(), 'support-serve-'));
 const logPath = join(directory, 'feedback.jsonl');
 let service: ServiceProcess;
 beforeAll(async () => {
-  await saveBundle(join(directory, 'model'), fixture.bundle, fixture.modelBytes);
+  await saveBundle(join(directory, 'model'), fixture.bundle, fixture.modelBytes, fixture.cnnBytes);
   service = await startService(['--model', join(directory, 'model'), '--feedback', logPath]);
 }, 120_000);
 afterAll(async () => {

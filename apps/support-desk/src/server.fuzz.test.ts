@@ -23,7 +23,7 @@ const fixture = await fixtureBundle();
 const directory = await mkdtemp(join(tmpdir(), 'support-fuzz-'));
 let service: ServiceProcess;
 beforeAll(async () => {
-  await saveBundle(join(directory, 'model'), fixture.bundle, fixture.modelBytes);
+  await saveBundle(join(directory, 'model'), fixture.bundle, fixture.modelBytes, fixture.cnnBytes);
   service = await startService(['--model', join(directory, 'model'), '--feedback', join(directory, 'feedback.jsonl'), '--rate-limit', '0']);
 }, 120_000);
 afterAll(async () => {

@@ -145,6 +145,9 @@ describe('other routes', () => {
     expect(await (await fetch(`${base}/model/bundle.json`)).text()).toBe(fixture.bundleText);
     // Compared as Buffers: toEqual on megabytes of bytes is slow enough for the idle keep-alive connection to time out.
     expect(Buffer.from(await (await fetch(`${base}/model/model.loom`)).arrayBuffer()).equals(Buffer.from(fixture.modelBytes))).toBe(true);
+    // The fixture blends a word CNN: the page needs its network too.
+    expect(fixture.bundle.cnn?.weight).toBeGreaterThan(0);
+    expect(Buffer.from(await (await fetch(`${base}/model/cnn.loom`)).arrayBuffer()).equals(Buffer.from(fixture.cnnBytes))).toBe(true);
     const page = await fetch(`${base}/`);
     expect([page.status, page.headers.get('content-type'), await page.text()]).toEqual([200, 'text/html; charset=utf-8', '<!doctype html><title>chat</title>']);
     const asset = await fetch(`${base}/assets/main-abc.js`);
@@ -182,7 +185,7 @@ describe('other routes', () => {
     const keyed = createSupportServer(fixture, new FeedbackLog(join(work, 'keyed.jsonl')), { apiKey: 'a-long-random-secret-key', rateLimit: 0 });
     await new Promise<void>((resolve) => keyed.server.listen(0, '127.0.0.1', resolve));
     const url = `http://127.0.0.1:${(keyed.server.address() as AddressInfo).port}`;
-    for (const [method, path] of [['POST', '/reply'], ['POST', '/feedback'], ['GET', '/metrics'], ['GET', '/model/model.loom'], ['GET', '/model/bundle.json']] as const) {
+    for (const [method, path] of [['POST', '/reply'], ['POST', '/feedback'], ['GET', '/metrics'], ['GET', '/model/model.loom'], ['GET', '/model/cnn.loom'], ['GET', '/model/bundle.json']] as const) {
       const response = await fetch(`${url}${path}`, { method, headers: { 'content-type': 'application/json' }, ...(method === 'POST' ? { body: '{"text":"hi"}' } : {}) });
       expect([path, response.status, response.headers.get('www-authenticate')]).toEqual([path, 401, 'Bearer realm="loom"']);
     }

@@ -24,15 +24,17 @@ export interface ServerOptions extends GuardOptions {
 export interface ServedModel {
   assistant: Assistant;
   bundle: BundleJSON;
-  /** The two files as loaded, served to the chat page under /model/ so it can answer offline. */
+  /** The files as loaded, served to the chat page under /model/ so it can answer offline. */
   bundleText: string;
   modelBytes: Uint8Array;
+  /** The word CNN's network (when bundle.json names one): /model/cnn.loom. */
+  cnnBytes?: Uint8Array;
 }
 
 /** Routes and the method each accepts (anything else on a known path is a 405). */
-const ROUTES: Record<string, string> = { '/': 'GET', '/health': 'GET', '/metrics': 'GET', '/reply': 'POST', '/feedback': 'POST', '/model/bundle.json': 'GET', '/model/model.loom': 'GET' };
+const ROUTES: Record<string, string> = { '/': 'GET', '/health': 'GET', '/metrics': 'GET', '/reply': 'POST', '/feedback': 'POST', '/model/bundle.json': 'GET', '/model/model.loom': 'GET', '/model/cnn.loom': 'GET' };
 /** Routes that need the API key when one is set: everything that answers, records or shows traffic. */
-const PROTECTED = new Set(['/reply', '/feedback', '/metrics', '/model/bundle.json', '/model/model.loom']);
+const PROTECTED = new Set(['/reply', '/feedback', '/metrics', '/model/bundle.json', '/model/model.loom', '/model/cnn.loom']);
 /** The page's built files: /assets/<name> with a plain name (no folders, no dot files). */
 const ASSET = /^\/assets\/[A-Za-z0-9_-][A-Za-z0-9._-]{0,200}$/;
 const ASSET_TYPES: Record<string, string> = { '.js': 'text/javascript; charset=utf-8', '.css': 'text/css; charset=utf-8', '.wasm': 'application/wasm' };
@@ -188,6 +190,9 @@ async function handle(context: Context, path: string, request: IncomingMessage, 
   } else if (path === '/model/model.loom') {
     response.writeHead(200, { 'content-type': 'application/octet-stream', 'x-content-type-options': 'nosniff', 'cache-control': 'no-cache' });
     response.end(request.method === 'HEAD' ? undefined : served.modelBytes);
+  } else if (path === '/model/cnn.loom' && served.cnnBytes !== undefined) {
+    response.writeHead(200, { 'content-type': 'application/octet-stream', 'x-content-type-options': 'nosniff', 'cache-control': 'no-cache' });
+    response.end(request.method === 'HEAD' ? undefined : served.cnnBytes);
   } else {
     await sendPageFile(context, path, request, response);
   }

@@ -9,6 +9,6 @@ await runCommand(startCommand, async (parsed) => {
   const { trainAndSave } = await import('./run.js');
   const { report, out } = await trainAndSave(options, parsed.values.threads);
   console.log(
-    `Saved ${out}/model.loom, bundle.json, report.json and curve.html (test accuracy ${(100 * report.loom.accuracy).toFixed(2)}%, ${(100 * report.calibration.test.coverage).toFixed(1)}% answered at ${(100 * report.calibration.test.accuracy).toFixed(1)}%). Next: pnpm serve --model ${out}`,
+    `Saved ${out}/model.loom, ${report.blend ? 'cnn.loom, ' : ''}bundle.json, report.json and curve.html (test accuracy ${(100 * (report.blend ?? report.loom).accuracy).toFixed(2)}%, ${(100 * report.calibration.test.coverage).toFixed(1)}% answered at ${(100 * report.calibration.test.accuracy).toFixed(1)}%). Next: pnpm serve --model ${out}`,
   );
 });

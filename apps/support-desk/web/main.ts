@@ -1,4 +1,5 @@
-// The chat page: loads the model files the server shares (model/bundle.json, model/model.loom),
+// The chat page: loads the model files the server shares (model/bundle.json, model/model.loom and,
+// when the bundle blends a word CNN with the bag, model/cnn.loom),
 // builds the assistant on Loom's WASM backend and answers in the browser; or, switched to the
 // server, sends the same query to POST /reply. A hand-off's "did you mean" buttons send the
 // chosen intent to POST /feedback (in either mode, when the server is reachable).
@@ -73,7 +74,15 @@ async function start(): Promise<void> {
   const wasm = await initWasm({ threads: 1, onNotice: (message) => console.info(message) });
   const [bundleResponse, modelResponse] = await Promise.all([fetch(new URL('model/bundle.json', document.baseURI)), fetch(new URL('model/model.loom', document.baseURI))]);
   if (!bundleResponse.ok || !modelResponse.ok) throw new Error(`Could not load the model from model/ (HTTP ${bundleResponse.status}, ${modelResponse.status}). Train one with pnpm start and serve it with pnpm serve.`);
-  const { assistant } = assistantFromFiles(await bundleResponse.json(), new Uint8Array(await modelResponse.arrayBuffer()), 'model');
+  const json = (await bundleResponse.json()) as { cnn?: unknown } | null;
+  let cnnBytes: Uint8Array | undefined;
+  if (json !== null && typeof json === 'object' && json.cnn !== undefined) {
+    // The bundle blends a word CNN with the bag: its network is a third file.
+    const cnnResponse = await fetch(new URL('model/cnn.loom', document.baseURI));
+    if (!cnnResponse.ok) throw new Error(`Could not load the word CNN from model/cnn.loom (HTTP ${cnnResponse.status}).`);
+    cnnBytes = new Uint8Array(await cnnResponse.arrayBuffer());
+  }
+  const { assistant } = assistantFromFiles(json, new Uint8Array(await modelResponse.arrayBuffer()), 'model', cnnBytes);
 
   form.addEventListener('submit', (event) => {
     event.preventDefault();
@@ -92,7 +101,7 @@ async function start(): Promise<void> {
   });
   input.disabled = false;
   button.disabled = false;
-  status.textContent = `Ready: ${wasm.backendName}, ${assistant.parts.intents.length} intents, answering from ${percent(assistant.parts.threshold)} confidence.`;
+  status.textContent = `Ready: ${wasm.backendName}, ${assistant.parts.intents.length} intents, ${assistant.parts.cnn ? `the bag blended with the word CNN (weight ${assistant.parts.cnn.weight})` : 'the embedding bag'}, answering from ${percent(assistant.parts.threshold)} confidence.`;
   Object.assign(window.supportDemo!, { ready: true, backend: wasm.backendName });
 }
 
