@@ -2,8 +2,8 @@
 // and its blend with a saved bag model: (1 - w) * bag probabilities + w * CNN probabilities. Simpler
 // than the replica's CNN: one convolution (width 3, 256 filters, ReLU) and a plain maximum over the
 // 40 word slots (padding included). Embedding 128 of the words seen at least twice (1: unknown,
-// 0: padding), dropout 0.3, Adam 0.003 with a cosine decay to 1%, 10 epochs of 64. Not in the app
-// yet (README "Next"). Run from apps/support-desk, after pnpm full has saved the bag:
+// 0: padding), dropout 0.3, Adam 0.003 with a cosine decay to 1%, 10 epochs of 64. Now built into
+// the app as src/word-cnn.ts (README "Word CNN blend"); this screen is kept as the record. Run from apps/support-desk, after pnpm full has saved the bag:
 //   npx tsx docs/validation-screen/dump-split.ts /tmp/split.json
 //   npx tsx docs/validation-screen/loom-cnn.ts /tmp/split.json runs/latest 42
 import { readFileSync } from 'node:fs';
