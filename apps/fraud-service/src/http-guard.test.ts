@@ -12,7 +12,9 @@ import {
   jsonNestingExceeds,
   parseRequestTarget,
   RateLimiter,
+  readJsonBody,
   resolveGuardOptions,
+  sendError,
 } from './http-guard.js';
 
 describe('parseRequestTarget', () => {
@@ -174,4 +176,45 @@ describe('HttpGuard.createServer', () => {
     await new Promise((resolve) => server.close(resolve));
     expect(open).toBe(0);
   });
+
+  it('answers an oversized upload with 413 after discarding it, so a client still uploading gets the answer, not a reset (Content-Length and chunked)', async () => {
+    const guard = new HttpGuard(resolveGuardOptions({}, { rateLimit: 0, rateBurst: 1 }));
+    const server = guard.createServer((request, response) => {
+      readJsonBody(request, { maxBytes: 1024, maxDepth: 4, where: 'POST /x' }).then(() => response.end('ok'), (error: unknown) => sendError(request, response, error));
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const port = (server.address() as AddressInfo).port;
+    const head = 'POST /x HTTP/1.1\r\nhost: localhost\r\nconnection: close\r\ncontent-type: application/json\r\n';
+    const body = JSON.stringify({ text: 'F'.repeat(1_000_000) });
+    const piece = 'F'.repeat(64 * 1024);
+    const declared = `${head}content-length: ${body.length}\r\n\r\n${body}`;
+    const chunked = `${head}transfer-encoding: chunked\r\n\r\n${`${piece.length.toString(16)}\r\n${piece}\r\n`.repeat(8)}0\r\n\r\n`;
+    // Like a client on a real network: the upload goes out in pieces, and the answer is read
+    // only after it. Before the discard, the server's early close reset these connections (EPIPE,
+    // no answer at all).
+    const answers = await Promise.all([declared, chunked, declared].map((request) => pacedUpload(port, request)));
+    await new Promise((resolve) => server.close(resolve));
+    expect(answers).toEqual(['HTTP/1.1 413', 'HTTP/1.1 413', 'HTTP/1.1 413']);
+  });
 });
+
+/** Sends `request` 64 KiB every 5 ms, reads only 300 ms after the last piece; the answer's status line or what went wrong. */
+function pacedUpload(port: number, request: string): Promise<string> {
+  return new Promise((resolve) => {
+    const chunks: Buffer[] = [];
+    const socket = connect(port, '127.0.0.1', () => {
+      socket.pause();
+      let offset = 0;
+      const sendPiece = () => {
+        if (offset >= request.length) return void setTimeout(() => socket.resume(), 300);
+        socket.write(request.slice(offset, offset + 65536));
+        offset += 65536;
+        setTimeout(sendPiece, 5);
+      };
+      sendPiece();
+    });
+    socket.on('data', (chunk: Buffer) => chunks.push(chunk));
+    socket.on('error', (error: NodeJS.ErrnoException) => resolve(`${error.code} after ${Buffer.concat(chunks).length} bytes`));
+    socket.on('close', () => resolve(Buffer.concat(chunks).toString('latin1').slice(0, 12)));
+  });
+}

@@ -295,7 +295,8 @@ export async function readJsonBody(request: IncomingMessage, { maxBytes, maxDept
   if (Number(request.headers['content-length'] ?? 0) > maxBytes) throw tooLarge();
   const chunks: Buffer[] = [];
   let size = 0;
-  for await (const chunk of request) {
+  // Not destroyed on an early exit: sendError discards the rest, then answers (see discardUnreadBody).
+  for await (const chunk of request.iterator({ destroyOnReturn: false })) {
     size += (chunk as Buffer).length;
     if (size > maxBytes) throw tooLarge();
     chunks.push(chunk as Buffer);
@@ -430,15 +431,50 @@ export class HttpGuard {
   }
 }
 
+/** At most this much of an unread upload is read and discarded before an error answer ({@link discardUnreadBody}). */
+export const DISCARD_LIMIT_BYTES = 4 * 1024 * 1024;
+/** ... and for at most this long. */
+export const DISCARD_LIMIT_MS = 2000;
+
+/**
+ * Reads and drops what is left of a request body (at most {@link DISCARD_LIMIT_BYTES}, for at
+ * most {@link DISCARD_LIMIT_MS}) and then calls `then`. Why: a server that answers early (413 on
+ * the Content-Length) and closes while the client is still uploading makes the kernel reset the
+ * connection, and a reset can drop the answer before the client reads it. A larger or slower
+ * upload is not waited for: `then` runs at the limit, and the client may see a reset instead.
+ */
+export function discardUnreadBody(request: IncomingMessage, then: () => void): void {
+  const declared = Number(request.headers['content-length'] ?? 0);
+  if (request.complete || request.destroyed || !(declared <= DISCARD_LIMIT_BYTES)) return then();
+  let seen = 0;
+  const finish = () => {
+    clearTimeout(timer);
+    request.off('data', onData).off('end', finish).off('close', finish).off('error', finish);
+    then();
+  };
+  const onData = (chunk: Buffer) => {
+    seen += chunk.length;
+    if (seen > DISCARD_LIMIT_BYTES) finish();
+  };
+  const timer = setTimeout(finish, DISCARD_LIMIT_MS);
+  request.on('data', onData).once('end', finish).once('close', finish).once('error', finish);
+  request.resume();
+}
+
 /**
  * Answers a failed request: an {@link AppError} with its status, message and headers, anything
  * else as a 500 whose details go to stderr only. A request whose body was not read to the end
- * gets its connection closed, so an unread upload cannot keep the socket busy.
+ * gets its connection closed, so an unread upload cannot keep the socket busy; the rest of a small
+ * upload is discarded first ({@link discardUnreadBody}), so the answer is not lost to a reset.
  */
 export function sendError(request: IncomingMessage, response: ServerResponse, error: unknown, extraHeaders: Record<string, string> = {}): void {
   if (response.headersSent || response.destroyed) return;
-  const headers: Record<string, string> = { ...extraHeaders };
-  if (!request.complete) headers.connection = 'close';
+  if (!request.complete) discardUnreadBody(request, () => answerError(response, error, { ...extraHeaders, connection: 'close' }));
+  else answerError(response, error, extraHeaders);
+}
+
+function answerError(response: ServerResponse, error: unknown, headers: Record<string, string>): void {
+  if (response.headersSent || response.destroyed) return;
   if (error instanceof AppError) {
     sendJson(response, error.status, { error: error.message }, { ...headers, ...error.headers });
   } else {
