@@ -9,7 +9,7 @@ import { EmbeddingBag } from './embedding-bag.js';
 import { AppError } from './errors.js';
 import { Featurizer, type FeaturizerJSON } from './features.js';
 import { CUSTOM_LAYERS, inputLength } from './intent-model.js';
-import { WordVocabulary, wordCnnLength } from './word-cnn.js';
+import { WordVocabulary, wordCnnMismatch } from './word-cnn.js';
 
 export interface BundleJSON {
   format: 'support-desk-bundle';
@@ -125,20 +125,13 @@ export function assistantFromFiles(json: unknown, modelBytes: Uint8Array, where 
       throw error;
     }
     const vocabulary = WordVocabulary.fromJSON(bundle.cnn.words, `${where}/bundle.json`);
-    const problem = !(cnnModel instanceof Sequential)
-      ? 'it is not a Sequential model'
-      : cnnModel.layers[0]?.className !== 'Embedding' || typeof cnnModel.inputShape[cnnModel.inputShape.length - 1] !== 'number'
-        ? 'its first layer is not an Embedding with a fixed input length'
-        : cnnModel.outputShape[cnnModel.outputShape.length - 1] !== bundle.intents.length || cnnModel.getWeights()[0]?.shape[0] !== vocabulary.size
-          ? `it has ${String(cnnModel.outputShape[cnnModel.outputShape.length - 1])} outputs and ${String(cnnModel.getWeights()[0]?.shape[0])} word ids; bundle.json has ${bundle.intents.length} intents and ${vocabulary.size} word ids (with padding and unknown)`
-          : undefined;
-    if (problem !== undefined || !(cnnModel instanceof Sequential)) {
+    const problem = wordCnnMismatch(cnnModel, bundle.intents.length, vocabulary.size);
+    if (problem !== undefined) {
       model.dispose();
       cnnModel.dispose();
-      throw new AppError(`${where}/cnn.loom does not match bundle.json: ${problem ?? 'it is not a Sequential model'}.`);
+      throw new AppError(`${where}/cnn.loom does not match bundle.json: ${problem}.`);
     }
-    wordCnnLength(cnnModel);
-    cnn = { model: cnnModel, vocabulary, weight: bundle.cnn.weight };
+    cnn = { model: cnnModel as Sequential, vocabulary, weight: bundle.cnn.weight }; // a Sequential: wordCnnMismatch checked it
   }
   const assistant = new Assistant({
     model,

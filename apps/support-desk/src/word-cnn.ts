@@ -6,7 +6,7 @@
 // It makes different mistakes from the bag (README "Word CNN blend"): blended at w = 0.4 it scored
 // 92.04% / 92.64% on validation (seeds 42 / 43) against the bag's 91.04%. Runs anywhere.
 import * as tf from '@tensorflow/tfjs-core';
-import { conv1d, dense, dropout, embedding, globalMaxPooling, sequential, type Sequential } from '@loom-ml/layers';
+import { conv1d, dense, dropout, embedding, globalMaxPooling, Sequential, sequential } from '@loom-ml/layers';
 import { sparseCategoricalCrossentropy } from '@loom-ml/losses';
 import { adam, cosineDecaySchedule } from '@loom-ml/optimizers';
 import { fit } from '@loom-ml/train';
@@ -147,9 +147,28 @@ export function wordCnnLogits(model: Sequential, vocabulary: WordVocabulary, tex
 
 /** Word slots the CNN reads (its fixed input length). */
 export function wordCnnLength(model: Sequential): number {
-  const length = model.inputShape[model.inputShape.length - 1];
-  if (model.layers[0]?.className !== 'Embedding' || typeof length !== 'number') throw new AppError('Not a support-desk word CNN: expected an Embedding first layer with a fixed input length.');
+  const length = fixedWordInput(model);
+  if (length === undefined) throw new AppError('Not a support-desk word CNN: expected an Embedding first layer with a fixed input length.');
   return length;
+}
+
+/** The input length when `model` starts with an Embedding of a fixed input length. */
+function fixedWordInput(model: Sequential): number | undefined {
+  const length = model.inputShape[model.inputShape.length - 1];
+  return model.layers[0]?.className === 'Embedding' && typeof length === 'number' ? length : undefined;
+}
+
+/**
+ * Why a loaded network (a bundle's cnn.loom: hostile input) is not a word CNN with `classes`
+ * outputs over `wordIds` word ids, or undefined when it is one.
+ */
+export function wordCnnMismatch(model: unknown, classes: number, wordIds: number): string | undefined {
+  if (!(model instanceof Sequential)) return 'it is not a Sequential model';
+  if (fixedWordInput(model) === undefined) return 'its first layer is not an Embedding with a fixed input length';
+  const outputs = model.outputShape[model.outputShape.length - 1];
+  const ids = model.getWeights()[0]?.shape[0];
+  if (outputs !== classes || ids !== wordIds) return `it has ${String(outputs)} outputs and ${String(ids)} word ids; bundle.json has ${classes} intents and ${wordIds} word ids (with padding and unknown)`;
+  return undefined;
 }
 
 /**
