@@ -34,7 +34,7 @@ await runCommand(generateCommand, async (parsed) => {
       // Best-of-N: N continuations in one batch (with the guidance asked for), then the one the
       // guide finds most likely to have the asked-for sentiment.
       const { loadImdb } = await import('@loom-ml/datasets/node');
-      const { SentimentGuide } = await import('./guide.js');
+      const { pickBest, SentimentGuide } = await import('./guide.js');
       const { cleanReview } = await import('./corpus.js');
       const started = performance.now();
       const reviews = await loadImdb({ split: 'train', limit: options.guideLimit });
@@ -42,9 +42,8 @@ await runCommand(generateCommand, async (parsed) => {
       process.stderr.write(`Guide: logistic regression on ${guide.features.length.toLocaleString('en-US')} word unigrams and bigrams of ${reviews.texts.length} training reviews (${((performance.now() - started) / 1000).toFixed(1)} s); writing ${options.rerank} candidates.\n`);
       const { prompts, oppositePrompts } = rows(options.rerank);
       const outputs = await generateBatch(model, prompts, { ...batchOptions, oppositePrompts });
-      const sign = options.sentiment === 'pos' ? 1 : -1;
-      const scores = outputs.map((row) => sign * guide.logOdds(options.prompt + tokenizer.decode(row, { skipSpecial: true })));
-      const best = outputs[scores.indexOf(Math.max(...scores))]!;
+      const candidates = outputs.map((row) => [options.prompt + tokenizer.decode(row, { skipSpecial: true })]);
+      const best = outputs[pickBest(candidates, [options.sentiment === 'pos'], (text) => guide.logOdds(text))[0]!]!;
       count = best.length;
       process.stdout.write(options.prompt);
       for (const id of best) process.stdout.write(decoder.write(id));
