@@ -55,9 +55,10 @@ function batchedSmallGemm(
 }
 
 /**
- * BatchMatMul that always reaches XNNPACK: transposed operands are transposed once up front
- * (O(n^2)) so the O(n^3) product takes the fast path, and large batches (including a broadcast
- * batch of 1) are run one matrix at a time through the same fast path.
+ * BatchMatMul on a fast path: batched products (simple broadcasts) and unbatched Aᵀ·B run in
+ * Loom's SIMD module (small-gemm.ts) when it is there; otherwise XNNPACK, with transposed
+ * operands transposed once up front (O(n^2)) so the O(n^3) product takes its fast path, and large
+ * batches (including a broadcast batch of 1) run one matrix at a time through it.
  */
 function batchMatMul(args: Parameters<KernelFunc>[0]): TensorInfo {
   const backend = args.backend as unknown as WasmBackendLike;

@@ -228,9 +228,9 @@ function expOfX(): number[] {
   return code;
 }
 
-/** A loop over the row's vectors (byte offset SM_J from 0 to SM_ROWBYTES) running `inner`. */
-function overRow(inner: number[]): number[] {
-  return [...i32(0), ...set(SM_J), ...block, ...loop, ...get(SM_J), ...get(SM_ROWBYTES), ...geU, ...brIf(1), ...inner, ...get(SM_J), ...i32(16), ...add, ...set(SM_J), ...br(0), ...end, ...end];
+/** A loop over a row's vectors (byte offset `j` from 0 to `rowBytes`) running `inner`. */
+function rowLoop(j: number, rowBytes: number, inner: number[]): number[] {
+  return [...i32(0), ...set(j), ...block, ...loop, ...get(j), ...get(rowBytes), ...geU, ...brIf(1), ...inner, ...get(j), ...i32(16), ...add, ...set(j), ...br(0), ...end, ...end];
 }
 
 /** Softmax over each row of `columns` values, in place: exp(s - max) / Σ exp(s - max). */
@@ -241,13 +241,13 @@ function softmaxBody(): number[] {
   code.push(...get(SM_COLS), ...i32(2), ...shl, ...set(SM_ROWBYTES));
   code.push(...block, ...loop, ...get(SM_ROWS), ...eqz, ...brIf(1));
   code.push(...get(SM_S), ...v128Load(0), ...set(SM_ACC));
-  code.push(...overRow([...get(SM_ACC), ...at, ...v128Load(0), ...f32x4PMax, ...set(SM_ACC)]));
+  code.push(...rowLoop(SM_J, SM_ROWBYTES, [...get(SM_ACC), ...at, ...v128Load(0), ...f32x4PMax, ...set(SM_ACC)]));
   code.push(...get(SM_ACC), ...f32x4ExtractLane(0), ...get(SM_ACC), ...f32x4ExtractLane(1), ...f32Max, ...get(SM_ACC), ...f32x4ExtractLane(2), ...f32Max, ...get(SM_ACC), ...f32x4ExtractLane(3), ...f32Max, ...f32x4Splat, ...set(SM_ACC));
   // exp(s - max) stored and summed in one pass.
   code.push(...v128Zero, ...set(SM_SUM));
-  code.push(...overRow([...at, ...v128Load(0), ...get(SM_ACC), ...f32x4Sub, ...set(SM_X), ...at, ...expOfX(), ...set(SM_R), ...get(SM_R), ...v128Store(0), ...get(SM_SUM), ...get(SM_R), ...f32x4Add, ...set(SM_SUM)]));
+  code.push(...rowLoop(SM_J, SM_ROWBYTES, [...at, ...v128Load(0), ...get(SM_ACC), ...f32x4Sub, ...set(SM_X), ...at, ...expOfX(), ...set(SM_R), ...get(SM_R), ...v128Store(0), ...get(SM_SUM), ...get(SM_R), ...f32x4Add, ...set(SM_SUM)]));
   code.push(...f32Const(1), ...horizontalSum(SM_SUM), ...f32Div, ...f32x4Splat, ...set(SM_ACC));
-  code.push(...overRow([...at, ...at, ...v128Load(0), ...get(SM_ACC), ...f32x4Mul, ...v128Store(0)]));
+  code.push(...rowLoop(SM_J, SM_ROWBYTES, [...at, ...at, ...v128Load(0), ...get(SM_ACC), ...f32x4Mul, ...v128Store(0)]));
   code.push(...get(SM_S), ...get(SM_ROWBYTES), ...add, ...set(SM_S));
   code.push(...get(SM_ROWS), ...i32(1), ...sub, ...set(SM_ROWS), ...br(0), ...end, ...end);
   return body([[2, I32], [5 + EXP_CONSTANTS.length, V128]], code);
@@ -287,11 +287,6 @@ const f32ConvertI32 = [0xb2];
 // of 4), epsilon (f32); then locals.
 const [LN_X, LN_G, LN_B, LN_Y, LN_STATS, LN_ROWS, LN_F, LN_EPS] = [0, 1, 2, 3, 4, 5, 6, 7];
 const [LN_J, LN_ROWBYTES, LN_MEAN, LN_RSTD, LN_ACC, LN_MEANV, LN_RSTDV, LN_D] = [8, 9, 10, 11, 12, 13, 14, 15];
-
-/** A loop over a row's vectors (byte offset `j` from 0 to `rowBytes`) running `inner`. */
-function rowLoop(j: number, rowBytes: number, inner: number[]): number[] {
-  return [...i32(0), ...set(j), ...block, ...loop, ...get(j), ...get(rowBytes), ...geU, ...brIf(1), ...inner, ...get(j), ...i32(16), ...add, ...set(j), ...br(0), ...end, ...end];
-}
 
 /** Layer normalisation per row: y = (x - mean) · rstd · gamma + beta, stats = [mean, rstd] per row (float32 sums, 4 lanes). */
 function layerNormBody(): number[] {
@@ -432,12 +427,21 @@ let instance: Instance | null | undefined;
 let batchInstance: Instance | null | undefined;
 let workspaceInstance: Instance | null | undefined;
 
+// The module, generated and compiled once for every instance (null: it does not compile here).
+let compiled: WebAssembly.Module | null | undefined;
+
 function newInstance(): Instance | null {
+  if (compiled === undefined) {
+    try {
+      // Synchronous: the module is about 3.9 KB (browsers allow synchronous compiles up to 4 KB:
+      // a function more needs a split into two modules or an asynchronous compile).
+      compiled = new WebAssembly.Module(smallGemmModuleBytes() as BufferSource);
+    } catch {
+      compiled = null;
+    }
+  }
   try {
-    // Synchronous: the module is about 3.9 KB (browsers allow synchronous compiles up to 4 KB:
-    // a function more needs a split into two modules or an asynchronous compile).
-    const module = new WebAssembly.Module(smallGemmModuleBytes() as BufferSource);
-    return new WebAssembly.Instance(module, {}).exports as unknown as Instance;
+    return compiled === null ? null : (new WebAssembly.Instance(compiled, {}).exports as unknown as Instance);
   } catch {
     return null; // No WebAssembly SIMD: the caller keeps the backend's kernels.
   }
