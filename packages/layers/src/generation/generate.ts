@@ -123,6 +123,8 @@ async function* decode(model: Model, prompt: number[], options: CheckedOptions, 
   const room = context - keep;
   let windowStart = Math.max(keep, tokens.length - room);
   const window = () => (keep === 0 ? tokens.slice(windowStart) : [...tokens.slice(0, keep), ...tokens.slice(windowStart)]);
+  // window().slice(position) without building the whole window (the cached path, every token).
+  const windowFrom = (position: number) => (position >= keep ? tokens.slice(windowStart + position - keep) : window().slice(position));
   try {
     for (let produced = 0; produced < options.maxNewTokens; produced++) {
       if (tokens.length - windowStart > room) {
@@ -131,7 +133,7 @@ async function* decode(model: Model, prompt: number[], options: CheckedOptions, 
       }
       let logits: tf.Tensor1D | null = null;
       if (cache !== null) {
-        const fresh = window().slice(cache.position);
+        const fresh = windowFrom(cache.position);
         logits = cachedLogits(model as Sequential, fresh, cache);
         if (logits === null) {
           cache.dispose(); // a layer without incremental decoding: recompute every step instead
