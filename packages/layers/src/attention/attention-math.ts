@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { fusedKernelAvailable, runFusedKernel } from '../core/fused-kernels.js';
+import { biasedProduct, fusedKernelAvailable, runFusedKernel } from '../core/fused-kernels.js';
 
 /** Fused kernel (registered by `@loom-ml/wasm`; contract in its kernels/attention.ts). */
 const ATTENTION_KERNEL = 'LoomAttention';
@@ -35,8 +35,7 @@ export interface AttentionMasks {
 const MASKED_SCORE = -1e9;
 
 function project(flat: tf.Tensor2D, kernel: tf.Tensor, bias: tf.Tensor | null): tf.Tensor2D {
-  const out = tf.matMul(flat, kernel as tf.Tensor2D) as tf.Tensor2D;
-  return bias ? (tf.add(out, bias) as tf.Tensor2D) : out;
+  return biasedProduct(flat, kernel, bias, 'linear');
 }
 
 /** `[batch*time, heads*keyDim]` → `[batch*heads, time, keyDim]`, with reshape/transpose only (no einsum gradient in tfjs-core). */

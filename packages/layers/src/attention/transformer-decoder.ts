@@ -5,7 +5,7 @@ import type { InitializerConfig } from '../core/initializers.js';
 import { Layer, type CallOptions, type LayerArgs } from '../core/layer.js';
 import type { Shape } from '../core/shape.js';
 import { positiveInteger, rate } from '../core/validate.js';
-import { getActivation } from '../core/activations.js';
+import { biasedProduct, feedForwardHidden } from '../core/fused-kernels.js';
 import type { DecodeCache } from '../generation/decode-cache.js';
 import { attend, type AttentionWeights } from './attention-math.js';
 import { layerNorm } from '../normalization/layer-norm.js';
@@ -136,8 +136,8 @@ export class TransformerDecoder extends Layer {
       const masks = { useCausalMask: true, attentionMask };
       const feedForward = (x: tf.Tensor) => {
         const flat = tf.reshape(x, [batch * time, features]) as tf.Tensor2D;
-        const hidden = getActivation(this.activation)(tf.add(tf.matMul(flat, k1 as tf.Tensor2D), c1)) as tf.Tensor2D;
-        return tf.reshape(tf.add(tf.matMul(hidden, k2 as tf.Tensor2D), c2), [batch, time, features]);
+        const hidden = feedForwardHidden(flat, k1, c1, this.activation);
+        return tf.reshape(biasedProduct(hidden, k2, c2, 'linear'), [batch, time, features]);
       };
       if (this.normalizeFirst) {
         const attended = attend(layerNorm(inputs, g1, b1, this.epsilon), this.attention!, this.numHeads, this.keyDim!, masks, past);

@@ -5,7 +5,7 @@ import type { InitializerConfig } from '../core/initializers.js';
 import { Layer, type CallOptions, type LayerArgs } from '../core/layer.js';
 import type { Shape } from '../core/shape.js';
 import { positiveInteger, rate } from '../core/validate.js';
-import { getActivation } from '../core/activations.js';
+import { biasedProduct, feedForwardHidden } from '../core/fused-kernels.js';
 import { selfAttention, type AttentionWeights } from './attention-math.js';
 import { layerNorm } from '../normalization/layer-norm.js';
 import { attentionWeights, checkAttentionMask, sequenceFeatures, withPaddingMask } from './multi-head-attention.js';
@@ -121,8 +121,8 @@ export class TransformerEncoder extends Layer {
       const attended = selfAttention(inputs, this.attention!, this.numHeads, this.keyDim!, { useCausalMask: this.causal, attentionMask: mask });
       const a = layerNorm(tf.add(inputs, drop(attended, 0)), g1, b1, this.epsilon);
       const flat = tf.reshape(a, [batch * time, features]) as tf.Tensor2D;
-      const hidden = getActivation(this.activation)(tf.add(tf.matMul(flat, k1 as tf.Tensor2D), c1)) as tf.Tensor2D;
-      const ffn = tf.reshape(tf.add(tf.matMul(hidden, k2 as tf.Tensor2D), c2), [batch, time, features]);
+      const hidden = feedForwardHidden(flat, k1, c1, this.activation);
+      const ffn = tf.reshape(biasedProduct(hidden, k2, c2, 'linear'), [batch, time, features]);
       return layerNorm(tf.add(a, drop(ffn, 1)), g2, b2, this.epsilon);
     });
   }

@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { fusedKernelsEnabled } from '@loom-ml/core';
+import { splitFusedActivation } from './activations.js';
 
 /**
  * `useFusedKernels(on)` turns Loom's fused kernels on or off for every layer and for the
@@ -24,4 +25,48 @@ export function fusedKernelAvailable(name: string): boolean {
 export function runFusedKernel(name: string, inputs: Record<string, tf.Tensor>, attrs: Record<string, unknown>): tf.Tensor[] {
   const result = tf.engine().runKernel(name, inputs as unknown as tf.NamedTensorMap, attrs as tf.NamedAttrMap) as tf.Tensor | tf.Tensor[];
   return Array.isArray(result) ? result : [result];
+}
+
+/**
+ * `x · kernel + bias` with a `linear` or `relu` activation, as one backend kernel (`_FusedMatMul`:
+ * on loom-wasm XNNPACK adds the bias and clamps in the product's output loop) also while a tape
+ * records, where `@loom-ml/wasm`'s gradient for it is registered and fused kernels are on.
+ * Otherwise `tf.fused.matMul`, which while recording runs `relu` as three kernels (product, `Add`,
+ * `Relu`) and its gradient as three more (`Step`, `Cast`, `Multiply`).
+ */
+export function biasedProduct(x: tf.Tensor2D, kernel: tf.Tensor, bias: tf.Tensor | null, activation: 'linear' | 'relu'): tf.Tensor2D {
+  const [rows, inner] = x.shape;
+  const columns = kernel.shape[1] as number;
+  if (bias !== null && bias.rank === 1 && fusedKernelAvailable(tf._FusedMatMul)) {
+    const a = tf.reshape(x, [1, rows, inner]);
+    const b = tf.reshape(kernel, [1, inner, columns]);
+    const [out] = runFusedKernel(tf._FusedMatMul, { a, b, bias }, { transposeA: false, transposeB: false, activation });
+    return tf.reshape(out as tf.Tensor, [rows, columns]);
+  }
+  if (bias === null && activation === 'linear') return tf.matMul(x, kernel as tf.Tensor2D);
+  return tf.fused.matMul({ a: x, b: kernel as tf.Tensor2D, ...(bias !== null ? { bias } : {}), activation }) as tf.Tensor2D;
+}
+
+/** A feed-forward block's hidden layer `activation(x · kernel + bias)`: `relu` fused (biasedProduct), `gelu` after a fused linear product. */
+export function feedForwardHidden(x: tf.Tensor2D, kernel: tf.Tensor, bias: tf.Tensor, activation: 'relu' | 'gelu'): tf.Tensor2D {
+  const { fused, after } = splitFusedActivation(activation);
+  const out = biasedProduct(x, kernel, bias, fused);
+  return after === null ? out : (after(out) as tf.Tensor2D);
+}
+
+/** An NHWC convolution plus bias with a `linear` or `relu` activation as one `FusedConv2D` kernel, on the same terms as `biasedProduct`; otherwise `tf.fused.conv2d`. */
+export function biasedConv2d(args: {
+  x: tf.Tensor4D;
+  filter: tf.Tensor4D;
+  strides: [number, number] | number;
+  pad: 'valid' | 'same';
+  bias: tf.Tensor | null;
+  activation: 'linear' | 'relu';
+}): tf.Tensor4D {
+  const { x, filter, strides, pad, bias, activation } = args;
+  if (bias !== null && bias.rank === 1 && fusedKernelAvailable(tf.FusedConv2D)) {
+    const [out] = runFusedKernel(tf.FusedConv2D, { x, filter, bias }, { strides, pad, dataFormat: 'NHWC', dilations: [1, 1], dimRoundingMode: undefined, activation });
+    return out as tf.Tensor4D;
+  }
+  return tf.fused.conv2d({ x, filter, strides, pad, dataFormat: 'NHWC', ...(bias !== null ? { bias } : {}), activation });
 }

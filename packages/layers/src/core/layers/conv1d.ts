@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { invalidValue, shapeMismatch } from '../../errors.js';
 import { getActivation, splitFusedActivation, type ActivationName } from '../activations.js';
+import { biasedConv2d } from '../fused-kernels.js';
 import type { InitializerConfig } from '../initializers.js';
 import { Layer, type CallOptions, type LayerArgs } from '../layer.js';
 import { validateRegularizer, type RegularizerConfig } from '../regularizers.js';
@@ -90,13 +91,12 @@ export class Conv1D extends Layer {
       const [batch, steps, channels] = inputs.shape as [number, number, number];
       const { fused, after } = splitFusedActivation(this.activation);
       const filter = tf.reshape(kernel, [this.kernelSize, 1, channels, this.filters]) as tf.Tensor4D;
-      const out = tf.fused.conv2d({
+      const out = biasedConv2d({
         x: tf.reshape(inputs, [batch, steps, 1, channels]) as tf.Tensor4D,
         filter: dilateKernel(filter, [this.dilationRate, 1]),
         strides: [this.strides, 1],
         pad: this.padding,
-        dataFormat: 'NHWC',
-        ...(this.bias ? { bias: this.bias } : {}),
+        bias: this.bias ?? null,
         activation: fused,
       });
       const sequence = tf.reshape(out, [batch, out.shape[1], this.filters]);

@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { invalidValue, shapeMismatch } from '../../errors.js';
 import { getActivation, splitFusedActivation, type ActivationName } from '../activations.js';
+import { biasedConv2d } from '../fused-kernels.js';
 import type { InitializerConfig } from '../initializers.js';
 import { Layer, type CallOptions, type LayerArgs } from '../layer.js';
 import { validateRegularizer, type RegularizerConfig } from '../regularizers.js';
@@ -88,13 +89,12 @@ export class Conv2D extends Layer {
     }
     return tf.tidy(() => {
       const { fused, after } = splitFusedActivation(this.activation);
-      const out = tf.fused.conv2d({
+      const out = biasedConv2d({
         x: inputs as tf.Tensor4D,
         filter: dilateKernel(kernel as tf.Tensor4D, this.dilationRate),
         strides: this.strides,
         pad: this.padding,
-        dataFormat: 'NHWC',
-        ...(this.bias ? { bias: this.bias } : {}),
+        bias: this.bias ?? null,
         activation: fused,
       });
       return after ? after(out) : out;

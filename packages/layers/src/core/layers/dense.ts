@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { shapeMismatch } from '../../errors.js';
 import { getActivation, splitFusedActivation, type ActivationName } from '../activations.js';
+import { biasedProduct } from '../fused-kernels.js';
 import type { InitializerConfig } from '../initializers.js';
 import { Layer, type CallOptions, type LayerArgs } from '../layer.js';
 import { validateRegularizer, type RegularizerConfig } from '../regularizers.js';
@@ -69,12 +70,7 @@ export class Dense extends Layer {
     return tf.tidy(() => {
       const flat = inputs.rank === 2 ? (inputs as tf.Tensor2D) : tf.reshape(inputs, [-1, kernel.shape[0]!]) as tf.Tensor2D;
       const { fused, after } = splitFusedActivation(this.activation);
-      let out: tf.Tensor = tf.fused.matMul({
-        a: flat,
-        b: kernel as tf.Tensor2D,
-        ...(this.bias ? { bias: this.bias } : {}),
-        activation: fused,
-      });
+      let out: tf.Tensor = biasedProduct(flat, kernel, this.bias ?? null, fused);
       if (after) out = after(out);
       return inputs.rank === 2 ? out : tf.reshape(out, [...inputs.shape.slice(0, -1), this.units]);
     });
