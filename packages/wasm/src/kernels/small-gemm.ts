@@ -16,11 +16,11 @@
  * (the module has its own memory: the backend's may be shared and is not exposed).
  */
 
-const I32 = 0x7f;
+export const I32 = 0x7f;
 const F32 = 0x7d;
-const V128 = 0x7b;
+export const V128 = 0x7b;
 
-function uleb(value: number): number[] {
+export function uleb(value: number): number[] {
   const out: number[] = [];
   let v = value >>> 0;
   do {
@@ -46,48 +46,48 @@ function sleb(value: number): number[] {
   }
 }
 
-function section(id: number, body: number[]): number[] {
+export function section(id: number, body: number[]): number[] {
   return [id, ...uleb(body.length), ...body];
 }
 
-function name(text: string): number[] {
+export function name(text: string): number[] {
   const bytes = [...new TextEncoder().encode(text)];
   return [...uleb(bytes.length), ...bytes];
 }
 
 // Instructions.
-const get = (i: number) => [0x20, ...uleb(i)];
-const set = (i: number) => [0x21, ...uleb(i)];
-const i32 = (v: number) => [0x41, ...sleb(v)];
-const add = [0x6a];
-const sub = [0x6b];
-const mul = [0x6c];
-const shl = [0x74];
+export const get = (i: number) => [0x20, ...uleb(i)];
+export const set = (i: number) => [0x21, ...uleb(i)];
+export const i32 = (v: number) => [0x41, ...sleb(v)];
+export const add = [0x6a];
+export const sub = [0x6b];
+export const mul = [0x6c];
+export const shl = [0x74];
 const geU = [0x4f];
 const gtU = [0x4b];
-const eqz = [0x45];
-const block = [0x02, 0x40];
+export const eqz = [0x45];
+export const block = [0x02, 0x40];
 const ifV128 = [0x04, V128];
 const elseOp = [0x05];
-const loop = [0x03, 0x40];
-const end = [0x0b];
-const br = (depth: number) => [0x0c, ...uleb(depth)];
-const brIf = (depth: number) => [0x0d, ...uleb(depth)];
+export const loop = [0x03, 0x40];
+export const end = [0x0b];
+export const br = (depth: number) => [0x0c, ...uleb(depth)];
+export const brIf = (depth: number) => [0x0d, ...uleb(depth)];
 const f32Load = [0x2a, 2, 0];
 const f32Add = [0x92];
 const f32Max = [0x97];
 const f32Div = [0x95];
 const f32Const = (value: number) => [0x43, ...new Uint8Array(Float32Array.from([value]).buffer)];
-const simd = (op: number, ...rest: number[]) => [0xfd, ...uleb(op), ...rest];
-const v128Load = (offset: number) => simd(0x00, 0, ...uleb(offset));
-const v128Store = (offset: number) => simd(0x0b, 0, ...uleb(offset));
+export const simd = (op: number, ...rest: number[]) => [0xfd, ...uleb(op), ...rest];
+export const v128Load = (offset: number) => simd(0x00, 0, ...uleb(offset));
+export const v128Store = (offset: number) => simd(0x0b, 0, ...uleb(offset));
 const v128Const = (lanes: number[]) => simd(0x0c, ...new Uint8Array(Float32Array.from(lanes).buffer));
 const v128Zero = v128Const([0, 0, 0, 0]);
 const f32x4Const = (value: number) => v128Const([value, value, value, value]);
 const f32x4Splat = simd(0x13);
 const f32x4ExtractLane = (lane: number) => simd(0x1f, lane);
 const f32x4Lt = simd(0x43);
-const v128AndNot = simd(0x4f);
+export const v128AndNot = simd(0x4f);
 const i32x4Shl = simd(0xab);
 const i32x4Add = simd(0xae);
 const f32x4Add = simd(0xe4);
@@ -96,7 +96,7 @@ const f32x4Mul = simd(0xe6);
 const i32x4Const = (value: number) => simd(0x0c, ...new Uint8Array(Int32Array.from([value, value, value, value]).buffer));
 
 /** A function body: its locals (runs of [count, type]) and code. */
-function body(locals: Array<[number, number]>, code: number[]): number[] {
+export function body(locals: Array<[number, number]>, code: number[]): number[] {
   const bytes = [...uleb(locals.length), ...locals.flatMap(([count, type]) => [...uleb(count), type]), ...code, ...end];
   return [...uleb(bytes.length), ...bytes];
 }
