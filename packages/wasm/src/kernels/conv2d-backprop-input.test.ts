@@ -24,6 +24,10 @@ const cases: Case[] = [
   // Stride leaves the last input rows unused: their gradient must be exactly 0.
   { x: [2, 8, 8, 2], filter: [3, 3, 2, 3], strides: [2, 2], pad: 'valid' },
   { x: [4, 28, 28, 1], filter: [3, 3, 1, 8], strides: [1, 1], pad: 'valid' },
+  // At least twice as many input as output positions (the stride-2 cases above too): dx is
+  // scattered from one product dy · Wᵀ instead of a padded full correlation.
+  { x: [3, 5, 5, 8], filter: [3, 3, 8, 8], strides: [1, 1], pad: 'valid' },
+  { x: [2, 6, 7, 3], filter: [4, 4, 3, 5], strides: [1, 1], pad: 'valid' },
 ];
 for (let seed = 0; seed < 4; seed++) {
   const size = seededInt(4, 12, seed * 11 + 1);
