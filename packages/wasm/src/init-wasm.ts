@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { invalidValue, WasmError } from './errors.js';
 import { detectEnvironment } from './environment.js';
+import { startAttentionHelper, stopAttentionHelper } from './kernels/attention-helper.js';
 import { loadWasmModule, type WasmModule } from './load-wasm-module.js';
 import { registerGradients } from './register-gradients.js';
 import { registerTrainingKernels } from './register-training-kernels.js';
@@ -97,6 +98,8 @@ export async function initWasm(options: InitWasmOptions = {}): Promise<WasmBacke
   }
   const actualThreads = module.tfjs.getThreadsCount();
 
+  // A second thread for the fused attention (attention-helper.ts); without it, one thread.
+  if (actualThreads >= 2) await startAttentionHelper(environment.isNode);
   registerTrainingKernels(LOOM_WASM_BACKEND);
   registerGradients();
   if (tf.findBackendFactory(LOOM_WASM_BACKEND) != null) tf.removeBackend(LOOM_WASM_BACKEND);
@@ -114,6 +117,7 @@ export async function initWasm(options: InitWasmOptions = {}): Promise<WasmBacke
     async dispose() {
       if (activeHandle !== handle) return;
       activeHandle = null;
+      stopAttentionHelper();
       const wasActive = tf.engine().backendName === LOOM_WASM_BACKEND;
       // removeBackend calls BackendWasm.dispose() (frees the heap, terminates the pthread
       // workers) when the engine initialised it; otherwise dispose it here.

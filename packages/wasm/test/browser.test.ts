@@ -11,6 +11,7 @@ interface PageResult {
   threads: number;
   backend: string;
   values: number[];
+  attention: number[];
   notices: string[];
   crossOriginIsolated: boolean;
   hardwareConcurrency: number;
@@ -60,5 +61,13 @@ describe('initWasm in headless Chromium (page bundled from the built dist)', () 
     expect(result.notices[0]).toMatch(/not crossOriginIsolated.*Cross-Origin-Opener-Policy: same-origin.*Cross-Origin-Embedder-Policy: require-corp/);
     expect(result.notices[0]).not.toContain('\n');
     result.values.forEach((value, index) => expect(Math.abs(value - expected[index]!)).toBeLessThanOrEqual(1e-5));
+  });
+
+  it('runs the fused attention with its helper worker on a threaded page (the main thread spins), bit-identical to one thread', async () => {
+    const threaded = await runPage(true, 2);
+    const single = await runPage(false, 1);
+    expect(threaded.threads).toBe(2);
+    expect(threaded.attention).toHaveLength(4 * 8 * 4);
+    expect(threaded.attention).toEqual(single.attention);
   });
 });

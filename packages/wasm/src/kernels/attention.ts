@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { KernelConfig, NamedAttrMap, TensorInfo } from '@tensorflow/tfjs-core';
 import { kernelHost, type FusedKernelConfigs, type KernelHost } from './kernel-host.js';
+import { runAttentionSplit } from './attention-helper.js';
 import { simdWorkspace } from './small-gemm.js';
 
 /**
@@ -133,6 +134,9 @@ function forwardSimd(host: KernelHost, inputs: { query: TensorInfo; key: TensorI
   const out = host.f32(output);
   const p = host.f32(probabilities);
   const masked = mask !== undefined || a.causal;
+  // With a helper worker (2+ threads), half of the heads run there, the same code per head.
+  const split = { queryTime, keyTime, keyDim, valueDim, scale: a.scale, heads: bh };
+  if (!masked && runAttentionSplit(new Float32Array(q.buffer), { ...split, kind: 'forward', offsets: [q, k, vs, out, p].map((view) => view.byteOffset / 4) })) return [output, probabilities];
   for (let i = 0; i < bh; i++) {
     const qo = i * queryTime * keyDim;
     // The scale goes on the query (keyDim values per score instead of keyTime).
@@ -198,6 +202,8 @@ function backwardSimd(host: KernelHost, inputs: { dy: TensorInfo; query: TensorI
   // No backend kernel runs below, so these heap views stay attached.
   const [p, dys, q, k, v, dq, dk, dv] = [probabilities, dy, query, key, value, dQuery, dKey, dValue].map((info) => host.f32(info)) as [Float32Array, Float32Array, Float32Array, Float32Array, Float32Array, Float32Array, Float32Array, Float32Array];
   const [pSize, dySize, qSize, kSize, vSize] = [queryTime * keyTime, queryTime * valueDim, queryTime * keyDim, keyTime * keyDim, keyTime * valueDim];
+  const split = { queryTime, keyTime, keyDim, valueDim, scale, heads: bh };
+  if (runAttentionSplit(new Float32Array(p.buffer), { ...split, kind: 'backward', offsets: [p, dys, q, k, v, dq, dk, dv].map((view) => view.byteOffset / 4) })) return [dQuery, dKey, dValue];
   for (let i = 0; i < bh; i++) {
     pw.set(p.subarray(i * pSize, (i + 1) * pSize));
     dyw.set(dys.subarray(i * dySize, (i + 1) * dySize));

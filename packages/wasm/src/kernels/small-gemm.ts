@@ -430,7 +430,8 @@ let workspaceInstance: Instance | null | undefined;
 // The module, generated and compiled once for every instance (null: it does not compile here).
 let compiled: WebAssembly.Module | null | undefined;
 
-function newInstance(): Instance | null {
+/** The compiled module, or null when it does not compile here (also instantiated by attention-helper.ts's worker). */
+export function smallGemmModule(): WebAssembly.Module | null {
   if (compiled === undefined) {
     try {
       // Synchronous: the module is about 3.9 KB (browsers allow synchronous compiles up to 4 KB:
@@ -440,8 +441,13 @@ function newInstance(): Instance | null {
       compiled = null;
     }
   }
+  return compiled;
+}
+
+function newInstance(): Instance | null {
+  const module = smallGemmModule();
   try {
-    return compiled === null ? null : (new WebAssembly.Instance(compiled, {}).exports as unknown as Instance);
+    return module === null ? null : (new WebAssembly.Instance(module, {}).exports as unknown as Instance);
   } catch {
     return null; // No WebAssembly SIMD: the caller keeps the backend's kernels.
   }

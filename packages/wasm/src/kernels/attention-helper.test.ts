@@ -1,0 +1,78 @@
+// The fused attention with its helper worker (loom-wasm with 2 threads: half of the heads run in
+// a worker): forward and gradients bit-identical to the same backend's single-threaded path
+// (the helper stopped), and within float32 tolerance of the tfjs cpu backend's composite ops
+// (rtol 1e-4, atol 2e-5); odd head counts; no tensors leak; the worker source runs on its own.
+import * as tf from '@tensorflow/tfjs-core';
+import { expectNoLeakedTensors, expectTensorsClose } from '@loom-ml/test-utils';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { seededTensor } from '../../test/wasm-test-helpers.js';
+import { initWasm, LOOM_WASM_BACKEND, type WasmBackendHandle } from '../init-wasm.js';
+import { attentionHelperJobs, startAttentionHelper, stopAttentionHelper } from './attention-helper.js';
+
+let handle: WasmBackendHandle | undefined;
+beforeAll(async () => {
+  handle = await initWasm({ threads: 2, setActive: false });
+});
+afterAll(async () => {
+  await handle?.dispose();
+  await tf.setBackend('cpu');
+});
+
+/** Output and dq, dk, dv of a weighted sum of the attention output, as plain arrays. */
+function attentionAndGradients(shape: [number, number, number], heads: number): Float32Array[] {
+  return tf.tidy(() => {
+    const [q, k, v] = [1, 2, 3].map((seed) => seededTensor(shape, seed));
+    const weights = seededTensor(shape, 4);
+    const f = (a: tf.Tensor, b: tf.Tensor, c: tf.Tensor) => {
+      const [out] = tf.engine().runKernel('LoomAttention', { query: a, key: b, value: c }, { numHeads: heads, scale: 1 / Math.sqrt(shape[2]), causal: false }) as tf.Tensor[];
+      return out as tf.Tensor;
+    };
+    const loss = (a: tf.Tensor, b: tf.Tensor, c: tf.Tensor) => tf.sum(tf.mul(f(a, b, c), weights)) as tf.Scalar;
+    return [f(q!, k!, v!), ...tf.grads(loss)([q!, k!, v!])].map((t) => Float32Array.from(t.dataSync()));
+  });
+}
+
+function composite(shape: [number, number, number]): Float32Array[] {
+  return tf.tidy(() => {
+    const [q, k, v] = [1, 2, 3].map((seed) => seededTensor(shape, seed));
+    const weights = seededTensor(shape, 4);
+    const f = (a: tf.Tensor, b: tf.Tensor, c: tf.Tensor) => tf.matMul(tf.softmax(tf.mul(tf.matMul(a, b, false, true), 1 / Math.sqrt(shape[2]))), c);
+    const loss = (a: tf.Tensor, b: tf.Tensor, c: tf.Tensor) => tf.sum(tf.mul(f(a, b, c), weights)) as tf.Scalar;
+    return [f(q!, k!, v!), ...tf.grads(loss)([q!, k!, v!])].map((t) => Float32Array.from(t.dataSync()));
+  });
+}
+
+describe('LoomAttention with a helper worker (2 threads)', () => {
+  const cases: Array<{ shape: [number, number, number]; heads: number }> = [
+    { shape: [4, 8, 4], heads: 2 },
+    { shape: [6, 12, 8], heads: 3 },
+    { shape: [3, 16, 4], heads: 1 },
+    { shape: [2, 4, 4], heads: 2 },
+  ];
+  it.each(cases)('is bit-identical to the single-threaded path and close to cpu, $shape, $heads heads', async ({ shape, heads }) => {
+    await tf.setBackend(LOOM_WASM_BACKEND);
+    const jobs = attentionHelperJobs();
+    const split = attentionAndGradients(shape, heads);
+    // Two forward passes (the output, and inside the loss) and the gradient each ran half of the
+    // batch x heads entries in the worker.
+    expect(attentionHelperJobs() - jobs).toBe(3);
+    stopAttentionHelper();
+    const single = attentionAndGradients(shape, heads);
+    expect(await startAttentionHelper(true)).toBe(true);
+    await tf.setBackend('cpu');
+    const reference = composite(shape);
+    await tf.setBackend(LOOM_WASM_BACKEND);
+    for (let i = 0; i < 4; i++) {
+      expect(Array.from(split[i]!)).toEqual(Array.from(single[i]!));
+      expectTensorsClose(split[i]!, reference[i]!, { rtol: 1e-4, atol: 2e-5 });
+    }
+  });
+
+  it('does not leak tensors', async () => {
+    await tf.setBackend(LOOM_WASM_BACKEND);
+    attentionAndGradients([4, 8, 4], 2);
+    await expectNoLeakedTensors(async () => {
+      for (let i = 0; i < 20; i++) attentionAndGradients([4, 8, 4], 2);
+    });
+  });
+});

@@ -1,0 +1,227 @@
+/**
+ * A second thread for the fused attention (`LoomAttention` and its gradient) on loom-wasm with 2
+ * or more threads: half of the heads run in a worker with its own instance of Loom's SIMD module
+ * (small-gemm.ts), reading and writing the backend's shared heap directly, while the calling
+ * thread runs the other half. XNNPACK's thread pool only runs XNNPACK's own operators, so
+ * without this the attention (about half of a Transformer training step) ran on one core.
+ *
+ * Each head runs exactly the same code in either thread (`attentionHeads`, below, also what the
+ * worker runs: it is sent as source), so results do not depend on the thread count. Only the
+ * unmasked, non-causal case is split (the masked one keeps its single-threaded path).
+ *
+ * The calling thread waits for the worker synchronously (kernels are synchronous): Node's main
+ * thread with `Atomics.wait`, a browser page's main thread (where that is not allowed) by
+ * spinning on `Atomics.load`, as Emscripten's pthreads do. A worker that fails sets an error
+ * flag instead of hanging the caller, and the kernel then runs those heads itself.
+ */
+import { importNodeBuiltin } from '../environment.js';
+import { smallGemmModule } from './small-gemm.js';
+
+/** The module's exports `attentionHeads` uses. */
+interface HeadExports {
+  memory: WebAssembly.Memory;
+  gemm: (a: number, b: number, c: number, m: number, k: number, n: number, aRow: number, aStep: number, accumulate: number) => void;
+  softmax: (s: number, rows: number, columns: number) => void;
+  softmaxGrad: (p: number, d: number, rows: number, columns: number, scale: number) => void;
+}
+
+/**
+ * Heads `from` to `to` of the forward pass (`kind` 'forward': offsets q, k, v, out, p) or the
+ * gradient ('backward': p, dy, q, k, v, dq, dk, dv), offsets in floats into `heap`. Written to
+ * reference nothing outside itself: the worker gets it as source. Same operations, in the same
+ * order, as attention.ts's single-threaded forwardSimd / backwardSimd (unmasked).
+ */
+export function attentionHeads(
+  ex: HeadExports,
+  heap: Float32Array,
+  job: { kind: 'forward' | 'backward'; offsets: number[]; from: number; to: number; queryTime: number; keyTime: number; keyDim: number; valueDim: number; scale: number },
+): void {
+  const { kind, offsets, from, to, queryTime, keyTime, keyDim, valueDim, scale } = job;
+  const sizes =
+    kind === 'forward'
+      ? [queryTime * keyDim, keyDim * keyTime, keyTime * valueDim, queryTime * keyTime, queryTime * valueDim]
+      : [queryTime * keyTime, queryTime * keyTime, queryTime * valueDim, valueDim * keyTime, keyTime * keyDim, queryTime * keyDim, queryTime * keyDim, keyTime * keyDim, keyTime * valueDim];
+  const aligned = sizes.map((size) => Math.ceil(size / 4) * 4);
+  const bytes = 4 * aligned.reduce((a, b) => a + b, 0);
+  const needed = Math.ceil(bytes / 65536) - ex.memory.buffer.byteLength / 65536;
+  if (needed > 0) ex.memory.grow(needed);
+  let at = 0;
+  const views = sizes.map((size, index) => {
+    const view = new Float32Array(ex.memory.buffer, at, size);
+    at += 4 * (aligned[index] as number);
+    return view;
+  });
+  // small-gemm.ts's product(): long products in slices of k that stay in cache.
+  const gemm = (a: Float32Array, b: Float32Array, c: Float32Array, m: number, k: number, n: number, aTransposed: boolean) => {
+    const slice = 4 * k * (m + n) > 1 << 17 ? Math.max(16, Math.floor((1 << 17) / (4 * (m + n)))) : k;
+    for (let p = 0; p < k; p += slice) {
+      const depth = Math.min(slice, k - p);
+      if (aTransposed) ex.gemm(a.byteOffset + 4 * p * m, b.byteOffset + 4 * p * n, c.byteOffset, m, depth, n, 1, m, p > 0 ? 1 : 0);
+      else ex.gemm(a.byteOffset + 4 * p, b.byteOffset + 4 * p * n, c.byteOffset, m, depth, n, k, 1, p > 0 ? 1 : 0);
+    }
+  };
+  const transposeInto = (target: Float32Array, source: number, rows: number, columns: number) => {
+    for (let r = 0; r < rows; r++) {
+      const o = source + r * columns;
+      for (let j = 0; j < columns; j++) target[j * rows + r] = heap[o + j] as number;
+    }
+  };
+  if (kind === 'forward') {
+    const [qs, kt, v, s, o] = views as [Float32Array, Float32Array, Float32Array, Float32Array, Float32Array];
+    const [q, k, vs, out, p] = offsets as [number, number, number, number, number];
+    for (let i = from; i < to; i++) {
+      const qo = q + i * queryTime * keyDim;
+      for (let j = 0; j < qs.length; j++) qs[j] = (heap[qo + j] as number) * scale;
+      transposeInto(kt, k + i * keyTime * keyDim, keyTime, keyDim);
+      v.set(heap.subarray(vs + i * keyTime * valueDim, vs + (i + 1) * keyTime * valueDim));
+      gemm(qs, kt, s, queryTime, keyDim, keyTime, false);
+      ex.softmax(s.byteOffset, queryTime, keyTime);
+      heap.set(s, p + i * queryTime * keyTime);
+      gemm(s, v, o, queryTime, keyTime, valueDim, false);
+      heap.set(o, out + i * queryTime * valueDim);
+    }
+    return;
+  }
+  const [pw, ds, dyw, vt, kw, qw, dqw, dkw, dvw] = views as [Float32Array, Float32Array, Float32Array, Float32Array, Float32Array, Float32Array, Float32Array, Float32Array, Float32Array];
+  const [p, dys, q, k, v, dq, dk, dv] = offsets as [number, number, number, number, number, number, number, number];
+  const [pSize, dySize, qSize, kSize, vSize] = [queryTime * keyTime, queryTime * valueDim, queryTime * keyDim, keyTime * keyDim, keyTime * valueDim];
+  for (let i = from; i < to; i++) {
+    pw.set(heap.subarray(p + i * pSize, p + (i + 1) * pSize));
+    dyw.set(heap.subarray(dys + i * dySize, dys + (i + 1) * dySize));
+    transposeInto(vt, v + i * vSize, keyTime, valueDim);
+    kw.set(heap.subarray(k + i * kSize, k + (i + 1) * kSize));
+    qw.set(heap.subarray(q + i * qSize, q + (i + 1) * qSize));
+    gemm(dyw, vt, ds, queryTime, valueDim, keyTime, false);
+    gemm(pw, dyw, dvw, keyTime, queryTime, valueDim, true);
+    ex.softmaxGrad(pw.byteOffset, ds.byteOffset, queryTime, keyTime, scale);
+    gemm(ds, kw, dqw, queryTime, keyTime, keyDim, false);
+    gemm(ds, qw, dkw, keyTime, queryTime, keyDim, true);
+    heap.set(dqw, dq + i * qSize);
+    heap.set(dkw, dk + i * kSize);
+    heap.set(dvw, dv + i * vSize);
+  }
+}
+
+/** The worker's source: attentionHeads, and a message loop that runs jobs and sets the done flag (1) or the error flag (2). */
+function workerSource(): string {
+  return `"use strict";
+const attentionHeads = ${attentionHeads.toString()};
+let ex = null;
+let flag = null;
+const handle = (message) => {
+  if (message.module !== undefined) {
+    flag = new Int32Array(message.flag);
+    try { ex = new WebAssembly.Instance(message.module, {}).exports; Atomics.store(flag, 0, 1); } catch { Atomics.store(flag, 0, 2); }
+    Atomics.notify(flag, 0);
+    return;
+  }
+  try { attentionHeads(ex, new Float32Array(message.buffer), message.job); Atomics.store(flag, 0, 1); } catch { Atomics.store(flag, 0, 2); }
+  Atomics.notify(flag, 0);
+};
+if (typeof require === 'function') require('node:worker_threads').parentPort.on('message', handle);
+else self.onmessage = (event) => handle(event.data);
+`;
+}
+
+interface WorkerLike {
+  postMessage(message: unknown): void;
+  terminate(): unknown;
+  unref?(): void;
+}
+
+interface Helper {
+  worker: WorkerLike;
+  flag: Int32Array;
+  /** Atomics.wait is allowed on this thread (Node; not a browser page's main thread). */
+  canBlock: boolean;
+}
+
+let helper: Helper | null = null;
+// The instance the calling thread runs its half of the heads in.
+let ownInstance: HeadExports | null | undefined;
+
+/** Blocks until the worker's flag leaves 0; true when it finished without error. */
+function waitFor(h: Helper): boolean {
+  if (h.canBlock) {
+    while (Atomics.load(h.flag, 0) === 0) Atomics.wait(h.flag, 0, 0, 1000);
+  } else {
+    while (Atomics.load(h.flag, 0) === 0) {
+      // spin: a page's main thread may not block
+    }
+  }
+  return Atomics.load(h.flag, 0) === 1;
+}
+
+/**
+ * Starts the helper worker (once per backend, with 2 or more threads and shared memory). Resolves
+ * false, with no worker left running, when it cannot start (no SharedArrayBuffer, no SIMD, a
+ * page whose policy refuses blob workers).
+ */
+export async function startAttentionHelper(isNode: boolean): Promise<boolean> {
+  if (helper !== null) return true;
+  const module = smallGemmModule();
+  if (module === null || typeof SharedArrayBuffer !== 'function') return false;
+  let worker: WorkerLike;
+  try {
+    if (isNode) {
+      const threads = (await importNodeBuiltin('node:worker_threads')) as typeof import('node:worker_threads');
+      worker = new threads.Worker(workerSource(), { eval: true }) as unknown as WorkerLike;
+    } else {
+      const url = URL.createObjectURL(new Blob([workerSource()], { type: 'text/javascript' }));
+      worker = new Worker(url) as unknown as WorkerLike;
+    }
+  } catch {
+    return false;
+  }
+  const flag = new Int32Array(new SharedArrayBuffer(4));
+  worker.postMessage({ module, flag: flag.buffer });
+  // Started asynchronously: wait (without blocking) for its module to be ready.
+  const started = Date.now();
+  while (Atomics.load(flag, 0) === 0 && Date.now() - started < 3000) await new Promise((resolve) => setTimeout(resolve, 1));
+  if (Atomics.load(flag, 0) !== 1) {
+    void worker.terminate();
+    return false;
+  }
+  worker.unref?.(); // it only serves synchronous kernel calls: never hold Node's event loop open
+  helper = { worker, flag, canBlock: isNode };
+  return true;
+}
+
+/** Stops the helper worker (backend disposal). */
+export function stopAttentionHelper(): void {
+  if (helper === null) return;
+  void helper.worker.terminate();
+  helper = null;
+}
+
+/**
+ * Runs `job`'s heads split between the helper worker (the second half) and this thread (the
+ * first), over `heap` (the backend's shared heap). False, with nothing written, when there is no
+ * helper or the heap is not shared; the caller then runs its single-threaded path.
+ */
+export function runAttentionSplit(heap: Float32Array, job: Omit<Parameters<typeof attentionHeads>[2], 'from' | 'to'> & { heads: number }): boolean {
+  const h = helper;
+  if (h === null || job.heads < 2 || !(heap.buffer instanceof SharedArrayBuffer)) return false;
+  if (ownInstance === undefined) {
+    const module = smallGemmModule();
+    ownInstance = module === null ? null : (new WebAssembly.Instance(module, {}).exports as unknown as HeadExports);
+  }
+  const own = ownInstance;
+  if (own === null) return false;
+  const { heads, ...rest } = job;
+  const half = Math.floor(heads / 2);
+  Atomics.store(h.flag, 0, 0);
+  h.worker.postMessage({ buffer: heap.buffer, job: { ...rest, from: half, to: heads } });
+  attentionHeads(own, heap, { ...rest, from: 0, to: half });
+  // A failed worker (flag 2): its heads run here instead.
+  if (waitFor(h)) workerJobs += 1;
+  else attentionHeads(own, heap, { ...rest, from: half, to: heads });
+  return true;
+}
+
+let workerJobs = 0;
+
+/** How many jobs the helper worker has completed (for tests: the split really ran there). */
+export function attentionHelperJobs(): number {
+  return workerJobs;
+}
