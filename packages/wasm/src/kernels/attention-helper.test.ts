@@ -76,3 +76,26 @@ describe('LoomAttention with a helper worker (2 threads)', () => {
     });
   });
 });
+
+describe('Aᵀ·B weight-gradient products with the helper worker (2 threads)', () => {
+  const cases: Array<{ k: number; m: number; n: number }> = [
+    { k: 2048, m: 32, n: 32 },
+    { k: 128, m: 784, n: 128 },
+    { k: 1500, m: 37, n: 40 },
+  ];
+  it.each(cases)('splits the columns, bit-identical to one thread and close to cpu, k $k m $m n $n', async ({ k, m, n }) => {
+    await tf.setBackend(LOOM_WASM_BACKEND);
+    const product = () => tf.tidy(() => Float32Array.from(tf.matMul(seededTensor([k, m], 5), seededTensor([k, n], 6), true, false).dataSync()));
+    const jobs = attentionHelperJobs();
+    const split = product();
+    expect(attentionHelperJobs() - jobs).toBe(1);
+    stopAttentionHelper();
+    const single = product();
+    expect(await startAttentionHelper(true)).toBe(true);
+    await tf.setBackend('cpu');
+    const reference = product();
+    await tf.setBackend(LOOM_WASM_BACKEND);
+    expect(Array.from(split)).toEqual(Array.from(single));
+    expectTensorsClose(split, reference, { rtol: 1e-4, atol: 1e-4 });
+  });
+});

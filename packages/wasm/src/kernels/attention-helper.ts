@@ -7,7 +7,9 @@
  *
  * Each head runs exactly the same code in either thread (`attentionHeads`, below, also what the
  * worker runs: it is sent as source), so results do not depend on the thread count. Only the
- * unmasked, non-causal case is split (the masked one keeps its single-threaded path).
+ * unmasked, non-causal case is split (the masked one keeps its single-threaded path). The same
+ * worker computes half of the columns of large `Aᵀ·B` products (`productColumns`: every dense
+ * layer's weight gradient `xᵀ·dy`, which BatchMatMul runs in the module), also bit-identically.
  *
  * The calling thread waits for the worker synchronously (kernels are synchronous): Node's main
  * thread with `Atomics.wait`, a browser page's main thread (where that is not allowed) by
@@ -102,10 +104,40 @@ export function attentionHeads(
   }
 }
 
+/**
+ * Columns `from` to `to` (multiples of 4) of `out = aᵀ · b` for `a` stored `[k, m]` and `b`
+ * `[k, n]` (offsets in floats into `heap`): a weight gradient `xᵀ · dy`, split by columns between
+ * the threads. Every output value is the same sum over k in the same order as the
+ * single-threaded product (batch-mat-mul.ts), so results are bit-identical. Written to reference
+ * nothing outside itself: the worker gets it as source.
+ */
+export function productColumns(ex: HeadExports, heap: Float32Array, job: { offsets: number[]; m: number; k: number; n: number; from: number; to: number }): void {
+  const { offsets, m, k, n, from, to } = job;
+  const [a, b, out] = offsets as [number, number, number];
+  const width = to - from;
+  const aSize = Math.ceil((k * m) / 4) * 4;
+  const bSize = Math.ceil((k * width) / 4) * 4;
+  const bytes = 4 * (aSize + bSize + m * width);
+  const needed = Math.ceil(bytes / 65536) - ex.memory.buffer.byteLength / 65536;
+  if (needed > 0) ex.memory.grow(needed);
+  const av = new Float32Array(ex.memory.buffer, 0, k * m);
+  const bv = new Float32Array(ex.memory.buffer, 4 * aSize, k * width);
+  const cv = new Float32Array(ex.memory.buffer, 4 * (aSize + bSize), m * width);
+  av.set(heap.subarray(a, a + k * m));
+  for (let p = 0; p < k; p++) bv.set(heap.subarray(b + p * n + from, b + p * n + to), p * width);
+  const slice = 4 * k * (m + width) > 1 << 17 ? Math.max(16, Math.floor((1 << 17) / (4 * (m + width)))) : k;
+  for (let p = 0; p < k; p += slice) {
+    const depth = Math.min(slice, k - p);
+    ex.gemm(av.byteOffset + 4 * p * m, bv.byteOffset + 4 * p * width, cv.byteOffset, m, depth, width, 1, m, p > 0 ? 1 : 0);
+  }
+  for (let i = 0; i < m; i++) heap.set(cv.subarray(i * width, (i + 1) * width), out + i * n + from);
+}
+
 /** The worker's source: attentionHeads, and a message loop that runs jobs and sets the done flag (1) or the error flag (2). */
 function workerSource(): string {
   return `"use strict";
 const attentionHeads = ${attentionHeads.toString()};
+const productColumns = ${productColumns.toString()};
 let ex = null;
 let flag = null;
 const handle = (message) => {
@@ -115,7 +147,7 @@ const handle = (message) => {
     Atomics.notify(flag, 0);
     return;
   }
-  try { attentionHeads(ex, new Float32Array(message.buffer), message.job); Atomics.store(flag, 0, 1); } catch { Atomics.store(flag, 0, 2); }
+  try { (message.job.kind === 'product' ? productColumns : attentionHeads)(ex, new Float32Array(message.buffer), message.job); Atomics.store(flag, 0, 1); } catch { Atomics.store(flag, 0, 2); }
   Atomics.notify(flag, 0);
 };
 if (typeof require === 'function') require('node:worker_threads').parentPort.on('message', handle);
@@ -200,22 +232,41 @@ export function stopAttentionHelper(): void {
  * helper or the heap is not shared; the caller then runs its single-threaded path.
  */
 export function runAttentionSplit(heap: Float32Array, job: Omit<Parameters<typeof attentionHeads>[2], 'from' | 'to'> & { heads: number }): boolean {
+  const { heads, ...rest } = job;
+  if (heads < 2) return false;
+  const half = Math.floor(heads / 2);
+  return runSplit(heap, { ...rest, from: half, to: heads }, (own) => attentionHeads(own, heap, { ...rest, from: 0, to: half }), (own) => attentionHeads(own, heap, { ...rest, from: half, to: heads }));
+}
+
+/**
+ * `out = aᵀ · b` (`a` a view of `[k, m]`, `b` of `[k, n]`, `out` of `[m, n]` on the shared heap,
+ * `n` a multiple of 8) with the right half of the columns computed by the helper worker. False,
+ * with nothing written, when there is no helper or the heap is not shared.
+ */
+export function runProductSplit(a: Float32Array, b: Float32Array, out: Float32Array, m: number, k: number, n: number): boolean {
+  if (n % 8 !== 0 || n < 8 || m < 1 || k < 1) return false;
+  const heap = new Float32Array(a.buffer);
+  const half = n / 2;
+  const job = { offsets: [a, b, out].map((view) => view.byteOffset / 4), m, k, n };
+  return runSplit(heap, { ...job, kind: 'product', from: half, to: n }, (own) => productColumns(own, heap, { ...job, from: 0, to: half }), (own) => productColumns(own, heap, { ...job, from: half, to: n }));
+}
+
+/** Posts `workerJob` to the helper, runs `mine` here, waits; runs `theirs` here if the worker failed. */
+function runSplit(heap: Float32Array, workerJob: object, mine: (own: HeadExports) => void, theirs: (own: HeadExports) => void): boolean {
   const h = helper;
-  if (h === null || job.heads < 2 || !(heap.buffer instanceof SharedArrayBuffer)) return false;
+  if (h === null || !(heap.buffer instanceof SharedArrayBuffer)) return false;
   if (ownInstance === undefined) {
     const module = smallGemmModule();
     ownInstance = module === null ? null : (new WebAssembly.Instance(module, {}).exports as unknown as HeadExports);
   }
   const own = ownInstance;
   if (own === null) return false;
-  const { heads, ...rest } = job;
-  const half = Math.floor(heads / 2);
   Atomics.store(h.flag, 0, 0);
-  h.worker.postMessage({ buffer: heap.buffer, job: { ...rest, from: half, to: heads } });
-  attentionHeads(own, heap, { ...rest, from: 0, to: half });
-  // A failed worker (flag 2): its heads run here instead.
+  h.worker.postMessage({ buffer: heap.buffer, job: workerJob });
+  mine(own);
+  // A failed worker (flag 2): its part runs here instead.
   if (waitFor(h)) workerJobs += 1;
-  else attentionHeads(own, heap, { ...rest, from: half, to: heads });
+  else theirs(own);
   return true;
 }
 

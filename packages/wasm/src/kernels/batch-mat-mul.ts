@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs-core';
 import { disposeAll, f32View, runKernel, type WasmBackendLike } from './backend-access.js';
+import { runProductSplit } from './attention-helper.js';
 import { matrixProduct } from './small-gemm.js';
 
 // The stock kernel is captured at registration; it is XNNPACK-fast only without transposes and
@@ -9,6 +10,9 @@ let stockBatchMatMul: KernelFunc | undefined;
 
 // Below this many multiply-adds per matrix the per-batch XNNPACK set-up costs more than it saves.
 const MIN_WORK_FOR_SPLIT = 32 * 32 * 32;
+// From this many multiply-adds an Aᵀ·B product is worth handing half to the helper worker
+// (a message and a wake-up, tens of microseconds).
+const MIN_WORK_FOR_HELPER = 1 << 21;
 
 function transposeLast2(backend: WasmBackendLike, x: TensorInfo): TensorInfo {
   const rank = x.shape.length;
@@ -84,6 +88,14 @@ function batchMatMul(args: Parameters<KernelFunc>[0]): TensorInfo {
     // Aᵀ·B (every dense layer's weight gradient xᵀ·dy) in Loom's SIMD module, A read in place and
     // k in cache-sized slices: x, dy [25600, 32] took 6.2 ms plus 2.8 ms for x's transpose through
     // XNNPACK, 2.3 ms in the module plus the copies in (1 thread, 2026-12-03, load 3-5).
+    if (rows * inner * columns >= MIN_WORK_FOR_HELPER) {
+      // With the helper worker (2+ threads), half of the columns are computed there; same sums in
+      // the same order, so bit-identical (attention-helper.ts).
+      const outerShape = tf.broadcast_util.assertAndGetBroadcastShape(a.shape.slice(0, -2), b.shape.slice(0, -2));
+      const out = backend.makeOutput([...outerShape, rows, columns], 'float32');
+      if (runProductSplit(f32View(backend, a), f32View(backend, b), f32View(backend, out), rows, inner, columns)) return out;
+      backend.disposeData(out.dataId);
+    }
     const product = matrixProduct(rows, inner, columns);
     if (product !== null) return batchedSmallGemm(backend, a, b, true, false, product, rows, inner, columns);
   }
