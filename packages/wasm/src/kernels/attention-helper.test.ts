@@ -1,5 +1,5 @@
-// The fused attention with its helper worker (loom-wasm with 2 threads: half of the heads run in
-// a worker): forward and gradients bit-identical to the same backend's single-threaded path
+// The fused attention, large Aᵀ·B products and the layer normalisation with the helper worker
+// (loom-wasm with 2 threads: half of the heads, columns or rows run in a worker): forward and gradients bit-identical to the same backend's single-threaded path
 // (the helper stopped), and within float32 tolerance of the tfjs cpu backend's composite ops
 // (rtol 1e-4, atol 2e-5); odd head counts; no tensors leak; the worker source runs on its own.
 import * as tf from '@tensorflow/tfjs-core';
@@ -97,5 +97,49 @@ describe('Aᵀ·B weight-gradient products with the helper worker (2 threads)', 
     await tf.setBackend(LOOM_WASM_BACKEND);
     expect(Array.from(split)).toEqual(Array.from(single));
     expectTensorsClose(split, reference, { rtol: 1e-4, atol: 1e-4 });
+  });
+});
+
+describe('LoomLayerNorm with the helper worker (2 threads)', () => {
+  it.each([[[8, 50, 32]], [[3, 67, 12]]])('splits the rows, bit-identical to one thread and close to cpu, x %j', async (shape) => {
+    await tf.setBackend(LOOM_WASM_BACKEND);
+    const features = shape[shape.length - 1]!;
+    const run = () =>
+      tf.tidy(() => {
+        const x = tf.add(tf.mul(seededTensor(shape, 1), 3), 0.5);
+        const gamma = seededTensor([features], 2);
+        const beta = seededTensor([features], 3);
+        const weights = seededTensor(shape, 4);
+        const f = (a: tf.Tensor, g: tf.Tensor, b: tf.Tensor) => (tf.engine().runKernel('LoomLayerNorm', { x: a, gamma: g, beta: b }, { epsilon: 1e-3 }) as tf.Tensor[])[0]!;
+        const loss = (a: tf.Tensor, g: tf.Tensor, b: tf.Tensor) => tf.sum(tf.mul(f(a, g, b), weights)) as tf.Scalar;
+        return [f(x, gamma, beta), ...tf.grads(loss)([x, gamma, beta])].map((t) => Float32Array.from(t.dataSync()));
+      });
+    const composite = () =>
+      tf.tidy(() => {
+        const x = tf.add(tf.mul(seededTensor(shape, 1), 3), 0.5);
+        const gamma = seededTensor([features], 2);
+        const beta = seededTensor([features], 3);
+        const weights = seededTensor(shape, 4);
+        const f = (a: tf.Tensor, g: tf.Tensor, b: tf.Tensor) => {
+          const { mean, variance } = tf.moments(a, -1, true);
+          return tf.add(tf.mul(tf.mul(tf.sub(a, mean), tf.rsqrt(tf.add(variance, 1e-3))), g), b);
+        };
+        const loss = (a: tf.Tensor, g: tf.Tensor, b: tf.Tensor) => tf.sum(tf.mul(f(a, g, b), weights)) as tf.Scalar;
+        return [f(x, gamma, beta), ...tf.grads(loss)([x, gamma, beta])].map((t) => Float32Array.from(t.dataSync()));
+      });
+    const jobs = attentionHelperJobs();
+    const split = run();
+    // Two forward passes (the output, and inside the loss) and the gradient.
+    expect(attentionHelperJobs() - jobs).toBe(3);
+    stopAttentionHelper();
+    const single = run();
+    expect(await startAttentionHelper(true)).toBe(true);
+    await tf.setBackend('cpu');
+    const reference = composite();
+    await tf.setBackend(LOOM_WASM_BACKEND);
+    for (let i = 0; i < 4; i++) {
+      expect(Array.from(split[i]!)).toEqual(Array.from(single[i]!));
+      expectTensorsClose(split[i]!, reference[i]!, { rtol: 1e-3, atol: 1e-4 });
+    }
   });
 });

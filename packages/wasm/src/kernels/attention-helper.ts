@@ -25,6 +25,8 @@ interface HeadExports {
   gemm: (a: number, b: number, c: number, m: number, k: number, n: number, aRow: number, aStep: number, accumulate: number) => void;
   softmax: (s: number, rows: number, columns: number) => void;
   softmaxGrad: (p: number, d: number, rows: number, columns: number, scale: number) => void;
+  layerNorm: (x: number, gamma: number, beta: number, y: number, stats: number, rows: number, features: number, epsilon: number) => void;
+  layerNormGrad: (dy: number, x: number, gamma: number, stats: number, dx: number, dyXhat: number, rows: number, features: number) => void;
 }
 
 /**
@@ -133,11 +135,58 @@ export function productColumns(ex: HeadExports, heap: Float32Array, job: { offse
   for (let i = 0; i < m; i++) heap.set(cv.subarray(i * width, (i + 1) * width), out + i * n + from);
 }
 
+/**
+ * Rows `from` to `to` of the layer normalisation (`kind` 'layerNorm': offsets x, gamma, beta, y,
+ * stats) or of its gradient's per-row part ('layerNormGrad': dy, x, gamma, stats, dx, dyXhat; the
+ * caller then takes dgamma and dbeta as column sums over all rows). Each row is computed alone,
+ * the same way in either thread (layer-norm.ts), so results are bit-identical. Written to
+ * reference nothing outside itself: the worker gets it as source.
+ */
+export function layerNormRows(ex: HeadExports, heap: Float32Array, job: { kind: 'layerNorm' | 'layerNormGrad'; offsets: number[]; features: number; epsilon: number; from: number; to: number }): void {
+  const { kind, offsets, features, epsilon, from, to } = job;
+  const rows = to - from;
+  const size = rows * features;
+  const alignedSize = Math.ceil(size / 4) * 4;
+  const alignedFeatures = Math.ceil(features / 4) * 4;
+  const alignedStats = Math.ceil((2 * rows) / 4) * 4;
+  const bytes = 4 * (4 * alignedSize + 2 * alignedFeatures + alignedStats);
+  const needed = Math.ceil(bytes / 65536) - ex.memory.buffer.byteLength / 65536;
+  if (needed > 0) ex.memory.grow(needed);
+  let at = 0;
+  const take = (length: number, aligned: number) => {
+    const view = new Float32Array(ex.memory.buffer, at, length);
+    at += 4 * aligned;
+    return view;
+  };
+  const rowsOf = (offset: number, width: number) => heap.subarray(offset + from * width, offset + to * width);
+  if (kind === 'layerNorm') {
+    const [x, gamma, beta, y, stats] = offsets as [number, number, number, number, number];
+    const [wx, wg, wb, wy, ws] = [take(size, alignedSize), take(features, alignedFeatures), take(features, alignedFeatures), take(size, alignedSize), take(2 * rows, alignedStats)] as [Float32Array, Float32Array, Float32Array, Float32Array, Float32Array];
+    wx.set(rowsOf(x, features));
+    wg.set(heap.subarray(gamma, gamma + features));
+    wb.set(heap.subarray(beta, beta + features));
+    ex.layerNorm(wx.byteOffset, wg.byteOffset, wb.byteOffset, wy.byteOffset, ws.byteOffset, rows, features, epsilon);
+    heap.set(wy, y + from * features);
+    heap.set(ws, stats + 2 * from);
+    return;
+  }
+  const [dy, x, gamma, stats, dx, dyXhat] = offsets as [number, number, number, number, number, number];
+  const [wdy, wx, wg, ws, wdx, wdyx] = [take(size, alignedSize), take(size, alignedSize), take(features, alignedFeatures), take(2 * rows, alignedStats), take(size, alignedSize), take(size, alignedSize)] as [Float32Array, Float32Array, Float32Array, Float32Array, Float32Array, Float32Array];
+  wdy.set(rowsOf(dy, features));
+  wx.set(rowsOf(x, features));
+  wg.set(heap.subarray(gamma, gamma + features));
+  ws.set(rowsOf(stats, 2));
+  ex.layerNormGrad(wdy.byteOffset, wx.byteOffset, wg.byteOffset, ws.byteOffset, wdx.byteOffset, wdyx.byteOffset, rows, features);
+  heap.set(wdx, dx + from * features);
+  heap.set(wdyx, dyXhat + from * features);
+}
+
 /** The worker's source: attentionHeads, and a message loop that runs jobs and sets the done flag (1) or the error flag (2). */
 function workerSource(): string {
   return `"use strict";
 const attentionHeads = ${attentionHeads.toString()};
 const productColumns = ${productColumns.toString()};
+const layerNormRows = ${layerNormRows.toString()};
 let ex = null;
 let flag = null;
 const handle = (message) => {
@@ -147,7 +196,7 @@ const handle = (message) => {
     Atomics.notify(flag, 0);
     return;
   }
-  try { (message.job.kind === 'product' ? productColumns : attentionHeads)(ex, new Float32Array(message.buffer), message.job); Atomics.store(flag, 0, 1); } catch { Atomics.store(flag, 0, 2); }
+  try { (message.job.kind === 'product' ? productColumns : message.job.kind === 'forward' || message.job.kind === 'backward' ? attentionHeads : layerNormRows)(ex, new Float32Array(message.buffer), message.job); Atomics.store(flag, 0, 1); } catch { Atomics.store(flag, 0, 2); }
   Atomics.notify(flag, 0);
 };
 if (typeof require === 'function') require('node:worker_threads').parentPort.on('message', handle);
@@ -249,6 +298,19 @@ export function runProductSplit(a: Float32Array, b: Float32Array, out: Float32Ar
   const half = n / 2;
   const job = { offsets: [a, b, out].map((view) => view.byteOffset / 4), m, k, n };
   return runSplit(heap, { ...job, kind: 'product', from: half, to: n }, (own) => productColumns(own, heap, { ...job, from: 0, to: half }), (own) => productColumns(own, heap, { ...job, from: half, to: n }));
+}
+
+/**
+ * The layer normalisation's rows (forward: y and stats; gradient: dx and dy · xhat), half of
+ * them in the helper worker; views on the shared heap. False, with nothing written, when there is
+ * no helper or the heap is not shared.
+ */
+export function runLayerNormSplit(kind: 'layerNorm' | 'layerNormGrad', views: Float32Array[], rows: number, features: number, epsilon: number): boolean {
+  if (rows < 64) return false;
+  const heap = new Float32Array((views[0] as Float32Array).buffer);
+  const half = Math.floor(rows / 2);
+  const job = { kind, offsets: views.map((view) => view.byteOffset / 4), features, epsilon };
+  return runSplit(heap, { ...job, from: half, to: rows }, (own) => layerNormRows(own, heap, { ...job, from: 0, to: half }), (own) => layerNormRows(own, heap, { ...job, from: half, to: rows }));
 }
 
 /** Posts `workerJob` to the helper, runs `mine` here, waits; runs `theirs` here if the worker failed. */
