@@ -1,5 +1,6 @@
-// The fused attention, large Aᵀ·B products and the layer normalisation with the helper worker
-// (loom-wasm with 2 threads: half of the heads, columns or rows run in a worker): forward and gradients bit-identical to the same backend's single-threaded path
+// The fused attention, large Aᵀ·B products, the layer normalisation and the 2x2 max-pool gradient
+// with the helper worker (loom-wasm with 2 threads: half of the heads, columns, rows or batch
+// entries run in a worker): forward and gradients bit-identical to the same backend's single-threaded path
 // (the helper stopped), and within float32 tolerance of the tfjs cpu backend's composite ops
 // (rtol 1e-4, atol 2e-5); odd head counts; no tensors leak; the worker source runs on its own.
 import * as tf from '@tensorflow/tfjs-core';
@@ -141,5 +142,28 @@ describe('LoomLayerNorm with the helper worker (2 threads)', () => {
       expect(Array.from(split[i]!)).toEqual(Array.from(single[i]!));
       expectTensorsClose(split[i]!, reference[i]!, { rtol: 1e-3, atol: 1e-4 });
     }
+  });
+});
+
+describe('MaxPoolGrad (2x2, stride 2) with the helper worker (2 threads)', () => {
+  it.each([[[6, 26, 26, 16]], [[5, 11, 11, 8]]])('splits the batch, bit-identical to one thread and to cpu, x %j', async (shape) => {
+    await tf.setBackend(LOOM_WASM_BACKEND);
+    const run = () =>
+      tf.tidy(() => {
+        const x = tf.relu(seededTensor(shape, 1));
+        const dy = seededTensor(tf.maxPool(x as tf.Tensor4D, 2, 2, 'valid').shape, 2);
+        return Float32Array.from(tf.grad((v: tf.Tensor) => tf.sum(tf.mul(tf.maxPool(v as tf.Tensor4D, 2, 2, 'valid'), dy)))(x).dataSync());
+      });
+    const jobs = attentionHelperJobs();
+    const split = run();
+    expect(attentionHelperJobs() - jobs).toBe(1);
+    stopAttentionHelper();
+    const single = run();
+    expect(await startAttentionHelper(true)).toBe(true);
+    await tf.setBackend('cpu');
+    const reference = run();
+    await tf.setBackend(LOOM_WASM_BACKEND);
+    expect(Array.from(split)).toEqual(Array.from(single));
+    expect(Array.from(split)).toEqual(Array.from(reference));
   });
 });

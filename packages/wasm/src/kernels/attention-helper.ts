@@ -17,6 +17,7 @@
  * flag instead of hanging the caller, and the kernel then runs those heads itself.
  */
 import { importNodeBuiltin } from '../environment.js';
+import { maxPoolGradEntries, maxPoolGradModule, type MaxPoolGradInstance } from './max-pool-grad-simd.js';
 import { smallGemmModule } from './small-gemm.js';
 
 /** The module's exports `attentionHeads` uses. */
@@ -187,16 +188,28 @@ function workerSource(): string {
 const attentionHeads = ${attentionHeads.toString()};
 const productColumns = ${productColumns.toString()};
 const layerNormRows = ${layerNormRows.toString()};
+const maxPoolGradEntries = ${maxPoolGradEntries.toString()};
 let ex = null;
+let pool = null;
 let flag = null;
 const handle = (message) => {
   if (message.module !== undefined) {
     flag = new Int32Array(message.flag);
-    try { ex = new WebAssembly.Instance(message.module, {}).exports; Atomics.store(flag, 0, 1); } catch { Atomics.store(flag, 0, 2); }
+    try {
+      ex = new WebAssembly.Instance(message.module, {}).exports;
+      if (message.poolModule !== null) pool = new WebAssembly.Instance(message.poolModule, {}).exports;
+      Atomics.store(flag, 0, 1);
+    } catch { Atomics.store(flag, 0, 2); }
     Atomics.notify(flag, 0);
     return;
   }
-  try { (message.job.kind === 'product' ? productColumns : message.job.kind === 'forward' || message.job.kind === 'backward' ? attentionHeads : layerNormRows)(ex, new Float32Array(message.buffer), message.job); Atomics.store(flag, 0, 1); } catch { Atomics.store(flag, 0, 2); }
+  try {
+    const kind = message.job.kind;
+    const heap = new Float32Array(message.buffer);
+    if (kind === 'maxPoolGrad') maxPoolGradEntries(pool, heap, message.job);
+    else (kind === 'product' ? productColumns : kind === 'forward' || kind === 'backward' ? attentionHeads : layerNormRows)(ex, heap, message.job);
+    Atomics.store(flag, 0, 1);
+  } catch { Atomics.store(flag, 0, 2); }
   Atomics.notify(flag, 0);
 };
 if (typeof require === 'function') require('node:worker_threads').parentPort.on('message', handle);
@@ -215,6 +228,8 @@ interface Helper {
   flag: Int32Array;
   /** Atomics.wait is allowed on this thread (Node; not a browser page's main thread). */
   canBlock: boolean;
+  /** The worker has the max-pool gradient module too. */
+  pool: boolean;
 }
 
 let helper: Helper | null = null;
@@ -255,7 +270,8 @@ export async function startAttentionHelper(isNode: boolean): Promise<boolean> {
     return false;
   }
   const flag = new Int32Array(new SharedArrayBuffer(4));
-  worker.postMessage({ module, flag: flag.buffer });
+  const poolModule = maxPoolGradModule();
+  worker.postMessage({ module, poolModule, flag: flag.buffer });
   // Started asynchronously: wait (without blocking) for its module to be ready.
   const started = Date.now();
   while (Atomics.load(flag, 0) === 0 && Date.now() - started < 3000) await new Promise((resolve) => setTimeout(resolve, 1));
@@ -264,7 +280,7 @@ export async function startAttentionHelper(isNode: boolean): Promise<boolean> {
     return false;
   }
   worker.unref?.(); // it only serves synchronous kernel calls: never hold Node's event loop open
-  helper = { worker, flag, canBlock: isNode };
+  helper = { worker, flag, canBlock: isNode, pool: poolModule !== null };
   return true;
 }
 
@@ -311,6 +327,25 @@ export function runLayerNormSplit(kind: 'layerNorm' | 'layerNormGrad', views: Fl
   const half = Math.floor(rows / 2);
   const job = { kind, offsets: views.map((view) => view.byteOffset / 4), features, epsilon };
   return runSplit(heap, { ...job, from: half, to: rows }, (own) => layerNormRows(own, heap, { ...job, from: 0, to: half }), (own) => layerNormRows(own, heap, { ...job, from: half, to: rows }));
+}
+
+let ownPool: MaxPoolGradInstance | null | undefined;
+
+/**
+ * The 2x2 max-pool gradient's batch entries (max-pool-grad-simd.ts), half of them in the helper
+ * worker. False, with nothing written, when there is no helper (or it lacks the module) or the
+ * heap is not shared.
+ */
+export function runMaxPoolSplit(heap: Float32Array, job: { offsets: number[]; inHeight: number; inWidth: number; channels: number }, batch: number): boolean {
+  if (helper === null || !helper.pool || batch < 2) return false;
+  if (ownPool === undefined) {
+    const module = maxPoolGradModule();
+    ownPool = module === null ? null : (new WebAssembly.Instance(module, {}).exports as unknown as MaxPoolGradInstance);
+  }
+  const pool = ownPool;
+  if (pool === null) return false;
+  const half = Math.floor(batch / 2);
+  return runSplit(heap, { ...job, kind: 'maxPoolGrad', from: half, to: batch }, () => maxPoolGradEntries(pool, heap, { ...job, from: 0, to: half }), () => maxPoolGradEntries(pool, heap, { ...job, from: half, to: batch }));
 }
 
 /** Posts `workerJob` to the helper, runs `mine` here, waits; runs `theirs` here if the worker failed. */

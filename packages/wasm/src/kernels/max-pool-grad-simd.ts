@@ -17,6 +17,7 @@
 import {
   add, block, body, br, brIf, end, eqz, get, I32, i32, loop, mul, name, section, set, shl, simd, sub, uleb, V128, v128AndNot, v128Load, v128Store,
 } from './small-gemm.js';
+import { runMaxPoolSplit } from './attention-helper.js';
 
 const f32x4Gt = simd(0x44);
 const v128And = simd(0x4e);
@@ -77,20 +78,65 @@ export function maxPoolGradModuleBytes(): Uint8Array {
   ]);
 }
 
-interface Instance {
+export interface MaxPoolGradInstance {
   memory: WebAssembly.Memory;
   maxPoolGrad2x2: (x: number, dy: number, dx: number, pairs: number, windows: number, vectors: number, rowBytes: number) => void;
 }
 
 // null: no WebAssembly SIMD here (the caller keeps its JavaScript loop).
-let instance: Instance | null | undefined;
+let instance: MaxPoolGradInstance | null | undefined;
+let compiled: WebAssembly.Module | null | undefined;
 
-function newInstance(): Instance | null {
+/** The compiled module, or null when it does not compile here (also instantiated by attention-helper.ts's worker). */
+export function maxPoolGradModule(): WebAssembly.Module | null {
+  if (compiled === undefined) {
+    try {
+      compiled = new WebAssembly.Module(maxPoolGradModuleBytes() as BufferSource);
+    } catch {
+      compiled = null;
+    }
+  }
+  return compiled;
+}
+
+function newInstance(): MaxPoolGradInstance | null {
+  const module = maxPoolGradModule();
   try {
-    return new WebAssembly.Instance(new WebAssembly.Module(maxPoolGradModuleBytes() as BufferSource), {}).exports as unknown as Instance;
+    return module === null ? null : (new WebAssembly.Instance(module, {}).exports as unknown as MaxPoolGradInstance);
   } catch {
     return null;
   }
+}
+
+/**
+ * Batch entries `from` to `to` of maxPoolGrad2x2Simd over views of one heap (`offsets` of x, dy,
+ * dx in floats): each entry's values copied into the module, its windows run, its dx copied out.
+ * Entries are independent, so attention-helper.ts's worker runs half of them with this same
+ * function (sent as source: it references nothing outside itself); results are bit-identical.
+ */
+export function maxPoolGradEntries(ex: MaxPoolGradInstance, heap: Float32Array, job: { offsets: number[]; from: number; to: number; inHeight: number; inWidth: number; channels: number }): void {
+  const { offsets, from, to, inHeight, inWidth, channels } = job;
+  const [x, dy, dx] = offsets as [number, number, number];
+  const outHeight = Math.floor(inHeight / 2);
+  const outWidth = Math.floor(inWidth / 2);
+  const entry = inHeight * inWidth * channels;
+  const dyEntry = outHeight * outWidth * channels;
+  const count = to - from;
+  const bytes = 4 * (2 * count * entry + count * dyEntry);
+  const needed = Math.ceil(bytes / 65536) - ex.memory.buffer.byteLength / 65536;
+  if (needed > 0) ex.memory.grow(needed);
+  const buffer = ex.memory.buffer;
+  const xs = new Float32Array(buffer, 0, count * entry);
+  const dys = new Float32Array(buffer, 4 * count * entry, count * dyEntry);
+  const dxs = new Float32Array(buffer, 4 * count * (entry + dyEntry), count * entry);
+  xs.set(heap.subarray(x + from * entry, x + to * entry));
+  dys.set(heap.subarray(dy + from * dyEntry, dy + to * dyEntry));
+  if (inHeight % 2 !== 0 || inWidth % 2 !== 0) dxs.fill(0);
+  const rowBytes = 4 * inWidth * channels;
+  for (let b = 0; b < count; b++) {
+    ex.maxPoolGrad2x2(xs.byteOffset + 4 * b * entry, dys.byteOffset + 4 * b * dyEntry, dxs.byteOffset + 4 * b * entry, outHeight, outWidth, channels / 4, rowBytes);
+  }
+  heap.set(dxs, dx + from * entry);
 }
 
 /**
@@ -105,26 +151,21 @@ export function maxPoolGrad2x2Simd(x: Float32Array, dy: Float32Array, dx: Float3
   if (instance === undefined) instance = newInstance();
   const target = instance;
   if (target === null) return false;
-  const outHeight = Math.floor(inHeight / 2);
-  const outWidth = Math.floor(inWidth / 2);
   const entry = inHeight * inWidth * channels;
-  const dyEntry = outHeight * outWidth * channels;
+  const dyEntry = Math.floor(inHeight / 2) * Math.floor(inWidth / 2) * channels;
   if (x.length !== batch * entry || dx.length !== x.length || dy.length !== batch * dyEntry) return false;
-  const bytes = 4 * (2 * x.length + dy.length);
-  const needed = Math.ceil(bytes / 65536) - target.memory.buffer.byteLength / 65536;
-  if (needed > 0) target.memory.grow(needed);
-  const buffer = target.memory.buffer;
-  const xs = new Float32Array(buffer, 0, x.length);
-  const dys = new Float32Array(buffer, 4 * x.length, dy.length);
-  const dxs = new Float32Array(buffer, 4 * (x.length + dy.length), x.length);
-  xs.set(x);
-  dys.set(dy);
-  // The windows cover every input position only when both sizes are even.
-  if (inHeight % 2 !== 0 || inWidth % 2 !== 0) dxs.fill(0);
-  const rowBytes = 4 * inWidth * channels;
-  for (let b = 0; b < batch; b++) {
-    target.maxPoolGrad2x2(xs.byteOffset + 4 * b * entry, dys.byteOffset + 4 * b * dyEntry, dxs.byteOffset + 4 * b * entry, outHeight, outWidth, channels / 4, rowBytes);
+  if (x.buffer === dy.buffer && x.buffer === dx.buffer) {
+    // Views of one heap (the backend's): offsets into it, and half of the entries in the helper worker when there is one.
+    const heap = new Float32Array(x.buffer);
+    const job = { offsets: [x, dy, dx].map((view) => view.byteOffset / 4), inHeight, inWidth, channels };
+    if (!runMaxPoolSplit(heap, job, batch)) maxPoolGradEntries(target, heap, { ...job, from: 0, to: batch });
+    return true;
   }
-  dx.set(dxs);
+  // Separate arrays (tests): through a scratch heap.
+  const scratch = new Float32Array(2 * x.length + dy.length);
+  scratch.set(x);
+  scratch.set(dy, x.length);
+  maxPoolGradEntries(target, scratch, { offsets: [0, x.length, x.length + dy.length], from: 0, to: batch, inHeight, inWidth, channels });
+  dx.set(scratch.subarray(x.length + dy.length));
   return true;
 }
