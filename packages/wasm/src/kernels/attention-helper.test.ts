@@ -167,3 +167,29 @@ describe('MaxPoolGrad (2x2, stride 2) with the helper worker (2 threads)', () =>
     expect(Array.from(split)).toEqual(Array.from(reference));
   });
 });
+
+describe('LoomAdamUpdate with the helper worker (2 threads)', () => {
+  it('splits a large parameter, bit-identical to one thread and to the scalar loop (cpu), with and without weight decay', async () => {
+    await import('../register-fused-kernels.js').then(({ registerFusedKernels }) => registerFusedKernels('cpu'));
+    for (const weightDecay of [0, 0.1]) {
+      const attrs = { beta1: 0.9, beta2: 0.999, epsilon: 1e-7, epsilonRoot: 0, correction1: 0.19, correction2: 0.0199, weightDecay, scale: -0.003 };
+      const size = 100_003; // odd: the last value goes through the scalar loop
+      const run = async (backend: string) => {
+        await tf.setBackend(backend);
+        return tf.tidy(() => {
+          const inputs = { grad: seededTensor([size], 1), mu: tf.mul(seededTensor([size], 2), 0.1), nu: tf.abs(tf.mul(seededTensor([size], 3), 0.01)), param: seededTensor([size], 4) };
+          return (tf.engine().runKernel('LoomAdamUpdate', inputs as unknown as tf.NamedTensorMap, attrs) as tf.Tensor[]).map((t) => Array.from(t.dataSync()));
+        });
+      };
+      const jobs = attentionHelperJobs();
+      const split = await run(LOOM_WASM_BACKEND);
+      expect(attentionHelperJobs() - jobs).toBe(1);
+      stopAttentionHelper();
+      const single = await run(LOOM_WASM_BACKEND);
+      expect(await startAttentionHelper(true)).toBe(true);
+      const cpu = await run('cpu');
+      expect(split).toEqual(single);
+      expect(split).toEqual(cpu);
+    }
+  });
+});

@@ -28,6 +28,7 @@ interface HeadExports {
   softmaxGrad: (p: number, d: number, rows: number, columns: number, scale: number) => void;
   layerNorm: (x: number, gamma: number, beta: number, y: number, stats: number, rows: number, features: number, epsilon: number) => void;
   layerNormGrad: (dy: number, x: number, gamma: number, stats: number, dx: number, dyXhat: number, rows: number, features: number) => void;
+  adam: (g: number, m0: number, v0: number, p: number, u: number, m1: number, v1: number, pairs: number, withParam: number, ...constants: number[]) => void;
 }
 
 /**
@@ -182,6 +183,33 @@ export function layerNormRows(ex: HeadExports, heap: Float32Array, job: { kind: 
   heap.set(wdyx, dyXhat + from * features);
 }
 
+/**
+ * Values `from` to `to` (even) of Adam's update in the module (small-gemm.ts's adamPairs: two
+ * float64 lanes at a time), `offsets` of g, m0, v0, p (-1: none), u, m1, v1 in floats. Values are
+ * independent, so halves in two threads give the single-threaded result bit for bit. Written to
+ * reference nothing outside itself: the worker gets it as source.
+ */
+export function adamRange(ex: HeadExports, heap: Float32Array, job: { offsets: number[]; from: number; to: number; constants: number[] }): void {
+  const { offsets, from, to, constants } = job;
+  const n = to - from;
+  const withParam = (offsets[3] as number) >= 0;
+  const aligned = Math.ceil(n / 4) * 4;
+  const bytes = 4 * 7 * aligned;
+  const needed = Math.ceil(bytes / 65536) - ex.memory.buffer.byteLength / 65536;
+  if (needed > 0) ex.memory.grow(needed);
+  const views = [0, 1, 2, 3, 4, 5, 6].map((i) => new Float32Array(ex.memory.buffer, 4 * i * aligned, n));
+  const [wg, wm0, wv0, wp, wu, wm1, wv1] = views as [Float32Array, Float32Array, Float32Array, Float32Array, Float32Array, Float32Array, Float32Array];
+  const [g, m0, v0, p, u, m1, v1] = offsets as [number, number, number, number, number, number, number];
+  wg.set(heap.subarray(g + from, g + to));
+  wm0.set(heap.subarray(m0 + from, m0 + to));
+  wv0.set(heap.subarray(v0 + from, v0 + to));
+  if (withParam) wp.set(heap.subarray(p + from, p + to));
+  ex.adam(wg.byteOffset, wm0.byteOffset, wv0.byteOffset, wp.byteOffset, wu.byteOffset, wm1.byteOffset, wv1.byteOffset, n / 2, withParam ? 1 : 0, ...constants);
+  heap.set(wu, u + from);
+  heap.set(wm1, m1 + from);
+  heap.set(wv1, v1 + from);
+}
+
 /** The worker's source: attentionHeads, and a message loop that runs jobs and sets the done flag (1) or the error flag (2). */
 function workerSource(): string {
   return `"use strict";
@@ -189,6 +217,7 @@ const attentionHeads = ${attentionHeads.toString()};
 const productColumns = ${productColumns.toString()};
 const layerNormRows = ${layerNormRows.toString()};
 const maxPoolGradEntries = ${maxPoolGradEntries.toString()};
+const adamRange = ${adamRange.toString()};
 let ex = null;
 let pool = null;
 let flag = null;
@@ -207,6 +236,7 @@ const handle = (message) => {
     const kind = message.job.kind;
     const heap = new Float32Array(message.buffer);
     if (kind === 'maxPoolGrad') maxPoolGradEntries(pool, heap, message.job);
+    else if (kind === 'adam') adamRange(ex, heap, message.job);
     else (kind === 'product' ? productColumns : kind === 'forward' || kind === 'backward' ? attentionHeads : layerNormRows)(ex, heap, message.job);
     Atomics.store(flag, 0, 1);
   } catch { Atomics.store(flag, 0, 2); }
@@ -327,6 +357,21 @@ export function runLayerNormSplit(kind: 'layerNorm' | 'layerNormGrad', views: Fl
   const half = Math.floor(rows / 2);
   const job = { kind, offsets: views.map((view) => view.byteOffset / 4), features, epsilon };
   return runSplit(heap, { ...job, from: half, to: rows }, (own) => layerNormRows(own, heap, { ...job, from: 0, to: half }), (own) => layerNormRows(own, heap, { ...job, from: half, to: rows }));
+}
+
+/**
+ * Adam's update over the first `n` (even) values of views on the shared heap (`p` null: no weight
+ * decay term), half of them in the helper worker. False, with nothing written, when there is no
+ * helper, the views are not all on one shared heap, or `n` is below the size worth a message.
+ */
+export function runAdamSplit(views: Array<Float32Array | null>, n: number, constants: number[]): boolean {
+  if (helper === null || n < 1 << 15) return false;
+  const first = views[0] as Float32Array;
+  if (views.some((view) => view !== null && view.buffer !== first.buffer)) return false;
+  const heap = new Float32Array(first.buffer);
+  const half = 2 * Math.floor(n / 4);
+  const job = { offsets: views.map((view) => (view === null ? -1 : view.byteOffset / 4)), constants };
+  return runSplit(heap, { ...job, kind: 'adam', from: half, to: n }, (own) => adamRange(own, heap, { ...job, from: 0, to: half }), (own) => adamRange(own, heap, { ...job, from: half, to: n }));
 }
 
 let ownPool: MaxPoolGradInstance | null | undefined;

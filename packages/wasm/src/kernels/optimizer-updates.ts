@@ -1,6 +1,7 @@
 import type { KernelConfig, KernelFunc, NamedAttrMap, TensorInfo } from '@tensorflow/tfjs-core';
 import { kernelHost, type KernelHost } from './kernel-host.js';
-import { adamPairs } from './small-gemm.js';
+import { runAdamSplit } from './attention-helper.js';
+import { adamPairs, type AdamConstants } from './small-gemm.js';
 
 /**
  * Fused optimizer updates: one pass over a parameter computes its update and new state, in
@@ -58,7 +59,11 @@ const adamUpdate: KernelFunc = ({ inputs, backend, attrs }) => {
   // On loom-wasm, above a few thousand values, Loom's SIMD module does the pairs (bit-identical:
   // the same float64 operations in the same order); the loop below does the rest.
   const wd = p === null ? 0 : weightDecay;
-  const done = host.kind === 'wasm' && epsilonRoot === 0 && n >= SIMD_ADAM_MIN ? adamPairs(g, m0, v0, p, u, m1, v1, [beta1, b1, beta2, b2, factor, epsScaled, wd, scale]) : 0;
+  const constants: AdamConstants = [beta1, b1, beta2, b2, factor, epsScaled, wd, scale];
+  // With the helper worker (2+ threads, a large parameter), half of the pairs run there (attention-helper.ts).
+  const pairs = 2 * Math.floor(n / 2);
+  const simd = host.kind === 'wasm' && epsilonRoot === 0 && n >= SIMD_ADAM_MIN;
+  const done = simd ? (runAdamSplit([g, m0, v0, p, u, m1, v1], pairs, constants) ? pairs : adamPairs(g, m0, v0, p, u, m1, v1, constants)) : 0;
   for (let i = done; i < n; i++) {
     const gi = g[i] as number;
     const m = Math.fround(beta1 * (m0[i] as number) + b1 * gi);
