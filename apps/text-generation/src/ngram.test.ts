@@ -82,6 +82,19 @@ describe('KneserNey', () => {
     expect(nats).toBeCloseTo(-(model.logProb([3], 1) + model.logProb([1], 5) + model.logProb([5], 2)), 12);
   });
 
+  it('nll of sliding windows (scoreFrom) scores only the targets from scoreFrom on, with the ids before them as history', () => {
+    const model = KneserNey.fit(data, { order: 3, vocabularySize: V, padId: 0 });
+    // One review [3 | 1 5 6 7 5 2] cut into windows of 4 targets with 2 of context: the second
+    // window's first two targets are history only.
+    const windows = { ...rows([[3, 1, 5, 6, 7], [3, 6, 7, 5, 2]], 5), scoreFrom: Int32Array.from([1, 3]) };
+    const { nats, tokens } = model.nll(windows);
+    const review = [3, 1, 5, 6, 7, 5, 2];
+    let expected = 0;
+    for (let t = 1; t < review.length; t++) expected -= model.logProb(review.slice(0, t), review[t]!);
+    expect(tokens).toBe(6);
+    expect(nats).toBeCloseTo(expected, 12);
+  });
+
   it('refuses an order whose keys would not fit a safe integer', () => {
     expect(() => KneserNey.fit(data, { order: 5, vocabularySize: 1_000_000, padId: 0 })).toThrow('1000000 ids to the power 5 do not fit a safe integer key.');
     expect(() => KneserNey.fit(data, { order: 9, vocabularySize: V, padId: 0 })).toThrow('n-gram order must be an integer from 1 to 8; received 9.');

@@ -38,7 +38,7 @@ export class KneserNey {
    * Counts every n-gram of the rows' targets (positions 1.. of each row, up to its first
    * `padId` after position 0). `rows` is `[count * length]` ids, `length` ids per row.
    */
-  static fit(rows: { ids: Int32Array; count: number; length: number }, { order, vocabularySize, padId }: { order: number; vocabularySize: number; padId: number }): KneserNey {
+  static fit(rows: NgramRows, { order, vocabularySize, padId }: { order: number; vocabularySize: number; padId: number }): KneserNey {
     if (!(Number.isInteger(order) && order >= 1 && order <= 8)) throw new RangeError(`n-gram order must be an integer from 1 to 8; received ${order}.`);
     if (vocabularySize ** order > Number.MAX_SAFE_INTEGER) throw new RangeError(`${vocabularySize} ids to the power ${order} do not fit a safe integer key.`);
     const V = vocabularySize;
@@ -108,7 +108,7 @@ export class KneserNey {
    * Summed negative log-likelihood (nats) of every target in `rows` and how many there were,
    * the same targets `sequenceNll` scores for the Transformer.
    */
-  nll(rows: { ids: Int32Array; count: number; length: number }): { nats: number; tokens: number } {
+  nll(rows: NgramRows): { nats: number; tokens: number } {
     let nats = 0;
     let tokens = 0;
     forEachTarget(rows, this.order, this.padId, (context, token) => {
@@ -126,12 +126,21 @@ function keyOf(context: readonly number[], start: number, token: number, V: numb
   return token < 0 ? key : key * V + token;
 }
 
-/** Calls `visit(last order-1 ids before t, padded; id at t)` for every target t >= 1 of every row, stopping at padding. */
-function forEachTarget(rows: { ids: Int32Array; count: number; length: number }, order: number, padId: number, visit: (context: number[], token: number) => void): void {
+/** Token rows as the n-gram reads them (src/corpus.ts's `Sequences`). */
+export interface NgramRows {
+  ids: Int32Array;
+  count: number;
+  length: number;
+  /** Per row, the first target position counted or scored (sliding windows: the ids before it are history only); 1 when absent. */
+  scoreFrom?: Int32Array;
+}
+
+/** Calls `visit(last order-1 ids before t, padded; id at t)` for every target t >= scoreFrom (1 by default) of every row, stopping at padding. */
+function forEachTarget(rows: NgramRows, order: number, padId: number, visit: (context: number[], token: number) => void): void {
   const context = new Array<number>(order - 1);
   for (let r = 0; r < rows.count; r++) {
     const row = rows.ids.subarray(r * rows.length, (r + 1) * rows.length);
-    for (let t = 1; t < row.length; t++) {
+    for (let t = rows.scoreFrom?.[r] ?? 1; t < row.length; t++) {
       if (row[t] === padId) break;
       for (let i = 0; i < order - 1; i++) {
         const at = t - (order - 1) + i;

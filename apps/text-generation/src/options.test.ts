@@ -12,14 +12,19 @@ describe('trainOptions', () => {
   it('defaults to the quick demo', () => {
     expect(trainOptions(parsed(trainCommand, []))).toEqual({
       limit: 150, validLimit: 50, vocabulary: 384, context: 64, dim: 64, layers: 2, heads: 2, dropout: 0, activation: 'relu', output: 'dense', prefix: 'broadcast', epochs: 1, trainMinutes: 1.5, batchSize: 8, learningRate: 0.01,
-      ngramOrder: 6, samples: 20, sampleTokens: 60, classifierLimit: 2000, classifierEpochs: 1, guidance: 0, rerank: 1, threads: 'auto', seed: 42, outDir: 'runs', quiet: false,
+      ngramOrder: 6, scoreContext: 32, samples: 20, sampleTokens: 60, classifierLimit: 2000, classifierEpochs: 1, guidance: 0, rerank: 1, threads: 'auto', seed: 42, outDir: 'runs', quiet: false,
     });
   });
 
   it('--full (pnpm full) changes the defaults it names; flags given beside it still apply', () => {
     const options = trainOptions(parsed(trainCommand, ['--full', '--samples', '50', '--seed', '1']));
     expect(options).toMatchObject({ limit: FULL.limit, vocabulary: FULL.vocabulary, context: FULL.context, dim: FULL.dim, heads: FULL.heads, epochs: FULL.epochs, samples: 50, seed: 1, trainMinutes: FULL['train-minutes'] });
-    expect(options).toMatchObject({ sampleTokens: FULL['sample-tokens'], classifierLimit: FULL['classifier-limit'] });
+    expect(options).toMatchObject({ sampleTokens: FULL['sample-tokens'], classifierLimit: FULL['classifier-limit'], scoreContext: FULL['score-context'], learningRate: FULL['learning-rate'] });
+  });
+
+  it('refuses a --score-context that leaves no new target in a window, naming both flags', () => {
+    expect(() => trainOptions(parsed(trainCommand, ['--context', '32', '--score-context', '32']))).toThrow(new UsageError('`--score-context` must be below `--context` in pnpm start: 32 ids of context do not leave a new target in a window of 32.'));
+    expect(trainOptions(parsed(trainCommand, ['--context', '32', '--score-context', '31'])).scoreContext).toBe(31);
   });
 
   it('refuses heads that do not divide the width, naming both', () => {

@@ -25,6 +25,12 @@ export interface TrainOptions {
   batchSize: number;
   learningRate: number;
   ngramOrder: number;
+  /**
+   * Least context of every scored validation token: the validation text is scored in sliding
+   * windows that give each target at least this many ids of its review before it (0: the rows as
+   * trained, no overlap). The n-gram scores the same targets from the same rows.
+   */
+  scoreContext: number;
   /** Reviews generated per sentiment for the conditioning check. */
   samples: number;
   /** Most new tokens per generated review (the window moves on past the context). */
@@ -59,16 +65,18 @@ export const PREFIX: 'broadcast' | 'attention' = 'broadcast';
 
 /** What `pnpm full` (`--full`) changes. */
 export const FULL = {
-  limit: 3000,
+  limit: 7000,
   'valid-limit': 300,
   vocabulary: 1024,
   context: 128,
-  dim: 64,
+  dim: 128,
   layers: 2,
   heads: 4,
   epochs: 20,
-  'train-minutes': 70,
+  'train-minutes': 60,
+  'learning-rate': 0.003,
   'ngram-order': 5,
+  'score-context': 64,
   samples: 200,
   'sample-tokens': 200,
   'classifier-limit': 25_000,
@@ -85,7 +93,7 @@ export const trainCommand = defineCommand({
     'valid-limit': integer({ description: 'validation reviews from the test half (a balanced prefix)', default: 50, min: 2, max: 25_000, defaultText: `50; ${FULL['valid-limit']} with --full` }),
     vocabulary: integer({ description: 'BPE vocabulary size (5 special tokens + 256 bytes + merges)', default: 384, min: 262, max: 16_384, defaultText: `384; ${FULL.vocabulary} with --full` }),
     context: integer({ description: 'tokens the model reads at once', default: 64, min: 8, max: 1024, defaultText: `64; ${FULL.context} with --full` }),
-    dim: integer({ description: 'width of the model (embedding size)', default: 64, min: 8, max: 1024 }),
+    dim: integer({ description: 'width of the model (embedding size)', default: 64, min: 8, max: 1024, defaultText: `64; ${FULL.dim} with --full` }),
     layers: integer({ description: 'decoder blocks', default: 2, min: 1, max: 48 }),
     heads: integer({ description: 'attention heads (must divide --dim)', default: 2, min: 1, max: 64, defaultText: `2; ${FULL.heads} with --full` }),
     dropout: decimal({ description: 'dropout rate in the decoder blocks', default: 0, min: 0, max: 0.9 }),
@@ -95,8 +103,9 @@ export const trainCommand = defineCommand({
     epochs: epochsFlag(1, `1; ${FULL.epochs} with --full (at most: --train-minutes ends it first)`),
     'train-minutes': decimal({ description: 'stop training after this many minutes (the learning rate decays over them)', default: 1.5, min: 0.01, max: 100_000, defaultText: `1.5; ${FULL['train-minutes']} with --full` }),
     'batch-size': integer({ description: 'token rows per training step', default: 8, min: 1, max: 4096 }),
-    'learning-rate': decimal({ description: 'peak AdamW learning rate (warm-up, then cosine decay to a tenth)', default: 0.01, min: 1e-9, max: 10 }),
+    'learning-rate': decimal({ description: 'peak AdamW learning rate (warm-up, then cosine decay to a tenth)', default: 0.01, min: 1e-9, max: 10, defaultText: `0.01; ${FULL['learning-rate']} with --full` }),
     'ngram-order': integer({ description: 'highest order of the Kneser-Ney baselines (orders 2 to N are fitted; the best is the baseline; vocabulary^N must stay below 2^53)', default: 6, min: 1, max: 8, defaultText: `6; ${FULL['ngram-order']} with --full` }),
+    'score-context': integer({ description: "least context of every scored validation token: the validation text is scored in sliding windows, each target after at least N ids of its review (or all before it), every target once (0: the rows as trained, each row's first target after the sentiment token alone); the n-gram scores the same targets; must be below --context", default: 32, min: 0, max: 1023, defaultText: `32; ${FULL['score-context']} with --full` }),
     samples: integer({ description: 'reviews generated per sentiment for the conditioning check', default: 20, min: 1, max: 10_000, defaultText: `20; ${FULL.samples} with --full` }),
     'sample-tokens': integer({ description: 'most new tokens per generated review (the window moves on past the context)', default: 60, min: 1, max: 100_000, defaultText: `60; ${FULL['sample-tokens']} with --full` }),
     'classifier-limit': integer({ description: 'training reviews for the sentiment classifier that judges them (and for the reranking guide)', default: 2000, min: 2, max: 25_000, defaultText: `2000; ${FULL['classifier-limit'].toLocaleString('en-US')} with --full` }),
@@ -136,8 +145,9 @@ export function trainOptions({ values, given }: Parsed<typeof trainCommand.flags
     epochs: pick('epochs'),
     trainMinutes: pick('train-minutes'),
     batchSize: values['batch-size'],
-    learningRate: values['learning-rate'],
+    learningRate: pick('learning-rate'),
     ngramOrder: pick('ngram-order'),
+    scoreContext: pick('score-context'),
     samples: pick('samples'),
     sampleTokens: pick('sample-tokens'),
     classifierLimit: pick('classifier-limit'),
@@ -150,6 +160,7 @@ export function trainOptions({ values, given }: Parsed<typeof trainCommand.flags
     quiet: values.quiet,
   };
   if (options.dim % options.heads !== 0) throw new UsageError(`\`--heads\` must divide \`--dim\` in ${trainCommand.name}: ${options.heads} heads do not divide a width of ${options.dim}.`);
+  if (options.scoreContext >= options.context) throw new UsageError(`\`--score-context\` must be below \`--context\` in ${trainCommand.name}: ${options.scoreContext} ids of context do not leave a new target in a window of ${options.context}.`);
   return options;
 }
 

@@ -21,6 +21,8 @@ export interface RunReport {
   trainingTokens: number;
   validationTokens: number;
   validationBytes: number;
+  /** Validation rows scored (sliding windows when options.scoreContext is above 0). */
+  validationRows: number;
   bytesPerToken: number;
   parameters: number;
   gpt: { perplexity: number; bitsPerByte: number; trainSeconds: number; trainSteps: number; trainTokensPerSecond: number; tokensSeen: number; rowsSeen: number };
@@ -113,7 +115,8 @@ export async function runTraining(
     { vocabularySize: options.vocabulary, specialTokens: [...SPECIAL_TOKENS] },
   );
   const trainRows = toSequences(tokenizer, train, options.context + 1);
-  const validRows = toSequences(tokenizer, valid, options.context + 1);
+  // Sliding windows: every validation target scored once, after at least --score-context ids.
+  const validRows = toSequences(tokenizer, valid, options.context + 1, { minContext: options.scoreContext });
   const trainingTokens = countTargets(trainRows);
   const validationTokens = countTargets(validRows);
   const validationBytes = sum(validRows.targetBytes);
@@ -146,11 +149,11 @@ export async function runTraining(
   const ngramScores = ngrams.reduce((best, n) => (n.bitsPerByte < best.bitsPerByte ? n : best));
   counting.end(`best: order ${ngramScores.order}, validation perplexity ${ngramScores.perplexity.toFixed(2)}, ${ngramScores.bitsPerByte.toFixed(3)} bits per byte`);
 
-  const evaluating = startStep(`Scoring ${validationTokens.toLocaleString('en-US')} validation tokens`, { quiet });
+  const evaluating = startStep(`Scoring ${validationTokens.toLocaleString('en-US')} validation tokens${options.scoreContext > 0 ? ` (${validRows.count} sliding windows, each target after at least ${options.scoreContext} ids of its review)` : ''}`, { quiet });
   const gptScores = scores(await sequenceNll(model, validRows, 32, (done, total) => evaluating.update(done, total)), validationBytes);
   evaluating.end(`perplexity ${gptScores.perplexity.toFixed(2)}`);
   const swapping = startStep('Scoring the validation text again with the sentiment tokens swapped', { quiet });
-  const swappedRows = toSequences(tokenizer, valid.map((r) => ({ ...r, label: 1 - r.label })), options.context + 1);
+  const swappedRows = toSequences(tokenizer, valid.map((r) => ({ ...r, label: 1 - r.label })), options.context + 1, { minContext: options.scoreContext });
   const swapped = await sequenceNll(model, swappedRows, 32, (done, total) => swapping.update(done, total));
   const sentimentGap = { bitsPerReview: (swapped.nats - Math.log(gptScores.perplexity) * validationTokens) / LN2 / valid.length, swappedPerplexity: Math.exp(swapped.nats / swapped.tokens), swappedBitsPerByte: swapped.nats / LN2 / validationBytes };
   swapping.end(`perplexity ${sentimentGap.swappedPerplexity.toFixed(2)}: the right token is worth ${sentimentGap.bitsPerReview.toFixed(3)} bits per review`);
@@ -195,6 +198,7 @@ export async function runTraining(
     trainingTokens,
     validationTokens,
     validationBytes,
+    validationRows: validRows.count,
     bytesPerToken: validationBytes / validationTokens,
     parameters: model.countParams(),
     gpt: { ...gptScores, trainSeconds: trained.seconds, trainSteps: trained.steps, trainTokensPerSecond: trained.tokensPerSecond, tokensSeen: trained.tokens, rowsSeen: trained.rowsSeen.length },
@@ -215,7 +219,7 @@ export async function runTraining(
 
 function countTargets(rows: Sequences): number {
   let n = 0;
-  for (let r = 0; r < rows.count; r++) for (let t = 1; t < rows.length; t++) if (rows.ids[r * rows.length + t] !== PAD) n++;
+  for (let r = 0; r < rows.count; r++) for (let t = rows.scoreFrom?.[r] ?? 1; t < rows.length; t++) if (rows.ids[r * rows.length + t] !== PAD) n++;
   return n;
 }
 
@@ -231,7 +235,7 @@ export function formatReport(report: RunReport): string {
   const guidedName = (x: Conditioning) => [x.guidance > 0 ? `contrastive guidance ${x.guidance}` : '', x.rerank > 1 ? `best of ${x.rerank} by the guide (${report.guide === undefined ? '' : `${(100 * report.guide.testAccuracy).toFixed(1)}% on the validation reviews`})` : ''].filter(Boolean).join(', ');
   return [
     '',
-    `Validation: ${report.validationTokens.toLocaleString('en-US')} tokens (${report.validationBytes.toLocaleString('en-US')} bytes) of ${report.options.validLimit} test-half reviews`,
+    `Validation: ${report.validationTokens.toLocaleString('en-US')} tokens (${report.validationBytes.toLocaleString('en-US')} bytes) of ${report.options.validLimit} test-half reviews${report.options.scoreContext > 0 ? `, in ${report.validationRows} sliding windows (every target after at least ${report.options.scoreContext} ids of its review)` : ''}`,
     `${'model'.padEnd(28)} ${'perplexity'.padStart(10)} ${'bits per byte'.padStart(13)}`,
     row(`GPT (${report.parameters.toLocaleString('en-US')} parameters)`, report.gpt),
     row('GPT, sentiment tokens swapped', { perplexity: report.sentimentGap.swappedPerplexity, bitsPerByte: report.sentimentGap.swappedBitsPerByte }),

@@ -66,6 +66,22 @@ describe('sequenceNll', () => {
     }
   });
 
+  it('scores sliding windows (scoreFrom) from each row\'s scoreFrom on only (float64 reference from the logits, 1e-4 relative)', async () => {
+    const model = buildModel({ vocabularySize: 40, context: 8, embeddingDim: 8, layers: 1, heads: 2, dropout: 0, activation: 'relu', tiedOutput: false }, 9);
+    const before = tf.memory().numTensors;
+    const windows: Sequences = { ...rows, scoreFrom: Int32Array.from([1, 3, 1, 5, 8]) };
+    // The reference: the same rows with the targets before scoreFrom replaced by padding.
+    const masked = Int32Array.from(rows.ids);
+    windows.scoreFrom!.forEach((from, r) => masked.fill(PAD, r * 9 + 1, r * 9 + from));
+    const expected = referenceNll(logitsOf(model), { ...rows, ids: masked }, 40);
+    expect(expected.tokens).toBe(7 + 2 + 8 + 4 + 1); // row 1 scores its ids 3..4, row 3 its ids 5..8, row 4 its last
+    const result = await sequenceNll(model, windows, 2);
+    expect(result.tokens).toBe(expected.tokens);
+    expect(Math.abs(result.nats - expected.nats) / expected.nats).toBeLessThan(1e-4);
+    expect(tf.memory().numTensors).toBe(before);
+    model.dispose();
+  });
+
   it('falls as a few training steps fit the rows (seeded, 30 steps), without leaking tensors', async () => {
     const model = buildModel({ vocabularySize: 40, context: 8, embeddingDim: 16, layers: 1, heads: 2, dropout: 0, activation: 'relu', tiedOutput: false }, 9);
     const before = tf.memory().numTensors;

@@ -39,6 +39,9 @@ function batchTensors(rows: Sequences, order: ArrayLike<number>, from: number, c
     const row = rows.ids.subarray(order[from + b]! * rows.length, (order[from + b]! + 1) * rows.length);
     x.set(row.subarray(0, T), b * T);
     y.set(row.subarray(1), b * T);
+    // Targets before the row's scoreFrom are context only (sliding windows): masked as padding.
+    const scoreFrom = rows.scoreFrom?.[order[from + b]!] ?? 1;
+    y.fill(PAD, b * T, b * T + scoreFrom - 1);
   }
   return { x: tf.tensor2d(x, [count, T], 'int32'), y: tf.tensor2d(y, [count, T], 'int32') };
 }
@@ -127,16 +130,18 @@ export async function trainModel(
 export function pickRows(rows: Sequences, indices: ArrayLike<number>): Sequences {
   const ids = new Int32Array(indices.length * rows.length);
   const targetBytes = new Float64Array(indices.length);
+  const scoreFrom = new Int32Array(indices.length);
   for (let i = 0; i < indices.length; i++) {
     ids.set(rows.ids.subarray(indices[i]! * rows.length, (indices[i]! + 1) * rows.length), i * rows.length);
     targetBytes[i] = rows.targetBytes[indices[i]!]!;
+    scoreFrom[i] = rows.scoreFrom?.[indices[i]!] ?? 1;
   }
-  return { ids, count: indices.length, length: rows.length, targetBytes };
+  return { ids, count: indices.length, length: rows.length, targetBytes, ...(rows.scoreFrom === undefined ? {} : { scoreFrom }) };
 }
 
 /**
- * Summed negative log-likelihood (nats) of every non-padding target of `rows`, and how many
- * targets there were (dropout off).
+ * Summed negative log-likelihood (nats) of every non-padding target of `rows` (from each row's
+ * `scoreFrom` on, when the rows are sliding windows), and how many targets there were (dropout off).
  */
 export async function sequenceNll(model: Sequential, rows: Sequences, batchSize = 32, onProgress: (done: number, total: number) => void = () => {}): Promise<{ nats: number; tokens: number }> {
   const order = Int32Array.from({ length: rows.count }, (_, i) => i);
