@@ -6,7 +6,7 @@ import type { BpeTokenizer } from '@loom-ml/data';
 import type { Sequential } from '@loom-ml/layers';
 import { join } from 'node:path';
 import { artifactPaths, loadArtifacts } from './artifacts.js';
-import { positiveProbabilities, trainClassifier, type SentimentClassifier } from './classifier.js';
+import { JUDGES, positiveProbabilities, trainClassifier, type JudgeKind, type SentimentClassifier } from './classifier.js';
 import { CommandError, startStep } from './command-line.js';
 import { BOS, cleanReview, EOS, sentimentId } from './corpus.js';
 import { pickBest, SentimentGuide } from './guide.js';
@@ -49,7 +49,7 @@ export function roundSeed(seed: number, round: number): number {
 export async function conditioningChecks(
   model: Sequential,
   tokenizer: BpeTokenizer,
-  judge: Pick<SentimentClassifier, 'model' | 'tokenizer' | 'maxLength'>,
+  judge: Pick<SentimentClassifier, 'model' | 'tokenizer' | 'maxLength' | 'bigramBuckets'>,
   { samples, sampleTokens, seed, guidance, rerank = [1], guide }: { samples: number; sampleTokens: number; seed: number; guidance: number; rerank?: readonly number[]; guide?: Pick<SentimentGuide, 'logOdds'> },
 ): Promise<{ conditioning: Conditioning; texts: string[] }[]> {
   if (rerank.length === 0 || rerank.some((n) => !(Number.isInteger(n) && n >= 1))) throw new RangeError(`rerank must hold integers >= 1; received ${rerank.join(', ') || 'none'}.`);
@@ -84,7 +84,7 @@ export async function conditioningChecks(
 export async function conditioningCheck(
   model: Sequential,
   tokenizer: BpeTokenizer,
-  judge: Pick<SentimentClassifier, 'model' | 'tokenizer' | 'maxLength'>,
+  judge: Pick<SentimentClassifier, 'model' | 'tokenizer' | 'maxLength' | 'bigramBuckets'>,
   options: { samples: number; sampleTokens: number; seed: number; guidance: number },
 ): Promise<{ conditioning: Conditioning; texts: string[] }> {
   return (await conditioningChecks(model, tokenizer, judge, options))[0]!;
@@ -99,7 +99,7 @@ export function formatConditioning(c: Conditioning, { seconds = true } = {}): st
 export interface CheckReport {
   options: Omit<CheckOptions, 'quiet' | 'outDir'>;
   modelPath: string;
-  classifier: { trainingReviews: number; epochs: number; testAccuracy: number };
+  classifier: { judge: JudgeKind; trainingReviews: number; epochs: number; testAccuracy: number };
   /** The reranking guide (when a --rerank value is above 1): its features and its accuracy on the validation reviews. */
   guide?: { trainingReviews: number; features: number; testAccuracy: number; seconds: number };
   results: Conditioning[];
@@ -126,11 +126,11 @@ export async function runCheck(options: CheckOptions, log: (line: string) => voi
       const [valid, classifier] = await Promise.all([loadImdb({ split: 'test', limit: options.validLimit }), loadImdb({ split: 'train', limit: options.classifierLimit })]);
       data = { valid, classifier };
     }
-    const judging = startStep(`Training the sentiment classifier (apps/sentiment's LSTM) on ${data.classifier.texts.length} reviews for ${options.classifierEpochs} epoch(s)`, { quiet });
+    const judging = startStep(`Training the sentiment classifier (apps/sentiment's ${options.judge} model) on ${data.classifier.texts.length} reviews for ${options.classifierEpochs} epoch(s)`, { quiet });
     const judge = await trainClassifier(
       { texts: data.classifier.texts.map(cleanReview), labels: data.classifier.labels },
       { texts: data.valid.texts.map(cleanReview), labels: data.valid.labels },
-      { epochs: options.classifierEpochs, maxLength: 100, maxWords: 10_000, seed: options.seed, quiet: true },
+      { ...JUDGES[options.judge], kind: options.judge, epochs: options.classifierEpochs, bigramBuckets: options.judgeBuckets ?? JUDGES[options.judge].bigramBuckets, seed: options.seed, quiet: true },
     );
     judging.end(`accuracy on the ${data.valid.texts.length} validation reviews ${(100 * judge.testAccuracy).toFixed(1)}%`);
     let guide: SentimentGuide | undefined;
@@ -163,7 +163,7 @@ export async function runCheck(options: CheckOptions, log: (line: string) => voi
     const report: CheckReport = {
       options: (({ quiet: _q, outDir: _o, ...rest }) => rest)(options),
       modelPath,
-      classifier: { trainingReviews: data.classifier.texts.length, epochs: options.classifierEpochs, testAccuracy: judge.testAccuracy },
+      classifier: { judge: options.judge, trainingReviews: data.classifier.texts.length, epochs: options.classifierEpochs, testAccuracy: judge.testAccuracy },
       ...(guideReport === undefined ? {} : { guide: guideReport }),
       results,
       samples,

@@ -12,7 +12,7 @@ describe('trainOptions', () => {
   it('defaults to the quick demo', () => {
     expect(trainOptions(parsed(trainCommand, []))).toEqual({
       limit: 150, validLimit: 50, vocabulary: 384, context: 64, dim: 64, layers: 2, heads: 2, dropout: 0, activation: 'relu', output: 'dense', prefix: 'broadcast', epochs: 1, trainMinutes: 1.5, batchSize: 8, learningRate: 0.01,
-      ngramOrder: 6, scoreContext: 32, samples: 20, sampleTokens: 60, classifierLimit: 2000, classifierEpochs: 1, guidance: 0, rerank: 1, threads: 'auto', seed: 42, outDir: 'runs', quiet: false,
+      ngramOrder: 6, scoreContext: 32, samples: 20, sampleTokens: 60, classifierLimit: 2000, judge: 'bigrams', classifierEpochs: 3, guidance: 0, rerank: 1, threads: 'auto', seed: 42, outDir: 'runs', quiet: false,
     });
   });
 
@@ -46,5 +46,11 @@ describe('checkOptions', () => {
     expect(checkOptions(parsed(checkCommand, ['--guidance', '1', '--guidance', '2.5', '--sample-seed', '7', '--samples', '40']))).toMatchObject({ guidance: [1, 2.5], sampleSeed: 7, seed: 42, samples: 40 });
     expect(checkOptions(parsed(checkCommand, ['--rerank', '1', '--rerank', '8'])).rerank).toEqual([1, 8]);
     expect(checkOptions(parsed(checkCommand, [])).rerank).toEqual([1]);
+  });
+
+  it("judges with apps/sentiment's bigrams model for its recipe's 3 epochs by default, the earlier runs' LSTM for 1 with --judge lstm", () => {
+    expect(checkOptions(parsed(checkCommand, []))).toMatchObject({ judge: 'bigrams', classifierEpochs: 3 });
+    expect(checkOptions(parsed(checkCommand, ['--judge', 'lstm']))).toMatchObject({ judge: 'lstm', classifierEpochs: 1 });
+    expect(trainOptions(parsed(trainCommand, ['--full', '--judge', 'lstm', '--classifier-epochs', '2']))).toMatchObject({ judge: 'lstm', classifierEpochs: 2 });
   });
 });

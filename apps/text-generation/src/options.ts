@@ -1,5 +1,6 @@
 import { choice, decimal, defineCommand, epochsFlag, integer, list, outFlag, quietFlag, seedFlag, text, threadsFlag, toggle, UsageError, type Flag, type Parsed } from './command-line.js';
 import type { Sentiment } from './corpus.js';
+import { JUDGES, type JudgeKind } from './classifier.js';
 
 /** Everything a training run (`start` or `full`) needs. */
 export interface TrainOptions {
@@ -37,8 +38,12 @@ export interface TrainOptions {
   sampleTokens: number;
   /** Training reviews for the sentiment classifier that judges them. */
   classifierLimit: number;
-  /** Epochs of the sentiment classifier. */
+  /** The sentiment classifier that judges them (apps/sentiment's bigrams model, or the LSTM of the earlier runs). */
+  judge: JudgeKind;
+  /** Epochs of the sentiment classifier (its recipe's when not given). */
   classifierEpochs: number;
+  /** Hashed word-pair ids of the bigrams judge (not a flag: its recipe's 200,000 unless a test passes fewer). */
+  judgeBuckets?: number;
   /** Contrastive guidance of the conditioning check's guided sampler (0: none). */
   guidance: number;
   /** Best-of-N reranking of the conditioning check's guided sampler (1: none). */
@@ -52,6 +57,15 @@ export interface TrainOptions {
 const GUIDANCE_DESCRIPTION = 'contrastive guidance: sample from asked + G x (asked - opposite), the logits with the asked-for and the opposite sentiment token (0: plain sampling; above 0 doubles the cost)';
 
 const RERANK_DESCRIPTION = "best-of-N reranking: sample N reviews for each one asked for and keep the one the app's own guide (logistic regression on word unigrams and bigrams, trained on the training half; not the judge) finds most likely to have the asked-for sentiment (1: no reranking; N times the cost)";
+
+/** `--judge`: the sentiment classifier of the conditioning check. */
+const JUDGE_FLAG = choice(['bigrams', 'lstm'] as const, {
+  description: "the sentiment classifier that judges the generated reviews: apps/sentiment's best recipe on held-out real reviews, the bigrams model (masked mean of word and hashed word-pair vectors, 400 words, 3 epochs), or the LSTM of the earlier runs (100 words, 1 epoch)",
+  default: 'bigrams',
+});
+
+/** `--classifier-epochs`: the judge's recipe by default. */
+const CLASSIFIER_EPOCHS_FLAG = integer({ description: 'epochs of the sentiment classifier', min: 1, max: 100, defaultText: `${JUDGES.bigrams.epochs} for bigrams, ${JUDGES.lstm.epochs} for lstm` });
 
 /** `--guidance G`, one value. */
 function guidanceFlag(description = GUIDANCE_DESCRIPTION): Flag<number> {
@@ -109,7 +123,8 @@ export const trainCommand = defineCommand({
     samples: integer({ description: 'reviews generated per sentiment for the conditioning check', default: 20, min: 1, max: 10_000, defaultText: `20; ${FULL.samples} with --full` }),
     'sample-tokens': integer({ description: 'most new tokens per generated review (the window moves on past the context)', default: 60, min: 1, max: 100_000, defaultText: `60; ${FULL['sample-tokens']} with --full` }),
     'classifier-limit': integer({ description: 'training reviews for the sentiment classifier that judges them (and for the reranking guide)', default: 2000, min: 2, max: 25_000, defaultText: `2000; ${FULL['classifier-limit'].toLocaleString('en-US')} with --full` }),
-    'classifier-epochs': integer({ description: 'epochs of the sentiment classifier', default: 1, min: 1, max: 100 }),
+    judge: JUDGE_FLAG,
+    'classifier-epochs': CLASSIFIER_EPOCHS_FLAG,
     guidance: { ...guidanceFlag(`${GUIDANCE_DESCRIPTION}, in the conditioning check's guided sampler (checked after the plain one)`), defaultText: `0; ${FULL.guidance} with --full` },
     rerank: integer({ description: `${RERANK_DESCRIPTION}, in the conditioning check's guided sampler (checked after the plain one)`, default: 1, min: 1, max: 64, defaultText: `1; ${FULL.rerank} with --full` }),
     full: toggle({ description: `what pnpm full runs: ${FULL['train-minutes']} minutes on up to ${FULL.limit} reviews, vocabulary ${FULL.vocabulary}, context ${FULL.context}, width ${FULL.dim}, n-grams up to order ${FULL['ngram-order']}, ${FULL.samples} samples of up to ${FULL['sample-tokens']} tokens per sentiment (plain, then guidance ${FULL.guidance} and the best of ${FULL.rerank} by the guide), judged by a classifier trained on ${FULL['classifier-limit'].toLocaleString('en-US')} reviews` }),
@@ -151,7 +166,8 @@ export function trainOptions({ values, given }: Parsed<typeof trainCommand.flags
     samples: pick('samples'),
     sampleTokens: pick('sample-tokens'),
     classifierLimit: pick('classifier-limit'),
-    classifierEpochs: values['classifier-epochs'],
+    judge: values.judge,
+    classifierEpochs: values['classifier-epochs'] ?? JUDGES[values.judge].epochs,
     guidance: pick('guidance'),
     rerank: pick('rerank'),
     threads: values.threads,
@@ -250,7 +266,8 @@ export const checkCommand = defineCommand({
     'sample-seed': integer({ description: 'seed of the sampler (default: --seed)', min: 0 }),
     'valid-limit': integer({ description: "validation reviews from the test half (a balanced prefix) the judge's accuracy is measured on", default: FULL['valid-limit'], min: 2, max: 25_000 }),
     'classifier-limit': integer({ description: 'training reviews for the sentiment classifier that judges them (and for the reranking guide)', default: FULL['classifier-limit'], min: 2, max: 25_000 }),
-    'classifier-epochs': integer({ description: 'epochs of the sentiment classifier', default: 1, min: 1, max: 100 }),
+    judge: JUDGE_FLAG,
+    'classifier-epochs': CLASSIFIER_EPOCHS_FLAG,
     threads: threadsFlag(),
     seed: seedFlag(),
     out: outFlag('runs', 'the folder pnpm start --out wrote to (check.json is written there)'),
@@ -269,7 +286,10 @@ export interface CheckOptions {
   sampleSeed: number;
   validLimit: number;
   classifierLimit: number;
+  judge: JudgeKind;
   classifierEpochs: number;
+  /** Hashed word-pair ids of the bigrams judge (not a flag: its recipe's 200,000 unless a test passes fewer). */
+  judgeBuckets?: number;
   threads: number | 'auto';
   seed: number;
   outDir: string;
@@ -294,7 +314,8 @@ export function checkOptions({ values }: Parsed<typeof checkCommand.flags>): Che
     sampleSeed: values['sample-seed'] ?? values.seed,
     validLimit: values['valid-limit'],
     classifierLimit: values['classifier-limit'],
-    classifierEpochs: values['classifier-epochs'],
+    judge: values.judge,
+    classifierEpochs: values['classifier-epochs'] ?? JUDGES[values.judge].epochs,
     threads: values.threads,
     seed: values.seed,
     outDir: values.out,

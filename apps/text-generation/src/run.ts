@@ -5,7 +5,7 @@ import { BpeTokenizer } from '@loom-ml/data';
 import type { Sequential } from '@loom-ml/layers';
 import { artifactPaths, saveArtifacts } from './artifacts.js';
 import { CHECK_SAMPLING, conditioningChecks, formatConditioning, type Conditioning } from './check.js';
-import { trainClassifier } from './classifier.js';
+import { JUDGES, trainClassifier, type JudgeKind } from './classifier.js';
 import { startStep } from './command-line.js';
 import { cleanReview, PAD, SPECIAL_TOKENS, toSequences, type Sequences } from './corpus.js';
 import { SentimentGuide } from './guide.js';
@@ -36,7 +36,7 @@ export interface RunReport {
   /** The best n-gram on the validation text, and every order tried. */
   ngram: { order: number; perplexity: number; bitsPerByte: number };
   ngrams: { order: number; perplexity: number; bitsPerByte: number }[];
-  classifier: { trainingReviews: number; epochs: number; testAccuracy: number };
+  classifier: { judge: JudgeKind; trainingReviews: number; epochs: number; testAccuracy: number };
   /**
    * `pos`/`neg`: share judged as the sentiment asked for; `meanPositive`: the judge's mean
    * probability of "positive" over the reviews asked for each way (a shift shows some
@@ -163,7 +163,7 @@ export async function runTraining(
   const classifier = await trainClassifier(
     { texts: classifierData.texts.map(cleanReview), labels: classifierData.labels },
     { texts: valid.map((r) => r.text), labels: valid.map((r) => r.label) },
-    { epochs: options.classifierEpochs, maxLength: 100, maxWords: 10_000, seed: options.seed, quiet: true },
+    { ...JUDGES[options.judge], kind: options.judge, epochs: options.classifierEpochs, bigramBuckets: options.judgeBuckets ?? JUDGES[options.judge].bigramBuckets, seed: options.seed, quiet: true },
   );
   judging.end(`accuracy on the ${valid.length} validation reviews ${(100 * classifier.testAccuracy).toFixed(1)}%`);
 
@@ -205,7 +205,7 @@ export async function runTraining(
     sentimentGap,
     ngram: ngramScores,
     ngrams,
-    classifier: { trainingReviews: classifierData.texts.length, epochs: options.classifierEpochs, testAccuracy: classifier.testAccuracy },
+    classifier: { judge: options.judge, trainingReviews: classifierData.texts.length, epochs: options.classifierEpochs, testAccuracy: classifier.testAccuracy },
     conditioning,
     ...(guided === undefined ? {} : { guided: guided.conditioning }),
     ...(guideReport === undefined ? {} : { guide: guideReport }),
@@ -241,7 +241,7 @@ export function formatReport(report: RunReport): string {
     row('GPT, sentiment tokens swapped', { perplexity: report.sentimentGap.swappedPerplexity, bitsPerByte: report.sentimentGap.swappedBitsPerByte }),
     ...report.ngrams.map((n) => row(`${n.order}-gram Kneser-Ney${n.order === report.ngram.order ? ' (best)' : ''}`, n)),
     '',
-    `Conditioning by the prefix alone (${c.samplesPerSentiment} reviews per prefix, plain sampling, judged by an LSTM classifier with ${(100 * report.classifier.testAccuracy).toFixed(1)}% validation accuracy):`,
+    `Conditioning by the prefix alone (${c.samplesPerSentiment} reviews per prefix, plain sampling, judged by the ${report.classifier.judge} classifier with ${(100 * report.classifier.testAccuracy).toFixed(1)}% validation accuracy):`,
     ...rates(c),
     ...(g === undefined ? [] : [`Guided (${guidedName(g)}; the same judge):`, ...rates(g)]),
     '',

@@ -27,7 +27,7 @@ describe('a tiny start run', () => {
     const before = tf.memory().numTensors;
     const options = {
       limit: 8, validLimit: 8, vocabulary: 300, context: 12, dim: 16, layers: 1, heads: 2, dropout: 0, activation: 'relu' as const, output: 'dense' as const, prefix: 'broadcast' as const, epochs: 1, trainMinutes: undefined, batchSize: 16,
-      learningRate: 0.003, ngramOrder: 2, scoreContext: 4, samples: 3, sampleTokens: 20, classifierLimit: 8, classifierEpochs: 1, guidance: 1.5, rerank: 2, threads: 1 as const, seed: 5, outDir: join(work, 'runs'), quiet: true,
+      learningRate: 0.003, ngramOrder: 2, scoreContext: 4, samples: 3, sampleTokens: 20, classifierLimit: 8, judge: 'bigrams' as const, judgeBuckets: 500, classifierEpochs: 1, guidance: 1.5, rerank: 2, threads: 1 as const, seed: 5, outDir: join(work, 'runs'), quiet: true,
     };
     const { report, model, tokenizer, paths } = await runTraining(options, () => {}, join(work, 'web'), { train: data, valid: data, classifier: data });
     expect(report.gpt.perplexity).toBeGreaterThan(1);
@@ -37,6 +37,7 @@ describe('a tiny start run', () => {
     // The swapped-token score is the same NLL's other view: the gap in bits per review, over 8 reviews.
     expect((report.sentimentGap.swappedBitsPerByte - report.gpt.bitsPerByte) * report.validationBytes).toBeCloseTo(report.sentimentGap.bitsPerReview * 8, 6);
     expect(report.conditioning.samplesPerSentiment).toBe(3);
+    expect(report.classifier.judge).toBe('bigrams');
     // The prefix alone first, then the guided sampler the options ask for, by the same judge.
     expect([report.conditioning.guidance, report.conditioning.rerank]).toEqual([0, 1]);
     expect([report.guided?.guidance, report.guided?.rerank, report.guided?.samplesPerSentiment]).toEqual([1.5, 2, 3]);
@@ -71,7 +72,7 @@ describe('a tiny start run', () => {
 
     // pnpm check on the saved model: one judge, two guidance values and two rerank values, the report in the folder.
     const check = await runCheck(
-      { guidance: [0, 2], rerank: [1, 2], samples: 2, sampleTokens: 6, sampleSeed: 9, validLimit: 8, classifierLimit: 8, classifierEpochs: 1, threads: 1, seed: 5, outDir: join(work, 'runs'), modelPath: undefined, quiet: true },
+      { guidance: [0, 2], rerank: [1, 2], samples: 2, sampleTokens: 6, sampleSeed: 9, validLimit: 8, classifierLimit: 8, judge: 'bigrams', judgeBuckets: 500, classifierEpochs: 1, threads: 1, seed: 5, outDir: join(work, 'runs'), modelPath: undefined, quiet: true },
       () => {},
       { valid: data, classifier: data },
     );
