@@ -193,3 +193,33 @@ describe('LoomAdamUpdate with the helper worker (2 threads)', () => {
     }
   });
 });
+
+describe('Embedding lookups (GatherV2) and their gradient (UnsortedSegmentSum) with the helper worker (2 threads)', () => {
+  it('splits the rows and the segments, bit-identical to one thread and to cpu, repeated ids included', async () => {
+    const run = () =>
+      tf.tidy(() => {
+        const table = seededTensor([1000, 32], 1);
+        // 4,000 ids with many repeats (each segment's sum has several terms, in index order).
+        const ids = tf.tensor1d(Array.from({ length: 4000 }, (_, i) => (i * 7919) % 1000), 'int32');
+        const weights = seededTensor([4000, 32], 2);
+        const rows = tf.gather(table, ids);
+        const gradient = tf.grad((t: tf.Tensor) => tf.sum(tf.mul(tf.gather(t, ids), weights)))(table);
+        return [rows, gradient].map((t) => Float32Array.from(t.dataSync()));
+      });
+    await tf.setBackend(LOOM_WASM_BACKEND);
+    const jobs = attentionHelperJobs();
+    const split = run();
+    // Two gathers (the rows, and inside the loss) and the segment sum.
+    expect(attentionHelperJobs() - jobs).toBe(3);
+    stopAttentionHelper();
+    const single = run();
+    expect(await startAttentionHelper(true)).toBe(true);
+    await tf.setBackend('cpu');
+    const reference = run();
+    await tf.setBackend(LOOM_WASM_BACKEND);
+    for (let i = 0; i < 2; i++) {
+      expect(Array.from(split[i]!)).toEqual(Array.from(single[i]!));
+      expectTensorsClose(split[i]!, reference[i]!, { rtol: 1e-5, atol: 1e-6 });
+    }
+  });
+});

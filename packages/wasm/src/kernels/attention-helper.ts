@@ -210,6 +210,35 @@ export function adamRange(ex: HeadExports, heap: Float32Array, job: { offsets: n
   heap.set(wv1, v1 + from);
 }
 
+/**
+ * Rows `from` to `to` of an axis-0 gather of float32 rows (`offsets`: x, the int32 indices, out;
+ * in 4-byte units of the heap), or the segments `from` to `to` of an unsorted segment sum (the
+ * gradient of that gather: every index is scanned in order and only its range's segments are
+ * added to, so each segment's sum has the single-threaded order). Plain JavaScript; written to
+ * reference nothing outside itself: the worker gets it as source.
+ */
+export function embeddingRows(_ex: unknown, heap: Float32Array, job: { kind: 'gather' | 'segmentSum'; offsets: number[]; count: number; inner: number; from: number; to: number }): void {
+  const { kind, offsets, count, inner, from, to } = job;
+  const [x, indices, out] = offsets as [number, number, number];
+  const ids = new Int32Array(heap.buffer, heap.byteOffset + 4 * indices, count);
+  if (kind === 'gather') {
+    for (let j = from; j < to; j++) {
+      const source = x + (ids[j] as number) * inner;
+      const target = out + j * inner;
+      for (let k = 0; k < inner; k++) heap[target + k] = heap[source + k] as number;
+    }
+    return;
+  }
+  heap.fill(0, out + from * inner, out + to * inner);
+  for (let i = 0; i < count; i++) {
+    const segment = ids[i] as number;
+    if (!(segment >= from && segment < to)) continue;
+    const source = x + i * inner;
+    const target = out + segment * inner;
+    for (let k = 0; k < inner; k++) heap[target + k] = (heap[target + k] as number) + (heap[source + k] as number);
+  }
+}
+
 /** The worker's source: attentionHeads, and a message loop that runs jobs and sets the done flag (1) or the error flag (2). */
 function workerSource(): string {
   return `"use strict";
@@ -218,6 +247,7 @@ const productColumns = ${productColumns.toString()};
 const layerNormRows = ${layerNormRows.toString()};
 const maxPoolGradEntries = ${maxPoolGradEntries.toString()};
 const adamRange = ${adamRange.toString()};
+const embeddingRows = ${embeddingRows.toString()};
 let ex = null;
 let pool = null;
 let flag = null;
@@ -237,6 +267,7 @@ const handle = (message) => {
     const heap = new Float32Array(message.buffer);
     if (kind === 'maxPoolGrad') maxPoolGradEntries(pool, heap, message.job);
     else if (kind === 'adam') adamRange(ex, heap, message.job);
+    else if (kind === 'gather' || kind === 'segmentSum') embeddingRows(null, heap, message.job);
     else (kind === 'product' ? productColumns : kind === 'forward' || kind === 'backward' ? attentionHeads : layerNormRows)(ex, heap, message.job);
     Atomics.store(flag, 0, 1);
   } catch { Atomics.store(flag, 0, 2); }
@@ -372,6 +403,20 @@ export function runAdamSplit(views: Array<Float32Array | null>, n: number, const
   const half = 2 * Math.floor(n / 4);
   const job = { offsets: views.map((view) => (view === null ? -1 : view.byteOffset / 4)), constants };
   return runSplit(heap, { ...job, kind: 'adam', from: half, to: n }, (own) => adamRange(own, heap, { ...job, from: 0, to: half }), (own) => adamRange(own, heap, { ...job, from: half, to: n }));
+}
+
+/**
+ * An axis-0 gather of float32 rows (`kind` 'gather': `total` = the index count) or an unsorted
+ * segment sum (`kind` 'segmentSum': `total` = the segment count) over views of the shared heap,
+ * half of the rows or segments in the helper worker. False, with nothing written, when there is
+ * no helper, the views are not on one shared heap, or the work is too small for a message.
+ */
+export function runEmbeddingSplit(kind: 'gather' | 'segmentSum', x: Float32Array, indices: Int32Array, out: Float32Array, inner: number, total: number): boolean {
+  if (helper === null || indices.length * inner < 1 << 16 || total < 2 || x.buffer !== out.buffer || indices.buffer !== x.buffer) return false;
+  const heap = new Float32Array(x.buffer);
+  const job = { kind, offsets: [x.byteOffset / 4, indices.byteOffset / 4, out.byteOffset / 4], count: indices.length, inner };
+  const half = Math.floor(total / 2);
+  return runSplit(heap, { ...job, from: half, to: total }, () => embeddingRows(null, heap, { ...job, from: 0, to: half }), () => embeddingRows(null, heap, { ...job, from: half, to: total }));
 }
 
 let ownPool: MaxPoolGradInstance | null | undefined;
