@@ -198,9 +198,10 @@ describe('Embedding lookups (GatherV2) and their gradient (UnsortedSegmentSum) w
   it('splits the rows and the segments, bit-identical to one thread and to cpu, repeated ids included', async () => {
     const run = () =>
       tf.tidy(() => {
-        const table = seededTensor([1000, 32], 1);
-        // 4,000 ids with many repeats (each segment's sum has several terms, in index order).
-        const ids = tf.tensor1d(Array.from({ length: 4000 }, (_, i) => (i * 7919) % 1000), 'int32');
+        // 100 rows: the cpu reference's segment sum costs rows x ids x 32.
+        const table = seededTensor([100, 32], 1);
+        // 4,000 ids with many repeats (each segment's sum has 40 terms, in index order).
+        const ids = tf.tensor1d(Array.from({ length: 4000 }, (_, i) => (i * 7919) % 100), 'int32');
         const weights = seededTensor([4000, 32], 2);
         const rows = tf.gather(table, ids);
         const gradient = tf.grad((t: tf.Tensor) => tf.sum(tf.mul(tf.gather(t, ids), weights)))(table);
@@ -221,5 +222,29 @@ describe('Embedding lookups (GatherV2) and their gradient (UnsortedSegmentSum) w
       expect(Array.from(split[i]!)).toEqual(Array.from(single[i]!));
       expectTensorsClose(split[i]!, reference[i]!, { rtol: 1e-5, atol: 1e-6 });
     }
+  });
+});
+
+describe('Conv2DBackpropFilter patches (a first conv layer) with the helper worker (2 threads)', () => {
+  it.each([[{ x: [12, 28, 28, 1], filter: [3, 3, 1, 16], pad: 'valid' as const }], [{ x: [20, 20, 17, 2], filter: [2, 3, 2, 8], pad: 'same' as const }]])('splits the batch, bit-identical to one thread and close to cpu, %j', async (c) => {
+    const run = () =>
+      tf.tidy(() => {
+        const x = seededTensor(c.x, 1);
+        const filter = seededTensor(c.filter, 2);
+        const dy = seededTensor(tf.conv2d(x as tf.Tensor4D, filter as tf.Tensor4D, 1, c.pad).shape, 3);
+        return Float32Array.from(tf.grad((f: tf.Tensor) => tf.sum(tf.mul(tf.conv2d(x as tf.Tensor4D, f as tf.Tensor4D, 1, c.pad), dy)))(filter).dataSync());
+      });
+    await tf.setBackend(LOOM_WASM_BACKEND);
+    const jobs = attentionHelperJobs();
+    const split = run();
+    expect(attentionHelperJobs() - jobs).toBe(1);
+    stopAttentionHelper();
+    const single = run();
+    expect(await startAttentionHelper(true)).toBe(true);
+    await tf.setBackend('cpu');
+    const reference = run();
+    await tf.setBackend(LOOM_WASM_BACKEND);
+    expect(Array.from(split)).toEqual(Array.from(single));
+    expectTensorsClose(split, reference, { rtol: 1e-3, atol: 1e-3 });
   });
 });

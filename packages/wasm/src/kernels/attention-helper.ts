@@ -239,6 +239,44 @@ export function embeddingRows(_ex: unknown, heap: Float32Array, job: { kind: 'ga
   }
 }
 
+/**
+ * Batch entries `from` to `to` of conv2d-backprop-filter.ts's transposed patches
+ * (`patches[(kh, kw, ci), (b, oh, ow)]`: the input value each output position saw, 0 over
+ * padding), `offsets` of x and patches in floats. Entries are independent, so two threads write
+ * the same values. Plain JavaScript; written to reference nothing outside itself: the worker
+ * gets it as source.
+ */
+export function filterPatches(
+  _ex: unknown,
+  heap: Float32Array,
+  job: { offsets: number[]; from: number; to: number; kernelHeight: number; kernelWidth: number; inChannels: number; inHeight: number; inWidth: number; outHeight: number; outWidth: number; strideHeight: number; strideWidth: number; top: number; left: number; rows: number },
+): void {
+  const { offsets, from, to: end, kernelHeight, kernelWidth, inChannels, inHeight, inWidth, outHeight, outWidth, strideHeight, strideWidth, top, left, rows } = job;
+  const [x, patches] = offsets as [number, number];
+  for (let kh = 0; kh < kernelHeight; kh++) {
+    for (let kw = 0; kw < kernelWidth; kw++) {
+      for (let ci = 0; ci < inChannels; ci++) {
+        let to = patches + ((kh * kernelWidth + kw) * inChannels + ci) * rows + from * outHeight * outWidth;
+        for (let b = from; b < end; b++) {
+          for (let oh = 0; oh < outHeight; oh++) {
+            const ih = oh * strideHeight + kh - top;
+            if (ih < 0 || ih >= inHeight) {
+              heap.fill(0, to, to + outWidth);
+              to += outWidth;
+              continue;
+            }
+            const rowBase = x + (b * inHeight + ih) * inWidth * inChannels;
+            for (let ow = 0; ow < outWidth; ow++, to++) {
+              const iw = ow * strideWidth + kw - left;
+              heap[to] = iw < 0 || iw >= inWidth ? 0 : (heap[rowBase + iw * inChannels + ci] as number);
+            }
+          }
+        }
+      }
+    }
+  }
+}
+
 /** The worker's source: attentionHeads, and a message loop that runs jobs and sets the done flag (1) or the error flag (2). */
 function workerSource(): string {
   return `"use strict";
@@ -248,6 +286,7 @@ const layerNormRows = ${layerNormRows.toString()};
 const maxPoolGradEntries = ${maxPoolGradEntries.toString()};
 const adamRange = ${adamRange.toString()};
 const embeddingRows = ${embeddingRows.toString()};
+const filterPatches = ${filterPatches.toString()};
 let ex = null;
 let pool = null;
 let flag = null;
@@ -268,6 +307,7 @@ const handle = (message) => {
     if (kind === 'maxPoolGrad') maxPoolGradEntries(pool, heap, message.job);
     else if (kind === 'adam') adamRange(ex, heap, message.job);
     else if (kind === 'gather' || kind === 'segmentSum') embeddingRows(null, heap, message.job);
+    else if (kind === 'patches') filterPatches(null, heap, message.job);
     else (kind === 'product' ? productColumns : kind === 'forward' || kind === 'backward' ? attentionHeads : layerNormRows)(ex, heap, message.job);
     Atomics.store(flag, 0, 1);
   } catch { Atomics.store(flag, 0, 2); }
@@ -417,6 +457,21 @@ export function runEmbeddingSplit(kind: 'gather' | 'segmentSum', x: Float32Array
   const job = { kind, offsets: [x.byteOffset / 4, indices.byteOffset / 4, out.byteOffset / 4], count: indices.length, inner };
   const half = Math.floor(total / 2);
   return runSplit(heap, { ...job, from: half, to: total }, () => embeddingRows(null, heap, { ...job, from: 0, to: half }), () => embeddingRows(null, heap, { ...job, from: half, to: total }));
+}
+
+/**
+ * conv2d-backprop-filter.ts's transposed patches over views of the shared heap, half of the batch
+ * entries in the helper worker when there is one (and the work is worth a message), otherwise
+ * all here.
+ */
+export function buildFilterPatches(x: Float32Array, patches: Float32Array, geometry: Omit<Parameters<typeof filterPatches>[2], 'offsets' | 'from' | 'to'>, batch: number): void {
+  const heap = new Float32Array(x.buffer);
+  const job = { ...geometry, offsets: [x.byteOffset / 4, patches.byteOffset / 4] };
+  if (patches.buffer === x.buffer && batch >= 2 && patches.length >= 1 << 16) {
+    const half = Math.floor(batch / 2);
+    if (runSplit(heap, { ...job, kind: 'patches', from: half, to: batch }, () => filterPatches(null, heap, { ...job, from: 0, to: half }), () => filterPatches(null, heap, { ...job, from: half, to: batch }))) return;
+  }
+  filterPatches(null, heap, { ...job, from: 0, to: batch });
 }
 
 let ownPool: MaxPoolGradInstance | null | undefined;

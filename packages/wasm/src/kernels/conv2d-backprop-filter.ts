@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs-core';
+import { buildFilterPatches } from './attention-helper.js';
 import { disposeAll, f32View, runKernel, type WasmBackendLike } from './backend-access.js';
 
 interface Attrs {
@@ -108,30 +109,8 @@ function filterGradientByPatches(
   const patchesT = backend.makeOutput([1, patchSize, rows], 'float32');
   const dyRows = runKernel('Reshape', backend, { x: dy }, { shape: [1, rows, outChannels] });
   // Views are taken after makeOutput: allocating may grow (and so detach) the heap.
-  const source = f32View(backend, x);
-  const target = f32View(backend, patchesT);
-  for (let kh = 0; kh < kernelHeight; kh++) {
-    for (let kw = 0; kw < kernelWidth; kw++) {
-      for (let ci = 0; ci < inChannels; ci++) {
-        let to = ((kh * kernelWidth + kw) * inChannels + ci) * rows;
-        for (let b = 0; b < batchSize; b++) {
-          for (let oh = 0; oh < outHeight; oh++) {
-            const ih = oh * strideHeight + kh - top;
-            if (ih < 0 || ih >= inHeight) {
-              target.fill(0, to, to + outWidth);
-              to += outWidth;
-              continue;
-            }
-            const rowBase = (b * inHeight + ih) * inWidth;
-            for (let ow = 0; ow < outWidth; ow++, to++) {
-              const iw = ow * strideWidth + kw - left;
-              target[to] = iw < 0 || iw >= inWidth ? 0 : (source[(rowBase + iw) * inChannels + ci] as number);
-            }
-          }
-        }
-      }
-    }
-  }
+  // Built here, or half of the batch in the helper worker with 2+ threads (same values).
+  buildFilterPatches(f32View(backend, x), f32View(backend, patchesT), { kernelHeight, kernelWidth, inChannels, inHeight, inWidth, outHeight, outWidth, strideHeight, strideWidth, top, left, rows }, batchSize);
   const product = runKernel('BatchMatMul', backend, { a: patchesT, b: dyRows }, { transposeA: false, transposeB: false });
   disposeAll(backend, [patchesT, dyRows]);
   // [1, kh*kw*ci, co] is [kh, kw, ci, co] in row-major order: same data, the filter's shape.
