@@ -1,7 +1,7 @@
 // Shared helpers for the kernel tests: run the same computation on Loom's wasm backend and on
 // the tfjs cpu backend (the independent reference) with identical input data.
 import * as tf from '@tensorflow/tfjs-core';
-import { afterAll, beforeAll } from 'vitest';
+import { afterAll, beforeAll, expect } from 'vitest';
 import { initWasm, LOOM_WASM_BACKEND, type WasmBackendHandle } from '../src/init-wasm.js';
 
 /** Starts loom-wasm (1 thread: kernel results do not depend on the pool, and CI workers share 2 cores) for the file and restores the cpu backend afterwards. */
@@ -25,6 +25,18 @@ export function seededValues(count: number, seed: number): Float32Array {
     values[i] = state / 2 ** 31 - 1;
   }
   return values;
+}
+
+/** Checks the gradient of `f` (a scalar) at `xs` along one seeded direction by central differences
+ * (float32, step 1e-2; agreement within rtol 2e-2 of the analytic directional derivative). */
+export function checkFiniteDifferences(f: (...xs: tf.Tensor[]) => tf.Scalar, xs: tf.Tensor[], seed: number): void {
+  const grads = tf.grads(f)(xs);
+  const directions = xs.map((x, i) => tf.tensor(seededValues(x.size, seed + i), x.shape));
+  const h = 1e-2;
+  const along = (sign: number) => f(...xs.map((x, i) => tf.add(x, tf.mul(directions[i]!, sign * h)))).dataSync()[0] as number;
+  const numeric = (along(1) - along(-1)) / (2 * h);
+  const analytic = grads.reduce((total, g, i) => total + (tf.sum(tf.mul(g, directions[i]!)).dataSync()[0] as number), 0);
+  expect(Math.abs(numeric - analytic)).toBeLessThanOrEqual(2e-2 * Math.max(1, Math.abs(analytic)));
 }
 
 /** A deterministic integer in [low, high]. */

@@ -9,6 +9,7 @@ import { expectNoLeakedTensors, expectTensorsClose } from '@loom-ml/test-utils';
 import { initWasm, LOOM_WASM_BACKEND, registerFusedKernels, type WasmBackendHandle } from '@loom-ml/wasm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { conv1d, conv2d, dense, sequential, useFusedKernels, type Layer } from '../index.js';
+import { seededValues } from '../../test/layer-cases.js';
 
 let handle: WasmBackendHandle | undefined;
 beforeAll(async () => {
@@ -20,16 +21,6 @@ afterAll(async () => {
   await handle?.dispose();
   await tf.setBackend('cpu');
 });
-
-function seededValues(count: number, seed: number): Float32Array {
-  let state = (seed * 2654435761 + 12345) >>> 0;
-  const values = new Float32Array(count);
-  for (let i = 0; i < count; i++) {
-    state = (Math.imul(state, 1664525) + 1013904223) >>> 0;
-    values[i] = state / 2 ** 31 - 1;
-  }
-  return values;
-}
 
 const seeded = (seed: number) => ({ name: 'glorotUniform' as const, seed });
 const cases: Array<{ label: string; make: () => Layer[]; input: number[]; kernel: string }> = [

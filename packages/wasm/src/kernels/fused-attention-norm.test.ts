@@ -7,7 +7,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { expectNoLeakedTensors, expectTensorsClose } from '@loom-ml/test-utils';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { onBothBackends, seededTensor, seededValues, useWasmBackend } from '../../test/wasm-test-helpers.js';
+import { checkFiniteDifferences, onBothBackends, seededTensor, seededValues, useWasmBackend } from '../../test/wasm-test-helpers.js';
 import { registerFusedKernels } from '../register-fused-kernels.js';
 
 useWasmBackend();
@@ -21,17 +21,6 @@ function run(name: string, inputs: Record<string, tf.Tensor | undefined>, attrs:
   const defined = Object.fromEntries(Object.entries(inputs).filter(([, v]) => v !== undefined)) as tf.NamedTensorMap;
   const out = tf.engine().runKernel(name, defined, attrs as tf.NamedAttrMap);
   return Array.isArray(out) ? (out as tf.Tensor[]) : [out as tf.Tensor];
-}
-
-/** Checks the gradient of `f` (a scalar) at `xs` along one seeded direction by central differences. */
-function checkFiniteDifferences(f: (...xs: tf.Tensor[]) => tf.Scalar, xs: tf.Tensor[], seed: number): void {
-  const grads = tf.grads(f)(xs);
-  const directions = xs.map((x, i) => tf.tensor(seededValues(x.size, seed + i), x.shape));
-  const h = 1e-2;
-  const along = (sign: number) => f(...xs.map((x, i) => tf.add(x, tf.mul(directions[i]!, sign * h)))).dataSync()[0] as number;
-  const numeric = (along(1) - along(-1)) / (2 * h);
-  const analytic = grads.reduce((total, g, i) => total + (tf.sum(tf.mul(g, directions[i]!)).dataSync()[0] as number), 0);
-  expect(Math.abs(numeric - analytic)).toBeLessThanOrEqual(2e-2 * Math.max(1, Math.abs(analytic)));
 }
 
 function compositeLayerNorm(x: tf.Tensor, gamma: tf.Tensor, beta: tf.Tensor, epsilon: number): tf.Tensor {

@@ -9,7 +9,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { expectNoLeakedTensors, expectTensorsClose } from '@loom-ml/test-utils';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { onBothBackends, seededTensor, seededValues, useWasmBackend } from '../../test/wasm-test-helpers.js';
+import { checkFiniteDifferences, onBothBackends, seededTensor, seededValues, useWasmBackend } from '../../test/wasm-test-helpers.js';
 import { registerFusedKernels } from '../register-fused-kernels.js';
 
 useWasmBackend();
@@ -21,16 +21,6 @@ const TOLERANCE = { rtol: 1e-4, atol: 2e-5 };
 
 function run(name: string, inputs: Record<string, tf.Tensor>, attrs: Record<string, unknown>): tf.Tensor {
   return tf.engine().runKernel(name, inputs as tf.NamedTensorMap, attrs as tf.NamedAttrMap) as tf.Tensor;
-}
-
-function checkFiniteDifferences(f: (...xs: tf.Tensor[]) => tf.Scalar, xs: tf.Tensor[], seed: number): void {
-  const grads = tf.grads(f)(xs);
-  const directions = xs.map((x, i) => tf.tensor(seededValues(x.size, seed + i), x.shape));
-  const h = 1e-2;
-  const along = (sign: number) => f(...xs.map((x, i) => tf.add(x, tf.mul(directions[i]!, sign * h)))).dataSync()[0] as number;
-  const numeric = (along(1) - along(-1)) / (2 * h);
-  const analytic = grads.reduce((total, g, i) => total + (tf.sum(tf.mul(g, directions[i]!)).dataSync()[0] as number), 0);
-  expect(Math.abs(numeric - analytic)).toBeLessThanOrEqual(2e-2 * Math.max(1, Math.abs(analytic)));
 }
 
 /** The composite reference on the cpu backend: the values `compute` returns there with tfjs-core's unfused ops. */
