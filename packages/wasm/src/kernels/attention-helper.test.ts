@@ -19,6 +19,20 @@ afterAll(async () => {
   await tf.setBackend('cpu');
 });
 
+/**
+ * Runs `compute` with the helper worker (checking that it took `jobs` jobs) and again with the
+ * helper stopped (the single-threaded path); the helper runs again afterwards.
+ */
+async function withAndWithoutHelper<T>(compute: () => T | Promise<T>, jobs: number): Promise<{ split: T; single: T }> {
+  const before = attentionHelperJobs();
+  const split = await compute();
+  expect(attentionHelperJobs() - before).toBe(jobs);
+  stopAttentionHelper();
+  const single = await compute();
+  expect(await startAttentionHelper(true)).toBe(true);
+  return { split, single };
+}
+
 /** Output and dq, dk, dv of a weighted sum of the attention output, as plain arrays. */
 function attentionAndGradients(shape: [number, number, number], heads: number): Float32Array[] {
   return tf.tidy(() => {
@@ -52,14 +66,9 @@ describe('LoomAttention with a helper worker (2 threads)', () => {
   ];
   it.each(cases)('is bit-identical to the single-threaded path and close to cpu, $shape, $heads heads', async ({ shape, heads }) => {
     await tf.setBackend(LOOM_WASM_BACKEND);
-    const jobs = attentionHelperJobs();
-    const split = attentionAndGradients(shape, heads);
     // Two forward passes (the output, and inside the loss) and the gradient each ran half of the
     // batch x heads entries in the worker.
-    expect(attentionHelperJobs() - jobs).toBe(3);
-    stopAttentionHelper();
-    const single = attentionAndGradients(shape, heads);
-    expect(await startAttentionHelper(true)).toBe(true);
+    const { split, single } = await withAndWithoutHelper(() => attentionAndGradients(shape, heads), 3);
     await tf.setBackend('cpu');
     const reference = composite(shape);
     await tf.setBackend(LOOM_WASM_BACKEND);
@@ -87,12 +96,7 @@ describe('Aᵀ·B weight-gradient products with the helper worker (2 threads)', 
   it.each(cases)('splits the columns, bit-identical to one thread and close to cpu, k $k m $m n $n', async ({ k, m, n }) => {
     await tf.setBackend(LOOM_WASM_BACKEND);
     const product = () => tf.tidy(() => Float32Array.from(tf.matMul(seededTensor([k, m], 5), seededTensor([k, n], 6), true, false).dataSync()));
-    const jobs = attentionHelperJobs();
-    const split = product();
-    expect(attentionHelperJobs() - jobs).toBe(1);
-    stopAttentionHelper();
-    const single = product();
-    expect(await startAttentionHelper(true)).toBe(true);
+    const { split, single } = await withAndWithoutHelper(product, 1);
     await tf.setBackend('cpu');
     const reference = product();
     await tf.setBackend(LOOM_WASM_BACKEND);
@@ -128,13 +132,8 @@ describe('LoomLayerNorm with the helper worker (2 threads)', () => {
         const loss = (a: tf.Tensor, g: tf.Tensor, b: tf.Tensor) => tf.sum(tf.mul(f(a, g, b), weights)) as tf.Scalar;
         return [f(x, gamma, beta), ...tf.grads(loss)([x, gamma, beta])].map((t) => Float32Array.from(t.dataSync()));
       });
-    const jobs = attentionHelperJobs();
-    const split = run();
     // Two forward passes (the output, and inside the loss) and the gradient.
-    expect(attentionHelperJobs() - jobs).toBe(3);
-    stopAttentionHelper();
-    const single = run();
-    expect(await startAttentionHelper(true)).toBe(true);
+    const { split, single } = await withAndWithoutHelper(run, 3);
     await tf.setBackend('cpu');
     const reference = composite();
     await tf.setBackend(LOOM_WASM_BACKEND);
@@ -154,12 +153,7 @@ describe('MaxPoolGrad (2x2, stride 2) with the helper worker (2 threads)', () =>
         const dy = seededTensor(tf.maxPool(x as tf.Tensor4D, 2, 2, 'valid').shape, 2);
         return Float32Array.from(tf.grad((v: tf.Tensor) => tf.sum(tf.mul(tf.maxPool(v as tf.Tensor4D, 2, 2, 'valid'), dy)))(x).dataSync());
       });
-    const jobs = attentionHelperJobs();
-    const split = run();
-    expect(attentionHelperJobs() - jobs).toBe(1);
-    stopAttentionHelper();
-    const single = run();
-    expect(await startAttentionHelper(true)).toBe(true);
+    const { split, single } = await withAndWithoutHelper(run, 1);
     await tf.setBackend('cpu');
     const reference = run();
     await tf.setBackend(LOOM_WASM_BACKEND);
@@ -181,12 +175,7 @@ describe('LoomAdamUpdate with the helper worker (2 threads)', () => {
           return (tf.engine().runKernel('LoomAdamUpdate', inputs as unknown as tf.NamedTensorMap, attrs) as tf.Tensor[]).map((t) => Array.from(t.dataSync()));
         });
       };
-      const jobs = attentionHelperJobs();
-      const split = await run(LOOM_WASM_BACKEND);
-      expect(attentionHelperJobs() - jobs).toBe(1);
-      stopAttentionHelper();
-      const single = await run(LOOM_WASM_BACKEND);
-      expect(await startAttentionHelper(true)).toBe(true);
+      const { split, single } = await withAndWithoutHelper(() => run(LOOM_WASM_BACKEND), 1);
       const cpu = await run('cpu');
       expect(split).toEqual(single);
       expect(split).toEqual(cpu);
@@ -208,13 +197,8 @@ describe('Embedding lookups (GatherV2) and their gradient (UnsortedSegmentSum) w
         return [rows, gradient].map((t) => Float32Array.from(t.dataSync()));
       });
     await tf.setBackend(LOOM_WASM_BACKEND);
-    const jobs = attentionHelperJobs();
-    const split = run();
     // Two gathers (the rows, and inside the loss) and the segment sum.
-    expect(attentionHelperJobs() - jobs).toBe(3);
-    stopAttentionHelper();
-    const single = run();
-    expect(await startAttentionHelper(true)).toBe(true);
+    const { split, single } = await withAndWithoutHelper(run, 3);
     await tf.setBackend('cpu');
     const reference = run();
     await tf.setBackend(LOOM_WASM_BACKEND);
@@ -235,12 +219,7 @@ describe('Conv2DBackpropFilter patches (a first conv layer) with the helper work
         return Float32Array.from(tf.grad((f: tf.Tensor) => tf.sum(tf.mul(tf.conv2d(x as tf.Tensor4D, f as tf.Tensor4D, 1, c.pad), dy)))(filter).dataSync());
       });
     await tf.setBackend(LOOM_WASM_BACKEND);
-    const jobs = attentionHelperJobs();
-    const split = run();
-    expect(attentionHelperJobs() - jobs).toBe(1);
-    stopAttentionHelper();
-    const single = run();
-    expect(await startAttentionHelper(true)).toBe(true);
+    const { split, single } = await withAndWithoutHelper(run, 1);
     await tf.setBackend('cpu');
     const reference = run();
     await tf.setBackend(LOOM_WASM_BACKEND);
