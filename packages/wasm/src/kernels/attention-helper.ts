@@ -401,7 +401,7 @@ export function runAttentionSplit(heap: Float32Array, job: Omit<Parameters<typeo
   const { heads, ...rest } = job;
   if (heads < 2) return false;
   const half = Math.floor(heads / 2);
-  return runSplit(heap, { ...rest, from: half, to: heads }, (own) => attentionHeads(own, heap, { ...rest, from: 0, to: half }), (own) => attentionHeads(own, heap, { ...rest, from: half, to: heads }));
+  return runSplit(heap, rest, half, heads, (own, from, to) => attentionHeads(own, heap, { ...rest, from, to }));
 }
 
 /**
@@ -414,7 +414,7 @@ export function runProductSplit(a: Float32Array, b: Float32Array, out: Float32Ar
   const heap = new Float32Array(a.buffer);
   const half = n / 2;
   const job = { offsets: [a, b, out].map((view) => view.byteOffset / 4), m, k, n };
-  return runSplit(heap, { ...job, kind: 'product', from: half, to: n }, (own) => productColumns(own, heap, { ...job, from: 0, to: half }), (own) => productColumns(own, heap, { ...job, from: half, to: n }));
+  return runSplit(heap, { ...job, kind: 'product' }, half, n, (own, from, to) => productColumns(own, heap, { ...job, from, to }));
 }
 
 /**
@@ -427,7 +427,7 @@ export function runLayerNormSplit(kind: 'layerNorm' | 'layerNormGrad', views: Fl
   const heap = new Float32Array((views[0] as Float32Array).buffer);
   const half = Math.floor(rows / 2);
   const job = { kind, offsets: views.map((view) => view.byteOffset / 4), features, epsilon };
-  return runSplit(heap, { ...job, from: half, to: rows }, (own) => layerNormRows(own, heap, { ...job, from: 0, to: half }), (own) => layerNormRows(own, heap, { ...job, from: half, to: rows }));
+  return runSplit(heap, job, half, rows, (own, from, to) => layerNormRows(own, heap, { ...job, from, to }));
 }
 
 /**
@@ -442,7 +442,7 @@ export function runAdamSplit(views: Array<Float32Array | null>, n: number, const
   const heap = new Float32Array(first.buffer);
   const half = 2 * Math.floor(n / 4);
   const job = { offsets: views.map((view) => (view === null ? -1 : view.byteOffset / 4)), constants };
-  return runSplit(heap, { ...job, kind: 'adam', from: half, to: n }, (own) => adamRange(own, heap, { ...job, from: 0, to: half }), (own) => adamRange(own, heap, { ...job, from: half, to: n }));
+  return runSplit(heap, { ...job, kind: 'adam' }, half, n, (own, from, to) => adamRange(own, heap, { ...job, from, to }));
 }
 
 /**
@@ -456,7 +456,7 @@ export function runEmbeddingSplit(kind: 'gather' | 'segmentSum', x: Float32Array
   const heap = new Float32Array(x.buffer);
   const job = { kind, offsets: [x.byteOffset / 4, indices.byteOffset / 4, out.byteOffset / 4], count: indices.length, inner };
   const half = Math.floor(total / 2);
-  return runSplit(heap, { ...job, from: half, to: total }, () => embeddingRows(null, heap, { ...job, from: 0, to: half }), () => embeddingRows(null, heap, { ...job, from: half, to: total }));
+  return runSplit(heap, job, half, total, (_own, from, to) => embeddingRows(null, heap, { ...job, from, to }));
 }
 
 /**
@@ -469,7 +469,7 @@ export function buildFilterPatches(x: Float32Array, patches: Float32Array, geome
   const job = { ...geometry, offsets: [x.byteOffset / 4, patches.byteOffset / 4] };
   if (patches.buffer === x.buffer && batch >= 2 && patches.length >= 1 << 16) {
     const half = Math.floor(batch / 2);
-    if (runSplit(heap, { ...job, kind: 'patches', from: half, to: batch }, () => filterPatches(null, heap, { ...job, from: 0, to: half }), () => filterPatches(null, heap, { ...job, from: half, to: batch }))) return;
+    if (runSplit(heap, { ...job, kind: 'patches' }, half, batch, (_own, from, to) => filterPatches(null, heap, { ...job, from, to }))) return;
   }
   filterPatches(null, heap, { ...job, from: 0, to: batch });
 }
@@ -490,11 +490,14 @@ export function runMaxPoolSplit(heap: Float32Array, job: { offsets: number[]; in
   const pool = ownPool;
   if (pool === null) return false;
   const half = Math.floor(batch / 2);
-  return runSplit(heap, { ...job, kind: 'maxPoolGrad', from: half, to: batch }, () => maxPoolGradEntries(pool, heap, { ...job, from: 0, to: half }), () => maxPoolGradEntries(pool, heap, { ...job, from: half, to: batch }));
+  return runSplit(heap, { ...job, kind: 'maxPoolGrad' }, half, batch, (_own, from, to) => maxPoolGradEntries(pool, heap, { ...job, from, to }));
 }
 
-/** Posts `workerJob` to the helper, runs `mine` here, waits; runs `theirs` here if the worker failed. */
-function runSplit(heap: Float32Array, workerJob: object, mine: (own: HeadExports) => void, theirs: (own: HeadExports) => void): boolean {
+/**
+ * Splits the range [0, total) at `half`: posts `workerJob` with [half, total) to the helper, runs
+ * `range` on [0, half) here, waits; runs [half, total) here too if the worker failed.
+ */
+function runSplit(heap: Float32Array, workerJob: object, half: number, total: number, range: (own: HeadExports, from: number, to: number) => void): boolean {
   const h = helper;
   if (h === null || !(heap.buffer instanceof SharedArrayBuffer)) return false;
   if (ownInstance === undefined) {
@@ -504,11 +507,11 @@ function runSplit(heap: Float32Array, workerJob: object, mine: (own: HeadExports
   const own = ownInstance;
   if (own === null) return false;
   Atomics.store(h.flag, 0, 0);
-  h.worker.postMessage({ buffer: heap.buffer, job: workerJob });
-  mine(own);
+  h.worker.postMessage({ buffer: heap.buffer, job: { ...workerJob, from: half, to: total } });
+  range(own, 0, half);
   // A failed worker (flag 2): its part runs here instead.
   if (waitFor(h)) workerJobs += 1;
-  else theirs(own);
+  else range(own, half, total);
   return true;
 }
 
