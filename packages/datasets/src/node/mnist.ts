@@ -53,8 +53,12 @@ async function readEither(directory: string, name: string) {
  */
 export async function loadIdxImageDataset(directory: string, files: { images: string; labels: string }, where: string, limit?: number): Promise<ImageDataset> {
   if (limit !== undefined && !(Number.isInteger(limit) && limit > 0)) throw invalidValue('limit', where, 'a positive integer', limit);
-  const [images, labels] = await Promise.all([readEither(directory, files.images), readEither(directory, files.labels)]);
-  return imageDatasetFromIdx(images, labels, files, where, limit);
+  // Both files are read at once, but a failure is reported images first, whichever I/O finishes
+  // first: the same missing folder always gives the same error.
+  const [images, labels] = await Promise.allSettled([readEither(directory, files.images), readEither(directory, files.labels)]);
+  if (images.status === 'rejected') throw images.reason;
+  if (labels.status === 'rejected') throw labels.reason;
+  return imageDatasetFromIdx(images.value, labels.value, files, where, limit);
 }
 
 /**
