@@ -33,6 +33,31 @@ async function withAndWithoutHelper<T>(compute: () => T | Promise<T>, jobs: numb
   return { split, single };
 }
 
+/**
+ * Runs `compute` with and without the helper (`jobs` jobs, as in withAndWithoutHelper) and
+ * `reference` on the cpu backend, then expects every output of the two loom-wasm runs to be
+ * bit-identical and within `tolerance` of cpu ('exact': equal to it).
+ */
+async function expectSplitLikeSingleAndCpu(
+  compute: () => Float32Array | Float32Array[],
+  jobs: number,
+  tolerance: { rtol: number; atol: number } | 'exact',
+  reference: () => Float32Array | Float32Array[] = compute,
+): Promise<void> {
+  await tf.setBackend(LOOM_WASM_BACKEND);
+  const { split, single } = await withAndWithoutHelper(compute, jobs);
+  await tf.setBackend('cpu');
+  const cpu = reference();
+  await tf.setBackend(LOOM_WASM_BACKEND);
+  const [splits, singles, cpus] = [split, single, cpu].map((outputs) => (Array.isArray(outputs) ? outputs : [outputs]));
+  expect(splits!.length).toBe(cpus!.length);
+  splits!.forEach((output, i) => {
+    expect(Array.from(output)).toEqual(Array.from(singles![i]!));
+    if (tolerance === 'exact') expect(Array.from(output)).toEqual(Array.from(cpus![i]!));
+    else expectTensorsClose(output, cpus![i]!, tolerance);
+  });
+}
+
 /** Output and dq, dk, dv of a weighted sum of the attention output, as plain arrays. */
 function attentionAndGradients(shape: [number, number, number], heads: number): Float32Array[] {
   return tf.tidy(() => {
@@ -65,17 +90,9 @@ describe('LoomAttention with a helper worker (2 threads)', () => {
     { shape: [2, 4, 4], heads: 2 },
   ];
   it.each(cases)('is bit-identical to the single-threaded path and close to cpu, $shape, $heads heads', async ({ shape, heads }) => {
-    await tf.setBackend(LOOM_WASM_BACKEND);
     // Two forward passes (the output, and inside the loss) and the gradient each ran half of the
     // batch x heads entries in the worker.
-    const { split, single } = await withAndWithoutHelper(() => attentionAndGradients(shape, heads), 3);
-    await tf.setBackend('cpu');
-    const reference = composite(shape);
-    await tf.setBackend(LOOM_WASM_BACKEND);
-    for (let i = 0; i < 4; i++) {
-      expect(Array.from(split[i]!)).toEqual(Array.from(single[i]!));
-      expectTensorsClose(split[i]!, reference[i]!, { rtol: 1e-4, atol: 2e-5 });
-    }
+    await expectSplitLikeSingleAndCpu(() => attentionAndGradients(shape, heads), 3, { rtol: 1e-4, atol: 2e-5 }, () => composite(shape));
   });
 
   it('does not leak tensors', async () => {
@@ -94,20 +111,13 @@ describe('Aᵀ·B weight-gradient products with the helper worker (2 threads)', 
     { k: 1500, m: 37, n: 40 },
   ];
   it.each(cases)('splits the columns, bit-identical to one thread and close to cpu, k $k m $m n $n', async ({ k, m, n }) => {
-    await tf.setBackend(LOOM_WASM_BACKEND);
     const product = () => tf.tidy(() => Float32Array.from(tf.matMul(seededTensor([k, m], 5), seededTensor([k, n], 6), true, false).dataSync()));
-    const { split, single } = await withAndWithoutHelper(product, 1);
-    await tf.setBackend('cpu');
-    const reference = product();
-    await tf.setBackend(LOOM_WASM_BACKEND);
-    expect(Array.from(split)).toEqual(Array.from(single));
-    expectTensorsClose(split, reference, { rtol: 1e-4, atol: 1e-4 });
+    await expectSplitLikeSingleAndCpu(product, 1, { rtol: 1e-4, atol: 1e-4 });
   });
 });
 
 describe('LoomLayerNorm with the helper worker (2 threads)', () => {
   it.each([[[8, 50, 32]], [[3, 67, 12]]])('splits the rows, bit-identical to one thread and close to cpu, x %j', async (shape) => {
-    await tf.setBackend(LOOM_WASM_BACKEND);
     const features = shape[shape.length - 1]!;
     const run = () =>
       tf.tidy(() => {
@@ -133,32 +143,19 @@ describe('LoomLayerNorm with the helper worker (2 threads)', () => {
         return [f(x, gamma, beta), ...tf.grads(loss)([x, gamma, beta])].map((t) => Float32Array.from(t.dataSync()));
       });
     // Two forward passes (the output, and inside the loss) and the gradient.
-    const { split, single } = await withAndWithoutHelper(run, 3);
-    await tf.setBackend('cpu');
-    const reference = composite();
-    await tf.setBackend(LOOM_WASM_BACKEND);
-    for (let i = 0; i < 4; i++) {
-      expect(Array.from(split[i]!)).toEqual(Array.from(single[i]!));
-      expectTensorsClose(split[i]!, reference[i]!, { rtol: 1e-3, atol: 1e-4 });
-    }
+    await expectSplitLikeSingleAndCpu(run, 3, { rtol: 1e-3, atol: 1e-4 }, composite);
   });
 });
 
 describe('MaxPoolGrad (2x2, stride 2) with the helper worker (2 threads)', () => {
   it.each([[[6, 26, 26, 16]], [[5, 11, 11, 8]]])('splits the batch, bit-identical to one thread and to cpu, x %j', async (shape) => {
-    await tf.setBackend(LOOM_WASM_BACKEND);
     const run = () =>
       tf.tidy(() => {
         const x = tf.relu(seededTensor(shape, 1));
         const dy = seededTensor(tf.maxPool(x as tf.Tensor4D, 2, 2, 'valid').shape, 2);
         return Float32Array.from(tf.grad((v: tf.Tensor) => tf.sum(tf.mul(tf.maxPool(v as tf.Tensor4D, 2, 2, 'valid'), dy)))(x).dataSync());
       });
-    const { split, single } = await withAndWithoutHelper(run, 1);
-    await tf.setBackend('cpu');
-    const reference = run();
-    await tf.setBackend(LOOM_WASM_BACKEND);
-    expect(Array.from(split)).toEqual(Array.from(single));
-    expect(Array.from(split)).toEqual(Array.from(reference));
+    await expectSplitLikeSingleAndCpu(run, 1, 'exact');
   });
 });
 
@@ -196,16 +193,8 @@ describe('Embedding lookups (GatherV2) and their gradient (UnsortedSegmentSum) w
         const gradient = tf.grad((t: tf.Tensor) => tf.sum(tf.mul(tf.gather(t, ids), weights)))(table);
         return [rows, gradient].map((t) => Float32Array.from(t.dataSync()));
       });
-    await tf.setBackend(LOOM_WASM_BACKEND);
     // Two gathers (the rows, and inside the loss) and the segment sum.
-    const { split, single } = await withAndWithoutHelper(run, 3);
-    await tf.setBackend('cpu');
-    const reference = run();
-    await tf.setBackend(LOOM_WASM_BACKEND);
-    for (let i = 0; i < 2; i++) {
-      expect(Array.from(split[i]!)).toEqual(Array.from(single[i]!));
-      expectTensorsClose(split[i]!, reference[i]!, { rtol: 1e-5, atol: 1e-6 });
-    }
+    await expectSplitLikeSingleAndCpu(run, 3, { rtol: 1e-5, atol: 1e-6 });
   });
 });
 
@@ -218,12 +207,6 @@ describe('Conv2DBackpropFilter patches (a first conv layer) with the helper work
         const dy = seededTensor(tf.conv2d(x as tf.Tensor4D, filter as tf.Tensor4D, 1, c.pad).shape, 3);
         return Float32Array.from(tf.grad((f: tf.Tensor) => tf.sum(tf.mul(tf.conv2d(x as tf.Tensor4D, f as tf.Tensor4D, 1, c.pad), dy)))(filter).dataSync());
       });
-    await tf.setBackend(LOOM_WASM_BACKEND);
-    const { split, single } = await withAndWithoutHelper(run, 1);
-    await tf.setBackend('cpu');
-    const reference = run();
-    await tf.setBackend(LOOM_WASM_BACKEND);
-    expect(Array.from(split)).toEqual(Array.from(single));
-    expectTensorsClose(split, reference, { rtol: 1e-3, atol: 1e-3 });
+    await expectSplitLikeSingleAndCpu(run, 1, { rtol: 1e-3, atol: 1e-3 });
   });
 });
