@@ -11,7 +11,7 @@ function parsed<F extends Command['flags']>(command: Command<F>, argv: string[])
 describe('trainOptions', () => {
   it('defaults to the quick demo', () => {
     expect(trainOptions(parsed(trainCommand, []))).toEqual({
-      limit: 150, validLimit: 50, vocabulary: 384, context: 64, dim: 64, layers: 2, heads: 2, dropout: 0, activation: 'relu', output: 'dense', prefix: 'broadcast', epochs: 1, trainMinutes: 1.5, batchSize: 8, learningRate: 0.01,
+      limit: 150, validLimit: 50, vocabulary: 384, context: 64, dim: 64, layers: 2, heads: 2, dropout: 0, activation: 'relu', output: 'dense', prefix: 'broadcast', epochs: 1, trainMinutes: 1.5, batchSize: 8, learningRate: 0.01, weightDecay: 0.01,
       ngramOrder: 6, scoreContext: 32, samples: 20, sampleTokens: 60, classifierLimit: 2000, judge: 'bigrams', classifierEpochs: 3, guidance: 0, rerank: 1, threads: 'auto', seed: 42, outDir: 'runs', quiet: false,
     });
   });

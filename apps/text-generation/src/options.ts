@@ -25,6 +25,8 @@ export interface TrainOptions {
   trainMinutes: number | undefined;
   batchSize: number;
   learningRate: number;
+  /** AdamW's decoupled weight decay on the matrices. */
+  weightDecay: number;
   ngramOrder: number;
   /**
    * Least context of every scored validation token: the validation text is scored in sliding
@@ -118,6 +120,7 @@ export const trainCommand = defineCommand({
     'train-minutes': decimal({ description: 'stop training after this many minutes (the learning rate decays over them)', default: 1.5, min: 0.01, max: 100_000, defaultText: `1.5; ${FULL['train-minutes']} with --full` }),
     'batch-size': integer({ description: 'token rows per training step', default: 8, min: 1, max: 4096 }),
     'learning-rate': decimal({ description: 'peak AdamW learning rate (warm-up, then cosine decay to a tenth)', default: 0.01, min: 1e-9, max: 10, defaultText: `0.01; ${FULL['learning-rate']} with --full` }),
+    'weight-decay': decimal({ description: "AdamW's decoupled weight decay on every weight of rank 2 or more (matrices and embedding tables, not biases or norms)", default: 0.01, min: 0, max: 10 }),
     'ngram-order': integer({ description: 'highest order of the Kneser-Ney baselines (orders 2 to N are fitted; the best is the baseline; vocabulary^N must stay below 2^53)', default: 6, min: 1, max: 8, defaultText: `6; ${FULL['ngram-order']} with --full` }),
     'score-context': integer({ description: "least context of every scored validation token: the validation text is scored in sliding windows, each target after at least N ids of its review (or all before it), every target once (0: the rows as trained, each row's first target after the sentiment token alone); the n-gram scores the same targets; must be below --context", default: 32, min: 0, max: 1023, defaultText: `32; ${FULL['score-context']} with --full` }),
     samples: integer({ description: 'reviews generated per sentiment for the conditioning check', default: 20, min: 1, max: 10_000, defaultText: `20; ${FULL.samples} with --full` }),
@@ -161,6 +164,7 @@ export function trainOptions({ values, given }: Parsed<typeof trainCommand.flags
     trainMinutes: pick('train-minutes'),
     batchSize: values['batch-size'],
     learningRate: pick('learning-rate'),
+    weightDecay: values['weight-decay'],
     ngramOrder: pick('ngram-order'),
     scoreContext: pick('score-context'),
     samples: pick('samples'),

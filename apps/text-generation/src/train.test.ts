@@ -94,4 +94,26 @@ describe('sequenceNll', () => {
     expect(tf.memory().numTensors).toBe(before);
     model.dispose();
   });
+
+  it('shrinks every matrix by learning rate x weightDecay and no bias or norm (one step, against the same step without decay)', async () => {
+    const build = () => buildModel({ vocabularySize: 40, context: 8, embeddingDim: 16, layers: 1, heads: 2, dropout: 0, activation: 'relu', tiedOutput: false }, 9);
+    const plain = build();
+    const decayed = build();
+    const initial = plain.trainableWeights.map((w) => w.dataSync().slice());
+    // One step (5 rows, batch 5): no warm-up, so the step's learning rate is the peak, 0.01.
+    await trainModel(plain, rows, { epochs: 1, batchSize: 5, learningRate: 0.01, weightDecay: 0, seed: 1 });
+    await trainModel(decayed, rows, { epochs: 1, batchSize: 5, learningRate: 0.01, weightDecay: 0.5, seed: 1 });
+    // AdamW's decoupled decay: the same Adam step, then w -= lr * weightDecay * w_before.
+    let matrices = 0;
+    plain.trainableWeights.forEach((w, i) => {
+      const a = w.dataSync();
+      const b = decayed.trainableWeights[i]!.dataSync();
+      const factor = w.shape.length >= 2 ? -0.01 * 0.5 : 0;
+      if (factor !== 0) matrices++;
+      initial[i]!.forEach((x, j) => expect(b[j]! - a[j]!).toBeCloseTo(factor * x, 6));
+    });
+    expect(matrices).toBeGreaterThan(4);
+    plain.dispose();
+    decayed.dispose();
+  });
 });

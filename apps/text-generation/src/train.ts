@@ -12,6 +12,8 @@ export interface TrainSettings {
   epochs: number;
   batchSize: number;
   learningRate: number;
+  /** AdamW's decoupled weight decay on the matrices (0.01 when not given). */
+  weightDecay?: number;
   seed: number;
   /**
    * Stop after this many minutes (the step running then finishes). The learning rate then
@@ -84,7 +86,7 @@ export async function trainModel(
           const progress = Math.min(1, elapsed() / budget);
           return Math.min(1, (step + 1) / 20) * (peak / 10 + ((peak - peak / 10) * (1 + Math.cos(Math.PI * progress))) / 2);
         };
-  const optimizer = new Optimizer(chain(clipByGlobalNorm(1), adamw({ learningRate: schedule, weightDecay: 0.01, mask: decayMatricesOnly })), model.trainableWeights);
+  const optimizer = new Optimizer(chain(clipByGlobalNorm(1), adamw({ learningRate: schedule, weightDecay: settings.weightDecay ?? 0.01, mask: decayMatricesOnly })), model.trainableWeights);
   const random = seededRandom(settings.seed);
   const seen = new Uint8Array(rows.count);
   let tokens = 0;

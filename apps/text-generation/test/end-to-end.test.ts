@@ -27,7 +27,7 @@ describe('a tiny start run', () => {
     const before = tf.memory().numTensors;
     const options = {
       limit: 8, validLimit: 8, vocabulary: 300, context: 12, dim: 16, layers: 1, heads: 2, dropout: 0, activation: 'relu' as const, output: 'dense' as const, prefix: 'broadcast' as const, epochs: 1, trainMinutes: undefined, batchSize: 16,
-      learningRate: 0.003, ngramOrder: 2, scoreContext: 4, samples: 3, sampleTokens: 20, classifierLimit: 8, judge: 'bigrams' as const, judgeBuckets: 500, classifierEpochs: 1, guidance: 1.5, rerank: 2, threads: 1 as const, seed: 5, outDir: join(work, 'runs'), quiet: true,
+      learningRate: 0.003, weightDecay: 0.01, ngramOrder: 2, scoreContext: 4, samples: 3, sampleTokens: 20, classifierLimit: 8, judge: 'bigrams' as const, judgeBuckets: 500, classifierEpochs: 1, guidance: 1.5, rerank: 2, threads: 1 as const, seed: 5, outDir: join(work, 'runs'), quiet: true,
     };
     const { report, model, tokenizer, paths } = await runTraining(options, () => {}, join(work, 'web'), { train: data, valid: data, classifier: data });
     expect(report.gpt.perplexity).toBeGreaterThan(1);
