@@ -95,8 +95,26 @@ describe('KneserNey', () => {
     expect(nats).toBeCloseTo(expected, 12);
   });
 
-  it('refuses an order whose keys would not fit a safe integer', () => {
-    expect(() => KneserNey.fit(data, { order: 5, vocabularySize: 1_000_000, padId: 0 })).toThrow('1000000 ids to the power 5 do not fit a safe integer key.');
+  it.each([
+    [5, 2048],
+    [6, 1024],
+    [8, 1_000_000],
+  ])('order %i over %i ids (keys past 2^53, so bigints): equals the list-based reference (1e-12) and sums to 1', (order, vocabularySize) => {
+    // The same rows with ids moved to the top of the vocabulary (0 stays padding), so that the keys are past 2^53.
+    const high = (id: number) => (id === 0 ? 0 : vocabularySize - id);
+    const highLists = lists.map((list) => list.map(high));
+    const model = KneserNey.fit(rows(highLists, 9), { order, vocabularySize, padId: 0 });
+    for (const history of [[3, 1], [1, 5, 6], [7, 7], [0, 3]].map((h) => h.map(high))) {
+      for (let w = 1; w < V; w++) expect(Math.exp(model.logProb(history, high(w)))).toBeCloseTo(referenceProbability(highLists, order, vocabularySize, history, high(w)), 12);
+    }
+    if (vocabularySize <= 2048) {
+      const total = Array.from({ length: vocabularySize }, (_, w) => Math.exp(model.logProb([1, 5, 6, 7].map(high), w))).reduce((a, b) => a + b, 0);
+      expect(total).toBeCloseTo(1, 12);
+    }
+  });
+
+  it('refuses a vocabulary size that is not a positive integer and an order above 8', () => {
+    expect(() => KneserNey.fit(data, { order: 3, vocabularySize: 0, padId: 0 })).toThrow('vocabulary size must be a positive integer; received 0.');
     expect(() => KneserNey.fit(data, { order: 9, vocabularySize: V, padId: 0 })).toThrow('n-gram order must be an integer from 1 to 8; received 9.');
   });
 });

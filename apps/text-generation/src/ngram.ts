@@ -10,11 +10,55 @@
 // one; the unigram level is interpolated with the uniform distribution over the vocabulary,
 // so that every token has a probability above zero.
 
+/** An n-gram as one base-V integer: a number while V^order fits 2^53, a bigint beyond. */
+type Key = number | bigint;
+
 /** Counts of one order: n-gram -> count, history -> [total, distinct next tokens]. */
 interface Level {
-  grams: Map<number, number>;
-  histories: Map<number, [number, number]>;
+  grams: Map<Key, number>;
+  histories: Map<Key, [number, number]>;
   discount: number;
+}
+
+/** The base-V arithmetic on keys, in numbers or in bigints (one kind per model, never mixed). */
+interface KeyMath {
+  /** history ids context[start..] then token (or none when token < 0). */
+  of(context: readonly number[], start: number, token: number): Key;
+  /** The history with `token` after it. */
+  extend(history: Key, token: number): Key;
+  /** The n-gram without its first token, keeping the last `k` ids. */
+  lastIds(key: Key, k: number): Key;
+  /** The n-gram without its last token. */
+  history(key: Key): Key;
+}
+
+function numberKeys(V: number): KeyMath {
+  const powers = Array.from({ length: 9 }, (_, k) => V ** k);
+  return {
+    of: (context, start, token) => {
+      let key = 0;
+      for (let i = start; i < context.length; i++) key = key * V + context[i]!;
+      return token < 0 ? key : key * V + token;
+    },
+    extend: (history, token) => (history as number) * V + token,
+    lastIds: (key, k) => (key as number) % powers[k]!,
+    history: (key) => Math.floor((key as number) / V),
+  };
+}
+
+function bigintKeys(vocabularySize: number): KeyMath {
+  const V = BigInt(vocabularySize);
+  const powers = Array.from({ length: 9 }, (_, k) => V ** BigInt(k));
+  return {
+    of: (context, start, token) => {
+      let key = 0n;
+      for (let i = start; i < context.length; i++) key = key * V + BigInt(context[i]!);
+      return token < 0 ? key : key * V + BigInt(token);
+    },
+    extend: (history, token) => (history as bigint) * V + BigInt(token),
+    lastIds: (key, k) => (key as bigint) % powers[k]!,
+    history: (key) => (key as bigint) / V,
+  };
 }
 
 /**
@@ -32,6 +76,7 @@ export class KneserNey {
     readonly vocabularySize: number,
     private readonly padId: number,
     private readonly levels: Level[], // levels[k - 1] holds order k
+    private readonly keys: KeyMath,
   ) {}
 
   /**
@@ -40,32 +85,32 @@ export class KneserNey {
    */
   static fit(rows: NgramRows, { order, vocabularySize, padId }: { order: number; vocabularySize: number; padId: number }): KneserNey {
     if (!(Number.isInteger(order) && order >= 1 && order <= 8)) throw new RangeError(`n-gram order must be an integer from 1 to 8; received ${order}.`);
-    if (vocabularySize ** order > Number.MAX_SAFE_INTEGER) throw new RangeError(`${vocabularySize} ids to the power ${order} do not fit a safe integer key.`);
-    const V = vocabularySize;
+    if (!(Number.isInteger(vocabularySize) && vocabularySize >= 1)) throw new RangeError(`vocabulary size must be a positive integer; received ${vocabularySize}.`);
+    // Numbers are faster; bigints keep every key exact once V^order passes 2^53 (e.g. 1,024^6).
+    const keys = vocabularySize ** order <= Number.MAX_SAFE_INTEGER ? numberKeys(vocabularySize) : bigintKeys(vocabularySize);
     // Highest order: plain counts of every (history, token) in the rows.
-    const top = new Map<number, number>();
+    const top = new Map<Key, number>();
     forEachTarget(rows, order, padId, (context, token) => {
-      const key = keyOf(context, 0, token, V);
+      const key = keys.of(context, 0, token);
       top.set(key, (top.get(key) ?? 0) + 1);
     });
-    const counts: Map<number, number>[] = [];
+    const counts: Map<Key, number>[] = [];
     counts[order - 1] = top;
     // Lower orders: continuation counts, one per distinct left extension of the n-gram.
     for (let k = order - 1; k >= 1; k--) {
-      const lower = new Map<number, number>();
-      const modulus = V ** k; // the key of an order-(k+1) gram minus its first token
+      const lower = new Map<Key, number>();
       for (const key of counts[k]!.keys()) {
-        const shorter = key % modulus;
+        const shorter = keys.lastIds(key, k); // the order-(k+1) gram minus its first token
         lower.set(shorter, (lower.get(shorter) ?? 0) + 1);
       }
       counts[k - 1] = lower;
     }
     const levels = counts.map((grams): Level => {
-      const histories = new Map<number, [number, number]>();
+      const histories = new Map<Key, [number, number]>();
       let n1 = 0;
       let n2 = 0;
       for (const [key, count] of grams) {
-        const history = Math.floor(key / V);
+        const history = keys.history(key);
         const entry = histories.get(history);
         if (entry) {
           entry[0] += count;
@@ -77,7 +122,7 @@ export class KneserNey {
       const discount = n1 + n2 === 0 ? 0.5 : Math.min(0.95, Math.max(0.05, n1 / (n1 + 2 * n2)));
       return { grams, histories, discount };
     });
-    return new KneserNey(order, vocabularySize, padId, levels);
+    return new KneserNey(order, vocabularySize, padId, levels, keys);
   }
 
   /** Natural log of P(token | the last `order - 1` ids of `history`, left-padded). */
@@ -89,16 +134,15 @@ export class KneserNey {
   }
 
   private probability(context: number[], token: number): number {
-    const V = this.vocabularySize;
-    let p = 1 / V; // order 0: uniform
+    let p = 1 / this.vocabularySize; // order 0: uniform
     for (let k = 1; k <= this.order; k++) {
       const level = this.levels[k - 1]!;
       const start = this.order - k; // order k uses the last k - 1 ids of the context
-      const history = keyOf(context, start, -1, V);
+      const history = this.keys.of(context, start, -1);
       const seen = level.histories.get(history);
       if (seen === undefined) continue; // unseen history: the shorter one keeps all the mass
       const [total, distinct] = seen;
-      const count = level.grams.get(history * V + token) ?? 0;
+      const count = level.grams.get(this.keys.extend(history, token)) ?? 0;
       p = Math.max(count - level.discount, 0) / total + ((level.discount * distinct) / total) * p;
     }
     return p;
@@ -117,13 +161,6 @@ export class KneserNey {
     });
     return { nats, tokens };
   }
-}
-
-/** history ids context[start..] then token (or none when token < 0), as one base-V integer. */
-function keyOf(context: readonly number[], start: number, token: number, V: number): number {
-  let key = 0;
-  for (let i = start; i < context.length; i++) key = key * V + context[i]!;
-  return token < 0 ? key : key * V + token;
 }
 
 /** Token rows as the n-gram reads them (src/corpus.ts's `Sequences`). */

@@ -159,7 +159,7 @@ export async function runTraining(
   swapping.end(`perplexity ${sentimentGap.swappedPerplexity.toFixed(2)}: the right token is worth ${sentimentGap.bitsPerReview.toFixed(3)} bits per review`);
   const paths = { ...artifactPaths(options.outDir), ...(await saveArtifacts(options.outDir, model, tokenizer, webDir)) };
 
-  const judging = startStep(`Training the sentiment classifier (apps/sentiment's LSTM) on ${classifierData.texts.length} reviews for ${options.classifierEpochs} epoch(s)`, { quiet });
+  const judging = startStep(`Training the sentiment classifier (apps/sentiment's ${options.judge === 'bigrams' ? 'bigrams model' : 'LSTM'}) on ${classifierData.texts.length} reviews for ${options.classifierEpochs} epoch(s)`, { quiet });
   const classifier = await trainClassifier(
     { texts: classifierData.texts.map(cleanReview), labels: classifierData.labels },
     { texts: valid.map((r) => r.text), labels: valid.map((r) => r.label) },
