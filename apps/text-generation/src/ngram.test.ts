@@ -93,6 +93,17 @@ describe('KneserNey', () => {
     for (let t = 1; t < review.length; t++) expected -= model.logProb(review.slice(0, t), review[t]!);
     expect(tokens).toBe(6);
     expect(nats).toBeCloseTo(expected, 12);
+    // targetNll: the same targets one by one, in the order nll visits them.
+    const perTarget = model.targetNll(windows);
+    expect(Array.from(perTarget, (x) => x.toFixed(12))).toEqual(review.slice(1).map((id, i) => (-model.logProb(review.slice(0, i + 1), id)).toFixed(12)));
+  });
+
+  it('trainingCounts gives each target the training count of its n-gram of the highest order (hand-counted)', () => {
+    const model = KneserNey.fit(data, { order: 3, vocabularySize: V, padId: 0 });
+    // Targets of [3 1 6] (histories left-padded with 0): "0 3 1" occurs in training row 1 only, "3 1 6" never.
+    expect(Array.from(model.trainingCounts(rows([[3, 1, 6]], 5)))).toEqual([1, 0]);
+    // Targets of [4 1 7 7 5]: "0 4 1" starts rows 2 and 4, "4 1 7" and "1 7 7" are in row 4, "7 7 5" in row 3.
+    expect(Array.from(model.trainingCounts(rows([[4, 1, 7, 7, 5]], 5)))).toEqual([2, 1, 1, 1]);
   });
 
   it.each([

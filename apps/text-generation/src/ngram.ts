@@ -153,13 +153,28 @@ export class KneserNey {
    * the same targets `sequenceNll` scores for the Transformer.
    */
   nll(rows: NgramRows): { nats: number; tokens: number } {
+    const perTarget = this.targetNll(rows);
     let nats = 0;
-    let tokens = 0;
-    forEachTarget(rows, this.order, this.padId, (context, token) => {
-      nats -= Math.log(this.probability(context, token));
-      tokens++;
-    });
-    return { nats, tokens };
+    for (const x of perTarget) nats += x;
+    return { nats, tokens: perTarget.length };
+  }
+
+  /** -log P of every target of `rows`, in the order `nll` (and the GPT's `targetNll`) visits them. */
+  targetNll(rows: NgramRows): Float64Array {
+    const out: number[] = [];
+    forEachTarget(rows, this.order, this.padId, (context, token) => out.push(-Math.log(this.probability(context, token))));
+    return Float64Array.from(out);
+  }
+
+  /**
+   * For every target of `rows` (in `targetNll`'s order), how many times its n-gram of the highest
+   * order (its last `order - 1` ids of history, then it) occurred in the rows this model was fitted on.
+   */
+  trainingCounts(rows: NgramRows): Int32Array {
+    const top = this.levels[this.order - 1]!.grams;
+    const out: number[] = [];
+    forEachTarget(rows, this.order, this.padId, (context, token) => out.push(top.get(this.keys.of(context, 0, token)) ?? 0));
+    return Int32Array.from(out);
   }
 }
 

@@ -12,7 +12,8 @@ import { SentimentGuide } from './guide.js';
 import { buildModel } from './model.js';
 import { KneserNey } from './ngram.js';
 import type { TrainOptions } from './options.js';
-import { pickRows, sequenceNll, trainModel } from './train.js';
+import { pickRows, sequenceNll, targetNll, trainModel } from './train.js';
+import { lossByTrainingCount, type CountGroup } from './breakdown.js';
 
 /** What a run measured (written to report.json and printed). */
 export interface RunReport {
@@ -36,6 +37,12 @@ export interface RunReport {
   /** The best n-gram on the validation text, and every order tried. */
   ngram: { order: number; perplexity: number; bitsPerByte: number };
   ngrams: { order: number; perplexity: number; bitsPerByte: number }[];
+  /**
+   * Where the GPT wins and loses against the best n-gram: the validation targets grouped by how
+   * often their n-gram of that order occurred in the training rows, with each model's mean nats
+   * per target in each group.
+   */
+  lossByCount: { order: number; groups: CountGroup[] };
   classifier: { judge: JudgeKind; trainingReviews: number; epochs: number; testAccuracy: number };
   /**
    * `pos`/`neg`: share judged as the sentiment asked for; `meanPositive`: the judge's mean
@@ -142,15 +149,19 @@ export async function runTraining(
   const seenRows = pickRows(trainRows, trained.rowsSeen);
   const counting = startStep(`Fitting Kneser-Ney n-grams of orders 2 to ${options.ngramOrder} on the ${seenRows.count} rows the GPT trained on`, { quiet });
   const ngrams: RunReport['ngrams'] = [];
+  let best: { ngram: KneserNey; scores: RunReport['ngram'] } | undefined; // the best so far, kept for the breakdown
   for (let order = Math.min(2, options.ngramOrder); order <= options.ngramOrder; order++) {
     const ngram = KneserNey.fit(seenRows, { order, vocabularySize: tokenizer.vocabularySize, padId: PAD });
     ngrams.push({ order, ...scores(ngram.nll(validRows), validationBytes) });
+    if (best === undefined || ngrams.at(-1)!.bitsPerByte < best.scores.bitsPerByte) best = { ngram, scores: ngrams.at(-1)! };
   }
-  const ngramScores = ngrams.reduce((best, n) => (n.bitsPerByte < best.bitsPerByte ? n : best));
+  const { ngram: bestNgram, scores: ngramScores } = best!;
   counting.end(`best: order ${ngramScores.order}, validation perplexity ${ngramScores.perplexity.toFixed(2)}, ${ngramScores.bitsPerByte.toFixed(3)} bits per byte`);
 
   const evaluating = startStep(`Scoring ${validationTokens.toLocaleString('en-US')} validation tokens${options.scoreContext > 0 ? ` (${validRows.count} sliding windows, each target after at least ${options.scoreContext} ids of its review)` : ''}`, { quiet });
-  const gptScores = scores(await sequenceNll(model, validRows, 32, (done, total) => evaluating.update(done, total)), validationBytes);
+  const gptTargets = await targetNll(model, validRows, 32, (done, total) => evaluating.update(done, total));
+  const gptScores = scores({ nats: sum(gptTargets), tokens: gptTargets.length }, validationBytes);
+  const lossByCount = { order: bestNgram.order, groups: lossByTrainingCount(gptTargets, bestNgram.targetNll(validRows), bestNgram.trainingCounts(validRows)) };
   evaluating.end(`perplexity ${gptScores.perplexity.toFixed(2)}`);
   const swapping = startStep('Scoring the validation text again with the sentiment tokens swapped', { quiet });
   const swappedRows = toSequences(tokenizer, valid.map((r) => ({ ...r, label: 1 - r.label })), options.context + 1, { minContext: options.scoreContext });
@@ -205,6 +216,7 @@ export async function runTraining(
     sentimentGap,
     ngram: ngramScores,
     ngrams,
+    lossByCount,
     classifier: { judge: options.judge, trainingReviews: classifierData.texts.length, epochs: options.classifierEpochs, testAccuracy: classifier.testAccuracy },
     conditioning,
     ...(guided === undefined ? {} : { guided: guided.conditioning }),
@@ -240,6 +252,10 @@ export function formatReport(report: RunReport): string {
     row(`GPT (${report.parameters.toLocaleString('en-US')} parameters)`, report.gpt),
     row('GPT, sentiment tokens swapped', { perplexity: report.sentimentGap.swappedPerplexity, bitsPerByte: report.sentimentGap.swappedBitsPerByte }),
     ...report.ngrams.map((n) => row(`${n.order}-gram Kneser-Ney${n.order === report.ngram.order ? ' (best)' : ''}`, n)),
+    '',
+    `Where the GPT wins and loses: validation targets by how often their ${report.lossByCount.order}-gram occurred in training (nats per target)`,
+    `${'occurrences'.padEnd(12)} ${'targets'.padStart(9)} ${'GPT'.padStart(7)} ${`${report.lossByCount.order}-gram`.padStart(7)} ${'GPT - n-gram'.padStart(12)}`,
+    ...report.lossByCount.groups.map((g) => `${g.label.padEnd(12)} ${g.targets.toLocaleString('en-US').padStart(9)} ${g.gpt.toFixed(3).padStart(7)} ${g.ngram.toFixed(3).padStart(7)} ${((g.gpt - g.ngram >= 0 ? '+' : '') + (g.gpt - g.ngram).toFixed(3)).padStart(12)}`),
     '',
     `Conditioning by the prefix alone (${c.samplesPerSentiment} reviews per prefix, plain sampling, judged by the ${report.classifier.judge} classifier with ${(100 * report.classifier.testAccuracy).toFixed(1)}% validation accuracy):`,
     ...rates(c),

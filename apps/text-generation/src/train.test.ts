@@ -4,13 +4,14 @@ import { registerFusedKernels } from '@loom-ml/wasm';
 import { describe, expect, it } from 'vitest';
 import { PAD, type Sequences } from './corpus.js';
 import { buildModel } from './model.js';
-import { sequenceNll, trainModel } from './train.js';
+import { sequenceNll, targetNll, trainModel } from './train.js';
 
 /** Summed -log softmax(logits)[target] over the non-padding targets, in float64 from the model's logits. */
-function referenceNll(logits: Float32Array, rows: Sequences, vocabulary: number): { nats: number; tokens: number } {
+function referenceNll(logits: Float32Array, rows: Sequences, vocabulary: number): { nats: number; tokens: number; perTarget: number[] } {
   const T = rows.length - 1;
   let nats = 0;
   let tokens = 0;
+  const perTarget: number[] = [];
   for (let r = 0; r < rows.count; r++) {
     for (let t = 0; t < T; t++) {
       const target = rows.ids[r * rows.length + t + 1]!;
@@ -21,10 +22,11 @@ function referenceNll(logits: Float32Array, rows: Sequences, vocabulary: number)
       let sum = 0;
       for (let v = 0; v < vocabulary; v++) sum += Math.exp(logits[at + v]! - max);
       nats += max + Math.log(sum) - logits[at + target]!;
+      perTarget.push(max + Math.log(sum) - logits[at + target]!);
       tokens++;
     }
   }
-  return { nats, tokens };
+  return { nats, tokens, perTarget };
 }
 
 describe('sequenceNll', () => {
@@ -78,6 +80,10 @@ describe('sequenceNll', () => {
     const result = await sequenceNll(model, windows, 2);
     expect(result.tokens).toBe(expected.tokens);
     expect(Math.abs(result.nats - expected.nats) / expected.nats).toBeLessThan(1e-4);
+    // Target by target, row by row (the order the n-gram's targetNll visits them in).
+    const perTarget = await targetNll(model, windows, 2);
+    expect(perTarget.length).toBe(expected.tokens);
+    perTarget.forEach((nats, i) => expect(Math.abs(nats - expected.perTarget[i]!)).toBeLessThan(1e-4 * Math.max(1, expected.perTarget[i]!)));
     expect(tf.memory().numTensors).toBe(before);
     model.dispose();
   });

@@ -143,19 +143,31 @@ export function pickRows(rows: Sequences, indices: ArrayLike<number>): Sequences
  * `scoreFrom` on, when the rows are sliding windows), and how many targets there were (dropout off).
  */
 export async function sequenceNll(model: Sequential, rows: Sequences, batchSize = 32, onProgress: (done: number, total: number) => void = () => {}): Promise<{ nats: number; tokens: number }> {
-  const order = Int32Array.from({ length: rows.count }, (_, i) => i);
+  const perTarget = await targetNll(model, rows, batchSize, onProgress);
   let nats = 0;
-  let tokens = 0;
+  for (const x of perTarget) nats += x;
+  return { nats, tokens: perTarget.length };
+}
+
+/**
+ * -log p(target) of every non-padding target of `rows` (from each row's `scoreFrom` on), row by
+ * row and position by position: the order `KneserNey.targetNll` visits them in (dropout off).
+ */
+export async function targetNll(model: Sequential, rows: Sequences, batchSize = 32, onProgress: (done: number, total: number) => void = () => {}): Promise<Float64Array> {
+  const order = Int32Array.from({ length: rows.count }, (_, i) => i);
+  const T = rows.length - 1;
+  const out: number[] = [];
   for (let from = 0; from < rows.count; from += batchSize) {
-    const { x, y } = batchTensors(rows, order, from, Math.min(batchSize, rows.count - from));
-    const [n, t] = tf.tidy(() => {
-      const result = summedNll(model, x, y, false);
-      return [result.nats, result.tokens];
+    const size = Math.min(batchSize, rows.count - from);
+    const { x, y } = batchTensors(rows, order, from, size);
+    const perToken = tf.tidy(() => {
+      const logits = model.apply(x, { training: false }) as tf.Tensor3D;
+      return crossEntropy.perSample(tf.reshape(y, [-1]), tf.reshape(logits, [-1, logits.shape[2]]));
     });
-    nats += (await n!.data())[0]!;
-    tokens += (await t!.data())[0]!;
-    tf.dispose([x, y, n!, t!]);
-    onProgress(Math.min(from + batchSize, rows.count), rows.count);
+    const [nats, targets] = await Promise.all([perToken.data(), y.data()]);
+    for (let i = 0; i < size * T; i++) if (targets[i] !== PAD) out.push(nats[i]!);
+    tf.dispose([x, y, perToken]);
+    onProgress(from + size, rows.count);
   }
-  return { nats, tokens };
+  return Float64Array.from(out);
 }

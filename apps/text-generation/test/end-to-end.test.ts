@@ -34,6 +34,12 @@ describe('a tiny start run', () => {
     expect(report.ngram.perplexity).toBeGreaterThan(1);
     // Bits per byte and perplexity are two views of one summed NLL: ln(ppl) * tokens = bpb * ln 2 * bytes.
     for (const s of [report.gpt, report.ngram]) expect(Math.log(s.perplexity) * report.validationTokens).toBeCloseTo(s.bitsPerByte * Math.LN2 * report.validationBytes, 6);
+    // The breakdown by training count covers every validation target once, with the same NLLs.
+    const groups = report.lossByCount.groups;
+    expect(report.lossByCount.order).toBe(report.ngram.order);
+    expect(groups.reduce((n, g) => n + g.targets, 0)).toBe(report.validationTokens);
+    expect(groups.reduce((n, g) => n + g.gpt * g.targets, 0)).toBeCloseTo(Math.log(report.gpt.perplexity) * report.validationTokens, 6);
+    expect(groups.reduce((n, g) => n + g.ngram * g.targets, 0)).toBeCloseTo(Math.log(report.ngram.perplexity) * report.validationTokens, 6);
     // The swapped-token score is the same NLL's other view: the gap in bits per review, over 8 reviews.
     expect((report.sentimentGap.swappedBitsPerByte - report.gpt.bitsPerByte) * report.validationBytes).toBeCloseTo(report.sentimentGap.bitsPerReview * 8, 6);
     expect(report.conditioning.samplesPerSentiment).toBe(3);
