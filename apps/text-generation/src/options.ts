@@ -91,7 +91,7 @@ export const FULL = {
   epochs: 20,
   'train-minutes': 60,
   'learning-rate': 0.003,
-  'ngram-order': 5,
+  'ngram-order': 7,
   'score-context': 64,
   samples: 200,
   'sample-tokens': 200,
