@@ -97,7 +97,6 @@ export const FULL = {
   'sample-tokens': 200,
   'classifier-limit': 25_000,
   guidance: 2,
-  rerank: 1,
 } as const;
 
 /** `pnpm start` (and `pnpm full`, which is `pnpm start --full`). */
@@ -129,8 +128,8 @@ export const trainCommand = defineCommand({
     judge: JUDGE_FLAG,
     'classifier-epochs': CLASSIFIER_EPOCHS_FLAG,
     guidance: { ...guidanceFlag(`${GUIDANCE_DESCRIPTION}, in the conditioning check's guided sampler (checked after the plain one)`), defaultText: `0; ${FULL.guidance} with --full` },
-    rerank: integer({ description: `${RERANK_DESCRIPTION}, in the conditioning check's guided sampler (checked after the plain one)`, default: 1, min: 1, max: 64, defaultText: FULL.rerank === 1 ? '1' : `1; ${FULL.rerank} with --full` }),
-    full: toggle({ description: `what pnpm full runs: ${FULL['train-minutes']} minutes on up to ${FULL.limit} reviews, vocabulary ${FULL.vocabulary}, context ${FULL.context}, ${FULL.layers} blocks of width ${FULL.dim}, n-grams up to order ${FULL['ngram-order']}, ${FULL.samples} samples of up to ${FULL['sample-tokens']} tokens per sentiment (plain, then with guidance ${FULL.guidance}${FULL.rerank > 1 ? ` and the best of ${FULL.rerank} by the guide` : ''}), judged by a classifier trained on ${FULL['classifier-limit'].toLocaleString('en-US')} reviews` }),
+    rerank: integer({ description: `${RERANK_DESCRIPTION}, in the conditioning check's guided sampler (checked after the plain one)`, default: 1, min: 1, max: 64 }),
+    full: toggle({ description: `what pnpm full runs: ${FULL['train-minutes']} minutes on up to ${FULL.limit} reviews, vocabulary ${FULL.vocabulary}, context ${FULL.context}, ${FULL.layers} blocks of width ${FULL.dim}, n-grams up to order ${FULL['ngram-order']}, ${FULL.samples} samples of up to ${FULL['sample-tokens']} tokens per sentiment (plain, then with guidance ${FULL.guidance}), judged by a classifier trained on ${FULL['classifier-limit'].toLocaleString('en-US')} reviews` }),
     threads: threadsFlag(),
     seed: seedFlag(),
     out: outFlag('runs', 'folder for the model, its tokenizer and the report'),
@@ -173,7 +172,7 @@ export function trainOptions({ values, given }: Parsed<typeof trainCommand.flags
     judge: values.judge,
     classifierEpochs: values['classifier-epochs'] ?? JUDGES[values.judge].epochs,
     guidance: pick('guidance'),
-    rerank: pick('rerank'),
+    rerank: values.rerank,
     threads: values.threads,
     seed: values.seed,
     outDir: values.out,
