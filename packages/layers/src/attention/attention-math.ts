@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { biasedProduct, fusedKernelAvailable, runFusedKernel } from '../core/fused-kernels.js';
+import { biasedProduct, fusedKernelAvailable, runFusedKernelForFirstOutput } from '../core/fused-kernels.js';
 
 /** Fused kernel (registered by `@loom-ml/wasm`; contract in its kernels/attention.ts). */
 const ATTENTION_KERNEL = 'LoomAttention';
@@ -76,13 +76,13 @@ export function scaledDotProduct(query: tf.Tensor3D, key: tf.Tensor3D, value: tf
   const scale = 1 / Math.sqrt(query.shape[2]);
   const float = query.dtype === 'float32' && key.dtype === 'float32' && value.dtype === 'float32';
   if (float && fusedKernelAvailable(ATTENTION_KERNEL)) {
-    const inputs: Record<string, tf.Tensor> = { query, key, value };
+    const constants: Record<string, tf.Tensor> = {};
     const mask = masks.attentionMask;
     if (mask !== null) {
       const allowed = mask.dtype === 'float32' ? mask : tf.cast(mask, 'float32');
-      inputs.mask = mask.rank === 2 ? tf.reshape(allowed, [mask.shape[0], 1, keyTime]) : allowed;
+      constants.mask = mask.rank === 2 ? tf.reshape(allowed, [mask.shape[0], 1, keyTime]) : allowed;
     }
-    return runFusedKernel(ATTENTION_KERNEL, inputs, { numHeads, scale, causal: masks.useCausalMask })[0] as tf.Tensor3D;
+    return runFusedKernelForFirstOutput(ATTENTION_KERNEL, { query, key, value }, constants, { numHeads, scale, causal: masks.useCausalMask }) as tf.Tensor3D;
   }
   let scores: tf.Tensor = tf.mul(tf.matMul(query, key, false, true), scale);
   const bias = maskBias(masks, time, keyTime);

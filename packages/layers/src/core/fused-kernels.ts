@@ -28,6 +28,45 @@ export function runFusedKernel(name: string, inputs: Record<string, tf.Tensor>, 
 }
 
 /**
+ * Runs a fused kernel for its first output alone, recorded on the gradient tape as one node with
+ * the kernel's registered gradient. The kernel's other outputs (attention's probabilities, a
+ * recurrent kernel's workspace, layer normalisation's row statistics) exist only for that
+ * gradient. Recorded through `runKernel`, they would be outputs nothing downstream uses, and
+ * tfjs-core hands a gradient a zero-filled tensor for each such output before calling it: for
+ * the Transformer bench's attention that is 10 million floats allocated in JavaScript and copied
+ * into the heap every step, about half of the step. `constants` (masks) go to the kernel but not
+ * onto the tape: they get no gradient (they are 0/1 data).
+ */
+export function runFusedKernelForFirstOutput(
+  name: string,
+  inputs: Record<string, tf.Tensor>,
+  constants: Record<string, tf.Tensor>,
+  attrs: Record<string, unknown>,
+): tf.Tensor {
+  const config = tf.getGradient(name);
+  if (config === undefined) throw new Error(`Fused kernel ${name} has no registered gradient.`);
+  const names = Object.keys(inputs);
+  const run = tf.customGrad((...args: Array<tf.Tensor | tf.GradSaveFunc>) => {
+    const save = args[names.length] as tf.GradSaveFunc;
+    const named: Record<string, tf.Tensor> = { ...constants };
+    names.forEach((inputName, i) => {
+      named[inputName] = args[i] as tf.Tensor;
+    });
+    const outputs = runFusedKernel(name, named, attrs);
+    // What the engine would save for the registered gradient, in its order: inputs, then outputs.
+    save([...(config.inputsToSave ?? []).map((inputName) => named[inputName] as tf.Tensor), ...outputs.filter((_, i) => config.outputsToSave?.[i] === true)]);
+    return {
+      value: outputs[0] as tf.Tensor,
+      gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
+        const grads = config.gradFunc(dy, saved, attrs as tf.NamedAttrMap);
+        return names.map((inputName) => (grads[inputName] as () => tf.Tensor)());
+      },
+    };
+  });
+  return run(...names.map((inputName) => inputs[inputName] as tf.Tensor));
+}
+
+/**
  * `x · kernel + bias` with a `linear` or `relu` activation, as one backend kernel (`_FusedMatMul`:
  * on loom-wasm XNNPACK adds the bias and clamps in the product's output loop) also while a tape
  * records, where `@loom-ml/wasm`'s gradient for it is registered and fused kernels are on.

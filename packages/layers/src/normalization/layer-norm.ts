@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { fusedKernelAvailable, runFusedKernel } from '../core/fused-kernels.js';
+import { fusedKernelAvailable, runFusedKernelForFirstOutput } from '../core/fused-kernels.js';
 
 /** Fused kernel (registered by `@loom-ml/wasm`; contract in its kernels/layer-norm.ts). */
 const LAYER_NORM_KERNEL = 'LoomLayerNorm';
@@ -13,7 +13,7 @@ export function layerNorm(x: tf.Tensor, gamma: tf.Tensor, beta: tf.Tensor, epsil
   return tf.tidy(() => {
     const float = x.dtype === 'float32' && gamma.dtype === 'float32' && beta.dtype === 'float32';
     if (float && gamma.rank === 1 && beta.rank === 1 && fusedKernelAvailable(LAYER_NORM_KERNEL)) {
-      return runFusedKernel(LAYER_NORM_KERNEL, { x, gamma, beta }, { epsilon })[0]!;
+      return runFusedKernelForFirstOutput(LAYER_NORM_KERNEL, { x, gamma, beta }, {}, { epsilon });
     }
     const { mean, variance } = tf.moments(x, -1, true);
     return tf.add(tf.mul(tf.mul(tf.sub(x, mean), tf.rsqrt(tf.add(variance, epsilon))), gamma), beta);

@@ -5,7 +5,7 @@ import type { InitializerConfig } from '../core/initializers.js';
 import { Layer, type CallOptions, type LayerArgs } from '../core/layer.js';
 import type { Shape } from '../core/shape.js';
 import { positiveInteger } from '../core/validate.js';
-import { fusedKernelAvailable, runFusedKernel } from '../core/fused-kernels.js';
+import { fusedKernelAvailable, runFusedKernelForFirstOutput } from '../core/fused-kernels.js';
 
 /** Options shared by SimpleRNN, LSTM and GRU. */
 export interface RecurrentArgs extends LayerArgs {
@@ -139,9 +139,9 @@ export abstract class Recurrent extends Layer {
       if (this.canFuse()) {
         const fusedInputs: Record<string, tf.Tensor> = { projected: sequence, recurrentKernel: weights.recurrentKernel };
         if (weights.recurrentBias) fusedInputs.recurrentBias = weights.recurrentBias;
-        if (floatMask !== null) fusedInputs.mask = floatMask;
+        const constants: Record<string, tf.Tensor> = floatMask === null ? {} : { mask: floatMask };
         const attrs = { activation: this.activation, recurrentActivation: this.recurrentActivation, goBackwards, returnSequences, zeroOutputForMask };
-        return runFusedKernel(this.fusedKernel, fusedInputs, attrs)[0]!;
+        return runFusedKernelForFirstOutput(this.fusedKernel, fusedInputs, constants, attrs);
       }
       // Reverse the tensor, never the returned array: tf.unstack hands back the very array its
       // gradient tape recorded as the op's outputs, so reversing it in place scrambles the gradient.
