@@ -2,7 +2,7 @@
 // with the helper worker (loom-wasm with 2 threads: half of the heads, columns, rows or batch
 // entries run in a worker): forward and gradients bit-identical to the same backend's single-threaded path
 // (the helper stopped), and within float32 tolerance of the tfjs cpu backend's composite ops
-// (rtol 1e-4, atol 2e-5); odd head counts; no tensors leak; the worker source runs on its own.
+// (rtol 1e-4, atol 2e-5), softmax cross-entropy rows too; odd head counts; no tensors leak; the worker source runs on its own.
 import * as tf from '@tensorflow/tfjs-core';
 import { expectNoLeakedTensors, expectTensorsClose } from '@loom-ml/test-utils';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -208,5 +208,32 @@ describe('Conv2DBackpropFilter patches (a first conv layer) with the helper work
         return Float32Array.from(tf.grad((f: tf.Tensor) => tf.sum(tf.mul(tf.conv2d(x as tf.Tensor4D, f as tf.Tensor4D, 1, c.pad), dy)))(filter).dataSync());
       });
     await expectSplitLikeSingleAndCpu(run, 1, { rtol: 1e-3, atol: 1e-3 });
+  });
+});
+
+describe('LoomSoftmaxCrossEntropy with the helper worker (2 threads)', () => {
+  it.each([[[256, 2048, true]], [[130, 512, false]]])('splits the rows, bit-identical to one thread and close to cpu, [rows, classes, class indices] %j', async ([rows, classes, sparse]) => {
+    const labelsFor = () =>
+      sparse
+        ? tf.tensor1d(Array.from({ length: rows as number }, (_, r) => (r * 31) % (classes as number)), 'float32')
+        : tf.softmax(tf.mul(seededTensor([rows as number, classes as number], 5), 3));
+    const inputs = () => ({ logits: tf.mul(seededTensor([rows as number, classes as number], 1), 6), labels: labelsFor(), weights: seededTensor([rows as number], 2) });
+    const run = () =>
+      tf.tidy(() => {
+        const { logits, labels, weights } = inputs();
+        const loss = (z: tf.Tensor) => (tf.engine().runKernel('LoomSoftmaxCrossEntropy', { logits: z, labels }, {}) as tf.Tensor[])[0]!;
+        const gradient = tf.grad((z: tf.Tensor) => tf.sum(tf.mul(loss(z), weights)))(logits);
+        return [loss(logits), gradient].map((t) => Float32Array.from(t.dataSync()));
+      });
+    const composite = () =>
+      tf.tidy(() => {
+        const { logits, labels, weights } = inputs();
+        const targets = sparse ? tf.oneHot(tf.cast(labels, 'int32'), classes as number) : labels;
+        const loss = (z: tf.Tensor) => tf.neg(tf.sum(tf.mul(targets, tf.logSoftmax(z)), -1));
+        const gradient = tf.grad((z: tf.Tensor) => tf.sum(tf.mul(loss(z), weights)))(logits);
+        return [loss(logits), gradient].map((t) => Float32Array.from(t.dataSync()));
+      });
+    // Two forward passes (the loss, and inside the gradient's loss) and the gradient.
+    await expectSplitLikeSingleAndCpu(run, 3, { rtol: 1e-4, atol: 2e-5 }, composite);
   });
 });

@@ -19,6 +19,7 @@
 import { importNodeBuiltin } from '../environment.js';
 import { maxPoolGradEntries, maxPoolGradModule, type MaxPoolGradInstance } from './max-pool-grad-simd.js';
 import { smallGemmModule } from './small-gemm.js';
+import { crossEntropyModule, crossEntropyRows } from './softmax-cross-entropy-simd.js';
 
 /** The module's exports `attentionHeads` uses. */
 interface HeadExports {
@@ -287,8 +288,10 @@ const maxPoolGradEntries = ${maxPoolGradEntries.toString()};
 const adamRange = ${adamRange.toString()};
 const embeddingRows = ${embeddingRows.toString()};
 const filterPatches = ${filterPatches.toString()};
+const crossEntropyRows = ${crossEntropyRows.toString()};
 let ex = null;
 let pool = null;
+let ce = null;
 let flag = null;
 const handle = (message) => {
   if (message.module !== undefined) {
@@ -296,6 +299,7 @@ const handle = (message) => {
     try {
       ex = new WebAssembly.Instance(message.module, {}).exports;
       if (message.poolModule !== null) pool = new WebAssembly.Instance(message.poolModule, {}).exports;
+      if (message.crossEntropyModule !== null) ce = new WebAssembly.Instance(message.crossEntropyModule, {}).exports;
       Atomics.store(flag, 0, 1);
     } catch { Atomics.store(flag, 0, 2); }
     Atomics.notify(flag, 0);
@@ -308,6 +312,7 @@ const handle = (message) => {
     else if (kind === 'adam') adamRange(ex, heap, message.job);
     else if (kind === 'gather' || kind === 'segmentSum') embeddingRows(null, heap, message.job);
     else if (kind === 'patches') filterPatches(null, heap, message.job);
+    else if (kind === 'crossEntropy' || kind === 'crossEntropyGrad') crossEntropyRows(ce, heap, message.job);
     else (kind === 'product' ? productColumns : kind === 'forward' || kind === 'backward' ? attentionHeads : layerNormRows)(ex, heap, message.job);
     Atomics.store(flag, 0, 1);
   } catch { Atomics.store(flag, 0, 2); }
@@ -331,6 +336,8 @@ interface Helper {
   canBlock: boolean;
   /** The worker has the max-pool gradient module too. */
   pool: boolean;
+  /** The worker has the softmax cross-entropy module too. */
+  crossEntropy: boolean;
 }
 
 let helper: Helper | null = null;
@@ -372,7 +379,8 @@ export async function startAttentionHelper(isNode: boolean): Promise<boolean> {
   }
   const flag = new Int32Array(new SharedArrayBuffer(4));
   const poolModule = maxPoolGradModule();
-  worker.postMessage({ module, poolModule, flag: flag.buffer });
+  const ceModule = crossEntropyModule();
+  worker.postMessage({ module, poolModule, crossEntropyModule: ceModule, flag: flag.buffer });
   // Started asynchronously: wait (without blocking) for its module to be ready.
   const started = Date.now();
   while (Atomics.load(flag, 0) === 0 && Date.now() - started < 3000) await new Promise((resolve) => setTimeout(resolve, 1));
@@ -381,7 +389,7 @@ export async function startAttentionHelper(isNode: boolean): Promise<boolean> {
     return false;
   }
   worker.unref?.(); // it only serves synchronous kernel calls: never hold Node's event loop open
-  helper = { worker, flag, canBlock: isNode, pool: poolModule !== null };
+  helper = { worker, flag, canBlock: isNode, pool: poolModule !== null, crossEntropy: ceModule !== null };
   return true;
 }
 
@@ -491,6 +499,21 @@ export function runMaxPoolSplit(heap: Float32Array, job: { offsets: number[]; in
   if (pool === null) return false;
   const half = Math.floor(batch / 2);
   return runSplit(heap, { ...job, kind: 'maxPoolGrad' }, half, batch, (_own, from, to) => maxPoolGradEntries(pool, heap, { ...job, from, to }));
+}
+
+/**
+ * Softmax cross-entropy rows (softmax-cross-entropy-simd.ts), the second half of them in the
+ * helper worker, the first here with `ownRows`. False, with nothing written, when there is no
+ * helper (or it lacks the module), the heap is not shared, or the work is too small for a message.
+ */
+export function runCrossEntropySplit(
+  heap: Float32Array,
+  job: { kind: 'crossEntropy' | 'crossEntropyGrad'; offsets: number[]; classes: number; sparse: boolean },
+  rows: number,
+  ownRows: (from: number, to: number) => void,
+): boolean {
+  if (helper === null || !helper.crossEntropy || rows < 2 || rows * job.classes < 1 << 15) return false;
+  return runSplit(heap, job, Math.floor(rows / 2), rows, (_own, from, to) => ownRows(from, to));
 }
 
 /**

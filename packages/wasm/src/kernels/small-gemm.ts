@@ -74,25 +74,25 @@ export const end = [0x0b];
 export const br = (depth: number) => [0x0c, ...uleb(depth)];
 export const brIf = (depth: number) => [0x0d, ...uleb(depth)];
 const f32Load = [0x2a, 2, 0];
-const f32Add = [0x92];
-const f32Max = [0x97];
-const f32Div = [0x95];
-const f32Const = (value: number) => [0x43, ...new Uint8Array(Float32Array.from([value]).buffer)];
+export const f32Add = [0x92];
+export const f32Max = [0x97];
+export const f32Div = [0x95];
+export const f32Const = (value: number) => [0x43, ...new Uint8Array(Float32Array.from([value]).buffer)];
 export const simd = (op: number, ...rest: number[]) => [0xfd, ...uleb(op), ...rest];
 export const v128Load = (offset: number) => simd(0x00, 0, ...uleb(offset));
 export const v128Store = (offset: number) => simd(0x0b, 0, ...uleb(offset));
 const v128Const = (lanes: number[]) => simd(0x0c, ...new Uint8Array(Float32Array.from(lanes).buffer));
-const v128Zero = v128Const([0, 0, 0, 0]);
+export const v128Zero = v128Const([0, 0, 0, 0]);
 const f32x4Const = (value: number) => v128Const([value, value, value, value]);
-const f32x4Splat = simd(0x13);
-const f32x4ExtractLane = (lane: number) => simd(0x1f, lane);
+export const f32x4Splat = simd(0x13);
+export const f32x4ExtractLane = (lane: number) => simd(0x1f, lane);
 const f32x4Lt = simd(0x43);
 export const v128AndNot = simd(0x4f);
 const i32x4Shl = simd(0xab);
 const i32x4Add = simd(0xae);
-const f32x4Add = simd(0xe4);
-const f32x4Sub = simd(0xe5);
-const f32x4Mul = simd(0xe6);
+export const f32x4Add = simd(0xe4);
+export const f32x4Sub = simd(0xe5);
+export const f32x4Mul = simd(0xe6);
 const i32x4Const = (value: number) => simd(0x0c, ...new Uint8Array(Int32Array.from([value, value, value, value]).buffer));
 
 /** A function body: its locals (runs of [count, type]) and code. */
@@ -166,7 +166,7 @@ function gemmBody(): number[] {
 }
 
 /** The sum of a vector's 4 lanes, ((l0 + l1) + l2) + l3. */
-function horizontalSum(local: number): number[] {
+export function horizontalSum(local: number): number[] {
   return [...get(local), ...f32x4ExtractLane(0), ...get(local), ...f32x4ExtractLane(1), ...f32Add, ...get(local), ...f32x4ExtractLane(2), ...f32Add, ...get(local), ...f32x4ExtractLane(3), ...f32Add];
 }
 
@@ -203,33 +203,50 @@ const EXP_LOW = -87.33654; // below this expf underflows: the result is 0
 const MAGIC = 12582912; // 1.5 * 2^23: adding it rounds to an integer held in the low mantissa bits
 const POLYNOMIAL = [1.9875691500e-4, 1.3981999507e-3, 8.3334519073e-3, 4.1665795894e-2, 1.6666665459e-1, 5.0000001201e-1];
 const EXP_CONSTANTS = [EXP_LOW, Math.LOG2E, MAGIC, 0.693359375, -2.12194440e-4, ...POLYNOMIAL, 1];
-const SM_CONST = EXP_CONSTANTS.map((_, i) => 10 + i);
-const constant = (value: number) => get(SM_CONST[EXP_CONSTANTS.indexOf(value)] as number);
-const f32x4PMax = simd(0xeb);
+/** How many v128 locals `expCode` reads its constants from (set by `expConstantsCode`). */
+export const EXP_CONSTANT_COUNT = EXP_CONSTANTS.length;
+export const f32x4PMax = simd(0xeb);
+
+/** The v128 locals `expCode` uses: its input, two working vectors, and the first of EXP_CONSTANT_COUNT constants. */
+export interface ExpLocals {
+  x: number;
+  r: number;
+  t: number;
+  constants: number;
+}
+
+/** Sets the EXP_CONSTANT_COUNT locals from `first` to exp's constants (once, before a loop). */
+export function expConstantsCode(first: number): number[] {
+  return EXP_CONSTANTS.flatMap((value, i) => [...f32x4Const(value), ...set(first + i)]);
+}
 
 /**
- * `exp` of the vector in SM_X, left on the stack (Cephes' expf: x = n ln2 + r, |r| <= ln2 / 2,
+ * `exp` of the vector in local `x`, left on the stack (Cephes' expf: x = n ln2 + r, |r| <= ln2 / 2,
  * n rounded by adding 1.5 * 2^23, a degree-7 polynomial for e^r, 2^n from n's bits; about
  * 1 ulp), 0 below EXP_LOW.
  */
-function expOfX(): number[] {
+export function expCode(locals: ExpLocals): number[] {
+  const { x, r, t } = locals;
+  const constant = (value: number) => get(locals.constants + EXP_CONSTANTS.indexOf(value));
   const code: number[] = [];
-  code.push(...get(SM_X), ...constant(EXP_LOW), ...f32x4PMax, ...set(SM_R));
-  code.push(...get(SM_R), ...constant(Math.LOG2E), ...f32x4Mul, ...constant(MAGIC), ...f32x4Add, ...set(SM_T));
+  code.push(...get(x), ...constant(EXP_LOW), ...f32x4PMax, ...set(r));
+  code.push(...get(r), ...constant(Math.LOG2E), ...f32x4Mul, ...constant(MAGIC), ...f32x4Add, ...set(t));
   // r = x - n C1 - n C2, n = t - MAGIC (on the stack twice).
-  code.push(...get(SM_R), ...get(SM_T), ...constant(MAGIC), ...f32x4Sub, ...constant(0.693359375), ...f32x4Mul, ...f32x4Sub);
-  code.push(...get(SM_T), ...constant(MAGIC), ...f32x4Sub, ...constant(-2.12194440e-4), ...f32x4Mul, ...f32x4Sub, ...set(SM_R));
+  code.push(...get(r), ...get(t), ...constant(MAGIC), ...f32x4Sub, ...constant(0.693359375), ...f32x4Mul, ...f32x4Sub);
+  code.push(...get(t), ...constant(MAGIC), ...f32x4Sub, ...constant(-2.12194440e-4), ...f32x4Mul, ...f32x4Sub, ...set(r));
   code.push(...constant(POLYNOMIAL[0] as number));
-  for (const c of POLYNOMIAL.slice(1)) code.push(...get(SM_R), ...f32x4Mul, ...constant(c), ...f32x4Add);
-  code.push(...get(SM_R), ...get(SM_R), ...f32x4Mul, ...f32x4Mul, ...get(SM_R), ...f32x4Add, ...constant(1), ...f32x4Add);
+  for (const c of POLYNOMIAL.slice(1)) code.push(...get(r), ...f32x4Mul, ...constant(c), ...f32x4Add);
+  code.push(...get(r), ...get(r), ...f32x4Mul, ...f32x4Mul, ...get(r), ...f32x4Add, ...constant(1), ...f32x4Add);
   // 2^n: n's bits shifted into the exponent field, plus the bias.
-  code.push(...get(SM_T), ...i32(23), ...i32x4Shl, ...i32x4Const(127 << 23), ...i32x4Add, ...f32x4Mul);
-  code.push(...get(SM_X), ...constant(EXP_LOW), ...f32x4Lt, ...v128AndNot);
+  code.push(...get(t), ...i32(23), ...i32x4Shl, ...i32x4Const(127 << 23), ...i32x4Add, ...f32x4Mul);
+  code.push(...get(x), ...constant(EXP_LOW), ...f32x4Lt, ...v128AndNot);
   return code;
 }
 
+const SM_EXP: ExpLocals = { x: SM_X, r: SM_R, t: SM_T, constants: 10 };
+
 /** A loop over a row's vectors (byte offset `j` from 0 to `rowBytes`) running `inner`. */
-function rowLoop(j: number, rowBytes: number, inner: number[]): number[] {
+export function rowLoop(j: number, rowBytes: number, inner: number[]): number[] {
   return [...i32(0), ...set(j), ...block, ...loop, ...get(j), ...get(rowBytes), ...geU, ...brIf(1), ...inner, ...get(j), ...i32(16), ...add, ...set(j), ...br(0), ...end, ...end];
 }
 
@@ -237,7 +254,7 @@ function rowLoop(j: number, rowBytes: number, inner: number[]): number[] {
 function softmaxBody(): number[] {
   const code: number[] = [];
   const at = [...get(SM_S), ...get(SM_J), ...add];
-  EXP_CONSTANTS.forEach((value, i) => code.push(...f32x4Const(value), ...set(SM_CONST[i] as number)));
+  code.push(...expConstantsCode(SM_EXP.constants));
   code.push(...get(SM_COLS), ...i32(2), ...shl, ...set(SM_ROWBYTES));
   code.push(...block, ...loop, ...get(SM_ROWS), ...eqz, ...brIf(1));
   code.push(...get(SM_S), ...v128Load(0), ...set(SM_ACC));
@@ -245,7 +262,7 @@ function softmaxBody(): number[] {
   code.push(...get(SM_ACC), ...f32x4ExtractLane(0), ...get(SM_ACC), ...f32x4ExtractLane(1), ...f32Max, ...get(SM_ACC), ...f32x4ExtractLane(2), ...f32Max, ...get(SM_ACC), ...f32x4ExtractLane(3), ...f32Max, ...f32x4Splat, ...set(SM_ACC));
   // exp(s - max) stored and summed in one pass.
   code.push(...v128Zero, ...set(SM_SUM));
-  code.push(...rowLoop(SM_J, SM_ROWBYTES, [...at, ...v128Load(0), ...get(SM_ACC), ...f32x4Sub, ...set(SM_X), ...at, ...expOfX(), ...set(SM_R), ...get(SM_R), ...v128Store(0), ...get(SM_SUM), ...get(SM_R), ...f32x4Add, ...set(SM_SUM)]));
+  code.push(...rowLoop(SM_J, SM_ROWBYTES, [...at, ...v128Load(0), ...get(SM_ACC), ...f32x4Sub, ...set(SM_X), ...at, ...expCode(SM_EXP), ...set(SM_R), ...get(SM_R), ...v128Store(0), ...get(SM_SUM), ...get(SM_R), ...f32x4Add, ...set(SM_SUM)]));
   code.push(...f32Const(1), ...horizontalSum(SM_SUM), ...f32Div, ...f32x4Splat, ...set(SM_ACC));
   code.push(...rowLoop(SM_J, SM_ROWBYTES, [...at, ...at, ...v128Load(0), ...get(SM_ACC), ...f32x4Mul, ...v128Store(0)]));
   code.push(...get(SM_S), ...get(SM_ROWBYTES), ...add, ...set(SM_S));
@@ -278,8 +295,8 @@ function columnSumsBody(): number[] {
   return body([[2, I32], [1, V128]], code);
 }
 
-const f32Store = (offset: number) => [0x38, 2, ...uleb(offset)];
-const f32LoadAt = (offset: number) => [0x2a, 2, ...uleb(offset)];
+export const f32Store = (offset: number) => [0x38, 2, ...uleb(offset)];
+export const f32LoadAt = (offset: number) => [0x2a, 2, ...uleb(offset)];
 const f32Sqrt = [0x91];
 const f32ConvertI32 = [0xb2];
 
