@@ -142,6 +142,16 @@ def matmul_peak():
     return best
 
 
+def blas_library():
+    """The BLAS this process loaded (Debian's torch reads it through the libblas.so.3 alternative)."""
+    try:
+        with open("/proc/self/maps") as maps:
+            paths = {line.split()[-1] for line in maps if "blas" in line}
+    except OSError:
+        return "unknown"
+    return ", ".join(sorted(paths)) or "none found"
+
+
 def load_average():
     return " ".join(f"{v:.2f}" for v in os.getloadavg())
 
@@ -162,6 +172,10 @@ def main():
     if not args.json:
         print(f"PyTorch {torch.__version__} CPU, {torch.get_num_threads()} threads, batch {BATCH}, Adam 1e-3, {args.rounds} rounds; Python {sys.version.split()[0]}, {os.cpu_count()} cores")
         print(f"load average before: {load_average()}  ({datetime.now(timezone.utc).isoformat(timespec='seconds')})")
+        blas = blas_library()
+        print(f"BLAS: {blas}")
+        if "/blas/libblas" in blas:
+            print("warning: this is the reference BLAS (libblas3), tens of times slower than OpenBLAS: apt-get install libopenblas0-openmp")
     results = {n: [] for n in names}
     for round_ in range(args.rounds):
         for n in names:
