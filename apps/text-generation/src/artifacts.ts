@@ -1,7 +1,8 @@
 // What training saves and `generate` (and the web page) load: the model in Loom's file format
 // and the tokenizer as JSON, side by side.
-import { copyFile, mkdir, readFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { mkdir, readFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { writeFileAtomic } from '@loom-ml/core/node';
 import { BpeTokenizer } from '@loom-ml/data';
 import type { Sequential } from '@loom-ml/layers';
@@ -13,7 +14,16 @@ export function artifactPaths(outDir: string): { modelPath: string; tokenizerPat
   return { modelPath: join(outDir, 'gpt.loom'), tokenizerPath: join(outDir, 'gpt-tokenizer.json'), reportPath: join(outDir, 'report.json') };
 }
 
-/** Saves the model and its tokenizer (atomically), and copies both where the web page loads them from when `webDir` is given. */
+/**
+ * The folder the web page loads its model from, for a run that saves into `outDir`: only runs
+ * into the default folder `runs` feed the page. A run with `--out` elsewhere (two runs side by
+ * side, say) leaves it alone; otherwise the last run to finish would replace the page's model.
+ */
+export function pageModelDir(outDir: string): string | undefined {
+  return resolve(outDir) === resolve('runs') ? fileURLToPath(new URL('../web/public/model', import.meta.url)) : undefined;
+}
+
+/** Saves the model and its tokenizer (atomically), and copies both (atomically) where the web page loads them from when `webDir` is given. */
 export async function saveArtifacts(outDir: string, model: Sequential, tokenizer: BpeTokenizer, webDir?: string): Promise<{ modelPath: string; tokenizerPath: string }> {
   const paths = artifactPaths(outDir);
   await mkdir(outDir, { recursive: true });
@@ -21,8 +31,9 @@ export async function saveArtifacts(outDir: string, model: Sequential, tokenizer
   await writeFileAtomic(paths.tokenizerPath, JSON.stringify(tokenizer));
   if (webDir !== undefined) {
     await mkdir(webDir, { recursive: true });
-    await copyFile(paths.modelPath, join(webDir, 'gpt.loom'));
-    await copyFile(paths.tokenizerPath, join(webDir, 'gpt-tokenizer.json'));
+    // Through a temporary file and a rename, as the run's own files: a failed copy never leaves the page a truncated model.
+    await writeFileAtomic(join(webDir, 'gpt.loom'), await readFile(paths.modelPath));
+    await writeFileAtomic(join(webDir, 'gpt-tokenizer.json'), await readFile(paths.tokenizerPath));
   }
   return paths;
 }
