@@ -15,7 +15,8 @@
  * positions get +0; a row or column the windows do not cover (odd sizes) gets 0.
  */
 import {
-  add, block, body, br, brIf, end, eqz, get, I32, i32, loop, mul, name, section, set, shl, simd, sub, uleb, V128, v128AndNot, v128Load, v128Store,
+  add, block, body, br, brIf, compileOrNull, end, eqz, get, I32, i32, instantiateOrNull, loop, mul, name, section, set, shl, simd, sub, uleb, V128, v128AndNot,
+  v128Load, v128Store,
 } from './small-gemm.js';
 import { runMaxPoolSplit } from './attention-helper.js';
 
@@ -89,23 +90,12 @@ let compiled: WebAssembly.Module | null | undefined;
 
 /** The compiled module, or null when it does not compile here (also instantiated by attention-helper.ts's worker). */
 export function maxPoolGradModule(): WebAssembly.Module | null {
-  if (compiled === undefined) {
-    try {
-      compiled = new WebAssembly.Module(maxPoolGradModuleBytes() as BufferSource);
-    } catch {
-      compiled = null;
-    }
-  }
+  if (compiled === undefined) compiled = compileOrNull(maxPoolGradModuleBytes());
   return compiled;
 }
 
 function newInstance(): MaxPoolGradInstance | null {
-  const module = maxPoolGradModule();
-  try {
-    return module === null ? null : (new WebAssembly.Instance(module, {}).exports as unknown as MaxPoolGradInstance);
-  } catch {
-    return null;
-  }
+  return instantiateOrNull<MaxPoolGradInstance>(maxPoolGradModule());
 }
 
 /**

@@ -74,10 +74,10 @@ export const end = [0x0b];
 export const br = (depth: number) => [0x0c, ...uleb(depth)];
 export const brIf = (depth: number) => [0x0d, ...uleb(depth)];
 const f32Load = [0x2a, 2, 0];
-export const f32Add = [0x92];
-export const f32Max = [0x97];
-export const f32Div = [0x95];
-export const f32Const = (value: number) => [0x43, ...new Uint8Array(Float32Array.from([value]).buffer)];
+const f32Add = [0x92];
+const f32Max = [0x97];
+const f32Div = [0x95];
+const f32Const = (value: number) => [0x43, ...new Uint8Array(Float32Array.from([value]).buffer)];
 export const simd = (op: number, ...rest: number[]) => [0xfd, ...uleb(op), ...rest];
 export const v128Load = (offset: number) => simd(0x00, 0, ...uleb(offset));
 export const v128Store = (offset: number) => simd(0x0b, 0, ...uleb(offset));
@@ -205,7 +205,7 @@ const POLYNOMIAL = [1.9875691500e-4, 1.3981999507e-3, 8.3334519073e-3, 4.1665795
 const EXP_CONSTANTS = [EXP_LOW, Math.LOG2E, MAGIC, 0.693359375, -2.12194440e-4, ...POLYNOMIAL, 1];
 /** How many v128 locals `expCode` reads its constants from (set by `expConstantsCode`). */
 export const EXP_CONSTANT_COUNT = EXP_CONSTANTS.length;
-export const f32x4PMax = simd(0xeb);
+const f32x4PMax = simd(0xeb);
 
 /** The v128 locals `expCode` uses: its input, two working vectors, and the first of EXP_CONSTANT_COUNT constants. */
 export interface ExpLocals {
@@ -250,6 +250,20 @@ export function rowLoop(j: number, rowBytes: number, inner: number[]): number[] 
   return [...i32(0), ...set(j), ...block, ...loop, ...get(j), ...get(rowBytes), ...geU, ...brIf(1), ...inner, ...get(j), ...i32(16), ...add, ...set(j), ...br(0), ...end, ...end];
 }
 
+/**
+ * The maximum of a row (byte offset in local `row`, `rowBytes` long, a multiple of 16) splatted
+ * into the v128 local `acc`: 4 lanes of `f32x4.pmax` over the row, then the lanes' `f32.max`
+ * (`j` is the loop's offset).
+ */
+export function rowMaxCode(row: number, j: number, rowBytes: number, acc: number): number[] {
+  const at = [...get(row), ...get(j), ...add];
+  return [
+    ...get(row), ...v128Load(0), ...set(acc),
+    ...rowLoop(j, rowBytes, [...get(acc), ...at, ...v128Load(0), ...f32x4PMax, ...set(acc)]),
+    ...get(acc), ...f32x4ExtractLane(0), ...get(acc), ...f32x4ExtractLane(1), ...f32Max, ...get(acc), ...f32x4ExtractLane(2), ...f32Max, ...get(acc), ...f32x4ExtractLane(3), ...f32Max, ...f32x4Splat, ...set(acc),
+  ];
+}
+
 /** Softmax over each row of `columns` values, in place: exp(s - max) / Σ exp(s - max). */
 function softmaxBody(): number[] {
   const code: number[] = [];
@@ -257,9 +271,7 @@ function softmaxBody(): number[] {
   code.push(...expConstantsCode(SM_EXP.constants));
   code.push(...get(SM_COLS), ...i32(2), ...shl, ...set(SM_ROWBYTES));
   code.push(...block, ...loop, ...get(SM_ROWS), ...eqz, ...brIf(1));
-  code.push(...get(SM_S), ...v128Load(0), ...set(SM_ACC));
-  code.push(...rowLoop(SM_J, SM_ROWBYTES, [...get(SM_ACC), ...at, ...v128Load(0), ...f32x4PMax, ...set(SM_ACC)]));
-  code.push(...get(SM_ACC), ...f32x4ExtractLane(0), ...get(SM_ACC), ...f32x4ExtractLane(1), ...f32Max, ...get(SM_ACC), ...f32x4ExtractLane(2), ...f32Max, ...get(SM_ACC), ...f32x4ExtractLane(3), ...f32Max, ...f32x4Splat, ...set(SM_ACC));
+  code.push(...rowMaxCode(SM_S, SM_J, SM_ROWBYTES, SM_ACC));
   // exp(s - max) stored and summed in one pass.
   code.push(...v128Zero, ...set(SM_SUM));
   code.push(...rowLoop(SM_J, SM_ROWBYTES, [...at, ...v128Load(0), ...get(SM_ACC), ...f32x4Sub, ...set(SM_X), ...at, ...expCode(SM_EXP), ...set(SM_R), ...get(SM_R), ...v128Store(0), ...get(SM_SUM), ...get(SM_R), ...f32x4Add, ...set(SM_SUM)]));
@@ -438,6 +450,24 @@ interface Instance {
   adam: (g: number, m0: number, v0: number, p: number, u: number, m1: number, v1: number, pairs: number, withParam: number, ...constants: number[]) => void;
 }
 
+/** A module compiled from `bytes`, or null where it does not compile (no WebAssembly SIMD). */
+export function compileOrNull(bytes: Uint8Array): WebAssembly.Module | null {
+  try {
+    return new WebAssembly.Module(bytes as BufferSource);
+  } catch {
+    return null;
+  }
+}
+
+/** A new instance of `module` (its own memory, no imports) as `T`, or null without a module or where it does not instantiate. */
+export function instantiateOrNull<T>(module: WebAssembly.Module | null): T | null {
+  try {
+    return module === null ? null : (new WebAssembly.Instance(module, {}).exports as unknown as T);
+  } catch {
+    return null;
+  }
+}
+
 let instance: Instance | null | undefined;
 // A second instance for BatchMatMul's products and a third for workspaces (the attention
 // kernels), so that growing one's memory never detaches the views another holds.
@@ -449,25 +479,15 @@ let compiled: WebAssembly.Module | null | undefined;
 
 /** The compiled module, or null when it does not compile here (also instantiated by attention-helper.ts's worker). */
 export function smallGemmModule(): WebAssembly.Module | null {
-  if (compiled === undefined) {
-    try {
-      // Synchronous: the module is about 3.9 KB (browsers allow synchronous compiles up to 4 KB:
-      // a function more needs a split into two modules or an asynchronous compile).
-      compiled = new WebAssembly.Module(smallGemmModuleBytes() as BufferSource);
-    } catch {
-      compiled = null;
-    }
-  }
+  // Synchronous: the module is about 3.9 KB (browsers allow synchronous compiles up to 4 KB:
+  // a function more needs a split into two modules or an asynchronous compile).
+  if (compiled === undefined) compiled = compileOrNull(smallGemmModuleBytes());
   return compiled;
 }
 
+/** An instance, or null without WebAssembly SIMD (the caller keeps the backend's kernels). */
 function newInstance(): Instance | null {
-  const module = smallGemmModule();
-  try {
-    return module === null ? null : (new WebAssembly.Instance(module, {}).exports as unknown as Instance);
-  } catch {
-    return null; // No WebAssembly SIMD: the caller keeps the backend's kernels.
-  }
+  return instantiateOrNull<Instance>(smallGemmModule());
 }
 
 /** Float32 views of `sizes` values each, laid out one after another (16-byte aligned) from offset 0 of the instance's memory, grown to fit. */

@@ -15,9 +15,9 @@
  * The module has its own memory: rows are copied in and results out, a block at a time.
  */
 import {
-  add, block, body, br, brIf, end, eqz, expCode, expConstantsCode, EXP_CONSTANT_COUNT, f32LoadAt, f32Max, f32Store, f32x4ExtractLane, f32x4Mul,
-  f32x4PMax, f32x4Splat, f32x4Sub, f32x4Add, get, horizontalSum, I32, i32, loop, name, rowLoop, section, set, shl, sub, uleb, V128, v128Load, v128Store,
-  v128Zero, type ExpLocals,
+  add, block, body, br, brIf, compileOrNull, end, eqz, expCode, expConstantsCode, EXP_CONSTANT_COUNT, f32LoadAt, f32Store, f32x4ExtractLane, f32x4Mul,
+  f32x4Splat, f32x4Sub, f32x4Add, get, horizontalSum, I32, i32, instantiateOrNull, loop, name, rowLoop, rowMaxCode, section, set, shl, sub, uleb, V128,
+  v128Load, v128Store, v128Zero, type ExpLocals,
 } from './small-gemm.js';
 import { runCrossEntropySplit } from './attention-helper.js';
 
@@ -32,9 +32,7 @@ function rowMaxSumExpBody(): number[] {
   code.push(...expConstantsCode(MS_EXP.constants));
   code.push(...get(MS_COLS), ...i32(2), ...shl, ...set(MS_ROWBYTES));
   code.push(...block, ...loop, ...get(MS_ROWS), ...eqz, ...brIf(1));
-  code.push(...get(MS_Z), ...v128Load(0), ...set(MS_ACC));
-  code.push(...rowLoop(MS_J, MS_ROWBYTES, [...get(MS_ACC), ...at, ...v128Load(0), ...f32x4PMax, ...set(MS_ACC)]));
-  code.push(...get(MS_ACC), ...f32x4ExtractLane(0), ...get(MS_ACC), ...f32x4ExtractLane(1), ...f32Max, ...get(MS_ACC), ...f32x4ExtractLane(2), ...f32Max, ...get(MS_ACC), ...f32x4ExtractLane(3), ...f32Max, ...f32x4Splat, ...set(MS_ACC));
+  code.push(...rowMaxCode(MS_Z, MS_J, MS_ROWBYTES, MS_ACC));
   code.push(...get(MS_STATS), ...get(MS_ACC), ...f32x4ExtractLane(0), ...f32Store(0));
   code.push(...v128Zero, ...set(MS_SUM));
   code.push(...rowLoop(MS_J, MS_ROWBYTES, [...at, ...v128Load(0), ...get(MS_ACC), ...f32x4Sub, ...set(MS_EXP.x), ...get(MS_SUM), ...expCode(MS_EXP), ...f32x4Add, ...set(MS_SUM)]));
@@ -92,24 +90,8 @@ let instance: CrossEntropyInstance | null | undefined;
 
 /** The compiled module, or null when it does not compile here (also instantiated by attention-helper.ts's worker). */
 export function crossEntropyModule(): WebAssembly.Module | null {
-  if (compiled === undefined) {
-    try {
-      compiled = new WebAssembly.Module(crossEntropyModuleBytes() as BufferSource);
-    } catch {
-      compiled = null;
-    }
-  }
+  if (compiled === undefined) compiled = compileOrNull(crossEntropyModuleBytes());
   return compiled;
-}
-
-/** A new instance of the module (its own memory), or null without WebAssembly SIMD. */
-export function newCrossEntropyInstance(): CrossEntropyInstance | null {
-  const module = crossEntropyModule();
-  try {
-    return module === null ? null : (new WebAssembly.Instance(module, {}).exports as unknown as CrossEntropyInstance);
-  } catch {
-    return null;
-  }
 }
 
 /**
@@ -200,7 +182,7 @@ export function softmaxCrossEntropySimd(kind: 'crossEntropy' | 'crossEntropyGrad
   if (classes % 4 !== 0 || classes === 0 || rows === 0) return false;
   const first = views[0] as Float32Array;
   if (views.some((view) => view.buffer !== first.buffer)) return false;
-  if (instance === undefined) instance = newCrossEntropyInstance();
+  if (instance === undefined) instance = instantiateOrNull<CrossEntropyInstance>(crossEntropyModule());
   const own = instance;
   if (own === null) return false;
   const heap = new Float32Array(first.buffer);

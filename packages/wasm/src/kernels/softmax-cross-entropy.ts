@@ -69,7 +69,7 @@ function forward({ inputs, backend }: Parameters<KernelConfig['kernelFunc']>[0])
     for (let c = 0; c < classes; c++) sum += Math.exp((z[o + c] as number) - max);
     const logSumExp = max + Math.log(sum);
     let value = 0;
-    if (sparse) value = logSumExp - (z[o + labelIndex(SOFTMAX_CROSS_ENTROPY, y[r] as number, classes, r)] as number);
+    if (sparse) value = logSumExp - (z[o + (y[r] as number)] as number); // indices checked above
     else {
       for (let c = 0; c < classes; c++) {
         const t = y[o + c] as number;
