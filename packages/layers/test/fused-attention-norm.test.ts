@@ -6,28 +6,13 @@
 // really run; and a flat tensor count over 1,000 training steps.
 import * as tf from '@tensorflow/tfjs-core';
 import { checkGradients, expectTensorsClose } from '@loom-ml/test-utils';
-import { initWasm, LOOM_WASM_BACKEND, registerFusedKernels, type WasmBackendHandle } from '@loom-ml/wasm';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { LOOM_WASM_BACKEND } from '@loom-ml/wasm';
+import { describe, expect, it } from 'vitest';
 import { layerNormalization, multiHeadAttention, transformerDecoder, transformerEncoder, useFusedKernels, type Layer } from '../src/index.js';
+import { useFusedKernelBackends } from './fused-kernel-setup.js';
 import { seededValues } from './layer-cases.js';
 
-let handle: WasmBackendHandle | undefined;
-let isTest = true;
-beforeAll(async () => {
-  handle = await initWasm({ threads: 1, setActive: false });
-  registerFusedKernels('cpu');
-  // The composite path's tf.softmax is a custom-gradient op whose saved clone is a new data id on
-  // the wasm backend: tfjs' per-kernel leak check (IS_TEST) would call it a leak. Tensor counts
-  // are checked below instead.
-  isTest = tf.env().getBool('IS_TEST');
-  tf.env().set('IS_TEST', false);
-});
-afterAll(async () => {
-  tf.env().set('IS_TEST', isTest);
-  useFusedKernels(true);
-  await handle?.dispose();
-  await tf.setBackend('cpu');
-});
+useFusedKernelBackends();
 
 const seeded = (seed: number) => ({ name: 'glorotUniform' as const, seed });
 /** [batch, time, features] */

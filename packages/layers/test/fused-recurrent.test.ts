@@ -5,23 +5,13 @@
 // differences; and with a flat tensor count over 1,000 training steps.
 import * as tf from '@tensorflow/tfjs-core';
 import { checkGradients, expectTensorsClose } from '@loom-ml/test-utils';
-import { initWasm, LOOM_WASM_BACKEND, registerFusedKernels, type WasmBackendHandle } from '@loom-ml/wasm';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { LOOM_WASM_BACKEND } from '@loom-ml/wasm';
+import { describe, expect, it } from 'vitest';
 import { bidirectional, gru, lstm, simpleRnn, useFusedKernels, type Layer, type Recurrent } from '../src/index.js';
+import { useFusedKernelBackends } from './fused-kernel-setup.js';
 import { seededValues } from './layer-cases.js';
 
-let handle: WasmBackendHandle | undefined;
-beforeAll(async () => {
-  handle = await initWasm({ threads: 1, setActive: false });
-  registerFusedKernels('cpu');
-  tf.env().set('IS_TEST', false);
-});
-afterAll(async () => {
-  tf.env().set('IS_TEST', true);
-  useFusedKernels(true);
-  await handle?.dispose();
-  await tf.setBackend('cpu');
-});
+useFusedKernelBackends();
 
 type Make = (extra: Record<string, unknown>) => Layer;
 const init = (seed: number) => ({ kernelInitializer: { name: 'glorotUniform' as const, seed }, recurrentInitializer: { name: 'orthogonal' as const, seed: seed + 1 } });

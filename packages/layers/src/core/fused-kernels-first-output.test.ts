@@ -9,29 +9,16 @@
 // and the tensor and backend data-id counts stay flat over 200 steps, training and inference.
 import * as tf from '@tensorflow/tfjs-core';
 import { expectNoLeakedTensors, expectTensorsClose } from '@loom-ml/test-utils';
-import { initWasm, LOOM_WASM_BACKEND, registerFusedKernels, type WasmBackendHandle } from '@loom-ml/wasm';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { LOOM_WASM_BACKEND } from '@loom-ml/wasm';
+import { afterEach, describe, expect, it } from 'vitest';
 import { layerNormalization, lstm, multiHeadAttention, gru, useFusedKernels, type Layer } from '../index.js';
+import { useFusedKernelBackends } from '../../test/fused-kernel-setup.js';
 import { seededValues } from '../../test/layer-cases.js';
 
-let handle: WasmBackendHandle | undefined;
-let isTest = true;
-beforeAll(async () => {
-  handle = await initWasm({ threads: 1, setActive: false });
-  registerFusedKernels('cpu');
-  // The saved internal output is a data id the op's own outputs do not account for, so tfjs'
-  // per-kernel leak check (IS_TEST) calls it a leak, as it does for tfjs' own custom-gradient
-  // ops (tf.softmax). Tensor and data-id counts are checked below instead.
-  isTest = tf.env().getBool('IS_TEST');
-  tf.env().set('IS_TEST', false);
-});
+// tfjs' IS_TEST leak check is off here (see the helper); tensor and data-id counts are checked below.
+useFusedKernelBackends();
 afterEach(() => {
   useFusedKernels(true);
-});
-afterAll(async () => {
-  tf.env().set('IS_TEST', isTest);
-  await handle?.dispose();
-  await tf.setBackend('cpu');
 });
 
 const [batch, time, features, heads] = [3, 12, 8, 2];
