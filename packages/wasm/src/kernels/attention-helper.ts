@@ -8,8 +8,10 @@
  * Each head runs exactly the same code in either thread (`attentionHeads`, below, also what the
  * worker runs: it is sent as source), so results do not depend on the thread count. Only the
  * unmasked, non-causal case is split (the masked one keeps its single-threaded path). The same
- * worker computes half of the columns of large `Aᵀ·B` products (`productColumns`: every dense
- * layer's weight gradient `xᵀ·dy`, which BatchMatMul runs in the module), also bit-identically.
+ * worker computes half of the rows of large products (`heapProductRows`: weight gradients
+ * `xᵀ·dy`, which BatchMatMul runs in the module) and of Adam's update for large parameters,
+ * with a second instance of the module that imports the backend's heap (no copies), also
+ * bit-identically.
  *
  * The calling thread waits for the worker synchronously (kernels are synchronous): Node's main
  * thread with `Atomics.wait`, a browser page's main thread (where that is not allowed) by
@@ -18,7 +20,7 @@
  */
 import { importNodeBuiltin } from '../environment.js';
 import { maxPoolGradEntries, maxPoolGradModule, type MaxPoolGradInstance } from './max-pool-grad-simd.js';
-import { smallGemmModule } from './small-gemm.js';
+import { heapModule, smallGemmModule, type HeapKernels } from './small-gemm.js';
 import { crossEntropyModule, crossEntropyRows } from './softmax-cross-entropy-simd.js';
 
 /** The module's exports `attentionHeads` uses. */
@@ -110,35 +112,6 @@ export function attentionHeads(
 }
 
 /**
- * Columns `from` to `to` (multiples of 4) of `out = aᵀ · b` for `a` stored `[k, m]` and `b`
- * `[k, n]` (offsets in floats into `heap`): a weight gradient `xᵀ · dy`, split by columns between
- * the threads. Every output value is the same sum over k in the same order as the
- * single-threaded product (batch-mat-mul.ts), so results are bit-identical. Written to reference
- * nothing outside itself: the worker gets it as source.
- */
-export function productColumns(ex: HeadExports, heap: Float32Array, job: { offsets: number[]; m: number; k: number; n: number; from: number; to: number }): void {
-  const { offsets, m, k, n, from, to } = job;
-  const [a, b, out] = offsets as [number, number, number];
-  const width = to - from;
-  const aSize = Math.ceil((k * m) / 4) * 4;
-  const bSize = Math.ceil((k * width) / 4) * 4;
-  const bytes = 4 * (aSize + bSize + m * width);
-  const needed = Math.ceil(bytes / 65536) - ex.memory.buffer.byteLength / 65536;
-  if (needed > 0) ex.memory.grow(needed);
-  const av = new Float32Array(ex.memory.buffer, 0, k * m);
-  const bv = new Float32Array(ex.memory.buffer, 4 * aSize, k * width);
-  const cv = new Float32Array(ex.memory.buffer, 4 * (aSize + bSize), m * width);
-  av.set(heap.subarray(a, a + k * m));
-  for (let p = 0; p < k; p++) bv.set(heap.subarray(b + p * n + from, b + p * n + to), p * width);
-  const slice = 4 * k * (m + width) > 1 << 17 ? Math.max(16, Math.floor((1 << 17) / (4 * (m + width)))) : k;
-  for (let p = 0; p < k; p += slice) {
-    const depth = Math.min(slice, k - p);
-    ex.gemm(av.byteOffset + 4 * p * m, bv.byteOffset + 4 * p * width, cv.byteOffset, m, depth, width, 1, m, p > 0 ? 1 : 0);
-  }
-  for (let i = 0; i < m; i++) heap.set(cv.subarray(i * width, (i + 1) * width), out + i * n + from);
-}
-
-/**
  * Rows `from` to `to` of the layer normalisation (`kind` 'layerNorm': offsets x, gamma, beta, y,
  * stats) or of its gradient's per-row part ('layerNormGrad': dy, x, gamma, stats, dx, dyXhat; the
  * caller then takes dgamma and dbeta as column sums over all rows). Each row is computed alone,
@@ -212,24 +185,15 @@ export function adamRange(ex: HeadExports, heap: Float32Array, job: { offsets: n
 }
 
 /**
- * Rows `from` to `to` of an axis-0 gather of float32 rows (`offsets`: x, the int32 indices, out;
- * in 4-byte units of the heap), or the segments `from` to `to` of an unsorted segment sum (the
- * gradient of that gather: every index is scanned in order and only its range's segments are
- * added to, so each segment's sum has the single-threaded order). Plain JavaScript; written to
- * reference nothing outside itself: the worker gets it as source.
+ * Segments `from` to `to` of an unsorted segment sum (an Embedding's gradient; `offsets`: x, the
+ * int32 segment ids, out; in 4-byte units of the heap): every id is scanned in order and only
+ * the range's segments are added to, so each segment's sum has the single-threaded order. Plain
+ * JavaScript; written to reference nothing outside itself: the worker gets it as source.
  */
-export function embeddingRows(_ex: unknown, heap: Float32Array, job: { kind: 'gather' | 'segmentSum'; offsets: number[]; count: number; inner: number; from: number; to: number }): void {
-  const { kind, offsets, count, inner, from, to } = job;
+export function segmentSumRows(_ex: unknown, heap: Float32Array, job: { offsets: number[]; count: number; inner: number; from: number; to: number }): void {
+  const { offsets, count, inner, from, to } = job;
   const [x, indices, out] = offsets as [number, number, number];
   const ids = new Int32Array(heap.buffer, heap.byteOffset + 4 * indices, count);
-  if (kind === 'gather') {
-    for (let j = from; j < to; j++) {
-      const source = x + (ids[j] as number) * inner;
-      const target = out + j * inner;
-      for (let k = 0; k < inner; k++) heap[target + k] = heap[source + k] as number;
-    }
-    return;
-  }
   heap.fill(0, out + from * inner, out + to * inner);
   for (let i = 0; i < count; i++) {
     const segment = ids[i] as number;
@@ -278,18 +242,59 @@ export function filterPatches(
   }
 }
 
+/**
+ * Rows `from` to `to` of `c = aᵀ · b` (`a` stored `[k, m]`, when `aTransposed`) or `c = a · b`,
+ * run in place on the backend's heap by the module instance that imports it (`offsets` in bytes;
+ * `n` a multiple of 4). Each row of C is the same sum over k, in the same order, as the
+ * single-threaded product (small-gemm.ts; its k slices only change when C is stored and
+ * reloaded, not the order), so a split by rows is bit-identical. Written to reference nothing
+ * outside itself: the worker gets it as source.
+ */
+export function heapProductRows(ex: HeadExports, job: { offsets: number[]; m: number; k: number; n: number; aTransposed: boolean; from: number; to: number }): void {
+  const { offsets, m, k, n, aTransposed, from, to } = job;
+  const [a, b, c] = offsets as [number, number, number];
+  const rows = to - from;
+  const out = c + 4 * from * n;
+  if (rows <= 0) return;
+  if (k === 0) {
+    ex.gemm(a, b, out, rows, 0, n, 0, 1, 0);
+    return;
+  }
+  // k in slices whose operands stay in cache while every block of C passes over them.
+  const slice = 4 * k * (rows + n) > 1 << 17 ? Math.max(16, Math.floor((1 << 17) / (4 * (rows + n)))) : k;
+  for (let p = 0; p < k; p += slice) {
+    const depth = Math.min(slice, k - p);
+    if (aTransposed) ex.gemm(a + 4 * (from + p * m), b + 4 * p * n, out, rows, depth, n, 1, m, p > 0 ? 1 : 0);
+    else ex.gemm(a + 4 * (from * k + p), b + 4 * p * n, out, rows, depth, n, k, 1, p > 0 ? 1 : 0);
+  }
+}
+
+/**
+ * Adam's pairs `from` to `to` in place on the backend's heap (`offsets` of g, m0, v0, p, u, m1,
+ * v1 in bytes; p -1 without weight decay). Pairs are independent: bit-identical in either
+ * thread. Written to reference nothing outside itself: the worker gets it as source.
+ */
+export function heapAdamPairs(ex: HeadExports, job: { offsets: number[]; constants: number[]; from: number; to: number }): void {
+  const { offsets, constants, from, to } = job;
+  const at = (offset: number) => (offset < 0 ? 0 : offset + 8 * from);
+  const [g, m0, v0, p, u, m1, v1] = offsets.map(at) as [number, number, number, number, number, number, number];
+  ex.adam(g, m0, v0, p, u, m1, v1, to - from, (offsets[3] as number) < 0 ? 0 : 1, ...constants);
+}
+
 /** The worker's source: attentionHeads, and a message loop that runs jobs and sets the done flag (1) or the error flag (2). */
 function workerSource(): string {
   return `"use strict";
 const attentionHeads = ${attentionHeads.toString()};
-const productColumns = ${productColumns.toString()};
 const layerNormRows = ${layerNormRows.toString()};
 const maxPoolGradEntries = ${maxPoolGradEntries.toString()};
 const adamRange = ${adamRange.toString()};
-const embeddingRows = ${embeddingRows.toString()};
+const segmentSumRows = ${segmentSumRows.toString()};
 const filterPatches = ${filterPatches.toString()};
 const crossEntropyRows = ${crossEntropyRows.toString()};
+const heapProductRows = ${heapProductRows.toString()};
+const heapAdamPairs = ${heapAdamPairs.toString()};
 let ex = null;
+let hx = null;
 let pool = null;
 let ce = null;
 let flag = null;
@@ -305,15 +310,22 @@ const handle = (message) => {
     Atomics.notify(flag, 0);
     return;
   }
+  if (message.heapMemory !== undefined) {
+    // The backend's heap, for the module instance that works on it in place (heap* jobs).
+    try { hx = new WebAssembly.Instance(message.heapModule, { env: { memory: message.heapMemory } }).exports; } catch { hx = null; }
+    return;
+  }
   try {
     const kind = message.job.kind;
     const heap = new Float32Array(message.buffer);
     if (kind === 'maxPoolGrad') maxPoolGradEntries(pool, heap, message.job);
     else if (kind === 'adam') adamRange(ex, heap, message.job);
-    else if (kind === 'gather' || kind === 'segmentSum') embeddingRows(null, heap, message.job);
+    else if (kind === 'segmentSum') segmentSumRows(null, heap, message.job);
     else if (kind === 'patches') filterPatches(null, heap, message.job);
     else if (kind === 'crossEntropy' || kind === 'crossEntropyGrad') crossEntropyRows(ce, heap, message.job);
-    else (kind === 'product' ? productColumns : kind === 'forward' || kind === 'backward' ? attentionHeads : layerNormRows)(ex, heap, message.job);
+    else if (kind === 'heapProduct') heapProductRows(hx, message.job);
+    else if (kind === 'heapAdam') heapAdamPairs(hx, message.job);
+    else (kind === 'forward' || kind === 'backward' ? attentionHeads : layerNormRows)(ex, heap, message.job);
     Atomics.store(flag, 0, 1);
   } catch { Atomics.store(flag, 0, 2); }
   Atomics.notify(flag, 0);
@@ -338,6 +350,8 @@ interface Helper {
   pool: boolean;
   /** The worker has the softmax cross-entropy module too. */
   crossEntropy: boolean;
+  /** The backend heap the worker's in-place instance works on (null: none yet). */
+  heapMemory: WebAssembly.Memory | null;
 }
 
 let helper: Helper | null = null;
@@ -389,7 +403,7 @@ export async function startAttentionHelper(isNode: boolean): Promise<boolean> {
     return false;
   }
   worker.unref?.(); // it only serves synchronous kernel calls: never hold Node's event loop open
-  helper = { worker, flag, canBlock: isNode, pool: poolModule !== null, crossEntropy: ceModule !== null };
+  helper = { worker, flag, canBlock: isNode, pool: poolModule !== null, crossEntropy: ceModule !== null, heapMemory: null };
   return true;
 }
 
@@ -410,19 +424,6 @@ export function runAttentionSplit(heap: Float32Array, job: Omit<Parameters<typeo
   if (heads < 2) return false;
   const half = Math.floor(heads / 2);
   return runSplit(heap, rest, half, heads, (own, from, to) => attentionHeads(own, heap, { ...rest, from, to }));
-}
-
-/**
- * `out = aᵀ · b` (`a` a view of `[k, m]`, `b` of `[k, n]`, `out` of `[m, n]` on the shared heap,
- * `n` a multiple of 8) with the right half of the columns computed by the helper worker. False,
- * with nothing written, when there is no helper or the heap is not shared.
- */
-export function runProductSplit(a: Float32Array, b: Float32Array, out: Float32Array, m: number, k: number, n: number): boolean {
-  if (n % 8 !== 0 || n < 8 || m < 1 || k < 1) return false;
-  const heap = new Float32Array(a.buffer);
-  const half = n / 2;
-  const job = { offsets: [a, b, out].map((view) => view.byteOffset / 4), m, k, n };
-  return runSplit(heap, { ...job, kind: 'product' }, half, n, (own, from, to) => productColumns(own, heap, { ...job, from, to }));
 }
 
 /**
@@ -454,17 +455,16 @@ export function runAdamSplit(views: Array<Float32Array | null>, n: number, const
 }
 
 /**
- * An axis-0 gather of float32 rows (`kind` 'gather': `total` = the index count) or an unsorted
- * segment sum (`kind` 'segmentSum': `total` = the segment count) over views of the shared heap,
- * half of the rows or segments in the helper worker. False, with nothing written, when there is
- * no helper, the views are not on one shared heap, or the work is too small for a message.
+ * An unsorted segment sum of float32 rows over views of the shared heap, half of the segments
+ * in the helper worker. False, with nothing written, when there is no helper, the views are not
+ * on one shared heap, or the work is too small for a message. (Gathers are not split: a copy of
+ * rows gained nothing from a second thread, 25,600 x 32 and 128 x 784 alike.)
  */
-export function runEmbeddingSplit(kind: 'gather' | 'segmentSum', x: Float32Array, indices: Int32Array, out: Float32Array, inner: number, total: number): boolean {
-  if (helper === null || indices.length * inner < 1 << 16 || total < 2 || x.buffer !== out.buffer || indices.buffer !== x.buffer) return false;
+export function runSegmentSumSplit(x: Float32Array, indices: Int32Array, out: Float32Array, inner: number, segments: number): boolean {
+  if (helper === null || indices.length * inner < 1 << 16 || segments < 2 || x.buffer !== out.buffer || indices.buffer !== x.buffer) return false;
   const heap = new Float32Array(x.buffer);
-  const job = { kind, offsets: [x.byteOffset / 4, indices.byteOffset / 4, out.byteOffset / 4], count: indices.length, inner };
-  const half = Math.floor(total / 2);
-  return runSplit(heap, job, half, total, (_own, from, to) => embeddingRows(null, heap, { ...job, from, to }));
+  const job = { kind: 'segmentSum', offsets: [x.byteOffset / 4, indices.byteOffset / 4, out.byteOffset / 4], count: indices.length, inner };
+  return runSplit(heap, job, Math.floor(segments / 2), segments, (_own, from, to) => segmentSumRows(null, heap, { ...job, from, to }));
 }
 
 /**
@@ -480,6 +480,44 @@ export function buildFilterPatches(x: Float32Array, patches: Float32Array, geome
     if (runSplit(heap, { ...job, kind: 'patches' }, half, batch, (_own, from, to) => filterPatches(null, heap, { ...job, from, to }))) return;
   }
   filterPatches(null, heap, { ...job, from: 0, to: batch });
+}
+
+/** Gives the worker an instance over `memory` (once per memory); false when there is no helper, the memory is not shared or the module does not compile. */
+function bindHeap(memory: WebAssembly.Memory): boolean {
+  const h = helper;
+  if (h === null || typeof SharedArrayBuffer !== 'function' || !(memory.buffer instanceof SharedArrayBuffer)) return false;
+  if (h.heapMemory === memory) return true;
+  const module = heapModule(true);
+  if (module === null) return false;
+  // Handled before any later job (messages run in order); if it fails there, that job fails
+  // and the calling thread runs its part.
+  h.worker.postMessage({ heapMemory: memory, heapModule: module });
+  h.heapMemory = memory;
+  return true;
+}
+
+/**
+ * `c = aᵀ · b` (`a` a heap view of `[k, m]`, when `aTransposed`) or `c = a · b`, `b` `[k, n]`,
+ * `c` `[m, n]` (`n` a multiple of 4), in place on the backend's shared heap, the second half of
+ * the rows of C in the helper worker. False, with nothing written, when there is no helper.
+ */
+export function runHeapProductSplit(kernels: HeapKernels, memory: WebAssembly.Memory, a: Float32Array, b: Float32Array, c: Float32Array, m: number, k: number, n: number, aTransposed: boolean): boolean {
+  if (m < 2 || n % 4 !== 0 || !bindHeap(memory)) return false;
+  const job = { offsets: [a.byteOffset, b.byteOffset, c.byteOffset], m, k, n, aTransposed };
+  const heap = new Float32Array(memory.buffer, 0, 0);
+  return runSplit(heap, { ...job, kind: 'heapProduct' }, Math.floor(m / 2), m, (_own, from, to) => heapProductRows(kernels.exports, { ...job, from, to }));
+}
+
+/**
+ * Adam's first `pairs` pairs (views of the backend's shared heap: g, m0, v0, p or null, u, m1,
+ * v1) in place, the second half in the helper worker. False, with nothing written, when there is
+ * no helper.
+ */
+export function runHeapAdamSplit(kernels: HeapKernels, memory: WebAssembly.Memory, views: Array<Float32Array | null>, pairs: number, constants: number[]): boolean {
+  if (pairs < 2 || !bindHeap(memory)) return false;
+  const job = { offsets: views.map((view) => (view === null ? -1 : view.byteOffset)), constants };
+  const heap = new Float32Array(memory.buffer, 0, 0);
+  return runSplit(heap, { ...job, kind: 'heapAdam' }, Math.floor(pairs / 2), pairs, (_own, from, to) => heapAdamPairs(kernels.exports, { ...job, from, to }));
 }
 
 let ownPool: MaxPoolGradInstance | null | undefined;

@@ -7,6 +7,14 @@ export interface WasmBackendLike {
   makeOutput(shape: number[], dtype: tf.DataType): TensorInfo;
   typedArrayFromHeap(info: TensorInfo): Float32Array | Int32Array | Uint8Array;
   disposeData(dataId: object): boolean;
+  /** The Emscripten module: its heap's WebAssembly.Memory is `wasmMemory` (threaded build) or `asm.memory`. */
+  wasm?: { wasmMemory?: WebAssembly.Memory; asm?: { memory?: WebAssembly.Memory } };
+}
+
+/** The backend's heap as a WebAssembly.Memory (for Loom's modules that work on it in place), or null where it is not reachable. */
+export function heapMemory(backend: WasmBackendLike): WebAssembly.Memory | null {
+  const memory = backend.wasm?.wasmMemory ?? backend.wasm?.asm?.memory;
+  return memory instanceof WebAssembly.Memory ? memory : null;
 }
 
 /** A float32 view of a tensor's data on the wasm heap (valid until the heap next grows). */

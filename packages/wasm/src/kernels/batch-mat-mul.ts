@@ -1,8 +1,8 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs-core';
-import { disposeAll, f32View, runKernel, type WasmBackendLike } from './backend-access.js';
-import { runProductSplit } from './attention-helper.js';
-import { matrixProduct } from './small-gemm.js';
+import { disposeAll, f32View, heapMemory, runKernel, type WasmBackendLike } from './backend-access.js';
+import { runHeapProductSplit } from './attention-helper.js';
+import { heapKernels, matrixProduct, type HeapKernels } from './small-gemm.js';
 
 // The stock kernel is captured at registration; it is XNNPACK-fast only without transposes and
 // with batch 1 (otherwise a scalar triple loop).
@@ -10,9 +10,11 @@ let stockBatchMatMul: KernelFunc | undefined;
 
 // Below this many multiply-adds per matrix the per-batch XNNPACK set-up costs more than it saves.
 const MIN_WORK_FOR_SPLIT = 32 * 32 * 32;
-// From this many multiply-adds an Aᵀ·B product is worth handing half to the helper worker
-// (a message and a wake-up, tens of microseconds).
-const MIN_WORK_FOR_HELPER = 1 << 21;
+// From this many multiply-adds a product is worth handing half to the helper worker: waking it
+// just after an XNNPACK operator costs 0.1-0.3 ms (in place on the heap, 2 cores, 2026-12-04:
+// xᵀ·dy 128 x 784 x 128 0.68 ms split vs 0.65 alone; 25,600 x 32 x 32 1.61 vs 1.48;
+// 25,600 x 32 x 128 4.3 vs 6.3).
+const MIN_WORK_FOR_HELPER = 1 << 26;
 
 function transposeLast2(backend: WasmBackendLike, x: TensorInfo): TensorInfo {
   const rank = x.shape.length;
@@ -59,6 +61,42 @@ function batchedSmallGemm(
 }
 
 /**
+ * The same products as `batchedSmallGemm`, and an unbatched Aᵀ·B, run by Loom's module in place
+ * on the backend's heap (no copies in or out), entry by entry; a single large product has half
+ * of its rows computed by the helper worker with 2+ threads (bit-identical).
+ */
+function heapSmallGemm(
+  backend: WasmBackendLike, kernels: HeapKernels, memory: WebAssembly.Memory, a: TensorInfo, b: TensorInfo, transposeA: boolean, transposeB: boolean,
+  rows: number, inner: number, columns: number,
+): TensorInfo {
+  const batchA = tf.util.sizeFromShape(a.shape.slice(0, -2));
+  const batchB = tf.util.sizeFromShape(b.shape.slice(0, -2));
+  const outerShape = tf.broadcast_util.assertAndGetBroadcastShape(a.shape.slice(0, -2), b.shape.slice(0, -2));
+  const batch = Math.max(batchA, batchB);
+  // A transposed A is read in place (strided); a transposed B is transposed once up front.
+  const plainB = transposeB ? transposeLast2(backend, b) : b;
+  const out = backend.makeOutput([...outerShape, rows, columns], 'float32');
+  // Views after every allocation (the heap may have grown); no kernel runs below.
+  const viewA = f32View(backend, a);
+  const viewB = f32View(backend, plainB);
+  const viewOut = f32View(backend, out);
+  const sizeA = rows * inner;
+  const sizeB = inner * columns;
+  const sizeOut = rows * columns;
+  if (batch === 1 && rows * inner * columns >= MIN_WORK_FOR_HELPER && runHeapProductSplit(kernels, memory, viewA, viewB, viewOut, rows, inner, columns, transposeA)) {
+    // done: half of the rows in the helper worker
+  } else {
+    for (let index = 0; index < batch; index++) {
+      const entryA = batchA === 1 ? 0 : index;
+      const entryB = batchB === 1 ? 0 : index;
+      kernels.gemm(viewA.subarray(entryA * sizeA, (entryA + 1) * sizeA), viewB.subarray(entryB * sizeB, (entryB + 1) * sizeB), viewOut.subarray(index * sizeOut, (index + 1) * sizeOut), rows, inner, columns, transposeA);
+    }
+  }
+  if (transposeB) disposeAll(backend, [plainB]);
+  return out;
+}
+
+/**
  * BatchMatMul on a fast path: batched products (simple broadcasts) and unbatched Aᵀ·B run in
  * Loom's SIMD module (small-gemm.ts) when it is there; otherwise XNNPACK, with transposed
  * operands transposed once up front (O(n^2)) so the O(n^3) product takes its fast path, and large
@@ -79,6 +117,11 @@ function batchMatMul(args: Parameters<KernelFunc>[0]): TensorInfo {
   const batched = batchA > 1 || batchB > 1;
   const simpleBroadcast = batchA === batchB || batchA === 1 || batchB === 1;
   if (!transposeA && !transposeB && !batched) return stock(args) as TensorInfo;
+  const memory = heapMemory(backend);
+  const kernels = heapKernels(memory);
+  if (kernels !== null && memory !== null && columns % 4 === 0 && rows > 0 && inner > 0 && columns > 0 && ((batched && simpleBroadcast) || (transposeA && !transposeB && !batched))) {
+    return heapSmallGemm(backend, kernels, memory, a, b, transposeA, transposeB, rows, inner, columns);
+  }
   if (batched && simpleBroadcast && rows > 0 && inner > 0 && columns > 0) {
     const product = matrixProduct(rows, inner, columns);
     if (product !== null) return batchedSmallGemm(backend, a, b, transposeA, transposeB, product, rows, inner, columns);
@@ -88,14 +131,6 @@ function batchMatMul(args: Parameters<KernelFunc>[0]): TensorInfo {
     // Aᵀ·B (every dense layer's weight gradient xᵀ·dy) in Loom's SIMD module, A read in place and
     // k in cache-sized slices: x, dy [25600, 32] took 6.2 ms plus 2.8 ms for x's transpose through
     // XNNPACK, 2.3 ms in the module plus the copies in (1 thread, 2026-12-03, load 3-5).
-    if (rows * inner * columns >= MIN_WORK_FOR_HELPER) {
-      // With the helper worker (2+ threads), half of the columns are computed there; same sums in
-      // the same order, so bit-identical (attention-helper.ts).
-      const outerShape = tf.broadcast_util.assertAndGetBroadcastShape(a.shape.slice(0, -2), b.shape.slice(0, -2));
-      const out = backend.makeOutput([...outerShape, rows, columns], 'float32');
-      if (runProductSplit(f32View(backend, a), f32View(backend, b), f32View(backend, out), rows, inner, columns)) return out;
-      backend.disposeData(out.dataId);
-    }
     const product = matrixProduct(rows, inner, columns);
     if (product !== null) return batchedSmallGemm(backend, a, b, true, false, product, rows, inner, columns);
   }

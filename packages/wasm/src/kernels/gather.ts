@@ -1,6 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs-core';
-import { runEmbeddingSplit } from './attention-helper.js';
 import type { WasmBackendLike } from './backend-access.js';
 
 // The stock kernel is captured at registration and kept for the cases handled here by delegation.
@@ -40,8 +39,6 @@ function gatherV2(args: Parameters<KernelFunc>[0]): TensorInfo {
   const ids = backend.typedArrayFromHeap(indices) as Int32Array;
   const source = backend.typedArrayFromHeap(x);
   const target = backend.typedArrayFromHeap(out);
-  // With the helper worker (2+ threads), half of the rows there (an Embedding's lookups).
-  if (outer === 1 && x.dtype === 'float32' && runEmbeddingSplit('gather', source as Float32Array, ids, target as Float32Array, inner, count)) return out;
   for (let o = 0; o < outer; o++) {
     for (let j = 0; j < count; j++) {
       const from = (o * axisSize + (ids[j] as number)) * inner;

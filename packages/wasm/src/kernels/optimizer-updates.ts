@@ -1,7 +1,8 @@
 import type { KernelConfig, KernelFunc, NamedAttrMap, TensorInfo } from '@tensorflow/tfjs-core';
 import { kernelHost, type KernelHost } from './kernel-host.js';
-import { runAdamSplit } from './attention-helper.js';
-import { adamPairs, type AdamConstants } from './small-gemm.js';
+import { runAdamSplit, runHeapAdamSplit } from './attention-helper.js';
+import { heapMemory, type WasmBackendLike } from './backend-access.js';
+import { adamPairs, heapKernels, type AdamConstants } from './small-gemm.js';
 
 /**
  * Fused optimizer updates: one pass over a parameter computes its update and new state, in
@@ -36,6 +37,22 @@ function numberAttr(kernel: string, attrs: NamedAttrMap | undefined, name: strin
   return value;
 }
 
+/**
+ * Adam's first `values` (even) values in Loom's SIMD module: in place on the backend's heap where
+ * it can reach it (half in the helper worker for large parameters), else through the module's
+ * own memory. Returns how many values it did.
+ */
+function simdAdam(backend: WasmBackendLike, views: [Float32Array, Float32Array, Float32Array, Float32Array | null, Float32Array, Float32Array, Float32Array], values: number, constants: AdamConstants): number {
+  const memory = heapMemory(backend);
+  const kernels = heapKernels(memory);
+  if (kernels !== null && memory !== null) {
+    if (!(values >= HEAP_ADAM_SPLIT_MIN && runHeapAdamSplit(kernels, memory, views, values / 2, constants))) kernels.adam(views, values / 2, constants);
+    return values;
+  }
+  const [g, m0, v0, p, u, m1, v1] = views;
+  return runAdamSplit(views, values, constants) ? values : adamPairs(g, m0, v0, p, u, m1, v1, constants);
+}
+
 const adamUpdate: KernelFunc = ({ inputs, backend, attrs }) => {
   const { grad, mu, nu, param } = inputs as Record<string, TensorInfo | undefined>;
   const n = checkInputs(ADAM_UPDATE, { grad, mu, nu, param });
@@ -63,7 +80,7 @@ const adamUpdate: KernelFunc = ({ inputs, backend, attrs }) => {
   // With the helper worker (2+ threads, a large parameter), half of the pairs run there (attention-helper.ts).
   const pairs = 2 * Math.floor(n / 2);
   const simd = host.kind === 'wasm' && epsilonRoot === 0 && n >= SIMD_ADAM_MIN;
-  const done = simd ? (runAdamSplit([g, m0, v0, p, u, m1, v1], pairs, constants) ? pairs : adamPairs(g, m0, v0, p, u, m1, v1, constants)) : 0;
+  const done = simd ? simdAdam(backend as unknown as WasmBackendLike, [g, m0, v0, p, u, m1, v1], pairs, constants) : 0;
   for (let i = done; i < n; i++) {
     const gi = g[i] as number;
     const m = Math.fround(beta1 * (m0[i] as number) + b1 * gi);
@@ -130,6 +147,10 @@ const momentumUpdate: KernelFunc = ({ inputs, backend, attrs }) => {
 
 /** From this many values, Adam on loom-wasm runs in Loom's SIMD module (copies in and out cost more than they save on small tensors). */
 const SIMD_ADAM_MIN = 4096;
+// From this many values (in place on the heap) the helper worker takes half: below it, waking it costs more than it saves.
+// (Adam in place on 2-core Node 20, 2026-12-04: 320,000 values 650-700 µs split vs 620-665 alone;
+// 1,048,576: 1.79 vs 2.06 ms; 4,194,304: 5.0 vs 8.6 ms.)
+const HEAP_ADAM_SPLIT_MIN = 1 << 20;
 
 /** Above this many values, momentum on loom-wasm runs as the backend's SIMD kernels (measured: the scalar loop wins below ~4k values). */
 const SIMD_MOMENTUM_MIN = 4096;

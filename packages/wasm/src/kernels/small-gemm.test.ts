@@ -3,7 +3,7 @@
 // k = 0 and 1, A read transposed, refusals; and its softmax and softmax gradient.
 import { describe, expect, it } from 'vitest';
 import { seededValues } from '../../test/wasm-test-helpers.js';
-import { columnSums, matrixProduct, simdWorkspace, smallGemmModuleBytes, stepProduct } from './small-gemm.js';
+import { adamPairs, columnSums, heapKernels, matrixProduct, simdWorkspace, smallGemmModuleBytes, stepProduct, type AdamConstants } from './small-gemm.js';
 
 function reference(a: Float32Array, b: Float32Array, m: number, k: number, n: number): Float64Array {
   const c = new Float64Array(m * n);
@@ -81,6 +81,58 @@ describe('matrixProduct with A stored transposed', () => {
     product.b.set(b);
     product.run(true);
     expect(maxError(product.out, reference(a, b, m, k, n))).toBeLessThanOrEqual(1e-6 * k);
+  });
+});
+
+describe('heapKernels: the module on an imported memory (a backend heap), in place', () => {
+  it('its variants validate and stay under 4 KB', () => {
+    for (const memory of ['heap', 'sharedHeap'] as const) {
+      expect(WebAssembly.validate(smallGemmModuleBytes(memory) as BufferSource)).toBe(true);
+      expect(smallGemmModuleBytes(memory).length).toBeLessThan(4096);
+    }
+    expect(heapKernels(null)).toBeNull();
+  });
+
+  // Same products as the copying entry point, so the same bits: checked against it, and against
+  // the float64 reference with the tolerance above.
+  it.each([
+    ['a plain memory', () => new WebAssembly.Memory({ initial: 1 })],
+    ['a shared memory', () => new WebAssembly.Memory({ initial: 1, maximum: 65536, shared: true })],
+  ])('products (plain and aᵀ · b, k in slices) and Adam match the copying entry points bit for bit, on %s', (_label, makeMemory) => {
+    const memory = makeMemory();
+    const kernels = heapKernels(memory)!;
+    expect(kernels).not.toBeNull();
+    expect(heapKernels(memory)).toBe(kernels); // one instance per memory
+    for (const [m, k, n] of [[7, 13, 12], [32, 25600, 32], [9, 3000, 20]] as const) {
+      const a = seededValues(m * k, 8);
+      const b = seededValues(k * n, 9);
+      const floats = m * k + k * n + m * n;
+      const pages = Math.ceil((4 * floats + 64) / 65536) - memory.buffer.byteLength / 65536;
+      if (pages > 0) memory.grow(pages);
+      // Odd float offsets are fine: the module loads 4 floats at any byte offset.
+      const view = (from: number, length: number) => new Float32Array(memory.buffer, 4 * from, length);
+      const [heapA, heapB, heapC] = [view(1, m * k), view(1 + m * k, k * n), view(1 + m * k + k * n, m * n)];
+      for (const aTransposed of [false, true]) {
+        heapA.set(aTransposed ? transposed(a, m, k) : a);
+        heapB.set(b);
+        kernels.gemm(heapA, heapB, heapC, m, k, n, aTransposed);
+        const copying = matrixProduct(m, k, n)!;
+        copying.a.set(heapA);
+        copying.b.set(b);
+        copying.run(aTransposed);
+        expect(Array.from(heapC)).toEqual(Array.from(copying.out));
+        expect(maxError(heapC, reference(a, b, m, k, n))).toBeLessThanOrEqual(1e-6 * k);
+      }
+    }
+    const n = 1002;
+    const inputs = [seededValues(n, 10), seededValues(n, 11).map((v) => 0.1 * v), seededValues(n, 12).map((v) => Math.abs(v) * 0.01), seededValues(n, 13)];
+    const constants: AdamConstants = [0.9, 0.1, 0.999, 0.001, 2.3, 1e-7, 0.01, -0.003];
+    const views = [0, 1, 2, 3, 4, 5, 6].map((i) => new Float32Array(memory.buffer, 4 * i * n, n)) as [Float32Array, Float32Array, Float32Array, Float32Array, Float32Array, Float32Array, Float32Array];
+    inputs.forEach((values, i) => views[i]!.set(values));
+    kernels.adam(views, n / 2, constants);
+    const expected = [new Float32Array(n), new Float32Array(n), new Float32Array(n)] as const;
+    expect(adamPairs(inputs[0]!, inputs[1]!, inputs[2]!, inputs[3]!, ...expected, constants)).toBe(n);
+    expect([views[4], views[5], views[6]].map((v) => Array.from(v))).toEqual(expected.map((v) => Array.from(v)));
   });
 });
 

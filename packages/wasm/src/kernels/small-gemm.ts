@@ -418,8 +418,21 @@ function adamBody(): number[] {
 
 const FUNCTIONS = ['gemm', 'softmaxGrad', 'softmax', 'columnSums', 'layerNorm', 'layerNormGrad', 'adam'] as const;
 
+/**
+ * Where the module's memory comes from: its own ('own': operands are copied in and out), or
+ * the backend's heap, imported ('heap', or 'sharedHeap' for the threaded backend's shared
+ * memory, up to 4 GiB): the functions then read and write tensors in place.
+ */
+export type ModuleMemory = 'own' | 'heap' | 'sharedHeap';
+
+function memorySection(memory: ModuleMemory): number[] {
+  if (memory === 'own') return section(5, [...uleb(1), 0x00, ...uleb(1)]);
+  const limits = memory === 'sharedHeap' ? [0x03, ...uleb(0), ...uleb(65536)] : [0x00, ...uleb(0)];
+  return section(2, [...uleb(1), ...name('env'), ...name('memory'), 0x02, ...limits]);
+}
+
 /** The module's bytes (exported for the test that checks they validate). */
-export function smallGemmModuleBytes(): Uint8Array {
+export function smallGemmModuleBytes(memory: ModuleMemory = 'own'): Uint8Array {
   const gemmType = [0x60, ...uleb(9), I32, I32, I32, I32, I32, I32, I32, I32, I32, ...uleb(0)];
   const softmaxGradType = [0x60, ...uleb(5), I32, I32, I32, I32, F32, ...uleb(0)];
   const softmaxType = [0x60, ...uleb(3), I32, I32, I32, ...uleb(0)];
@@ -431,15 +444,16 @@ export function smallGemmModuleBytes(): Uint8Array {
   const bytes = [
     0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,
     ...section(1, [...uleb(7), ...gemmType, ...softmaxGradType, ...softmaxType, ...columnSumsType, ...layerNormType, ...layerNormGradType, ...adamType]),
+    ...(memory === 'own' ? [] : memorySection(memory)),
     ...section(3, [...uleb(7), ...uleb(0), ...uleb(1), ...uleb(2), ...uleb(3), ...uleb(4), ...uleb(5), ...uleb(6)]),
-    ...section(5, [...uleb(1), 0x00, ...uleb(1)]),
+    ...(memory === 'own' ? memorySection(memory) : []),
     ...section(7, [...uleb(1 + FUNCTIONS.length), ...exports]),
     ...section(10, [...uleb(7), ...gemmBody(), ...softmaxGradBody(), ...softmaxBody(), ...columnSumsBody(), ...layerNormBody(), ...layerNormGradBody(), ...adamBody()]),
   ];
   return new Uint8Array(bytes);
 }
 
-interface Instance {
+export interface SmallGemmExports {
   memory: WebAssembly.Memory;
   gemm: (a: number, b: number, c: number, m: number, k: number, n: number, aRow: number, aStep: number, accumulate: number) => void;
   softmaxGrad: (p: number, d: number, rows: number, columns: number, scale: number) => void;
@@ -459,20 +473,20 @@ export function compileOrNull(bytes: Uint8Array): WebAssembly.Module | null {
   }
 }
 
-/** A new instance of `module` (its own memory, no imports) as `T`, or null without a module or where it does not instantiate. */
-export function instantiateOrNull<T>(module: WebAssembly.Module | null): T | null {
+/** A new instance of `module` (its own memory, or `memory` imported) as `T`, or null without a module or where it does not instantiate. */
+export function instantiateOrNull<T>(module: WebAssembly.Module | null, memory?: WebAssembly.Memory): T | null {
   try {
-    return module === null ? null : (new WebAssembly.Instance(module, {}).exports as unknown as T);
+    return module === null ? null : (new WebAssembly.Instance(module, memory === undefined ? {} : { env: { memory } }).exports as unknown as T);
   } catch {
     return null;
   }
 }
 
-let instance: Instance | null | undefined;
+let instance: SmallGemmExports | null | undefined;
 // A second instance for BatchMatMul's products and a third for workspaces (the attention
 // kernels), so that growing one's memory never detaches the views another holds.
-let batchInstance: Instance | null | undefined;
-let workspaceInstance: Instance | null | undefined;
+let batchInstance: SmallGemmExports | null | undefined;
+let workspaceInstance: SmallGemmExports | null | undefined;
 
 // The module, generated and compiled once for every instance (null: it does not compile here).
 let compiled: WebAssembly.Module | null | undefined;
@@ -485,13 +499,56 @@ export function smallGemmModule(): WebAssembly.Module | null {
   return compiled;
 }
 
+const heapModules = new Map<ModuleMemory, WebAssembly.Module | null>();
+
+/** The variant that imports a backend's heap (`shared`: the threaded backend's), compiled once; null where it does not compile. */
+export function heapModule(shared: boolean): WebAssembly.Module | null {
+  const kind: ModuleMemory = shared ? 'sharedHeap' : 'heap';
+  if (!heapModules.has(kind)) heapModules.set(kind, compileOrNull(smallGemmModuleBytes(kind)));
+  return heapModules.get(kind) ?? null;
+}
+
+/**
+ * The module's products and Adam update run in place on a backend's heap: every argument is a
+ * view of that heap (the backend's `typedArrayFromHeap`), nothing is copied. Same functions and
+ * the same operations in the same order as the copying entry points, so the same results.
+ */
+export interface HeapKernels {
+  /** The instance, for a split with the helper worker (attention-helper.ts). */
+  exports: SmallGemmExports;
+  /** `c[m, n] = a[m, k] · b[k, n]`, or `aᵀ · b` with `a` stored `[k, m]` when `aTransposed`; `n` a multiple of 4. */
+  gemm(a: Float32Array, b: Float32Array, c: Float32Array, m: number, k: number, n: number, aTransposed: boolean): void;
+  /** Adam's update for the first `pairs` pairs of values (see `adamPairs`); `p` null without weight decay. */
+  adam(views: [Float32Array, Float32Array, Float32Array, Float32Array | null, Float32Array, Float32Array, Float32Array], pairs: number, constants: AdamConstants): void;
+}
+
+const heapInstances = new WeakMap<WebAssembly.Memory, HeapKernels | null>();
+
+/** Kernels over `memory` (a backend's heap; one instance per memory), or null without one or where the module cannot run. */
+export function heapKernels(memory: WebAssembly.Memory | null): HeapKernels | null {
+  if (memory === null) return null;
+  if (heapInstances.has(memory)) return heapInstances.get(memory) ?? null;
+  const exports = instantiateOrNull<SmallGemmExports>(heapModule(typeof SharedArrayBuffer === 'function' && memory.buffer instanceof SharedArrayBuffer), memory);
+  const kernels: HeapKernels | null =
+    exports === null
+      ? null
+      : {
+          exports,
+          gemm: (a, b, c, m, k, n, aTransposed) => product(exports, a.byteOffset, b.byteOffset, c.byteOffset, m, k, n, aTransposed),
+          adam: ([g, m0, v0, p, u, m1, v1], pairs, constants) =>
+            exports.adam(g.byteOffset, m0.byteOffset, v0.byteOffset, p === null ? 0 : p.byteOffset, u.byteOffset, m1.byteOffset, v1.byteOffset, pairs, p === null ? 0 : 1, ...constants),
+        };
+  heapInstances.set(memory, kernels);
+  return kernels;
+}
+
 /** An instance, or null without WebAssembly SIMD (the caller keeps the backend's kernels). */
-function newInstance(): Instance | null {
-  return instantiateOrNull<Instance>(smallGemmModule());
+function newInstance(): SmallGemmExports | null {
+  return instantiateOrNull<SmallGemmExports>(smallGemmModule());
 }
 
 /** Float32 views of `sizes` values each, laid out one after another (16-byte aligned) from offset 0 of the instance's memory, grown to fit. */
-function layOut(target: Instance, sizes: number[]): Float32Array[] {
+function layOut(target: SmallGemmExports, sizes: number[]): Float32Array[] {
   const aligned = sizes.map((size) => Math.ceil(size / 4) * 4);
   const bytes = 4 * aligned.reduce((a, b) => a + b, 0);
   const needed = Math.ceil(bytes / 65536) - target.memory.buffer.byteLength / 65536;
@@ -511,7 +568,7 @@ function layOut(target: Instance, sizes: number[]): Float32Array[] {
 const SLICE_BYTES = 1 << 17;
 
 /** `c = a · b` (or `aᵀ · b`, a stored [k, m]) at byte offsets of the instance's memory, in slices of k when the operands are large. */
-function product(target: Instance, a: number, b: number, c: number, m: number, k: number, n: number, aTransposed: boolean): void {
+function product(target: SmallGemmExports, a: number, b: number, c: number, m: number, k: number, n: number, aTransposed: boolean): void {
   const slice = 4 * k * (m + n) > SLICE_BYTES ? Math.max(16, Math.floor(SLICE_BYTES / (4 * (m + n)))) : k;
   if (k === 0) return target.gemm(a, b, c, m, 0, n, 0, 1, 0); // C = 0
   for (let p = 0; p < k; p += slice) {
@@ -522,7 +579,7 @@ function product(target: Instance, a: number, b: number, c: number, m: number, k
 }
 
 /** `a`, `b` and `out` laid out one after another from offset 0 of the module's memory, grown to fit. */
-function productViews(target: Instance, m: number, k: number, n: number): MatrixProduct {
+function productViews(target: SmallGemmExports, m: number, k: number, n: number): MatrixProduct {
   const [a, b, out] = layOut(target, [m * k, k * n, m * n]) as [Float32Array, Float32Array, Float32Array];
   return {
     a,
@@ -612,7 +669,7 @@ export function simdWorkspace(sizes: number[]): SimdWorkspace | null {
   };
 }
 
-let sumsInstance: Instance | null | undefined;
+let sumsInstance: SmallGemmExports | null | undefined;
 
 /**
  * Column sums of `rows x columns` float32 values (`columns` a multiple of 4) accumulated in
@@ -634,7 +691,7 @@ export function columnSums(x: Float32Array, rows: number, columns: number, out: 
   return true;
 }
 
-let updatesInstance: Instance | null | undefined;
+let updatesInstance: SmallGemmExports | null | undefined;
 
 /** Adam's constants for `adamPairs`: β1, 1 - β1, β2, 1 - β2, factor, ε', weight decay, scale. */
 export type AdamConstants = [number, number, number, number, number, number, number, number];

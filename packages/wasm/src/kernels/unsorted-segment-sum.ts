@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs-core';
-import { runEmbeddingSplit } from './attention-helper.js';
+import { runSegmentSumSplit } from './attention-helper.js';
 import type { WasmBackendLike } from './backend-access.js';
 
 /**
@@ -20,7 +20,7 @@ function unsortedSegmentSum(args: Parameters<KernelFunc>[0]): TensorInfo {
   const source = backend.typedArrayFromHeap(x);
   const ids = backend.typedArrayFromHeap(segmentIds);
   // With the helper worker (2+ threads), half of the segments there (same order per segment).
-  if (x.dtype === 'float32' && segmentIds.dtype === 'int32' && runEmbeddingSplit('segmentSum', source as Float32Array, ids as Int32Array, target as Float32Array, blockSize, numSegments)) return out;
+  if (x.dtype === 'float32' && segmentIds.dtype === 'int32' && runSegmentSumSplit(source as Float32Array, ids as Int32Array, target as Float32Array, blockSize, numSegments)) return out;
   target.fill(0);
   for (let i = 0; i < ids.length; i++) {
     const segment = ids[i] as number;
