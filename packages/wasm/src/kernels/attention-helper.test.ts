@@ -239,3 +239,26 @@ describe('LoomSoftmaxCrossEntropy with the helper worker (2 threads)', () => {
     await expectSplitLikeSingleAndCpu(run, 3, { rtol: 1e-4, atol: 2e-5 }, composite);
   });
 });
+
+describe('Conv2DBackpropFilter as patchesᵀ · dy with the helper worker (2 threads)', () => {
+  it('splits the patches and the product once it is large enough (2^26 multiply-adds), close to cpu', async () => {
+    // apps/mnist's second layer (16 -> 64 channels, 3 x 3, on 13 x 13) at batch 64: 71M multiply-adds.
+    const attrs = { strides: 1, pad: 'valid', dataFormat: 'NHWC', filterShape: [3, 3, 16, 64] } as unknown as tf.NamedAttrMap;
+    const run = () =>
+      tf.tidy(() => {
+        const x = seededTensor([64, 13, 13, 16], 1);
+        const dy = seededTensor([64, 11, 11, 64], 2);
+        return Float32Array.from((tf.engine().runKernel('Conv2DBackpropFilter', { x, dy }, attrs) as tf.Tensor).dataSync());
+      });
+    await tf.setBackend(LOOM_WASM_BACKEND);
+    const before = attentionHelperJobs();
+    const split = run();
+    // Half of the batch entries' patches, then half of the rows of the product.
+    expect(attentionHelperJobs() - before).toBe(2);
+    await tf.setBackend('cpu');
+    const cpu = run();
+    await tf.setBackend(LOOM_WASM_BACKEND);
+    // Sums of 7,744 float32 products in another order: 1e-6 per term absolute, as the products above.
+    expectTensorsClose(split, cpu, { rtol: 1e-4, atol: 1e-6 * 64 * 11 * 11 });
+  });
+});

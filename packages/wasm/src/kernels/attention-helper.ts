@@ -243,6 +243,57 @@ export function filterPatches(
 }
 
 /**
+ * Batch entries `from` to `to` of conv2d-backprop-filter.ts's patches, one row per output
+ * position (`patches[(b, oh, ow), (kh, kw, ci)]`: the input values its window saw, 0 over
+ * padding; `offsets` of x and patches in floats). Each row is kh runs of kw · ci values that lie
+ * side by side in x, copied in order. Entries are independent, so two threads write the same
+ * values. Plain JavaScript; written to reference nothing outside itself: the worker gets it as
+ * source.
+ */
+export function filterPatchRows(
+  _ex: unknown,
+  heap: Float32Array,
+  job: { offsets: number[]; from: number; to: number; kernelHeight: number; kernelWidth: number; inChannels: number; inHeight: number; inWidth: number; outHeight: number; outWidth: number; strideHeight: number; strideWidth: number; top: number; left: number },
+): void {
+  const { offsets, from, to: end, kernelHeight, kernelWidth, inChannels, inHeight, inWidth, outHeight, outWidth, strideHeight, strideWidth, top, left } = job;
+  const [x, patches] = offsets as [number, number];
+  const run = kernelWidth * inChannels;
+  let to = patches + from * outHeight * outWidth * kernelHeight * run;
+  for (let b = from; b < end; b++) {
+    for (let oh = 0; oh < outHeight; oh++) {
+      for (let ow = 0; ow < outWidth; ow++) {
+        const firstColumn = ow * strideWidth - left;
+        const inside = firstColumn >= 0 && firstColumn + kernelWidth <= inWidth;
+        for (let kh = 0; kh < kernelHeight; kh++, to += run) {
+          const ih = oh * strideHeight + kh - top;
+          if (ih < 0 || ih >= inHeight) {
+            for (let j = 0; j < run; j++) heap[to + j] = 0;
+            continue;
+          }
+          const rowBase = x + (b * inHeight + ih) * inWidth * inChannels;
+          if (inside) {
+            const source = rowBase + firstColumn * inChannels;
+            // A call costs ~30 ns, a value copied in a JavaScript loop ~1 ns: copyWithin (a
+            // memmove) for long runs (2.2M values of apps/mnist's second layer, runs of 48: 1.45
+            // ms against 2.9), the loop for short ones (a first layer on grey images: runs of 3).
+            if (run >= 16) heap.copyWithin(to, source, source + run);
+            else for (let j = 0; j < run; j++) heap[to + j] = heap[source + j] as number;
+            continue;
+          }
+          for (let kw = 0; kw < kernelWidth; kw++) {
+            const iw = firstColumn + kw;
+            const target = to + kw * inChannels;
+            const source = rowBase + iw * inChannels;
+            const outside = iw < 0 || iw >= inWidth;
+            for (let c = 0; c < inChannels; c++) heap[target + c] = outside ? 0 : (heap[source + c] as number);
+          }
+        }
+      }
+    }
+  }
+}
+
+/**
  * Rows `from` to `to` of `c = aᵀ · b` (`a` stored `[k, m]`, when `aTransposed`) or `c = a · b`,
  * run in place on the backend's heap by the module instance that imports it (`offsets` in bytes;
  * `n` a multiple of 4). Each row of C is the same sum over k, in the same order, as the
@@ -290,6 +341,7 @@ const maxPoolGradEntries = ${maxPoolGradEntries.toString()};
 const adamRange = ${adamRange.toString()};
 const segmentSumRows = ${segmentSumRows.toString()};
 const filterPatches = ${filterPatches.toString()};
+const filterPatchRows = ${filterPatchRows.toString()};
 const crossEntropyRows = ${crossEntropyRows.toString()};
 const heapProductRows = ${heapProductRows.toString()};
 const heapAdamPairs = ${heapAdamPairs.toString()};
@@ -322,6 +374,7 @@ const handle = (message) => {
     else if (kind === 'adam') adamRange(ex, heap, message.job);
     else if (kind === 'segmentSum') segmentSumRows(null, heap, message.job);
     else if (kind === 'patches') filterPatches(null, heap, message.job);
+    else if (kind === 'patchRows') filterPatchRows(null, heap, message.job);
     else if (kind === 'crossEntropy' || kind === 'crossEntropyGrad') crossEntropyRows(ce, heap, message.job);
     else if (kind === 'heapProduct') heapProductRows(hx, message.job);
     else if (kind === 'heapAdam') heapAdamPairs(hx, message.job);
@@ -468,18 +521,19 @@ export function runSegmentSumSplit(x: Float32Array, indices: Int32Array, out: Fl
 }
 
 /**
- * conv2d-backprop-filter.ts's transposed patches over views of the shared heap, half of the batch
- * entries in the helper worker when there is one (and the work is worth a message), otherwise
- * all here.
+ * conv2d-backprop-filter.ts's patches, transposed (`rows` set: `filterPatches`) or one row per
+ * position (`filterPatchRows`), over views of the shared heap, half of the batch entries in the
+ * helper worker when there is one (and the work is worth a message), otherwise all here.
  */
-export function buildFilterPatches(x: Float32Array, patches: Float32Array, geometry: Omit<Parameters<typeof filterPatches>[2], 'offsets' | 'from' | 'to'>, batch: number): void {
+export function buildFilterPatches(x: Float32Array, patches: Float32Array, geometry: Omit<Parameters<typeof filterPatchRows>[2], 'offsets' | 'from' | 'to'> & { rows?: number }, batch: number): void {
   const heap = new Float32Array(x.buffer);
   const job = { ...geometry, offsets: [x.byteOffset / 4, patches.byteOffset / 4] };
+  const build = (from: number, to: number) => (job.rows === undefined ? filterPatchRows(null, heap, { ...job, from, to }) : filterPatches(null, heap, { ...job, rows: job.rows, from, to }));
   if (patches.buffer === x.buffer && batch >= 2 && patches.length >= 1 << 16) {
     const half = Math.floor(batch / 2);
-    if (runSplit(heap, { ...job, kind: 'patches' }, half, batch, (_own, from, to) => filterPatches(null, heap, { ...job, from, to }))) return;
+    if (runSplit(heap, { ...job, kind: job.rows === undefined ? 'patchRows' : 'patches' }, half, batch, (_own, from, to) => build(from, to))) return;
   }
-  filterPatches(null, heap, { ...job, from: 0, to: batch });
+  build(0, batch);
 }
 
 /** Gives the worker an instance over `memory` (once per memory); false when there is no helper, the memory is not shared or the module does not compile. */
@@ -496,12 +550,28 @@ function bindHeap(memory: WebAssembly.Memory): boolean {
   return true;
 }
 
+// From this many multiply-adds a product is worth handing half to the helper worker: waking it
+// just after an XNNPACK operator costs 0.1-0.3 ms (in place on the heap, 2 cores, 2026-12-04:
+// xᵀ·dy 128 x 784 x 128 0.68 ms split vs 0.65 alone; 25,600 x 32 x 32 1.61 vs 1.48;
+// 25,600 x 32 x 128 4.3 vs 6.3).
+const MIN_WORK_FOR_HELPER = 1 << 26;
+
 /**
  * `c = aᵀ · b` (`a` a heap view of `[k, m]`, when `aTransposed`) or `c = a · b`, `b` `[k, n]`,
- * `c` `[m, n]` (`n` a multiple of 4), in place on the backend's shared heap, the second half of
- * the rows of C in the helper worker. False, with nothing written, when there is no helper.
+ * `c` `[m, n]` (`n` a multiple of 4), in place on the backend's heap: large products with half of
+ * the rows of C in the helper worker (bit-identical), the rest on this thread.
  */
-export function runHeapProductSplit(kernels: HeapKernels, memory: WebAssembly.Memory, a: Float32Array, b: Float32Array, c: Float32Array, m: number, k: number, n: number, aTransposed: boolean): boolean {
+export function heapProduct(kernels: HeapKernels, memory: WebAssembly.Memory, a: Float32Array, b: Float32Array, c: Float32Array, m: number, k: number, n: number, aTransposed: boolean): void {
+  if (m * k * n < MIN_WORK_FOR_HELPER || !runHeapProductSplit(kernels, memory, a, b, c, m, k, n, aTransposed)) kernels.gemm(a, b, c, m, k, n, aTransposed);
+}
+
+/** Whether `heapProduct` would run half of an `m x k x n` product in the helper worker. */
+export function heapProductSplits(m: number, k: number, n: number): boolean {
+  return helper !== null && m >= 2 && m * k * n >= MIN_WORK_FOR_HELPER;
+}
+
+/** `heapProduct`'s split: false, with nothing written, when there is no helper. */
+function runHeapProductSplit(kernels: HeapKernels, memory: WebAssembly.Memory, a: Float32Array, b: Float32Array, c: Float32Array, m: number, k: number, n: number, aTransposed: boolean): boolean {
   if (m < 2 || n % 4 !== 0 || !bindHeap(memory)) return false;
   const job = { offsets: [a.byteOffset, b.byteOffset, c.byteOffset], m, k, n, aTransposed };
   const heap = new Float32Array(memory.buffer, 0, 0);

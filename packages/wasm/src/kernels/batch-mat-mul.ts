@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs-core';
 import { disposeAll, f32View, heapMemory, runKernel, type WasmBackendLike } from './backend-access.js';
-import { runHeapProductSplit } from './attention-helper.js';
+import { heapProduct } from './attention-helper.js';
 import { heapKernels, matrixProduct, type HeapKernels } from './small-gemm.js';
 
 // The stock kernel is captured at registration; it is XNNPACK-fast only without transposes and
@@ -10,11 +10,6 @@ let stockBatchMatMul: KernelFunc | undefined;
 
 // Below this many multiply-adds per matrix the per-batch XNNPACK set-up costs more than it saves.
 const MIN_WORK_FOR_SPLIT = 32 * 32 * 32;
-// From this many multiply-adds a product is worth handing half to the helper worker: waking it
-// just after an XNNPACK operator costs 0.1-0.3 ms (in place on the heap, 2 cores, 2026-12-04:
-// xᵀ·dy 128 x 784 x 128 0.68 ms split vs 0.65 alone; 25,600 x 32 x 32 1.61 vs 1.48;
-// 25,600 x 32 x 128 4.3 vs 6.3).
-const MIN_WORK_FOR_HELPER = 1 << 26;
 
 function transposeLast2(backend: WasmBackendLike, x: TensorInfo): TensorInfo {
   const rank = x.shape.length;
@@ -63,7 +58,7 @@ function batchedSmallGemm(
 /**
  * The same products as `batchedSmallGemm`, and an unbatched Aᵀ·B, run by Loom's module in place
  * on the backend's heap (no copies in or out), entry by entry; a single large product has half
- * of its rows computed by the helper worker with 2+ threads (bit-identical).
+ * of its rows computed by the helper worker with 2+ threads (bit-identical; attention-helper.ts).
  */
 function heapSmallGemm(
   backend: WasmBackendLike, kernels: HeapKernels, memory: WebAssembly.Memory, a: TensorInfo, b: TensorInfo, transposeA: boolean, transposeB: boolean,
@@ -83,8 +78,8 @@ function heapSmallGemm(
   const sizeA = rows * inner;
   const sizeB = inner * columns;
   const sizeOut = rows * columns;
-  if (batch === 1 && rows * inner * columns >= MIN_WORK_FOR_HELPER && runHeapProductSplit(kernels, memory, viewA, viewB, viewOut, rows, inner, columns, transposeA)) {
-    // done: half of the rows in the helper worker
+  if (batch === 1) {
+    heapProduct(kernels, memory, viewA, viewB, viewOut, rows, inner, columns, transposeA);
   } else {
     for (let index = 0; index < batch; index++) {
       const entryA = batchA === 1 ? 0 : index;

@@ -1,7 +1,8 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs-core';
-import { buildFilterPatches } from './attention-helper.js';
-import { disposeAll, f32View, runKernel, type WasmBackendLike } from './backend-access.js';
+import { buildFilterPatches, heapProduct, heapProductSplits } from './attention-helper.js';
+import { disposeAll, f32View, heapMemory, runKernel, type WasmBackendLike } from './backend-access.js';
+import { heapKernels } from './small-gemm.js';
 
 interface Attrs {
   strides: [number, number] | number;
@@ -42,7 +43,10 @@ function conv2dBackpropFilter(args: Parameters<KernelFunc>[0]): TensorInfo {
     'channelsLast',
   );
   const [kernelHeight, kernelWidth, inChannels, outChannels] = filterShape;
-  if (kernelHeight * kernelWidth * inChannels <= IM2COL_MAX_PATCH) {
+  const patchSize = kernelHeight * kernelWidth * inChannels;
+  const rows = info.batchSize * info.outHeight * info.outWidth;
+  const splitPatches = outChannels % 4 === 0 && patchSize * rows <= MAX_PATCH_VALUES && heapKernels(heapMemory(backend)) !== null && heapProductSplits(patchSize, rows, outChannels);
+  if (patchSize <= IM2COL_MAX_PATCH || splitPatches) {
     const out = filterGradientByPatches(backend, x, dy, info, filterShape);
     disposeAll(backend, temporaries);
     return out;
@@ -83,16 +87,27 @@ function conv2dBackpropFilter(args: Parameters<KernelFunc>[0]): TensorInfo {
 
 // Up to this many values per patch (kh * kw * inChannels, e.g. 9 for a 3x3 filter on one
 // channel), dW is computed as patchesᵀ · dy, one GEMM with a long inner dimension. Above it the
-// patches matrix grows too large and the correlation below is faster.
+// patches matrix grows large and the correlation is as fast on one thread; from the size where
+// the product is split with the helper worker, the patches win again (apps/mnist's second layer,
+// 16 -> 64 channels on 13 x 13, batch 128: 7.2-7.4 ms against 10.1-10.3, 2 threads, 2026-12-04).
 const IM2COL_MAX_PATCH = 16;
+// The patches matrix is allocated whole: beyond this many values (32 MB) the correlation runs
+// instead, whatever its speed.
+const MAX_PATCH_VALUES = 1 << 23;
+
+// Below this many side-by-side values per kernel row (kw · ci) the patches are built transposed.
+const MIN_RUN_FOR_PATCH_ROWS = 16;
 
 /**
- * dW = patchesᵀ · dy, with patchesᵀ[(kh, kw, ci), (b, oh, ow)] the input value each output
- * position saw (zero where the window covers padding), built directly in that transposed
- * layout. The correlation path computes few output rows per channel when inChannels is small
- * (one for a first layer on grey images), which XNNPACK runs poorly; this GEMM has the long
- * (batch x positions) inner dimension instead, and dy is its right operand as it stands, so
- * nothing of dy's size is transposed.
+ * dW = patchesᵀ · dy, one GEMM with the long (batch x positions) inner dimension, and dy its
+ * right operand as it stands (nothing of dy's size is transposed). The correlation path computes
+ * few output rows per channel when inChannels is small (one for a first layer on grey images),
+ * which XNNPACK runs poorly. The patches hold the input values each output position's window saw
+ * (zero over padding), laid out for the cheaper copy:
+ * - one row per position, patches[(b, oh, ow), (kh, kw, ci)], when each kernel row is a long run
+ *   of side-by-side values in x (kw · ci >= 16: copied whole);
+ * - transposed, patchesᵀ[(kh, kw, ci), (b, oh, ow)], otherwise: each of its rows is then read
+ *   along a row of x (a first layer on grey images: one value per pixel).
  */
 function filterGradientByPatches(
   backend: WasmBackendLike,
@@ -106,13 +121,26 @@ function filterGradientByPatches(
   const { top, left } = info.padInfo;
   const rows = batchSize * outHeight * outWidth;
   const patchSize = kernelHeight * kernelWidth * inChannels;
-  const patchesT = backend.makeOutput([1, patchSize, rows], 'float32');
+  const byRows = kernelWidth * inChannels >= MIN_RUN_FOR_PATCH_ROWS;
+  const patches = backend.makeOutput(byRows ? [1, rows, patchSize] : [1, patchSize, rows], 'float32');
   const dyRows = runKernel('Reshape', backend, { x: dy }, { shape: [1, rows, outChannels] });
   // Views are taken after makeOutput: allocating may grow (and so detach) the heap.
   // Built here, or half of the batch in the helper worker with 2+ threads (same values).
-  buildFilterPatches(f32View(backend, x), f32View(backend, patchesT), { kernelHeight, kernelWidth, inChannels, inHeight, inWidth, outHeight, outWidth, strideHeight, strideWidth, top, left, rows }, batchSize);
-  const product = runKernel('BatchMatMul', backend, { a: patchesT, b: dyRows }, { transposeA: false, transposeB: false });
-  disposeAll(backend, [patchesT, dyRows]);
+  const geometry = { kernelHeight, kernelWidth, inChannels, inHeight, inWidth, outHeight, outWidth, strideHeight, strideWidth, top, left };
+  buildFilterPatches(f32View(backend, x), f32View(backend, patches), byRows ? geometry : { ...geometry, rows }, batchSize);
+  // In place on the heap in Loom's module where it can reach it: XNNPACK packs its second
+  // operand (dy, [batch x positions, co]) afresh for every call, the larger part of its time here.
+  const memory = heapMemory(backend);
+  const kernels = heapKernels(memory);
+  if (kernels !== null && memory !== null && outChannels % 4 === 0) {
+    // [kh*kw*ci, co] is [kh, kw, ci, co] in row-major order: the filter's shape.
+    const out = backend.makeOutput([...filterShape], 'float32');
+    heapProduct(kernels, memory, f32View(backend, patches), f32View(backend, dy), f32View(backend, out), patchSize, rows, outChannels, byRows);
+    disposeAll(backend, [patches, dyRows]);
+    return out;
+  }
+  const product = runKernel('BatchMatMul', backend, { a: patches, b: dyRows }, { transposeA: byRows, transposeB: false });
+  disposeAll(backend, [patches, dyRows]);
   // [1, kh*kw*ci, co] is [kh, kw, ci, co] in row-major order: same data, the filter's shape.
   return { dataId: product.dataId, shape: [...filterShape], dtype: 'float32' };
 }
