@@ -35,22 +35,24 @@ const selected = (process.env.BENCH_MODELS ?? 'lstm,gru,transformer,mlp,cnn').sp
 tf.env().set('IS_TEST', false);
 const load = loadAverage;
 
+// Every contender trains one untimed epoch on the same data first, then one timed epoch: steady
+// state, after V8 and WebAssembly tier-up (a first epoch of the MLP ran at about 60% of the next
+// ones on Loom, about 90% on stock wasm).
 /** Trains one epoch of warm-up then times `samples` samples; returns samples/s or the reason it cannot run. */
 async function loomRate(spec, fused, samples) {
   await tf.setBackend(LOOM_WASM_BACKEND);
   useFusedKernels(fused);
   const data = spec.data(samples);
-  const warm = { x: tf.slice(data.x, 0, batchSize), y: tf.slice(data.y, 0, batchSize) };
   const model = spec.loom();
   try {
-    await fit(model, warm, { loss: spec.loss, optimizer: 'adam', batchSize, shuffle: false });
+    await fit(model, data, { loss: spec.loss, optimizer: 'adam', batchSize, shuffle: false });
     const start = performance.now();
     await fit(model, data, { loss: spec.loss, optimizer: 'adam', batchSize, shuffle: false });
     return samples / ((performance.now() - start) / 1000);
   } finally {
     useFusedKernels(true);
     model.dispose();
-    tf.dispose([data, warm]);
+    tf.dispose(data);
   }
 }
 
@@ -62,7 +64,7 @@ async function tfjsRate(spec, backend, samples) {
   try {
     model = spec.tfjs();
     model.compile({ optimizer: tf.train.adam(1e-3), loss: spec.tfjsLoss });
-    await model.fit(tf.slice(data.x, 0, batchSize), tf.slice(data.y, 0, batchSize), { batchSize, epochs: 1, verbose: 0 });
+    await model.fit(data.x, data.y, { batchSize, epochs: 1, verbose: 0, shuffle: false });
     const start = performance.now();
     await model.fit(data.x, data.y, { batchSize, epochs: 1, verbose: 0, shuffle: false });
     return samples / ((performance.now() - start) / 1000);

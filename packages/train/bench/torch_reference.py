@@ -107,7 +107,7 @@ def data(name, samples, generator):
 
 
 def train_rate(name, samples):
-    """One warm-up batch, then one timed epoch of `samples` samples; returns samples/s."""
+    """One untimed warm-up epoch, then one timed epoch of `samples` samples; returns samples/s."""
     generator = torch.Generator().manual_seed(1)
     torch.manual_seed(1)
     model = build(name)
@@ -121,7 +121,8 @@ def train_rate(name, samples):
         loss.backward()
         optimizer.step()
 
-    step(x[:BATCH], y[:BATCH])
+    for i in range(0, samples, BATCH):
+        step(x[i : i + BATCH], y[i : i + BATCH])
     start = time.perf_counter()
     for i in range(0, samples, BATCH):
         step(x[i : i + BATCH], y[i : i + BATCH])
