@@ -11,8 +11,16 @@ export interface WasmBackendLike {
   wasm?: { wasmMemory?: WebAssembly.Memory; asm?: { memory?: WebAssembly.Memory } };
 }
 
+let heapAccess = true;
+
+/** Tests: `false` makes `heapMemory` answer null, so kernels take their copying paths (another tfjs-backend-wasm build might not expose its memory). */
+export function setHeapAccess(enabled: boolean): void {
+  heapAccess = enabled;
+}
+
 /** The backend's heap as a WebAssembly.Memory (for Loom's modules that work on it in place), or null where it is not reachable. */
 export function heapMemory(backend: WasmBackendLike): WebAssembly.Memory | null {
+  if (!heapAccess) return null;
   const memory = backend.wasm?.wasmMemory ?? backend.wasm?.asm?.memory;
   return memory instanceof WebAssembly.Memory ? memory : null;
 }

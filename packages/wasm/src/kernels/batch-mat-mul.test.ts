@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { checkGradients, expectNoLeakedTensors, expectTensorsClose } from '@loom-ml/test-utils';
 import { describe, expect, it } from 'vitest';
 import { onBothBackends, seededInt, seededTensor, useWasmBackend } from '../../test/wasm-test-helpers.js';
+import { setHeapAccess } from './backend-access.js';
 
 useWasmBackend();
 const tolerance = { rtol: 1e-4, atol: 1e-4 };
@@ -47,6 +48,22 @@ describe('BatchMatMul on loom-wasm (transposed fast path)', () => {
     const rows = transposeA ? a.at(-1) : a.at(-2);
     const columns = transposeB ? b.at(-2) : b.at(-1);
     expect(shapes[0]?.slice(-2)).toEqual([rows, columns]);
+  });
+
+  it.each([
+    { a: [5, 31, 16], b: [5, 200, 16], transposeA: false, transposeB: true },
+    { a: [2, 2, 50, 40], b: [1, 50, 44], transposeA: true, transposeB: false },
+    { a: [6000, 9], b: [6000, 8], transposeA: true, transposeB: false },
+  ])('in place on the heap and through copies into the module give the same bits, a $a (T=$transposeA) x b $b (T=$transposeB)', async ({ a, b, transposeA, transposeB }) => {
+    await tf.setBackend('loom-wasm');
+    const product = () => tf.tidy(() => Array.from(tf.matMul(seededTensor(a, 1), seededTensor(b, 2), transposeA, transposeB).dataSync()));
+    const inPlace = product();
+    setHeapAccess(false);
+    try {
+      expect(product()).toEqual(inPlace);
+    } finally {
+      setHeapAccess(true);
+    }
   });
 
   it('passes a finite-difference gradient check through both transposes', async () => {

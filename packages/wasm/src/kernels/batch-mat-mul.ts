@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs-core';
 import { disposeAll, f32View, heapMemory, runKernel, type WasmBackendLike } from './backend-access.js';
 import { heapProduct } from './attention-helper.js';
-import { heapKernels, matrixProduct, type HeapKernels } from './small-gemm.js';
+import { heapKernels, matrixProduct, type HeapKernels, type MatrixProduct } from './small-gemm.js';
 
 // The stock kernel is captured at registration; it is XNNPACK-fast only without transposes and
 // with batch 1 (otherwise a scalar triple loop).
@@ -19,76 +19,52 @@ function transposeLast2(backend: WasmBackendLike, x: TensorInfo): TensorInfo {
 }
 
 /**
- * A batched product entry by entry through Loom's SIMD module (small-gemm.ts): one copy of each
- * entry in and out, no per-entry tensors. The per-entry XNNPACK route below creates and packs an
- * operator for every entry: attention's [256, 200, 16] · [256, 200, 16]ᵀ took 35-48 ms that way
- * and 21-26 ms this way on 1 thread, 41-83 against 23-26 ms on 2 (2026-12-03, load 1.6-2.0).
+ * A batched product (or a single one) entry by entry through Loom's SIMD module: `runEntry` gets
+ * heap views of each entry's operands and output, with no per-entry tensors. The per-entry
+ * XNNPACK route below creates and packs an operator for every entry: attention's
+ * [256, 200, 16] · [256, 200, 16]ᵀ took 35-48 ms that way and 21-26 ms this way on 1 thread,
+ * 41-83 against 23-26 ms on 2 (2026-12-03, load 1.6-2.0). A transposed A is read in place by the
+ * module (strided); a transposed B is transposed once up front (the backend's Transpose), not
+ * once per entry.
  */
-function batchedSmallGemm(
-  backend: WasmBackendLike, a: TensorInfo, b: TensorInfo, transposeA: boolean, transposeB: boolean,
-  product: ReturnType<typeof matrixProduct> & object, rows: number, inner: number, columns: number,
+function productsByEntry(
+  backend: WasmBackendLike, a: TensorInfo, b: TensorInfo, transposeB: boolean, rows: number, inner: number, columns: number,
+  runEntry: (a: Float32Array, b: Float32Array, out: Float32Array, batch: number) => void,
 ): TensorInfo {
   const batchA = tf.util.sizeFromShape(a.shape.slice(0, -2));
   const batchB = tf.util.sizeFromShape(b.shape.slice(0, -2));
   const outerShape = tf.broadcast_util.assertAndGetBroadcastShape(a.shape.slice(0, -2), b.shape.slice(0, -2));
   const batch = Math.max(batchA, batchB);
-  const temporaries: TensorInfo[] = [];
-  // A transposed A is read in place by the module (strided); a transposed B is transposed once
-  // up front (the backend's Transpose), not once per entry.
   const plainB = transposeB ? transposeLast2(backend, b) : b;
-  if (transposeB) temporaries.push(plainB);
   const out = backend.makeOutput([...outerShape, rows, columns], 'float32');
-  // No backend kernel runs in the loop, so these heap views stay attached.
+  // Views after every allocation (the heap may have grown); no backend kernel runs below.
   const viewA = f32View(backend, a);
   const viewB = f32View(backend, plainB);
   const viewOut = f32View(backend, out);
-  const sizeA = rows * inner;
-  const sizeB = inner * columns;
-  const sizeOut = rows * columns;
+  const [sizeA, sizeB, sizeOut] = [rows * inner, inner * columns, rows * columns];
   for (let index = 0; index < batch; index++) {
-    if (index === 0 || batchA > 1) product.a.set(viewA.subarray((batchA === 1 ? 0 : index) * sizeA, ((batchA === 1 ? 0 : index) + 1) * sizeA));
-    if (index === 0 || batchB > 1) product.b.set(viewB.subarray((batchB === 1 ? 0 : index) * sizeB, ((batchB === 1 ? 0 : index) + 1) * sizeB));
-    product.run(transposeA);
-    viewOut.set(product.out, index * sizeOut);
-  }
-  disposeAll(backend, temporaries);
-  return out;
-}
-
-/**
- * The same products as `batchedSmallGemm`, and an unbatched Aᵀ·B, run by Loom's module in place
- * on the backend's heap (no copies in or out), entry by entry; a single large product has half
- * of its rows computed by the helper worker with 2+ threads (bit-identical; attention-helper.ts).
- */
-function heapSmallGemm(
-  backend: WasmBackendLike, kernels: HeapKernels, memory: WebAssembly.Memory, a: TensorInfo, b: TensorInfo, transposeA: boolean, transposeB: boolean,
-  rows: number, inner: number, columns: number,
-): TensorInfo {
-  const batchA = tf.util.sizeFromShape(a.shape.slice(0, -2));
-  const batchB = tf.util.sizeFromShape(b.shape.slice(0, -2));
-  const outerShape = tf.broadcast_util.assertAndGetBroadcastShape(a.shape.slice(0, -2), b.shape.slice(0, -2));
-  const batch = Math.max(batchA, batchB);
-  // A transposed A is read in place (strided); a transposed B is transposed once up front.
-  const plainB = transposeB ? transposeLast2(backend, b) : b;
-  const out = backend.makeOutput([...outerShape, rows, columns], 'float32');
-  // Views after every allocation (the heap may have grown); no kernel runs below.
-  const viewA = f32View(backend, a);
-  const viewB = f32View(backend, plainB);
-  const viewOut = f32View(backend, out);
-  const sizeA = rows * inner;
-  const sizeB = inner * columns;
-  const sizeOut = rows * columns;
-  if (batch === 1) {
-    heapProduct(kernels, memory, viewA, viewB, viewOut, rows, inner, columns, transposeA);
-  } else {
-    for (let index = 0; index < batch; index++) {
-      const entryA = batchA === 1 ? 0 : index;
-      const entryB = batchB === 1 ? 0 : index;
-      kernels.gemm(viewA.subarray(entryA * sizeA, (entryA + 1) * sizeA), viewB.subarray(entryB * sizeB, (entryB + 1) * sizeB), viewOut.subarray(index * sizeOut, (index + 1) * sizeOut), rows, inner, columns, transposeA);
-    }
+    const entryA = batchA === 1 ? 0 : index;
+    const entryB = batchB === 1 ? 0 : index;
+    runEntry(viewA.subarray(entryA * sizeA, (entryA + 1) * sizeA), viewB.subarray(entryB * sizeB, (entryB + 1) * sizeB), viewOut.subarray(index * sizeOut, (index + 1) * sizeOut), batch);
   }
   if (transposeB) disposeAll(backend, [plainB]);
   return out;
+}
+
+/** Each entry in place on the backend's heap (no copies); a single large product has half of its rows in the helper worker with 2+ threads (bit-identical; attention-helper.ts). */
+function inPlaceEntry(kernels: HeapKernels, memory: WebAssembly.Memory, transposeA: boolean, rows: number, inner: number, columns: number) {
+  return (a: Float32Array, b: Float32Array, out: Float32Array, batch: number) =>
+    batch === 1 ? heapProduct(kernels, memory, a, b, out, rows, inner, columns, transposeA) : kernels.gemm(a, b, out, rows, inner, columns, transposeA);
+}
+
+/** Each entry copied into the module's own memory and back (where the backend's heap cannot be reached). */
+function copiedEntry(product: MatrixProduct, transposeA: boolean) {
+  return (a: Float32Array, b: Float32Array, out: Float32Array) => {
+    product.a.set(a);
+    product.b.set(b);
+    product.run(transposeA);
+    out.set(product.out);
+  };
 }
 
 /**
@@ -115,11 +91,11 @@ function batchMatMul(args: Parameters<KernelFunc>[0]): TensorInfo {
   const memory = heapMemory(backend);
   const kernels = heapKernels(memory);
   if (kernels !== null && memory !== null && columns % 4 === 0 && rows > 0 && inner > 0 && columns > 0 && ((batched && simpleBroadcast) || (transposeA && !transposeB && !batched))) {
-    return heapSmallGemm(backend, kernels, memory, a, b, transposeA, transposeB, rows, inner, columns);
+    return productsByEntry(backend, a, b, transposeB, rows, inner, columns, inPlaceEntry(kernels, memory, transposeA, rows, inner, columns));
   }
   if (batched && simpleBroadcast && rows > 0 && inner > 0 && columns > 0) {
     const product = matrixProduct(rows, inner, columns);
-    if (product !== null) return batchedSmallGemm(backend, a, b, transposeA, transposeB, product, rows, inner, columns);
+    if (product !== null) return productsByEntry(backend, a, b, transposeB, rows, inner, columns, copiedEntry(product, transposeA));
   }
   if (batched && (!simpleBroadcast || rows * inner * columns < MIN_WORK_FOR_SPLIT)) return stock(args) as TensorInfo;
   if (transposeA && !transposeB && !batched && rows > 0 && inner > 0 && columns > 0) {
@@ -127,7 +103,7 @@ function batchMatMul(args: Parameters<KernelFunc>[0]): TensorInfo {
     // k in cache-sized slices: x, dy [25600, 32] took 6.2 ms plus 2.8 ms for x's transpose through
     // XNNPACK, 2.3 ms in the module plus the copies in (1 thread, 2026-12-03, load 3-5).
     const product = matrixProduct(rows, inner, columns);
-    if (product !== null) return batchedSmallGemm(backend, a, b, true, false, product, rows, inner, columns);
+    if (product !== null) return productsByEntry(backend, a, b, false, rows, inner, columns, copiedEntry(product, true));
   }
 
   if (transposeA && !transposeB && !batched && columns > rows) {

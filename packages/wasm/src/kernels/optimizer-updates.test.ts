@@ -11,6 +11,7 @@ import {
 } from '@loom-ml/optimizers';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { seededTensor, useWasmBackend } from '../../test/wasm-test-helpers.js';
+import { setHeapAccess } from './backend-access.js';
 import { registerFusedKernels } from '../register-fused-kernels.js';
 
 useWasmBackend();
@@ -117,6 +118,13 @@ describe('fused optimizer updates in an Optimizer', () => {
       const wasm = await run('loom-wasm');
       const cpu = await run('cpu');
       expect(wasm).toEqual(cpu);
+      // And through the module's own memory (copies), where the backend's heap is not reachable.
+      setHeapAccess(false);
+      try {
+        expect(await run('loom-wasm')).toEqual(cpu);
+      } finally {
+        setHeapAccess(true);
+      }
     }
   });
 

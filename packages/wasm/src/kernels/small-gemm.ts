@@ -520,6 +520,8 @@ export interface HeapKernels {
   gemm(a: Float32Array, b: Float32Array, c: Float32Array, m: number, k: number, n: number, aTransposed: boolean): void;
   /** Adam's update for the first `pairs` pairs of values (see `adamPairs`); `p` null without weight decay. */
   adam(views: [Float32Array, Float32Array, Float32Array, Float32Array | null, Float32Array, Float32Array, Float32Array], pairs: number, constants: AdamConstants): void;
+  /** Column sums of `x` (see `columnSums`) into `totals` (a heap view of 2 · columns floats, 8-byte aligned, holding float64s), returned as float64s. */
+  columnSums(x: Float32Array, totals: Float32Array, rows: number, columns: number): Float64Array;
 }
 
 const heapInstances = new WeakMap<WebAssembly.Memory, HeapKernels | null>();
@@ -537,6 +539,7 @@ export function heapKernels(memory: WebAssembly.Memory | null): HeapKernels | nu
           gemm: (a, b, c, m, k, n, aTransposed) => product(exports, a.byteOffset, b.byteOffset, c.byteOffset, m, k, n, aTransposed),
           adam: ([g, m0, v0, p, u, m1, v1], pairs, constants) =>
             exports.adam(g.byteOffset, m0.byteOffset, v0.byteOffset, p === null ? 0 : p.byteOffset, u.byteOffset, m1.byteOffset, v1.byteOffset, pairs, p === null ? 0 : 1, ...constants),
+          columnSums: (x, totals, rows, columns) => sumColumns(exports, x, totals, rows, columns),
         };
   heapInstances.set(memory, kernels);
   return kernels;
@@ -658,15 +661,18 @@ export function simdWorkspace(sizes: number[]): SimdWorkspace | null {
     gemm: (a, b, c, m, k, n, aTransposed = false) => product(target, a.byteOffset, b.byteOffset, c.byteOffset, m, k, n, aTransposed),
     softmax: (s, rows, columns) => target.softmax(s.byteOffset, rows, columns),
     softmaxGrad: (p, d, rows, columns, scale) => target.softmaxGrad(p.byteOffset, d.byteOffset, rows, columns, scale),
-    columnSums: (x, totals, rows, columns) => {
-      const wide = new Float64Array(totals.buffer, totals.byteOffset, columns);
-      wide.fill(0);
-      target.columnSums(x.byteOffset, totals.byteOffset, rows, columns);
-      return wide;
-    },
+    columnSums: (x, totals, rows, columns) => sumColumns(target, x, totals, rows, columns),
     layerNorm: (x, gamma, beta, y, stats, rows, features, epsilon) => target.layerNorm(x.byteOffset, gamma.byteOffset, beta.byteOffset, y.byteOffset, stats.byteOffset, rows, features, epsilon),
     layerNormGrad: (dy, x, gamma, stats, dx, dyXhat, rows, features) => target.layerNormGrad(dy.byteOffset, x.byteOffset, gamma.byteOffset, stats.byteOffset, dx.byteOffset, dyXhat.byteOffset, rows, features),
   };
+}
+
+/** The module's column sums of `x` into `totals` (zeroed first), returned as the float64 view of them. */
+function sumColumns(target: SmallGemmExports, x: Float32Array, totals: Float32Array, rows: number, columns: number): Float64Array {
+  const wide = new Float64Array(totals.buffer, totals.byteOffset, columns);
+  wide.fill(0);
+  target.columnSums(x.byteOffset, totals.byteOffset, rows, columns);
+  return wide;
 }
 
 let sumsInstance: SmallGemmExports | null | undefined;
@@ -683,11 +689,8 @@ export function columnSums(x: Float32Array, rows: number, columns: number, out: 
   if (target === null) return false;
   // Float64 totals first (8-byte aligned at offset 0), then x.
   const [totals, values] = layOut(target, [2 * columns, rows * columns]) as [Float32Array, Float32Array];
-  const wide = new Float64Array(totals.buffer, totals.byteOffset, columns);
-  wide.fill(0);
   values.set(x);
-  target.columnSums(values.byteOffset, totals.byteOffset, rows, columns);
-  out.set(wide);
+  out.set(sumColumns(target, values, totals, rows, columns));
   return true;
 }
 

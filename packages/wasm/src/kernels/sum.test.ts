@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { expectNoLeakedTensors, expectTensorsClose } from '@loom-ml/test-utils';
 import { describe, expect, it } from 'vitest';
 import { onBothBackends, seededTensor, useWasmBackend } from '../../test/wasm-test-helpers.js';
+import { setHeapAccess } from './backend-access.js';
 
 useWasmBackend();
 
@@ -30,6 +31,18 @@ describe('Sum on loom-wasm (leading-axes kernel, stock for the rest)', () => {
     const expectedShape = tf.tidy(() => tf.sum(tf.zeros(shape), axis, keepDims).shape);
     expect(shapes[0]).toEqual(expectedShape);
     expectTensorsClose(wasm[0] as Float32Array, cpu[0] as Float32Array, { rtol: 1e-5, atol: 1e-5 });
+  });
+
+  it('gives the same bits in place on the heap and through copies into the module', async () => {
+    await tf.setBackend('loom-wasm');
+    const sums = () => tf.tidy(() => Array.from(tf.sum(seededTensor([640, 8, 12], 41), [0, 1]).dataSync()));
+    const inPlace = sums();
+    setHeapAccess(false);
+    try {
+      expect(sums()).toEqual(inPlace);
+    } finally {
+      setHeapAccess(true);
+    }
   });
 
   it('sums a hand-computed case over the batch axis', async () => {
