@@ -274,10 +274,12 @@ export interface BackwardInputs {
  * then `dU = Σ h_{t-1}ᵀ dRec_t` as one product over all steps. Returns
  * `[dProjected, dRecurrentKernel, dRecurrentBias]`.
  *
- * Every step's `dRec` is kept transposed, `dRecT` `[width, time·batch]`, so that the product is
- * `dUᵀ = dRecT · hPrevAll` with the small `hPrevAll` `[time·batch, units]` as XNNPACK's packed
- * operand: `hPrevAllᵀ · dRecAll` packed the 4x larger `dRecAll` afresh on every call (and
- * transposed `hPrevAll`), which took about 30 ms of the 128 x 200 x 32-unit LSTM's backward.
+ * Every step's `dRec` is kept as it is, rows of `dRecAll` `[time·batch, width]`, and
+ * `dU = hPrevAllᵀ · dRecAll` is one `Aᵀ·B` product, which BatchMatMul runs in Loom's SIMD module
+ * in place on the heap on loom-wasm (half of its rows in the helper worker when large). Through
+ * XNNPACK, which packs its second operand afresh on every call, this product was instead taken as
+ * `dUᵀ = dRecT · hPrevAll` over a transposed copy: 7.7 ms for it plus the per-step transposed
+ * writes, against 4.3 ms (the 128 x 200 x 32-unit LSTM, 2 threads, 2026-12-04).
  */
 export function runBackward(kernelName: string, backend: unknown, inputs: BackwardInputs, attrs: RecurrentAttrs, gates: number, hasCell: boolean, hasExtra: boolean, cell: CellBackward): TensorInfo[] {
   const { dy, workspace, recurrentKernel } = inputs;
@@ -297,7 +299,7 @@ export function runBackward(kernelName: string, backend: unknown, inputs: Backwa
   const transposed3 = reshaped(transposed, [1, width, units]);
   const dProjected = host.alloc([batch, time, width]);
   const rows = time * batch;
-  const dRecT = host.alloc([1, width, rows]);
+  const dRecAll = host.alloc([1, rows, width]);
   // On wasm, dRec·Uᵀ runs in Loom's own SIMD module, and the cells write dRec straight into its memory.
   const own = host.kind === 'wasm' ? stepProduct(batch, width, units, host.f32(transposed)) : null;
   const dRecStep = host.alloc([1, batch, width]);
@@ -318,14 +320,7 @@ export function runBackward(kernelName: string, backend: unknown, inputs: Backwa
     }
     const dRec = own === null ? host.f32(dRecStep) : own.a;
     cell({ layout, step, t, workspace: ws, dh, dc, dRecStep: dRec, dProjected: host.f32(dProjected), act, gate });
-    {
-      // Column by column: contiguous writes (3x faster than row by row with strided writes).
-      const all = host.f32(dRecT);
-      for (let j = 0; j < width; j++) {
-        const to = step * batch + j * rows;
-        for (let b = 0; b < batch; b++) all[to + b] = dRec[b * width + j] as number;
-      }
-    }
+    host.f32(dRecAll).set(dRec.subarray(0, batch * width), step * batch * width);
     if (step > 0 && own !== null) {
       own.run();
       const p = own.out;
@@ -345,22 +340,23 @@ export function runBackward(kernelName: string, backend: unknown, inputs: Backwa
     target.fill(0, 0, bu);
     target.set(ws.subarray(layout.h, layout.h + (time - 1) * bu), bu);
   }
-  const dKernelT = matMul(host, dRecT, hPrevAll);
-  const dKernel = host.run('Transpose', { x: reshaped(dKernelT, [width, units]) }, { perm: [1, 0] });
+  const dKernelAll = host.run('BatchMatMul', { a: hPrevAll, b: dRecAll }, { transposeA: true, transposeB: false });
+  const dKernel = reshaped(dKernelAll, [units, width]);
   const outputs: TensorInfo[] = [dProjected, dKernel];
   if (gates === 3) {
     // GRU: the recurrent bias sits inside the reset gate's product, so it has its own gradient.
     const dBias = host.alloc([width]);
-    const totals = host.f32(dBias);
-    const d = host.f32(dRecT);
-    for (let j = 0; j < width; j++) {
-      let total = 0;
-      for (let row = j * rows, end = row + rows; row < end; row++) total += d[row] as number;
-      totals[j] = total;
+    // Float64 column sums in row order, as before (the same values, bit for bit).
+    const sums = new Float64Array(width);
+    const d = host.f32(dRecAll);
+    for (let row = 0; row < rows; row++) {
+      const offset = row * width;
+      for (let j = 0; j < width; j++) sums[j] = (sums[j] as number) + (d[offset + j] as number);
     }
+    host.f32(dBias).set(sums);
     outputs.push(dBias);
   }
-  for (const info of [transposed, dRecT, dRecStep, hPrevAll, dKernelT]) host.free(info);
+  for (const info of [transposed, dRecAll, dRecStep, hPrevAll]) host.free(info);
   return outputs;
 }
 
