@@ -3,6 +3,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { afterAll, beforeAll, expect } from 'vitest';
 import { initWasm, LOOM_WASM_BACKEND, type WasmBackendHandle } from '../src/init-wasm.js';
+import { setHeapAccess } from '../src/kernels/backend-access.js';
 
 /** Starts loom-wasm (1 thread: kernel results do not depend on the pool, and CI workers share 2 cores) for the file and restores the cpu backend afterwards. */
 export function useWasmBackend(threads = 1): void {
@@ -14,6 +15,16 @@ export function useWasmBackend(threads = 1): void {
     await handle?.dispose();
     await tf.setBackend('cpu');
   });
+}
+
+/** Runs `compute` with the kernels' in-place heap paths off (so they take their copying paths), then turns them back on. */
+export async function withoutHeapAccess<T>(compute: () => T | Promise<T>): Promise<T> {
+  setHeapAccess(false);
+  try {
+    return await compute();
+  } finally {
+    setHeapAccess(true);
+  }
 }
 
 /** Deterministic pseudo-random numbers in [-1, 1) (a small LCG; independent of Math.random). */

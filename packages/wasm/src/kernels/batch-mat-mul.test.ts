@@ -1,8 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { checkGradients, expectNoLeakedTensors, expectTensorsClose } from '@loom-ml/test-utils';
 import { describe, expect, it } from 'vitest';
-import { onBothBackends, seededInt, seededTensor, useWasmBackend } from '../../test/wasm-test-helpers.js';
-import { setHeapAccess } from './backend-access.js';
+import { onBothBackends, seededInt, seededTensor, useWasmBackend, withoutHeapAccess } from '../../test/wasm-test-helpers.js';
 
 useWasmBackend();
 const tolerance = { rtol: 1e-4, atol: 1e-4 };
@@ -58,12 +57,7 @@ describe('BatchMatMul on loom-wasm (transposed fast path)', () => {
     await tf.setBackend('loom-wasm');
     const product = () => tf.tidy(() => Array.from(tf.matMul(seededTensor(a, 1), seededTensor(b, 2), transposeA, transposeB).dataSync()));
     const inPlace = product();
-    setHeapAccess(false);
-    try {
-      expect(product()).toEqual(inPlace);
-    } finally {
-      setHeapAccess(true);
-    }
+    expect(await withoutHeapAccess(product)).toEqual(inPlace);
   });
 
   it('passes a finite-difference gradient check through both transposes', async () => {

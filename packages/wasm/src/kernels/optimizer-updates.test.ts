@@ -10,8 +10,7 @@ import {
   type GradientTransformation, type OptState, type Params,
 } from '@loom-ml/optimizers';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { seededTensor, useWasmBackend } from '../../test/wasm-test-helpers.js';
-import { setHeapAccess } from './backend-access.js';
+import { seededTensor, useWasmBackend, withoutHeapAccess } from '../../test/wasm-test-helpers.js';
 import { registerFusedKernels } from '../register-fused-kernels.js';
 
 useWasmBackend();
@@ -119,12 +118,7 @@ describe('fused optimizer updates in an Optimizer', () => {
       const cpu = await run('cpu');
       expect(wasm).toEqual(cpu);
       // And through the module's own memory (copies), where the backend's heap is not reachable.
-      setHeapAccess(false);
-      try {
-        expect(await run('loom-wasm')).toEqual(cpu);
-      } finally {
-        setHeapAccess(true);
-      }
+      expect(await withoutHeapAccess(() => run('loom-wasm'))).toEqual(cpu);
     }
   });
 

@@ -1,8 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { expectNoLeakedTensors, expectTensorsClose } from '@loom-ml/test-utils';
 import { describe, expect, it } from 'vitest';
-import { onBothBackends, seededTensor, useWasmBackend } from '../../test/wasm-test-helpers.js';
-import { setHeapAccess } from './backend-access.js';
+import { onBothBackends, seededTensor, useWasmBackend, withoutHeapAccess } from '../../test/wasm-test-helpers.js';
 
 useWasmBackend();
 
@@ -37,12 +36,7 @@ describe('Sum on loom-wasm (leading-axes kernel, stock for the rest)', () => {
     await tf.setBackend('loom-wasm');
     const sums = () => tf.tidy(() => Array.from(tf.sum(seededTensor([640, 8, 12], 41), [0, 1]).dataSync()));
     const inPlace = sums();
-    setHeapAccess(false);
-    try {
-      expect(sums()).toEqual(inPlace);
-    } finally {
-      setHeapAccess(true);
-    }
+    expect(await withoutHeapAccess(sums)).toEqual(inPlace);
   });
 
   it('sums a hand-computed case over the batch axis', async () => {
