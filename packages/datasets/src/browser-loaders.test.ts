@@ -57,6 +57,10 @@ describe('MNIST from bytes and URLs', () => {
     await expect(fetchMnist({ images: '/i' } as never)).rejects.toThrow(/Invalid value for `options` in fetchMnist\. Expected \{ images: url, labels: url \}/);
     await expect(mnistFromIdx({ images: testImages, labels: testLabels, limit: 0 })).rejects.toThrow('Invalid value for `limit` in mnistFromIdx. Expected a positive integer. Received: 0.');
     await expect(mnistFromIdx({ images: testLabels, labels: testLabels })).rejects.toThrow('mnistFromIdx: the images should hold [count, height, width] images; its shape is [10000].');
+    // Both unreadable: the images' error, even when the labels' read fails first (plain bytes
+    // against a gzipped Blob that takes longer to inflate).
+    const notIdx = new Uint8Array([1, 2, 3, 4, 5, 6, 7, 8]);
+    await expect(mnistFromIdx({ images: new Blob([gzipSync(notIdx)]), labels: notIdx })).rejects.toThrow(/the images/);
   });
 });
 

@@ -52,11 +52,12 @@ export async function mnistFromIdx(options: { images: ByteInput; labels: ByteInp
   if (options === null || typeof options !== 'object') throw invalidValue('options', 'mnistFromIdx', '{ images, labels }', options);
   checkLimit(options.limit, 'mnistFromIdx');
   const names = { images: 'the images', labels: 'the labels' };
-  const [images, labels] = await Promise.all([
-    readIdx(options.images, { source: names.images, ...(options.maxBytes === undefined ? {} : { maxBytes: options.maxBytes }) }),
-    readIdx(options.labels, { source: names.labels, ...(options.maxBytes === undefined ? {} : { maxBytes: options.maxBytes }) }),
-  ]);
-  return imageDatasetFromIdx(images, labels, names, 'mnistFromIdx', options.limit);
+  const limits = options.maxBytes === undefined ? {} : { maxBytes: options.maxBytes };
+  const [images, labels] = await Promise.allSettled([readIdx(options.images, { source: names.images, ...limits }), readIdx(options.labels, { source: names.labels, ...limits })]);
+  // When both fail, the images' error is the one reported, whichever read finished first.
+  for (const read of [images, labels]) if (read.status === 'rejected') throw read.reason;
+  const value = <T>(read: PromiseSettledResult<T>) => (read as PromiseFulfilledResult<T>).value;
+  return imageDatasetFromIdx(value(images), value(labels), names, 'mnistFromIdx', options.limit);
 }
 
 /**
