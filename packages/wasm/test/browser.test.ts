@@ -12,6 +12,7 @@ interface PageResult {
   backend: string;
   values: number[];
   attention: number[];
+  inPlace: { heapReachable: boolean; rows: number; first: number[]; last: number[] };
   notices: string[];
   crossOriginIsolated: boolean;
   hardwareConcurrency: number;
@@ -69,5 +70,16 @@ describe('initWasm in headless Chromium (page bundled from the built dist)', () 
     expect(threaded.threads).toBe(2);
     expect(threaded.attention).toHaveLength(4 * 8 * 4);
     expect(threaded.attention).toEqual(single.attention);
+  });
+
+  it('runs a large xᵀ·dy in place on the heap, split with the helper worker on a threaded page, exactly (16384 · j)', async () => {
+    const expectedRow = Array.from({ length: 64 }, (_, j) => 16384 * j);
+    for (const [isolated, threads] of [[true, 2], [false, 1]] as const) {
+      const { inPlace } = await runPage(isolated, threads);
+      expect(inPlace.heapReachable).toBe(true);
+      expect(inPlace.rows).toBe(64);
+      expect(inPlace.first).toEqual(expectedRow);
+      expect(inPlace.last).toEqual(expectedRow);
+    }
   });
 });
