@@ -321,6 +321,26 @@ export function heapProductRows(ex: HeadExports, job: { offsets: number[]; m: nu
 }
 
 /**
+ * Rows `from` to `to` of the layer normalisation (offsets x, gamma, beta, y, stats) or, with
+ * `gradient`, of its gradient's per-row part (dy, x, gamma, stats, dx, dyXhat),
+ * in place on the backend's heap (`offsets` in bytes). Each row is computed alone, the same way
+ * in either thread: bit-identical. Written to reference nothing outside itself: the worker gets
+ * it as source.
+ */
+export function heapLayerNormRows(ex: HeadExports, job: { gradient: boolean; offsets: number[]; features: number; epsilon: number; from: number; to: number }): void {
+  const { gradient, offsets, features, epsilon, from, to } = job;
+  const rowsAt = (offset: number) => offset + 4 * from * features;
+  const statsAt = (offset: number) => offset + 8 * from;
+  if (!gradient) {
+    const [x, gamma, beta, y, stats] = offsets as [number, number, number, number, number];
+    ex.layerNorm(rowsAt(x), gamma, beta, rowsAt(y), statsAt(stats), to - from, features, epsilon);
+    return;
+  }
+  const [dy, x, gamma, stats, dx, dyXhat] = offsets as [number, number, number, number, number, number];
+  ex.layerNormGrad(rowsAt(dy), rowsAt(x), gamma, statsAt(stats), rowsAt(dx), rowsAt(dyXhat), to - from, features);
+}
+
+/**
  * Adam's pairs `from` to `to` in place on the backend's heap (`offsets` of g, m0, v0, p, u, m1,
  * v1 in bytes; p -1 without weight decay). Pairs are independent: bit-identical in either
  * thread. Written to reference nothing outside itself: the worker gets it as source.
@@ -345,6 +365,7 @@ const filterPatchRows = ${filterPatchRows.toString()};
 const crossEntropyRows = ${crossEntropyRows.toString()};
 const heapProductRows = ${heapProductRows.toString()};
 const heapAdamPairs = ${heapAdamPairs.toString()};
+const heapLayerNormRows = ${heapLayerNormRows.toString()};
 let ex = null;
 let hx = null;
 let pool = null;
@@ -378,6 +399,7 @@ const handle = (message) => {
     else if (kind === 'crossEntropy' || kind === 'crossEntropyGrad') crossEntropyRows(ce, heap, message.job);
     else if (kind === 'heapProduct') heapProductRows(hx, message.job);
     else if (kind === 'heapAdam') heapAdamPairs(hx, message.job);
+    else if (kind === 'heapLayerNorm') heapLayerNormRows(hx, message.job);
     else (kind === 'forward' || kind === 'backward' ? attentionHeads : layerNormRows)(ex, heap, message.job);
     Atomics.store(flag, 0, 1);
   } catch { Atomics.store(flag, 0, 2); }
@@ -588,6 +610,18 @@ export function runHeapAdamSplit(kernels: HeapKernels, memory: WebAssembly.Memor
   const job = { offsets: views.map((view) => (view === null ? -1 : view.byteOffset)), constants };
   const heap = new Float32Array(memory.buffer, 0, 0);
   return runSplit(heap, { ...job, kind: 'heapAdam' }, Math.floor(pairs / 2), pairs, (_own, from, to) => heapAdamPairs(kernels.exports, { ...job, from, to }));
+}
+
+/**
+ * The layer normalisation's rows (forward, or the gradient's per-row part; views of the backend's
+ * shared heap in `heapLayerNormRows`' order) in place, the second half in the helper worker.
+ * False, with nothing written, when there is no helper or too few rows for a message.
+ */
+export function runHeapLayerNormSplit(kernels: HeapKernels, memory: WebAssembly.Memory, gradient: boolean, views: Float32Array[], rows: number, features: number, epsilon: number): boolean {
+  if (rows < 64 || !bindHeap(memory)) return false;
+  const job = { gradient, offsets: views.map((view) => view.byteOffset), features, epsilon };
+  const heap = new Float32Array(memory.buffer, 0, 0);
+  return runSplit(heap, { ...job, kind: 'heapLayerNorm' }, Math.floor(rows / 2), rows, (_own, from, to) => heapLayerNormRows(kernels.exports, { ...job, from, to }));
 }
 
 let ownPool: MaxPoolGradInstance | null | undefined;

@@ -7,7 +7,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { expectNoLeakedTensors, expectTensorsClose } from '@loom-ml/test-utils';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { checkFiniteDifferences, onBothBackends, seededTensor, seededValues, useWasmBackend } from '../../test/wasm-test-helpers.js';
+import { checkFiniteDifferences, onBothBackends, seededTensor, seededValues, useWasmBackend, withoutHeapAccess } from '../../test/wasm-test-helpers.js';
 import { registerFusedKernels } from '../register-fused-kernels.js';
 
 useWasmBackend();
@@ -48,6 +48,22 @@ describe('LoomLayerNorm', () => {
     });
     for (const values of [wasm, cpu]) for (let i = 0; i < 4; i++) expectTensorsClose(values[i]!, values[i + 4]!, TOLERANCE);
     wasm.forEach((values, i) => expectTensorsClose(values, cpu[i]!, TOLERANCE));
+  });
+
+  it('gives the same bits in place on the heap and through copies into the module (output and dx/dgamma/dbeta)', async () => {
+    await tf.setBackend('loom-wasm');
+    const shape = [3, 70, 8]; // 210 rows: past the helper split's 64 (one thread here)
+    const compute = () =>
+      tf.tidy(() => {
+        const x = tf.add(tf.mul(seededTensor(shape, 1), 3), 0.5);
+        const gamma = seededTensor([8], 2);
+        const beta = seededTensor([8], 3);
+        const weights = seededTensor(shape, 4);
+        const loss = (a: tf.Tensor, g: tf.Tensor, b: tf.Tensor) => tf.sum(tf.mul(run('LoomLayerNorm', { x: a, gamma: g, beta: b }, { epsilon: 1e-3 })[0]!, weights)) as tf.Scalar;
+        return [run('LoomLayerNorm', { x, gamma, beta }, { epsilon: 1e-3 })[0]!, ...tf.grads(loss)([x, gamma, beta])].map((t) => Array.from(t.dataSync()));
+      });
+    const inPlace = compute();
+    expect(await withoutHeapAccess(compute)).toEqual(inPlace);
   });
 
   it('names a gamma of the wrong size', async () => {
