@@ -112,79 +112,6 @@ export function attentionHeads(
 }
 
 /**
- * Rows `from` to `to` of the layer normalisation (`kind` 'layerNorm': offsets x, gamma, beta, y,
- * stats) or of its gradient's per-row part ('layerNormGrad': dy, x, gamma, stats, dx, dyXhat; the
- * caller then takes dgamma and dbeta as column sums over all rows). Each row is computed alone,
- * the same way in either thread (layer-norm.ts), so results are bit-identical. Written to
- * reference nothing outside itself: the worker gets it as source.
- */
-export function layerNormRows(ex: HeadExports, heap: Float32Array, job: { kind: 'layerNorm' | 'layerNormGrad'; offsets: number[]; features: number; epsilon: number; from: number; to: number }): void {
-  const { kind, offsets, features, epsilon, from, to } = job;
-  const rows = to - from;
-  const size = rows * features;
-  const alignedSize = Math.ceil(size / 4) * 4;
-  const alignedFeatures = Math.ceil(features / 4) * 4;
-  const alignedStats = Math.ceil((2 * rows) / 4) * 4;
-  const bytes = 4 * (4 * alignedSize + 2 * alignedFeatures + alignedStats);
-  const needed = Math.ceil(bytes / 65536) - ex.memory.buffer.byteLength / 65536;
-  if (needed > 0) ex.memory.grow(needed);
-  let at = 0;
-  const take = (length: number, aligned: number) => {
-    const view = new Float32Array(ex.memory.buffer, at, length);
-    at += 4 * aligned;
-    return view;
-  };
-  const rowsOf = (offset: number, width: number) => heap.subarray(offset + from * width, offset + to * width);
-  if (kind === 'layerNorm') {
-    const [x, gamma, beta, y, stats] = offsets as [number, number, number, number, number];
-    const [wx, wg, wb, wy, ws] = [take(size, alignedSize), take(features, alignedFeatures), take(features, alignedFeatures), take(size, alignedSize), take(2 * rows, alignedStats)] as [Float32Array, Float32Array, Float32Array, Float32Array, Float32Array];
-    wx.set(rowsOf(x, features));
-    wg.set(heap.subarray(gamma, gamma + features));
-    wb.set(heap.subarray(beta, beta + features));
-    ex.layerNorm(wx.byteOffset, wg.byteOffset, wb.byteOffset, wy.byteOffset, ws.byteOffset, rows, features, epsilon);
-    heap.set(wy, y + from * features);
-    heap.set(ws, stats + 2 * from);
-    return;
-  }
-  const [dy, x, gamma, stats, dx, dyXhat] = offsets as [number, number, number, number, number, number];
-  const [wdy, wx, wg, ws, wdx, wdyx] = [take(size, alignedSize), take(size, alignedSize), take(features, alignedFeatures), take(2 * rows, alignedStats), take(size, alignedSize), take(size, alignedSize)] as [Float32Array, Float32Array, Float32Array, Float32Array, Float32Array, Float32Array];
-  wdy.set(rowsOf(dy, features));
-  wx.set(rowsOf(x, features));
-  wg.set(heap.subarray(gamma, gamma + features));
-  ws.set(rowsOf(stats, 2));
-  ex.layerNormGrad(wdy.byteOffset, wx.byteOffset, wg.byteOffset, ws.byteOffset, wdx.byteOffset, wdyx.byteOffset, rows, features);
-  heap.set(wdx, dx + from * features);
-  heap.set(wdyx, dyXhat + from * features);
-}
-
-/**
- * Values `from` to `to` (even) of Adam's update in the module (small-gemm.ts's adamPairs: two
- * float64 lanes at a time), `offsets` of g, m0, v0, p (-1: none), u, m1, v1 in floats. Values are
- * independent, so halves in two threads give the single-threaded result bit for bit. Written to
- * reference nothing outside itself: the worker gets it as source.
- */
-export function adamRange(ex: HeadExports, heap: Float32Array, job: { offsets: number[]; from: number; to: number; constants: number[] }): void {
-  const { offsets, from, to, constants } = job;
-  const n = to - from;
-  const withParam = (offsets[3] as number) >= 0;
-  const aligned = Math.ceil(n / 4) * 4;
-  const bytes = 4 * 7 * aligned;
-  const needed = Math.ceil(bytes / 65536) - ex.memory.buffer.byteLength / 65536;
-  if (needed > 0) ex.memory.grow(needed);
-  const views = [0, 1, 2, 3, 4, 5, 6].map((i) => new Float32Array(ex.memory.buffer, 4 * i * aligned, n));
-  const [wg, wm0, wv0, wp, wu, wm1, wv1] = views as [Float32Array, Float32Array, Float32Array, Float32Array, Float32Array, Float32Array, Float32Array];
-  const [g, m0, v0, p, u, m1, v1] = offsets as [number, number, number, number, number, number, number];
-  wg.set(heap.subarray(g + from, g + to));
-  wm0.set(heap.subarray(m0 + from, m0 + to));
-  wv0.set(heap.subarray(v0 + from, v0 + to));
-  if (withParam) wp.set(heap.subarray(p + from, p + to));
-  ex.adam(wg.byteOffset, wm0.byteOffset, wv0.byteOffset, wp.byteOffset, wu.byteOffset, wm1.byteOffset, wv1.byteOffset, n / 2, withParam ? 1 : 0, ...constants);
-  heap.set(wu, u + from);
-  heap.set(wm1, m1 + from);
-  heap.set(wv1, v1 + from);
-}
-
-/**
  * Segments `from` to `to` of an unsorted segment sum (an Embedding's gradient; `offsets`: x, the
  * int32 segment ids, out; in 4-byte units of the heap): every id is scanned in order and only
  * the range's segments are added to, so each segment's sum has the single-threaded order. Plain
@@ -356,9 +283,7 @@ export function heapAdamPairs(ex: HeadExports, job: { offsets: number[]; constan
 function workerSource(): string {
   return `"use strict";
 const attentionHeads = ${attentionHeads.toString()};
-const layerNormRows = ${layerNormRows.toString()};
 const maxPoolGradEntries = ${maxPoolGradEntries.toString()};
-const adamRange = ${adamRange.toString()};
 const segmentSumRows = ${segmentSumRows.toString()};
 const filterPatches = ${filterPatches.toString()};
 const filterPatchRows = ${filterPatchRows.toString()};
@@ -392,7 +317,6 @@ const handle = (message) => {
     const kind = message.job.kind;
     const heap = new Float32Array(message.buffer);
     if (kind === 'maxPoolGrad') maxPoolGradEntries(pool, heap, message.job);
-    else if (kind === 'adam') adamRange(ex, heap, message.job);
     else if (kind === 'segmentSum') segmentSumRows(null, heap, message.job);
     else if (kind === 'patches') filterPatches(null, heap, message.job);
     else if (kind === 'patchRows') filterPatchRows(null, heap, message.job);
@@ -400,7 +324,7 @@ const handle = (message) => {
     else if (kind === 'heapProduct') heapProductRows(hx, message.job);
     else if (kind === 'heapAdam') heapAdamPairs(hx, message.job);
     else if (kind === 'heapLayerNorm') heapLayerNormRows(hx, message.job);
-    else (kind === 'forward' || kind === 'backward' ? attentionHeads : layerNormRows)(ex, heap, message.job);
+    else attentionHeads(ex, heap, message.job);
     Atomics.store(flag, 0, 1);
   } catch { Atomics.store(flag, 0, 2); }
   Atomics.notify(flag, 0);
@@ -499,34 +423,6 @@ export function runAttentionSplit(heap: Float32Array, job: Omit<Parameters<typeo
   if (heads < 2) return false;
   const half = Math.floor(heads / 2);
   return runSplit(heap, rest, half, heads, (own, from, to) => attentionHeads(own, heap, { ...rest, from, to }));
-}
-
-/**
- * The layer normalisation's rows (forward: y and stats; gradient: dx and dy · xhat), half of
- * them in the helper worker; views on the shared heap. False, with nothing written, when there is
- * no helper or the heap is not shared.
- */
-export function runLayerNormSplit(kind: 'layerNorm' | 'layerNormGrad', views: Float32Array[], rows: number, features: number, epsilon: number): boolean {
-  if (rows < 64) return false;
-  const heap = new Float32Array((views[0] as Float32Array).buffer);
-  const half = Math.floor(rows / 2);
-  const job = { kind, offsets: views.map((view) => view.byteOffset / 4), features, epsilon };
-  return runSplit(heap, job, half, rows, (own, from, to) => layerNormRows(own, heap, { ...job, from, to }));
-}
-
-/**
- * Adam's update over the first `n` (even) values of views on the shared heap (`p` null: no weight
- * decay term), half of them in the helper worker. False, with nothing written, when there is no
- * helper, the views are not all on one shared heap, or `n` is below the size worth a message.
- */
-export function runAdamSplit(views: Array<Float32Array | null>, n: number, constants: number[]): boolean {
-  if (helper === null || n < 1 << 15) return false;
-  const first = views[0] as Float32Array;
-  if (views.some((view) => view !== null && view.buffer !== first.buffer)) return false;
-  const heap = new Float32Array(first.buffer);
-  const half = 2 * Math.floor(n / 4);
-  const job = { offsets: views.map((view) => (view === null ? -1 : view.byteOffset / 4)), constants };
-  return runSplit(heap, { ...job, kind: 'adam' }, half, n, (own, from, to) => adamRange(own, heap, { ...job, from, to }));
 }
 
 /**

@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { KernelConfig, NamedAttrMap, TensorInfo } from '@tensorflow/tfjs-core';
 import { kernelHost, type FusedKernelConfigs } from './kernel-host.js';
-import { heapLayerNormRows, runHeapLayerNormSplit, runLayerNormSplit } from './attention-helper.js';
+import { heapLayerNormRows, runHeapLayerNormSplit } from './attention-helper.js';
 import { heapMemory, type WasmBackendLike } from './backend-access.js';
 import { heapKernels, simdWorkspace, type HeapKernels } from './small-gemm.js';
 
@@ -65,9 +65,7 @@ function forward({ inputs, backend, attrs }: Parameters<KernelConfig['kernelFunc
     return [y, stats];
   }
   if (host.kind === 'wasm' && features % 4 === 0 && features > 0) {
-    // With the helper worker (2+ threads), half of the rows there, the same code per row.
-    if (runLayerNormSplit('layerNorm', [x, gamma, beta, y, stats].map((info) => host.f32(info)), rows, features, epsilon)) return [y, stats];
-    // Loom's SIMD module (float32 row sums, 4 lanes): x in, y and stats out.
+    // Loom's SIMD module through its own memory (float32 row sums, 4 lanes): x in, y and stats out.
     const work = simdWorkspace([rows * features, features, features, rows * features, 2 * rows]);
     if (work !== null) {
       const [wx, wg, wb, wy, ws] = work.views as [Float32Array, Float32Array, Float32Array, Float32Array, Float32Array];
@@ -134,23 +132,9 @@ function backward({ inputs, backend }: Parameters<KernelConfig['kernelFunc']>[0]
     host.free(totals);
   }
   if (host.kind === 'wasm' && features % 4 === 0 && features > 0) {
-    // Loom's SIMD module: dx per row there, dgamma and dbeta as float64 column sums of dy · xhat and dy.
+    // Loom's SIMD module through its own memory: dx per row there, dgamma and dbeta as float64
+    // column sums of dy · xhat and dy.
     const size = rows * features;
-    // With the helper worker, half of the rows' dx and dy · xhat there; the column sums here over all rows, as below.
-    const dyXhat = host.alloc([rows, features]);
-    if (runLayerNormSplit('layerNormGrad', [dy, x, gamma, stats, dx, dyXhat].map((info) => host.f32(info)), rows, features, 0)) {
-      const sums = simdWorkspace([size, 2 * features]);
-      if (sums !== null) {
-        const [values, totals] = sums.views as [Float32Array, Float32Array];
-        values.set(host.f32(dyXhat));
-        host.f32(dGamma).set(sums.columnSums(values, totals, rows, features));
-        values.set(host.f32(dy));
-        host.f32(dBeta).set(sums.columnSums(values, totals, rows, features));
-        host.free(dyXhat);
-        return [dx, dGamma, dBeta];
-      }
-    }
-    host.free(dyXhat);
     const work = simdWorkspace([size, size, features, 2 * rows, size, size, 2 * features]);
     if (work !== null) {
       const [wdy, wx, wg, ws, wdx, wdyx, totals] = work.views as [Float32Array, Float32Array, Float32Array, Float32Array, Float32Array, Float32Array, Float32Array];

@@ -1,6 +1,6 @@
 import type { KernelConfig, KernelFunc, NamedAttrMap, TensorInfo } from '@tensorflow/tfjs-core';
 import { kernelHost, type KernelHost } from './kernel-host.js';
-import { runAdamSplit, runHeapAdamSplit } from './attention-helper.js';
+import { runHeapAdamSplit } from './attention-helper.js';
 import { heapMemory, type WasmBackendLike } from './backend-access.js';
 import { adamPairs, heapKernels, type AdamConstants } from './small-gemm.js';
 
@@ -50,7 +50,7 @@ function simdAdam(backend: WasmBackendLike, views: [Float32Array, Float32Array, 
     return values;
   }
   const [g, m0, v0, p, u, m1, v1] = views;
-  return runAdamSplit(views, values, constants) ? values : adamPairs(g, m0, v0, p, u, m1, v1, constants);
+  return adamPairs(g, m0, v0, p, u, m1, v1, constants);
 }
 
 const adamUpdate: KernelFunc = ({ inputs, backend, attrs }) => {
