@@ -9,9 +9,9 @@
  * worker runs: it is sent as source), so results do not depend on the thread count. Only the
  * unmasked, non-causal case is split (the masked one keeps its single-threaded path). The same
  * worker computes half of the rows of large products (`heapProductRows`: weight gradients
- * `xᵀ·dy`, which BatchMatMul runs in the module) and of Adam's update for large parameters,
- * with a second instance of the module that imports the backend's heap (no copies), also
- * bit-identically.
+ * `xᵀ·dy`, which BatchMatMul runs in the module), of the layer normalisation and of Adam's update
+ * for large parameters, with a second instance of the module that imports the backend's heap
+ * (no copies), also bit-identically.
  *
  * The calling thread waits for the worker synchronously (kernels are synchronous): Node's main
  * thread with `Atomics.wait`, a browser page's main thread (where that is not allowed) by
