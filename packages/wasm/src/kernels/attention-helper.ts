@@ -8,7 +8,7 @@
  * Each head runs exactly the same code in either thread (`attentionHeads`, below, also what the
  * worker runs: it is sent as source), so results do not depend on the thread count. Only the
  * unmasked, non-causal case is split (the masked one keeps its single-threaded path). The same
- * worker computes half of the rows of large products (`heapProductRows`: weight gradients
+ * worker computes half of the rows of large products (small-gemm.ts's `productRows`: weight gradients
  * `xᵀ·dy`, which BatchMatMul runs in the module), of the layer normalisation and of Adam's update
  * for large parameters, with a second instance of the module that imports the backend's heap
  * (no copies), also bit-identically.
@@ -20,7 +20,7 @@
  */
 import { importNodeBuiltin } from '../environment.js';
 import { maxPoolGradEntries, maxPoolGradModule, type MaxPoolGradInstance } from './max-pool-grad-simd.js';
-import { heapModule, smallGemmModule, type HeapKernels } from './small-gemm.js';
+import { heapModule, productRows, smallGemmModule, type HeapKernels } from './small-gemm.js';
 import { crossEntropyModule, crossEntropyRows } from './softmax-cross-entropy-simd.js';
 
 /** The module's exports `attentionHeads` uses. */
@@ -221,33 +221,6 @@ export function filterPatchRows(
 }
 
 /**
- * Rows `from` to `to` of `c = aᵀ · b` (`a` stored `[k, m]`, when `aTransposed`) or `c = a · b`,
- * run in place on the backend's heap by the module instance that imports it (`offsets` in bytes;
- * `n` a multiple of 4). Each row of C is the same sum over k, in the same order, as the
- * single-threaded product (small-gemm.ts; its k slices only change when C is stored and
- * reloaded, not the order), so a split by rows is bit-identical. Written to reference nothing
- * outside itself: the worker gets it as source.
- */
-export function heapProductRows(ex: HeadExports, job: { offsets: number[]; m: number; k: number; n: number; aTransposed: boolean; from: number; to: number }): void {
-  const { offsets, m, k, n, aTransposed, from, to } = job;
-  const [a, b, c] = offsets as [number, number, number];
-  const rows = to - from;
-  const out = c + 4 * from * n;
-  if (rows <= 0) return;
-  if (k === 0) {
-    ex.gemm(a, b, out, rows, 0, n, 0, 1, 0);
-    return;
-  }
-  // k in slices whose operands stay in cache while every block of C passes over them.
-  const slice = 4 * k * (rows + n) > 1 << 17 ? Math.max(16, Math.floor((1 << 17) / (4 * (rows + n)))) : k;
-  for (let p = 0; p < k; p += slice) {
-    const depth = Math.min(slice, k - p);
-    if (aTransposed) ex.gemm(a + 4 * (from + p * m), b + 4 * p * n, out, rows, depth, n, 1, m, p > 0 ? 1 : 0);
-    else ex.gemm(a + 4 * (from * k + p), b + 4 * p * n, out, rows, depth, n, k, 1, p > 0 ? 1 : 0);
-  }
-}
-
-/**
  * Rows `from` to `to` of the layer normalisation (offsets x, gamma, beta, y, stats) or, with
  * `gradient`, of its gradient's per-row part (dy, x, gamma, stats, dx, dyXhat),
  * in place on the backend's heap (`offsets` in bytes). Each row is computed alone, the same way
@@ -288,7 +261,7 @@ const segmentSumRows = ${segmentSumRows.toString()};
 const filterPatches = ${filterPatches.toString()};
 const filterPatchRows = ${filterPatchRows.toString()};
 const crossEntropyRows = ${crossEntropyRows.toString()};
-const heapProductRows = ${heapProductRows.toString()};
+const productRows = ${productRows.toString()};
 const heapAdamPairs = ${heapAdamPairs.toString()};
 const heapLayerNormRows = ${heapLayerNormRows.toString()};
 let ex = null;
@@ -321,7 +294,7 @@ const handle = (message) => {
     else if (kind === 'patches') filterPatches(null, heap, message.job);
     else if (kind === 'patchRows') filterPatchRows(null, heap, message.job);
     else if (kind === 'crossEntropy' || kind === 'crossEntropyGrad') crossEntropyRows(ce, heap, message.job);
-    else if (kind === 'heapProduct') heapProductRows(hx, message.job);
+    else if (kind === 'heapProduct') productRows(hx, ...message.job.offsets, message.job.m, message.job.k, message.job.n, message.job.aTransposed, message.job.from, message.job.to);
     else if (kind === 'heapAdam') heapAdamPairs(hx, message.job);
     else if (kind === 'heapLayerNorm') heapLayerNormRows(hx, message.job);
     else attentionHeads(ex, heap, message.job);
@@ -479,8 +452,8 @@ const MIN_WORK_FOR_HELPER = 1 << 26;
  * `c` `[m, n]` (`n` a multiple of 4), in place on the backend's heap: large products with half of
  * the rows of C in the helper worker (bit-identical), the rest on this thread.
  */
-export function heapProduct(kernels: HeapKernels, memory: WebAssembly.Memory, a: Float32Array, b: Float32Array, c: Float32Array, m: number, k: number, n: number, aTransposed: boolean): void {
-  if (m * k * n < MIN_WORK_FOR_HELPER || !runHeapProductSplit(kernels, memory, a, b, c, m, k, n, aTransposed)) kernels.gemm(a, b, c, m, k, n, aTransposed);
+export function heapProduct(kernels: HeapKernels, a: Float32Array, b: Float32Array, c: Float32Array, m: number, k: number, n: number, aTransposed: boolean): void {
+  if (!heapProductSplits(m, k, n) || !runHeapProductSplit(kernels, a, b, c, m, k, n, aTransposed)) kernels.gemm(a, b, c, m, k, n, aTransposed);
 }
 
 /** Whether `heapProduct` would run half of an `m x k x n` product in the helper worker. */
@@ -489,11 +462,11 @@ export function heapProductSplits(m: number, k: number, n: number): boolean {
 }
 
 /** `heapProduct`'s split: false, with nothing written, when there is no helper. */
-function runHeapProductSplit(kernels: HeapKernels, memory: WebAssembly.Memory, a: Float32Array, b: Float32Array, c: Float32Array, m: number, k: number, n: number, aTransposed: boolean): boolean {
-  if (m < 2 || n % 4 !== 0 || !bindHeap(memory)) return false;
+function runHeapProductSplit(kernels: HeapKernels, a: Float32Array, b: Float32Array, c: Float32Array, m: number, k: number, n: number, aTransposed: boolean): boolean {
+  if (n % 4 !== 0 || !bindHeap(kernels.memory)) return false;
   const job = { offsets: [a.byteOffset, b.byteOffset, c.byteOffset], m, k, n, aTransposed };
-  const heap = new Float32Array(memory.buffer, 0, 0);
-  return runSplit(heap, { ...job, kind: 'heapProduct' }, Math.floor(m / 2), m, (_own, from, to) => heapProductRows(kernels.exports, { ...job, from, to }));
+  const heap = new Float32Array(kernels.memory.buffer, 0, 0);
+  return runSplit(heap, { ...job, kind: 'heapProduct' }, Math.floor(m / 2), m, (_own, from, to) => productRows(kernels.exports, a.byteOffset, b.byteOffset, c.byteOffset, m, k, n, aTransposed, from, to));
 }
 
 /**
@@ -501,10 +474,10 @@ function runHeapProductSplit(kernels: HeapKernels, memory: WebAssembly.Memory, a
  * v1) in place, the second half in the helper worker. False, with nothing written, when there is
  * no helper.
  */
-export function runHeapAdamSplit(kernels: HeapKernels, memory: WebAssembly.Memory, views: Array<Float32Array | null>, pairs: number, constants: number[]): boolean {
-  if (pairs < 2 || !bindHeap(memory)) return false;
+export function runHeapAdamSplit(kernels: HeapKernels, views: Array<Float32Array | null>, pairs: number, constants: number[]): boolean {
+  if (pairs < 2 || !bindHeap(kernels.memory)) return false;
   const job = { offsets: views.map((view) => (view === null ? -1 : view.byteOffset)), constants };
-  const heap = new Float32Array(memory.buffer, 0, 0);
+  const heap = new Float32Array(kernels.memory.buffer, 0, 0);
   return runSplit(heap, { ...job, kind: 'heapAdam' }, Math.floor(pairs / 2), pairs, (_own, from, to) => heapAdamPairs(kernels.exports, { ...job, from, to }));
 }
 
@@ -513,10 +486,10 @@ export function runHeapAdamSplit(kernels: HeapKernels, memory: WebAssembly.Memor
  * shared heap in `heapLayerNormRows`' order) in place, the second half in the helper worker.
  * False, with nothing written, when there is no helper or too few rows for a message.
  */
-export function runHeapLayerNormSplit(kernels: HeapKernels, memory: WebAssembly.Memory, gradient: boolean, views: Float32Array[], rows: number, features: number, epsilon: number): boolean {
-  if (rows < 64 || !bindHeap(memory)) return false;
+export function runHeapLayerNormSplit(kernels: HeapKernels, gradient: boolean, views: Float32Array[], rows: number, features: number, epsilon: number): boolean {
+  if (rows < 64 || !bindHeap(kernels.memory)) return false;
   const job = { gradient, offsets: views.map((view) => view.byteOffset), features, epsilon };
-  const heap = new Float32Array(memory.buffer, 0, 0);
+  const heap = new Float32Array(kernels.memory.buffer, 0, 0);
   return runSplit(heap, { ...job, kind: 'heapLayerNorm' }, Math.floor(rows / 2), rows, (_own, from, to) => heapLayerNormRows(kernels.exports, { ...job, from, to }));
 }
 

@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { KernelFunc, TensorInfo } from '@tensorflow/tfjs-core';
+import { heapKernels, type HeapKernels } from './small-gemm.js';
 
 /** The parts of tfjs-backend-wasm's BackendWasm that the kernels here use. */
 export interface WasmBackendLike {
@@ -23,6 +24,11 @@ export function heapMemory(backend: WasmBackendLike): WebAssembly.Memory | null 
   if (!heapAccess) return null;
   const memory = backend.wasm?.wasmMemory ?? backend.wasm?.asm?.memory;
   return memory instanceof WebAssembly.Memory ? memory : null;
+}
+
+/** Loom's module over the backend's heap (small-gemm.ts), or null where it cannot reach it (the kernels then take their copying paths). */
+export function heapKernelsOf(backend: WasmBackendLike): HeapKernels | null {
+  return heapKernels(heapMemory(backend));
 }
 
 /** A float32 view of a tensor's data on the wasm heap (valid until the heap next grows). */

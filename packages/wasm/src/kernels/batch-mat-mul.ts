@@ -1,8 +1,8 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs-core';
-import { disposeAll, f32View, heapMemory, runKernel, type WasmBackendLike } from './backend-access.js';
+import { disposeAll, f32View, heapKernelsOf, runKernel, type WasmBackendLike } from './backend-access.js';
 import { heapProduct } from './attention-helper.js';
-import { heapKernels, matrixProduct, type HeapKernels, type MatrixProduct } from './small-gemm.js';
+import { matrixProduct, type HeapKernels, type MatrixProduct } from './small-gemm.js';
 
 // The stock kernel is captured at registration; it is XNNPACK-fast only without transposes and
 // with batch 1 (otherwise a scalar triple loop).
@@ -52,9 +52,9 @@ function productsByEntry(
 }
 
 /** Each entry in place on the backend's heap (no copies); a single large product has half of its rows in the helper worker with 2+ threads (bit-identical; attention-helper.ts). */
-function inPlaceEntry(kernels: HeapKernels, memory: WebAssembly.Memory, transposeA: boolean, rows: number, inner: number, columns: number) {
+function inPlaceEntry(kernels: HeapKernels, transposeA: boolean, rows: number, inner: number, columns: number) {
   return (a: Float32Array, b: Float32Array, out: Float32Array, batch: number) =>
-    batch === 1 ? heapProduct(kernels, memory, a, b, out, rows, inner, columns, transposeA) : kernels.gemm(a, b, out, rows, inner, columns, transposeA);
+    batch === 1 ? heapProduct(kernels, a, b, out, rows, inner, columns, transposeA) : kernels.gemm(a, b, out, rows, inner, columns, transposeA);
 }
 
 /** Each entry copied into the module's own memory and back (where the backend's heap cannot be reached). */
@@ -88,10 +88,9 @@ function batchMatMul(args: Parameters<KernelFunc>[0]): TensorInfo {
   const batched = batchA > 1 || batchB > 1;
   const simpleBroadcast = batchA === batchB || batchA === 1 || batchB === 1;
   if (!transposeA && !transposeB && !batched) return stock(args) as TensorInfo;
-  const memory = heapMemory(backend);
-  const kernels = heapKernels(memory);
-  if (kernels !== null && memory !== null && columns % 4 === 0 && rows > 0 && inner > 0 && columns > 0 && ((batched && simpleBroadcast) || (transposeA && !transposeB && !batched))) {
-    return productsByEntry(backend, a, b, transposeB, rows, inner, columns, inPlaceEntry(kernels, memory, transposeA, rows, inner, columns));
+  const kernels = heapKernelsOf(backend);
+  if (kernels !== null && columns % 4 === 0 && rows > 0 && inner > 0 && columns > 0 && ((batched && simpleBroadcast) || (transposeA && !transposeB && !batched))) {
+    return productsByEntry(backend, a, b, transposeB, rows, inner, columns, inPlaceEntry(kernels, transposeA, rows, inner, columns));
   }
   if (batched && simpleBroadcast && rows > 0 && inner > 0 && columns > 0) {
     const product = matrixProduct(rows, inner, columns);

@@ -1,8 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs-core';
 import { buildFilterPatches, heapProduct, heapProductSplits } from './attention-helper.js';
-import { disposeAll, f32View, heapMemory, runKernel, type WasmBackendLike } from './backend-access.js';
-import { heapKernels } from './small-gemm.js';
+import { disposeAll, f32View, heapKernelsOf, runKernel, type WasmBackendLike } from './backend-access.js';
 
 interface Attrs {
   strides: [number, number] | number;
@@ -45,7 +44,7 @@ function conv2dBackpropFilter(args: Parameters<KernelFunc>[0]): TensorInfo {
   const [kernelHeight, kernelWidth, inChannels, outChannels] = filterShape;
   const patchSize = kernelHeight * kernelWidth * inChannels;
   const rows = info.batchSize * info.outHeight * info.outWidth;
-  const splitPatches = outChannels % 4 === 0 && patchSize * rows <= MAX_PATCH_VALUES && heapKernels(heapMemory(backend)) !== null && heapProductSplits(patchSize, rows, outChannels);
+  const splitPatches = outChannels % 4 === 0 && patchSize * rows <= MAX_PATCH_VALUES && heapKernelsOf(backend) !== null && heapProductSplits(patchSize, rows, outChannels);
   if (patchSize <= IM2COL_MAX_PATCH || splitPatches) {
     const out = filterGradientByPatches(backend, x, dy, info, filterShape);
     disposeAll(backend, temporaries);
@@ -130,12 +129,11 @@ function filterGradientByPatches(
   buildFilterPatches(f32View(backend, x), f32View(backend, patches), byRows ? geometry : { ...geometry, rows }, batchSize);
   // In place on the heap in Loom's module where it can reach it: XNNPACK packs its second
   // operand (dy, [batch x positions, co]) afresh for every call, the larger part of its time here.
-  const memory = heapMemory(backend);
-  const kernels = heapKernels(memory);
-  if (kernels !== null && memory !== null && outChannels % 4 === 0) {
+  const kernels = heapKernelsOf(backend);
+  if (kernels !== null && outChannels % 4 === 0) {
     // [kh*kw*ci, co] is [kh, kw, ci, co] in row-major order: the filter's shape.
     const out = backend.makeOutput([...filterShape], 'float32');
-    heapProduct(kernels, memory, f32View(backend, patches), f32View(backend, dy), f32View(backend, out), patchSize, rows, outChannels, byRows);
+    heapProduct(kernels, f32View(backend, patches), f32View(backend, dy), f32View(backend, out), patchSize, rows, outChannels, byRows);
     disposeAll(backend, [patches, dyRows]);
     return out;
   }

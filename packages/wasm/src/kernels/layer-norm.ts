@@ -2,15 +2,8 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { KernelConfig, NamedAttrMap, TensorInfo } from '@tensorflow/tfjs-core';
 import { kernelHost, type FusedKernelConfigs } from './kernel-host.js';
 import { heapLayerNormRows, runHeapLayerNormSplit } from './attention-helper.js';
-import { heapMemory, type WasmBackendLike } from './backend-access.js';
-import { heapKernels, simdWorkspace, type HeapKernels } from './small-gemm.js';
-
-/** Loom's module over the wasm backend's heap, or null where it cannot reach it (the copying paths run). */
-function heapAccess(backend: unknown): { kernels: HeapKernels; memory: WebAssembly.Memory } | null {
-  const memory = heapMemory(backend as WasmBackendLike);
-  const kernels = heapKernels(memory);
-  return kernels === null || memory === null ? null : { kernels, memory };
-}
+import { heapKernelsOf, type WasmBackendLike } from './backend-access.js';
+import { simdWorkspace } from './small-gemm.js';
 
 /**
  * Kernel name of the fused layer normalisation; its gradient kernel is `LoomLayerNormGrad`.
@@ -56,12 +49,11 @@ function forward({ inputs, backend, attrs }: Parameters<KernelConfig['kernelFunc
   const rows = tf.util.sizeFromShape(x.shape) / Math.max(features, 1);
   const y = host.alloc(x.shape.slice());
   const stats = host.alloc([rows, 2]);
-  const inPlace = host.kind === 'wasm' && features % 4 === 0 && features > 0 ? heapAccess(backend) : null;
-  if (inPlace !== null) {
+  const kernels = host.kind === 'wasm' && features % 4 === 0 && features > 0 ? heapKernelsOf(backend as unknown as WasmBackendLike) : null;
+  if (kernels !== null) {
     // Loom's SIMD module in place on the heap (no copies); with the helper worker, half of the rows there.
-    const { kernels, memory } = inPlace;
     const views = [x, gamma, beta, y, stats].map((info) => host.f32(info));
-    if (!runHeapLayerNormSplit(kernels, memory, false, views, rows, features, epsilon)) heapLayerNormRows(kernels.exports, { gradient: false, offsets: views.map((view) => view.byteOffset), features, epsilon, from: 0, to: rows });
+    if (!runHeapLayerNormSplit(kernels, false, views, rows, features, epsilon)) heapLayerNormRows(kernels.exports, { gradient: false, offsets: views.map((view) => view.byteOffset), features, epsilon, from: 0, to: rows });
     return [y, stats];
   }
   if (host.kind === 'wasm' && features % 4 === 0 && features > 0) {
@@ -110,18 +102,17 @@ function backward({ inputs, backend }: Parameters<KernelConfig['kernelFunc']>[0]
   const dx = host.alloc(x.shape.slice());
   const dGamma = host.alloc([features]);
   const dBeta = host.alloc([features]);
-  const inPlace = host.kind === 'wasm' && features % 4 === 0 && features > 0 ? heapAccess(backend) : null;
-  if (inPlace !== null) {
+  const kernels = host.kind === 'wasm' && features % 4 === 0 && features > 0 ? heapKernelsOf(backend as unknown as WasmBackendLike) : null;
+  if (kernels !== null) {
     // In place on the heap: dx and dy · xhat per row (half of the rows in the helper worker),
     // then dgamma and dbeta as float64 column sums over all rows, as below.
-    const { kernels, memory } = inPlace;
     const dyXhat = host.alloc([rows, features]);
     const totals = host.alloc([2 * features]);
     const views = [dy, x, gamma, stats, dx, dyXhat].map((info) => host.f32(info));
     const totalsView = host.f32(totals);
     // Float64 totals need 8-byte alignment (the backend's allocator gives at least that).
     if (totalsView.byteOffset % 8 === 0) {
-      if (!runHeapLayerNormSplit(kernels, memory, true, views, rows, features, 0)) heapLayerNormRows(kernels.exports, { gradient: true, offsets: views.map((view) => view.byteOffset), features, epsilon: 0, from: 0, to: rows });
+      if (!runHeapLayerNormSplit(kernels, true, views, rows, features, 0)) heapLayerNormRows(kernels.exports, { gradient: true, offsets: views.map((view) => view.byteOffset), features, epsilon: 0, from: 0, to: rows });
       host.f32(dGamma).set(kernels.columnSums(views[5] as Float32Array, totalsView, rows, features));
       host.f32(dBeta).set(kernels.columnSums(views[0] as Float32Array, totalsView, rows, features));
       host.free(dyXhat);

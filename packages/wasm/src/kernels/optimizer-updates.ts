@@ -1,8 +1,8 @@
 import type { KernelConfig, KernelFunc, NamedAttrMap, TensorInfo } from '@tensorflow/tfjs-core';
 import { kernelHost, type KernelHost } from './kernel-host.js';
 import { runHeapAdamSplit } from './attention-helper.js';
-import { heapMemory, type WasmBackendLike } from './backend-access.js';
-import { adamPairs, heapKernels, type AdamConstants } from './small-gemm.js';
+import { heapKernelsOf, type WasmBackendLike } from './backend-access.js';
+import { adamPairs, type AdamConstants } from './small-gemm.js';
 
 /**
  * Fused optimizer updates: one pass over a parameter computes its update and new state, in
@@ -43,10 +43,9 @@ function numberAttr(kernel: string, attrs: NamedAttrMap | undefined, name: strin
  * own memory. Returns how many values it did.
  */
 function simdAdam(backend: WasmBackendLike, views: [Float32Array, Float32Array, Float32Array, Float32Array | null, Float32Array, Float32Array, Float32Array], values: number, constants: AdamConstants): number {
-  const memory = heapMemory(backend);
-  const kernels = heapKernels(memory);
-  if (kernels !== null && memory !== null) {
-    if (!(values >= HEAP_ADAM_SPLIT_MIN && runHeapAdamSplit(kernels, memory, views, values / 2, constants))) kernels.adam(views, values / 2, constants);
+  const kernels = heapKernelsOf(backend);
+  if (kernels !== null) {
+    if (!(values >= HEAP_ADAM_SPLIT_MIN && runHeapAdamSplit(kernels, views, values / 2, constants))) kernels.adam(views, values / 2, constants);
     return values;
   }
   const [g, m0, v0, p, u, m1, v1] = views;

@@ -514,6 +514,8 @@ export function heapModule(shared: boolean): WebAssembly.Module | null {
  * the same operations in the same order as the copying entry points, so the same results.
  */
 export interface HeapKernels {
+  /** The heap the instance imports. */
+  memory: WebAssembly.Memory;
   /** The instance, for a split with the helper worker (attention-helper.ts). */
   exports: SmallGemmExports;
   /** `c[m, n] = a[m, k] · b[k, n]`, or `aᵀ · b` with `a` stored `[k, m]` when `aTransposed`; `n` a multiple of 4. */
@@ -535,8 +537,9 @@ export function heapKernels(memory: WebAssembly.Memory | null): HeapKernels | nu
     exports === null
       ? null
       : {
+          memory,
           exports,
-          gemm: (a, b, c, m, k, n, aTransposed) => product(exports, a.byteOffset, b.byteOffset, c.byteOffset, m, k, n, aTransposed),
+          gemm: (a, b, c, m, k, n, aTransposed) => productRows(exports, a.byteOffset, b.byteOffset, c.byteOffset, m, k, n, aTransposed),
           adam: ([g, m0, v0, p, u, m1, v1], pairs, constants) =>
             exports.adam(g.byteOffset, m0.byteOffset, v0.byteOffset, p === null ? 0 : p.byteOffset, u.byteOffset, m1.byteOffset, v1.byteOffset, pairs, p === null ? 0 : 1, ...constants),
           columnSums: (x, totals, rows, columns) => sumColumns(exports, x, totals, rows, columns),
@@ -565,19 +568,25 @@ function layOut(target: SmallGemmExports, sizes: number[]): Float32Array[] {
   });
 }
 
-// Operand bytes (a's and b's) above which a product runs in slices of k, so that each slice's
-// operands stay in cache while every 2 x 16 block of C passes over them (a weight gradient
-// xᵀ · dy with x, dy [25600, 32] otherwise streams 6.5 MB from memory once per block).
-const SLICE_BYTES = 1 << 17;
-
-/** `c = a · b` (or `aᵀ · b`, a stored [k, m]) at byte offsets of the instance's memory, in slices of k when the operands are large. */
-function product(target: SmallGemmExports, a: number, b: number, c: number, m: number, k: number, n: number, aTransposed: boolean): void {
-  const slice = 4 * k * (m + n) > SLICE_BYTES ? Math.max(16, Math.floor(SLICE_BYTES / (4 * (m + n)))) : k;
-  if (k === 0) return target.gemm(a, b, c, m, 0, n, 0, 1, 0); // C = 0
+/**
+ * Rows `from` to `to` of `c = a · b` (or `aᵀ · b`, a stored [k, m]), `n` a multiple of 4, at byte
+ * offsets of `target`'s memory. Long products run in slices of k whose operands (a's and b's, up
+ * to 128 KB) stay in cache while every 2 x 16 block of C passes over them (a weight gradient
+ * xᵀ · dy with x, dy [25600, 32] otherwise streams 6.5 MB from memory once per block); each
+ * element of C is still one sum over k in order (a slice only stores and reloads it), so any
+ * split by rows or slices gives the same bits. Written to reference nothing outside itself: the
+ * helper worker (attention-helper.ts) gets it as source.
+ */
+export function productRows(target: Pick<SmallGemmExports, 'gemm'>, a: number, b: number, c: number, m: number, k: number, n: number, aTransposed: boolean, from = 0, to = m): void {
+  const rows = to - from;
+  const out = c + 4 * from * n;
+  if (rows <= 0) return;
+  if (k === 0) return target.gemm(a, b, out, rows, 0, n, 0, 1, 0); // C = 0
+  const slice = 4 * k * (rows + n) > 1 << 17 ? Math.max(16, Math.floor((1 << 17) / (4 * (rows + n)))) : k;
   for (let p = 0; p < k; p += slice) {
     const depth = Math.min(slice, k - p);
-    if (aTransposed) target.gemm(a + 4 * p * m, b + 4 * p * n, c, m, depth, n, 1, m, p > 0 ? 1 : 0);
-    else target.gemm(a + 4 * p, b + 4 * p * n, c, m, depth, n, k, 1, p > 0 ? 1 : 0);
+    if (aTransposed) target.gemm(a + 4 * (from + p * m), b + 4 * p * n, out, rows, depth, n, 1, m, p > 0 ? 1 : 0);
+    else target.gemm(a + 4 * (from * k + p), b + 4 * p * n, out, rows, depth, n, k, 1, p > 0 ? 1 : 0);
   }
 }
 
@@ -588,7 +597,7 @@ function productViews(target: SmallGemmExports, m: number, k: number, n: number)
     a,
     b,
     out,
-    run: (aTransposed = false) => product(target, a.byteOffset, b.byteOffset, out.byteOffset, m, k, n, aTransposed),
+    run: (aTransposed = false) => productRows(target, a.byteOffset, b.byteOffset, out.byteOffset, m, k, n, aTransposed),
   };
 }
 
@@ -658,7 +667,7 @@ export function simdWorkspace(sizes: number[]): SimdWorkspace | null {
   if (target === null) return null;
   return {
     views: layOut(target, sizes),
-    gemm: (a, b, c, m, k, n, aTransposed = false) => product(target, a.byteOffset, b.byteOffset, c.byteOffset, m, k, n, aTransposed),
+    gemm: (a, b, c, m, k, n, aTransposed = false) => productRows(target, a.byteOffset, b.byteOffset, c.byteOffset, m, k, n, aTransposed),
     softmax: (s, rows, columns) => target.softmax(s.byteOffset, rows, columns),
     softmaxGrad: (p, d, rows, columns, scale) => target.softmaxGrad(p.byteOffset, d.byteOffset, rows, columns, scale),
     columnSums: (x, totals, rows, columns) => sumColumns(target, x, totals, rows, columns),

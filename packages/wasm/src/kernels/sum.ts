@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs-core';
-import { disposeAll, f32View, heapMemory, type WasmBackendLike } from './backend-access.js';
-import { columnSums, heapKernels } from './small-gemm.js';
+import { disposeAll, f32View, heapKernelsOf, type WasmBackendLike } from './backend-access.js';
+import { columnSums } from './small-gemm.js';
 
 // The stock kernel is captured at registration and handles every other reduction.
 let stockSum: KernelFunc | undefined;
@@ -43,8 +43,7 @@ function sum(args: Parameters<KernelFunc>[0]): TensorInfo {
 
 /** The column sums in place on the heap (float64 totals in a temporary tensor); false where the module cannot reach it. */
 function sumInPlace(backend: WasmBackendLike, x: TensorInfo, out: TensorInfo, rows: number, columns: number): boolean {
-  const memory = heapMemory(backend);
-  const kernels = heapKernels(memory);
+  const kernels = heapKernelsOf(backend);
   if (kernels === null) return false;
   const totals = backend.makeOutput([2 * columns], 'float32');
   const totalsView = f32View(backend, totals);
